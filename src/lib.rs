@@ -1,0 +1,19 @@
+//! # snmpact: an asynchronous SNMP manager
+//!
+//! One engine sends and receives many SNMP requests to many agents at once and hands each caller its
+//! decoded answer or a clear failure. This crate is the library behind the `snmpact` command.
+//!
+//! # Layout
+//! - [`ber`]: X.690 BER as SNMP uses it (RFC 3417 §8): reader, writer, errors. No SNMP words, no I/O.
+//! - [`oid`]: [`oid::Oid`], dotted text, ordering, prefixes.
+//! - [`pdu`]: the SNMP v1/v2c message model (message, PDUs, varbinds, values) and its codec. Pure.
+//! - [`mib`]: the compiled-in table of names for the core MIBs, both ways.
+//! - [`format`]: text forms of varbinds as net-snmp prints them, and a JSON form.
+//! - [`dissect`]: a byte-by-byte dissection of one message, for `snmpact decode`.
+
+pub mod ber;
+pub mod dissect;
+pub mod format;
+pub mod mib;
+pub mod oid;
+pub mod pdu;
