@@ -4,16 +4,27 @@
 //! decoded answer or a clear failure. This crate is the library behind the `snmpact` command.
 //!
 //! # Layout
+//! - [`agent`]: simulated agents (in-memory MIB, faults on purpose, UDP server) for tests and demos.
 //! - [`ber`]: X.690 BER as SNMP uses it (RFC 3417 §8): reader, writer, errors. No SNMP words, no I/O.
 //! - [`oid`]: [`oid::Oid`], dotted text, ordering, prefixes.
 //! - [`pdu`]: the SNMP v1/v2c message model (message, PDUs, varbinds, values) and its codec. Pure.
 //! - [`mib`]: the compiled-in table of names for the core MIBs, both ways.
 //! - [`format`]: text forms of varbinds as net-snmp prints them, and a JSON form.
+//! - [`session`]: one actor per agent: operations, retries, walks, tables; [`session::SnmpError`].
+//! - [`dispatcher`]: the actor owning the UDP socket(s): request ids, matching, drops, counters.
+//! - [`engine`]: starts dispatchers, creates and registers sessions (the library's entry point).
 //! - [`dissect`]: a byte-by-byte dissection of one message, for `snmpact decode`.
 
+pub mod agent;
 pub mod ber;
+pub mod dispatcher;
 pub mod dissect;
+pub mod engine;
 pub mod format;
 pub mod mib;
 pub mod oid;
 pub mod pdu;
+pub mod session;
+
+pub use engine::{Engine, EngineConfig};
+pub use session::{SessionConfig, SnmpError};

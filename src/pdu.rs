@@ -15,7 +15,7 @@ mod value;
 mod varbind;
 
 pub use error_status::ErrorStatus;
-pub use message::{BulkPdu, GenericPdu, Message, Pdu, PduType, TrapV1Pdu, Version};
+pub use message::{BulkPdu, GenericPdu, Message, Pdu, PduType, Peek, TrapV1Pdu, Version};
 pub use value::Value;
 pub use varbind::{VarBind, list_content_len};
 

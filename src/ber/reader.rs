@@ -131,7 +131,32 @@ impl<'a> Reader<'a> {
     /// # Errors
     /// Truncated input, [`ErrorKind::IndefiniteLength`], [`ErrorKind::LengthTooLong`],
     /// [`ErrorKind::TagTooLong`].
+    #[inline]
     pub fn read_header(&mut self) -> Result<Header, Error> {
+        // Fast path, inlined: a one-octet tag and a short-form length whose content fits, which is
+        // nearly every element of an SNMP message. Anything else, every error included, goes to
+        // the general path from the same position, so results and error offsets are unchanged.
+        if let Some(&[first, l0, ..]) = self.buf.get(self.pos..self.end) {
+            let offset = self.pos;
+            let content = offset + 2;
+            let len = usize::from(l0);
+            // `get` returned two octets or more, so `content <= self.end`.
+            if first & 0x1f != 0x1f && l0 < 0x80 && len <= self.end - content {
+                self.pos = content;
+                return Ok(Header {
+                    tag: u32::from(first),
+                    offset,
+                    content,
+                    len,
+                });
+            }
+        }
+        self.read_header_general()
+    }
+
+    /// [`Reader::read_header`] for every form: high tag numbers, long-form lengths, errors.
+    #[inline(never)]
+    fn read_header_general(&mut self) -> Result<Header, Error> {
         let offset = self.pos;
         let first = self.byte()?;
         let mut tag = u32::from(first);
@@ -399,6 +424,64 @@ pub(crate) fn decode_u64(c: &[u8], offset: usize) -> Result<u64, Error> {
 
 /// Content octets of an OBJECT IDENTIFIER (X.690 §8.19).
 pub(crate) fn decode_oid(c: &[u8], offset: usize) -> Result<Oid, Error> {
+    match decode_oid_inline(c) {
+        Some(arcs) => Ok(Oid::from_valid(arcs)),
+        None => decode_oid_general(c, offset),
+    }
+}
+
+/// Arcs the fast path of [`decode_oid`] writes without a heap check (`Oid`'s inline capacity).
+const FAST_ARCS: usize = 16;
+
+/// Fast path of [`decode_oid`]: a valid OID of at most [`FAST_ARCS`] arcs whose first
+/// sub-identifier is one octet (every OID under `0.x` and `1.x`), decoded into a stack array with
+/// no capacity check per arc. `None` for anything else, including every malformed input: the
+/// general path then decodes it, or reports the error it always did.
+#[inline]
+fn decode_oid_inline(c: &[u8]) -> Option<SmallVec<[u32; FAST_ARCS]>> {
+    let (&first, rest) = c.split_first()?;
+    if first >= 0x80 {
+        return None;
+    }
+    let first = u32::from(first);
+    let mut arcs = [0u32; FAST_ARCS];
+    (arcs[0], arcs[1]) = match first {
+        0..=39 => (0, first),
+        40..=79 => (1, first - 40),
+        _ => (2, first - 80),
+    };
+    let mut n = 2;
+    let mut bytes = rest.iter();
+    while let Some(&b) = bytes.next() {
+        let arc = if b < 0x80 {
+            u32::from(b)
+        } else {
+            // A multi-octet arc: no 0x80 lead octet (X.690 §8.19.2), below 2^32, not cut short.
+            if b == 0x80 {
+                return None;
+            }
+            let mut v = u64::from(b & 0x7f);
+            loop {
+                let &b = bytes.next()?;
+                v = (v << 7) | u64::from(b & 0x7f);
+                if v > u64::from(u32::MAX) {
+                    return None;
+                }
+                if b & 0x80 == 0 {
+                    break;
+                }
+            }
+            u32::try_from(v).ok()?
+        };
+        *arcs.get_mut(n)? = arc;
+        n += 1;
+    }
+    Some(SmallVec::from_buf_and_len(arcs, n))
+}
+
+/// General path of [`decode_oid`]: any length, every check, the exact error.
+#[inline(never)]
+fn decode_oid_general(c: &[u8], offset: usize) -> Result<Oid, Error> {
     if c.is_empty() {
         return Err(Error::new(ErrorKind::OidEmpty, offset));
     }

@@ -45,8 +45,18 @@ const NET_SNMP_TC: &str = "NET-SNMP-TC";
 const UCD: &str = "UCD-SNMP-MIB";
 
 /// Shorthand that keeps each entry on one line.
-const fn e(arcs: &'static [u32], module: &'static str, name: &'static str, kind: NodeKind) -> MibEntry {
-    MibEntry { arcs, module, name, kind }
+const fn e(
+    arcs: &'static [u32],
+    module: &'static str,
+    name: &'static str,
+    kind: NodeKind,
+) -> MibEntry {
+    MibEntry {
+        arcs,
+        module,
+        name,
+        kind,
+    }
 }
 
 /// Every known node, strictly ascending by arcs (the order of a MIB walk).

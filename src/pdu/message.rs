@@ -200,6 +200,21 @@ impl<'a> Pdu<'a> {
         }
     }
 
+    /// Sets the request-id (no effect on a v1 Trap, which has none).
+    pub fn set_request_id(&mut self, id: i32) {
+        match self {
+            Pdu::TrapV1(_) => {}
+            Pdu::GetBulkRequest(b) => b.request_id = id,
+            Pdu::GetRequest(p)
+            | Pdu::GetNextRequest(p)
+            | Pdu::Response(p)
+            | Pdu::SetRequest(p)
+            | Pdu::InformRequest(p)
+            | Pdu::SnmpV2Trap(p)
+            | Pdu::Report(p) => p.request_id = id,
+        }
+    }
+
     /// The generic fields, for every type but GetBulkRequest and the v1 Trap.
     #[must_use]
     pub fn generic(&self) -> Option<&GenericPdu<'a>> {
@@ -427,6 +442,20 @@ impl<'a> Pdu<'a> {
     }
 }
 
+/// The header fields of a message, read without decoding its varbinds: what a dispatcher needs
+/// to match a response to its request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Peek<'a> {
+    /// v1 or v2c.
+    pub version: Version,
+    /// The community string.
+    pub community: &'a [u8],
+    /// The PDU type.
+    pub pdu_type: PduType,
+    /// The request-id (`None` for a v1 Trap).
+    pub request_id: Option<i32>,
+}
+
 /// A whole SNMPv1 or SNMPv2c message.
 ///
 /// ```
@@ -465,36 +494,7 @@ impl<'a> Message<'a> {
         let mut r = Reader::new(buf);
         let mut m = r.read_constructed(tag::SEQUENCE)?;
         r.finish()?;
-        let version_at = m.offset();
-        let (vh, vc) = m.read_any()?;
-        if vh.tag != u32::from(tag::INTEGER) {
-            return Err(ber::Error::new(
-                ber::ErrorKind::UnexpectedTag {
-                    expected: tag::INTEGER,
-                    actual: vh.tag,
-                },
-                vh.offset,
-            )
-            .into());
-        }
-        let version = match reader::decode_i32(vc, version_at) {
-            Ok(0) => Version::V1,
-            Ok(1) => Version::V2c,
-            Ok(3) => return Err(Error::Version3 { offset: version_at }),
-            Ok(v) => {
-                return Err(Error::UnsupportedVersion {
-                    version: i64::from(v),
-                    offset: version_at,
-                });
-            }
-            Err(e) if e.kind == ber::ErrorKind::IntegerOverflow => {
-                return Err(Error::UnsupportedVersion {
-                    version: i64::MAX,
-                    offset: version_at,
-                });
-            }
-            Err(e) => return Err(e.into()),
-        };
+        let version = read_version(&mut m)?;
         let community = Cow::Borrowed(m.read_primitive(tag::OCTET_STRING)?);
         let pdu = Pdu::decode(&mut m)?;
         m.finish()?;
@@ -502,6 +502,38 @@ impl<'a> Message<'a> {
             version,
             community,
             pdu,
+        })
+    }
+
+    /// Reads version, community, PDU type and request-id only. It checks those fields as
+    /// strictly as [`Message::decode`] but not the varbinds, so a datagram it accepts may still
+    /// fail a full decode.
+    ///
+    /// # Errors
+    /// As [`Message::decode`], for the fields it reads.
+    pub fn peek(buf: &'a [u8]) -> Result<Peek<'a>, Error> {
+        let mut r = Reader::new(buf);
+        let mut m = r.read_constructed(tag::SEQUENCE)?;
+        r.finish()?;
+        let version = read_version(&mut m)?;
+        let community = m.read_primitive(tag::OCTET_STRING)?;
+        let h = m.read_header()?;
+        let Some(pdu_type) = PduType::from_tag(h.tag) else {
+            return Err(Error::UnknownPduType {
+                tag: h.tag,
+                offset: h.offset,
+            });
+        };
+        let request_id = if pdu_type == PduType::TrapV1 {
+            None
+        } else {
+            Some(m.enter(&h)?.read_i32(tag::INTEGER)?)
+        };
+        Ok(Peek {
+            version,
+            community,
+            pdu_type,
+            request_id,
         })
     }
 
@@ -546,4 +578,39 @@ impl<'a> Message<'a> {
         self.encode(&mut v);
         v
     }
+}
+
+/// Reads the version field: 0 and 1 are v1 and v2c, 3 is SNMPv3 (its own error), others unsupported.
+fn read_version(m: &mut Reader<'_>) -> Result<Version, Error> {
+    let version_at = m.offset();
+    let (vh, vc) = m.read_any()?;
+    if vh.tag != u32::from(tag::INTEGER) {
+        return Err(ber::Error::new(
+            ber::ErrorKind::UnexpectedTag {
+                expected: tag::INTEGER,
+                actual: vh.tag,
+            },
+            vh.offset,
+        )
+        .into());
+    }
+    let version = match reader::decode_i32(vc, version_at) {
+        Ok(0) => Version::V1,
+        Ok(1) => Version::V2c,
+        Ok(3) => return Err(Error::Version3 { offset: version_at }),
+        Ok(v) => {
+            return Err(Error::UnsupportedVersion {
+                version: i64::from(v),
+                offset: version_at,
+            });
+        }
+        Err(e) if e.kind == ber::ErrorKind::IntegerOverflow => {
+            return Err(Error::UnsupportedVersion {
+                version: i64::MAX,
+                offset: version_at,
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(version)
 }

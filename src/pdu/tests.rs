@@ -204,7 +204,7 @@ fn every_pdu_type_round_trips() {
 
 #[test]
 fn malformed_messages_give_their_exact_error() {
-    let ber = |kind, offset| Error::Ber(crate::ber::Error::new(kind, offset));
+    let ber = |kind, offset| Error::Ber(ber::Error::new(kind, offset));
     let cases: &[(&str, &[u8], Error)] = &[
         ("v3", &[0x30, 0x03, 0x02, 0x01, 0x03], Error::Version3 { offset: 2 }),
         ("version 2", &[0x30, 0x03, 0x02, 0x01, 0x02], Error::UnsupportedVersion { version: 2, offset: 2 }),

@@ -1,0 +1,294 @@
+//! Simulated SNMP v1/v2c agents: a MIB held in memory ([`Store`]), the pure request → response
+//! logic ([`Responder`], with optional [`Faults`] for tests), and a UDP server for one or many
+//! agents ([`server`]).
+//!
+//! The responder answers GET, GETNEXT, GETBULK and SET as RFC 3416 §4.2 says (noSuchObject /
+//! noSuchInstance / endOfMibView in v2c; noSuchName in v1; tooBig when the response would not fit
+//! the maximum message size), and can misbehave on purpose: drop, delay, duplicate, answer with a
+//! wrong request id, from another port, with garbage, or with OIDs that do not increase.
+
+pub mod server;
+mod store;
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+pub use store::Store;
+
+use crate::pdu::{ErrorStatus, GenericPdu, Message, Pdu, Value, VarBind, Version};
+
+/// Largest response the simulated agent sends (an Ethernet-sized datagram, like many devices).
+pub const MAX_RESPONSE_SIZE: usize = 1472;
+
+/// Faults a simulated agent can be told to commit, for tests.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Faults {
+    /// Drop the first N requests.
+    pub drop_first: u32,
+    /// Drop this fraction of requests (0.0..=1.0), from a seeded generator.
+    pub drop_rate: f64,
+    /// Seed of the drop generator.
+    pub seed: u64,
+    /// Answer after this delay.
+    pub delay: Duration,
+    /// Send every answer twice.
+    pub duplicate: bool,
+    /// Answer with request-id + 1.
+    pub wrong_request_id: bool,
+    /// Answer from another UDP port.
+    pub other_port: bool,
+    /// Send a garbage datagram before each answer.
+    pub garbage_first: bool,
+    /// Answer tooBig when a request has more varbinds than this.
+    pub too_big_above: Option<usize>,
+    /// Return OIDs that do not increase in GETNEXT/GETBULK answers (a looping agent).
+    pub non_increasing: bool,
+    /// Never answer at all.
+    pub silent: bool,
+}
+
+/// What the server should do with one request.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Reply {
+    /// Datagrams to send back, in order (empty: drop the request).
+    pub datagrams: Vec<Vec<u8>>,
+    /// Send them from another port.
+    pub other_port: bool,
+    /// Wait this long first.
+    pub delay: Duration,
+}
+
+/// One simulated agent: its data, community and faults.
+#[derive(Debug, Clone)]
+pub struct Responder {
+    /// The MIB.
+    pub store: Store,
+    /// Accepted community (read-write).
+    pub community: Vec<u8>,
+    /// Misbehaviour.
+    pub faults: Faults,
+    requests: u64,
+    rng: u64,
+}
+
+impl Responder {
+    /// An agent over `store` answering community `community`.
+    #[must_use]
+    pub fn new(store: Store, community: &str) -> Self {
+        Self {
+            store,
+            community: community.as_bytes().to_vec(),
+            faults: Faults::default(),
+            requests: 0,
+            rng: 0,
+        }
+    }
+
+    /// With these faults.
+    #[must_use]
+    pub fn with_faults(mut self, faults: Faults) -> Self {
+        self.rng = faults.seed ^ 0x9e37_79b9_7f4a_7c15;
+        self.faults = faults;
+        self
+    }
+
+    /// Requests seen so far (answered or not).
+    #[must_use]
+    pub fn requests(&self) -> u64 {
+        self.requests
+    }
+
+    fn next_random(&mut self) -> f64 {
+        // xorshift64*: a small seeded generator, reproducible in tests.
+        self.rng ^= self.rng >> 12;
+        self.rng ^= self.rng << 25;
+        self.rng ^= self.rng >> 27;
+        let v = self.rng.wrapping_mul(0x2545_f491_4f6c_dd1d);
+        #[allow(clippy::cast_precision_loss)]
+        let f = (v >> 11) as f64 / (1u64 << 53) as f64;
+        f
+    }
+
+    /// Handles one request datagram.
+    pub fn handle(&mut self, request: &[u8]) -> Reply {
+        self.requests += 1;
+        let mut reply = Reply {
+            delay: self.faults.delay,
+            other_port: self.faults.other_port,
+            ..Reply::default()
+        };
+        if self.faults.silent || self.requests <= u64::from(self.faults.drop_first) {
+            return reply;
+        }
+        if self.faults.drop_rate > 0.0 && self.next_random() < self.faults.drop_rate {
+            return reply;
+        }
+        let Ok(msg) = Message::decode(request) else {
+            return reply; // RFC 3412: undecodable messages are dropped silently (and counted)
+        };
+        if *msg.community != *self.community {
+            return reply; // bad community: silently dropped, like net-snmp
+        }
+        let Some(mut pdu) = self.answer(&msg) else {
+            return reply;
+        };
+        if self.faults.wrong_request_id {
+            let id = pdu.request_id.wrapping_add(1);
+            pdu.request_id = id;
+        }
+        let out = Message {
+            version: msg.version,
+            community: Cow::Borrowed(&msg.community),
+            pdu: Pdu::Response(pdu),
+        }
+        .to_bytes();
+        if self.faults.garbage_first {
+            reply.datagrams.push(vec![0x30, 0x03, 0x02, 0x01]);
+        }
+        if self.faults.duplicate {
+            reply.datagrams.push(out.clone());
+        }
+        reply.datagrams.push(out);
+        reply
+    }
+
+    fn answer(&mut self, msg: &Message<'_>) -> Option<GenericPdu<'static>> {
+        let v1 = msg.version == Version::V1;
+        let (request_id, vbs_in, bulk) = match &msg.pdu {
+            Pdu::GetRequest(p) | Pdu::GetNextRequest(p) | Pdu::SetRequest(p) => {
+                (p.request_id, &p.varbinds, None)
+            }
+            Pdu::GetBulkRequest(b) if !v1 => (
+                b.request_id,
+                &b.varbinds,
+                Some((b.non_repeaters, b.max_repetitions)),
+            ),
+            _ => return None,
+        };
+        let mut resp = GenericPdu {
+            request_id,
+            ..GenericPdu::default()
+        };
+        if let Some(limit) = self.faults.too_big_above {
+            if vbs_in.len() > limit || bulk.is_some_and(|(_, m)| usize::try_from(m).unwrap_or(0) > limit) {
+                resp.error_status = ErrorStatus::TooBig;
+                return Some(resp);
+            }
+        }
+        let error = |resp: &mut GenericPdu<'static>, status, i: usize, vbs: &[VarBind<'_>]| {
+            resp.error_status = status;
+            resp.error_index = i32::try_from(i + 1).unwrap_or(i32::MAX);
+            resp.varbinds = vbs.iter().map(|vb| vb.clone().into_owned()).collect();
+        };
+        match &msg.pdu {
+            Pdu::GetRequest(_) => {
+                for (i, vb) in vbs_in.iter().enumerate() {
+                    match self.store.get(&vb.oid) {
+                        Some(v) => resp.varbinds.push(VarBind::new(vb.oid.clone(), v.clone())),
+                        None if v1 => {
+                            error(&mut resp, ErrorStatus::NoSuchName, i, vbs_in);
+                            break;
+                        }
+                        None => resp
+                            .varbinds
+                            .push(VarBind::new(vb.oid.clone(), self.store.missing(&vb.oid))),
+                    }
+                }
+            }
+            Pdu::GetNextRequest(_) => {
+                for (i, vb) in vbs_in.iter().enumerate() {
+                    match self.next(&vb.oid) {
+                        Some(next) => resp.varbinds.push(next),
+                        None if v1 => {
+                            error(&mut resp, ErrorStatus::NoSuchName, i, vbs_in);
+                            break;
+                        }
+                        None => resp.varbinds.push(VarBind::new(vb.oid.clone(), Value::EndOfMibView)),
+                    }
+                }
+            }
+            Pdu::GetBulkRequest(_) => {
+                let (n, m) = bulk.unwrap_or((0, 0));
+                let n = usize::try_from(n.max(0)).unwrap_or(0).min(vbs_in.len());
+                let m = usize::try_from(m.max(0)).unwrap_or(0);
+                let mut size = 64;
+                for vb in &vbs_in[..n] {
+                    let r = self.next(&vb.oid).unwrap_or_else(|| VarBind::new(vb.oid.clone(), Value::EndOfMibView));
+                    size += r.encoded_len();
+                    resp.varbinds.push(r);
+                }
+                let mut cursors: Vec<crate::oid::Oid> = vbs_in[n..].iter().map(|vb| vb.oid.clone()).collect();
+                'rep: for _ in 0..m {
+                    let mut all_end = true;
+                    for c in &mut cursors {
+                        let r = self.next(c).unwrap_or_else(|| VarBind::new(c.clone(), Value::EndOfMibView));
+                        if r.value != Value::EndOfMibView {
+                            all_end = false;
+                        }
+                        size += r.encoded_len();
+                        if size > MAX_RESPONSE_SIZE {
+                            break 'rep; // RFC 3416 §4.2.3: return fewer repetitions
+                        }
+                        c.clone_from(&r.oid);
+                        resp.varbinds.push(r);
+                    }
+                    if all_end {
+                        break;
+                    }
+                }
+            }
+            Pdu::SetRequest(_) => {
+                for (i, vb) in vbs_in.iter().enumerate() {
+                    let status = match self.store.get(&vb.oid) {
+                        None if v1 => Some(ErrorStatus::NoSuchName),
+                        None => Some(ErrorStatus::NoCreation),
+                        Some(old) if std::mem::discriminant(old) != std::mem::discriminant(&vb.value) => {
+                            Some(if v1 { ErrorStatus::BadValue } else { ErrorStatus::WrongType })
+                        }
+                        Some(_) if self.store.is_read_only(&vb.oid) => {
+                            Some(if v1 { ErrorStatus::NoSuchName } else { ErrorStatus::NotWritable })
+                        }
+                        Some(_) => None,
+                    };
+                    if let Some(s) = status {
+                        error(&mut resp, s, i, vbs_in);
+                        return Some(resp);
+                    }
+                }
+                for vb in vbs_in {
+                    self.store.insert(vb.oid.clone(), vb.value.clone().into_owned());
+                }
+                resp.varbinds = vbs_in.iter().map(|vb| vb.clone().into_owned()).collect();
+            }
+            _ => return None,
+        }
+        if resp.encoded_len_estimate() > MAX_RESPONSE_SIZE && bulk.is_none() {
+            return Some(GenericPdu {
+                request_id,
+                error_status: ErrorStatus::TooBig,
+                ..GenericPdu::default()
+            });
+        }
+        Some(resp)
+    }
+
+    fn next(&self, oid: &crate::oid::Oid) -> Option<VarBind<'static>> {
+        if self.faults.non_increasing {
+            // Answer with the first OID of the MIB again and again: a looping agent.
+            return self.store.first().map(|(o, v)| VarBind::new(o.clone(), v.clone()));
+        }
+        self.store
+            .next(oid)
+            .map(|(o, v)| VarBind::new(o.clone(), v.clone()))
+    }
+}
+
+impl GenericPdu<'_> {
+    /// A close upper bound of the encoded response size.
+    fn encoded_len_estimate(&self) -> usize {
+        64 + crate::pdu::list_content_len(&self.varbinds)
+    }
+}
+
+#[cfg(test)]
+mod tests;

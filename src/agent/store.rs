@@ -1,0 +1,97 @@
+//! [`Store`]: the simulated agent's MIB, an ordered map from OID to value.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
+
+use crate::oid::Oid;
+use crate::pdu::Value;
+
+/// An agent's objects, ordered for GETNEXT.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Store {
+    map: BTreeMap<Oid, Value<'static>>,
+    read_only: BTreeSet<Oid>,
+}
+
+impl Store {
+    /// An empty MIB.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds or replaces one object.
+    pub fn insert(&mut self, oid: Oid, value: Value<'static>) {
+        self.map.insert(oid, value);
+    }
+
+    /// Marks an object read-only (SET answers notWritable).
+    pub fn set_read_only(&mut self, oid: Oid) {
+        self.read_only.insert(oid);
+    }
+
+    /// True when SETs of `oid` are refused.
+    #[must_use]
+    pub fn is_read_only(&self, oid: &Oid) -> bool {
+        self.read_only.contains(oid)
+    }
+
+    /// The value of `oid`.
+    #[must_use]
+    pub fn get(&self, oid: &Oid) -> Option<&Value<'static>> {
+        self.map.get(oid)
+    }
+
+    /// The first object after `oid`.
+    #[must_use]
+    pub fn next(&self, oid: &Oid) -> Option<(&Oid, &Value<'static>)> {
+        self.map.range((Bound::Excluded(oid), Bound::Unbounded)).next()
+    }
+
+    /// The first object.
+    #[must_use]
+    pub fn first(&self) -> Option<(&Oid, &Value<'static>)> {
+        self.map.iter().next()
+    }
+
+    /// Number of objects.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// True when empty.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// All objects in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Oid, &Value<'static>)> {
+        self.map.iter()
+    }
+
+    /// The v2c exception for a GET of an absent `oid`: noSuchInstance when the object (the OID
+    /// without its last arc) has instances, else noSuchObject.
+    #[must_use]
+    pub fn missing(&self, oid: &Oid) -> Value<'static> {
+        let arcs = oid.arcs();
+        if arcs.len() > 2 {
+            if let Ok(object) = Oid::new(&arcs[..arcs.len() - 1]) {
+                if self.next(&object).is_some_and(|(o, _)| o.starts_with(&object)) {
+                    return Value::NoSuchInstance;
+                }
+            }
+        }
+        Value::NoSuchObject
+    }
+}
+
+impl FromIterator<(Oid, Value<'static>)> for Store {
+    fn from_iter<I: IntoIterator<Item = (Oid, Value<'static>)>>(iter: I) -> Self {
+        Self {
+            map: iter.into_iter().collect(),
+            read_only: BTreeSet::new(),
+        }
+    }
+}

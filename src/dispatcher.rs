@@ -1,0 +1,705 @@
+//! The dispatcher actor: owns the UDP socket(s), allocates request ids, retransmits and times
+//! out requests, and matches each response to its request by request-id **and** source address
+//! (and version and community). Everything else is dropped and counted by reason.
+//!
+//! One dispatcher serves many sessions (one per agent); the engine runs one dispatcher per
+//! arbiter (thread), each with its own socket, so the hot path never crosses threads.
+//!
+//! Timing: one sweep timer per dispatcher (not one per request: an actor polls all its timers on
+//! every wakeup) pops due deadlines from a heap. Sending: `try_send_to`, and a backlog drained
+//! when the socket is writable again, so a full socket buffer neither drops nor blocks.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::io;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix::prelude::*;
+use bytes::{Bytes, BytesMut};
+use tokio::net::UdpSocket;
+use tokio_util::codec::BytesCodec;
+use tokio_util::udp::UdpFramed;
+
+use crate::pdu::{Message, Pdu, PduType, Version};
+use crate::session::{RetryPolicy, SnmpError};
+
+/// How often due retransmissions and timeouts are looked for.
+pub const SWEEP_INTERVAL: Duration = Duration::from_millis(5);
+/// Receive buffer asked of the kernel for each socket (10,000 requests in flight need it).
+pub const RECV_BUFFER: usize = 8 << 20;
+/// Send buffer asked of the kernel.
+pub const SEND_BUFFER: usize = 4 << 20;
+/// Wait before retrying a send the kernel refused with ENOBUFS.
+const ENOBUFS_RETRY: Duration = Duration::from_millis(2);
+/// How long a finished request id is remembered, to tell late and duplicate answers apart.
+const RECENT_TTL: Duration = Duration::from_secs(60);
+/// Most finished request ids remembered.
+const RECENT_MAX: usize = 200_000;
+/// Request ids are 31-bit: 1..=i32::MAX.
+const MAX_REQUEST_ID: i32 = i32::MAX;
+
+/// Where the dispatcher's sockets bind.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    /// IPv4 local address (port 0: any).
+    pub v4: SocketAddr,
+    /// IPv6 local address, used when the first IPv6 agent appears.
+    pub v6: SocketAddr,
+}
+
+impl Default for Binding {
+    fn default() -> Self {
+        Self {
+            v4: SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)),
+            v6: SocketAddr::from((Ipv6Addr::UNSPECIFIED, 0)),
+        }
+    }
+}
+
+/// What the dispatcher tells a session about one submitted request.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub enum Inbound {
+    /// The matching response datagram (decoded by the session).
+    Response {
+        /// The session's key for the request.
+        token: u64,
+        /// The datagram, copied out of the socket buffer.
+        datagram: Bytes,
+    },
+    /// The request failed: timeout after all transmissions, a socket error, or shutdown.
+    Failed {
+        /// The session's key for the request.
+        token: u64,
+        /// Why.
+        error: SnmpError,
+    },
+}
+
+/// Sent by a session: send `pdu` to `agent`, retransmit per `policy`, and answer `reply_to` with
+/// an [`Inbound`] carrying `token`. The dispatcher fills in the request-id.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Submit {
+    /// Who gets the answer.
+    pub reply_to: Recipient<Inbound>,
+    /// Echoed back in the answer; unique in the process (see [`crate::session::next_token`]).
+    pub token: u64,
+    /// The agent's address.
+    pub agent: SocketAddr,
+    /// Message version.
+    pub version: Version,
+    /// Community string (a secret: never logged).
+    pub community: Arc<[u8]>,
+    /// The PDU; its request-id is overwritten.
+    pub pdu: Pdu<'static>,
+    /// Timeout, retries and backoff.
+    pub policy: RetryPolicy,
+}
+
+/// Sent by a session that no longer wants the answer to `token` (its caller went away).
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct Cancel {
+    /// The token given in [`Submit`].
+    pub token: u64,
+}
+
+/// Asks for a snapshot of the counters.
+#[derive(Debug, Message)]
+#[rtype(result = "DispatcherStats")]
+pub struct GetStats;
+
+/// Fails every request in flight with [`SnmpError::ShuttingDown`] and stops the dispatcher,
+/// closing its sockets.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct Shutdown;
+
+/// Why a datagram was dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DropReason {
+    /// Not a valid SNMP v1/v2c message header.
+    Undecodable,
+    /// A PDU type a manager does not expect (a request, a trap).
+    NotResponse,
+    /// No request with that id was ever seen (or long forgotten).
+    UnknownId,
+    /// The id is in flight but the datagram came from another address.
+    WrongSource,
+    /// The id and source match but the version or community do not.
+    WrongCommunity,
+    /// A second answer to a request already answered.
+    Duplicate,
+    /// An answer to a request that had already timed out or been cancelled.
+    Late,
+}
+
+impl DropReason {
+    /// Every reason, for reports.
+    pub const ALL: [DropReason; 7] = [
+        Self::Undecodable,
+        Self::NotResponse,
+        Self::UnknownId,
+        Self::WrongSource,
+        Self::WrongCommunity,
+        Self::Duplicate,
+        Self::Late,
+    ];
+
+    /// Stable label.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Undecodable => "undecodable",
+            Self::NotResponse => "not_response",
+            Self::UnknownId => "unknown_id",
+            Self::WrongSource => "wrong_source",
+            Self::WrongCommunity => "wrong_community",
+            Self::Duplicate => "duplicate",
+            Self::Late => "late",
+        }
+    }
+}
+
+/// Counters of one agent (or of all agents).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counters {
+    /// Requests sent (first transmissions).
+    pub sent: u64,
+    /// Retransmissions.
+    pub retransmitted: u64,
+    /// Responses matched to a request.
+    pub received: u64,
+    /// Requests that ended without an answer after all transmissions.
+    pub timed_out: u64,
+    /// Datagrams dropped, by reason.
+    pub dropped: HashMap<DropReason, u64>,
+    /// Requests in flight now.
+    pub in_flight: u64,
+}
+
+impl Counters {
+    /// Total dropped datagrams.
+    #[must_use]
+    pub fn dropped_total(&self) -> u64 {
+        self.dropped.values().sum()
+    }
+
+    /// Dropped for one reason.
+    #[must_use]
+    pub fn dropped(&self, r: DropReason) -> u64 {
+        self.dropped.get(&r).copied().unwrap_or(0)
+    }
+
+    /// Adds `other` into `self`.
+    pub fn add(&mut self, other: &Counters) {
+        self.sent += other.sent;
+        self.retransmitted += other.retransmitted;
+        self.received += other.received;
+        self.timed_out += other.timed_out;
+        self.in_flight += other.in_flight;
+        for (r, n) in &other.dropped {
+            *self.dropped.entry(*r).or_default() += n;
+        }
+    }
+}
+
+/// A snapshot of a dispatcher's counters.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct DispatcherStats {
+    /// All agents together.
+    pub total: Counters,
+    /// Per agent address (drops from unknown sources are counted in `total` only).
+    pub per_agent: HashMap<SocketAddr, Counters>,
+    /// Datagrams waiting for the socket to accept them.
+    pub backlog: usize,
+}
+
+impl DispatcherStats {
+    /// Adds `other` into `self` (for an engine with several dispatchers).
+    pub fn merge(&mut self, other: &DispatcherStats) {
+        self.total.add(&other.total);
+        for (a, c) in &other.per_agent {
+            self.per_agent.entry(*a).or_default().add(c);
+        }
+        self.backlog += other.backlog;
+    }
+}
+
+struct Pending {
+    reply_to: Recipient<Inbound>,
+    token: u64,
+    agent: SocketAddr,
+    version: Version,
+    community: Arc<[u8]>,
+    datagram: Bytes,
+    policy: RetryPolicy,
+    /// Transmissions made so far.
+    transmissions: u32,
+    /// Identifies the current deadline in the heap (stale heap entries are skipped).
+    stamp: u64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ended {
+    Answered,
+    Abandoned,
+}
+
+/// The dispatcher actor. Fields say why they exist.
+pub struct Dispatcher {
+    /// Local addresses to bind.
+    binding: Binding,
+    /// The IPv4 socket (bound at start).
+    sock4: Option<Arc<UdpSocket>>,
+    /// The IPv6 socket, created for the first IPv6 agent.
+    sock6: Option<Arc<UdpSocket>>,
+    /// Datagrams the kernel would not take yet, in order.
+    backlog: VecDeque<(Bytes, SocketAddr)>,
+    /// A writable-wait or ENOBUFS retry is armed for the backlog.
+    drain_armed: bool,
+    /// Requests in flight by request-id.
+    pending: HashMap<i32, Pending>,
+    /// Token -> request-id, for cancellation (tokens are unique per process).
+    by_token: HashMap<u64, i32>,
+    /// Deadlines: (when, request-id, stamp).
+    deadlines: BinaryHeap<Reverse<(Instant, i32, u64)>>,
+    /// Recently finished ids: how they ended, to count late and duplicate answers.
+    recent: HashMap<i32, Ended>,
+    /// Order in which `recent` entries expire.
+    recent_order: VecDeque<(Instant, i32)>,
+    /// Next request-id to try.
+    next_id: i32,
+    /// Source of `Pending::stamp`.
+    next_stamp: u64,
+    /// Reusable encode buffer.
+    buf: Vec<u8>,
+    /// Counters.
+    total: Counters,
+    /// Counters per agent.
+    per_agent: HashMap<SocketAddr, Counters>,
+}
+
+impl Dispatcher {
+    /// A dispatcher that will bind per `binding` when started.
+    #[must_use]
+    pub fn new(binding: Binding) -> Self {
+        let start: i32 = rand::random_range(1..=MAX_REQUEST_ID);
+        Self {
+            binding,
+            sock4: None,
+            sock6: None,
+            backlog: VecDeque::new(),
+            drain_armed: false,
+            pending: HashMap::new(),
+            by_token: HashMap::new(),
+            deadlines: BinaryHeap::new(),
+            recent: HashMap::new(),
+            recent_order: VecDeque::new(),
+            next_id: start,
+            next_stamp: 0,
+            buf: Vec::with_capacity(1500),
+            total: Counters::default(),
+            per_agent: HashMap::new(),
+        }
+    }
+
+    fn bind(addr: SocketAddr) -> io::Result<Arc<UdpSocket>> {
+        use socket2::{Domain, Protocol, Socket, Type};
+        let domain = if addr.is_ipv4() { Domain::IPV4 } else { Domain::IPV6 };
+        let s = Socket::new(domain, Type::DGRAM, Some(Protocol::UDP))?;
+        if addr.is_ipv6() {
+            s.set_only_v6(true)?;
+        }
+        // Ask for large buffers; the kernel caps them at rmem_max/wmem_max (best effort).
+        let _ = s.set_recv_buffer_size(RECV_BUFFER);
+        let _ = s.set_send_buffer_size(SEND_BUFFER);
+        s.set_nonblocking(true)?;
+        s.bind(&addr.into())?;
+        let std_sock: std::net::UdpSocket = s.into();
+        Ok(Arc::new(UdpSocket::from_std(std_sock)?))
+    }
+
+    fn socket_for(&mut self, agent: SocketAddr, ctx: &mut Context<Self>) -> io::Result<Arc<UdpSocket>> {
+        let (slot, bind) = if agent.is_ipv4() {
+            (&mut self.sock4, self.binding.v4)
+        } else {
+            (&mut self.sock6, self.binding.v6)
+        };
+        if let Some(s) = slot {
+            return Ok(s.clone());
+        }
+        let s = Self::bind(bind)?;
+        *slot = Some(s.clone());
+        ctx.add_stream(UdpFramed::new(s.clone(), BytesCodec::new()));
+        Ok(s)
+    }
+
+    /// The local address of the IPv4 socket.
+    #[must_use]
+    pub fn local_v4(&self) -> Option<SocketAddr> {
+        self.sock4.as_ref().and_then(|s| s.local_addr().ok())
+    }
+
+    fn alloc_id(&mut self) -> i32 {
+        loop {
+            let id = self.next_id;
+            self.next_id = if id >= MAX_REQUEST_ID { 1 } else { id + 1 };
+            if !self.pending.contains_key(&id) {
+                return id;
+            }
+        }
+    }
+
+    fn agent_counters(&mut self, agent: SocketAddr) -> &mut Counters {
+        self.per_agent.entry(agent).or_default()
+    }
+
+    /// Sends now or queues; a hard error is returned for the caller to fail the request.
+    fn transmit(&mut self, data: Bytes, to: SocketAddr, ctx: &mut Context<Self>) -> io::Result<()> {
+        let sock = self.socket_for(to, ctx)?;
+        if self.backlog.is_empty() {
+            match sock.try_send_to(&data, to) {
+                Ok(_) => return Ok(()),
+                Err(e) if is_transient(&e) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        self.backlog.push_back((data, to));
+        self.arm_drain(ctx, None);
+        Ok(())
+    }
+
+    fn arm_drain(&mut self, ctx: &mut Context<Self>, delay: Option<Duration>) {
+        if self.drain_armed {
+            return;
+        }
+        self.drain_armed = true;
+        if let Some(d) = delay {
+            ctx.run_later(d, |act, ctx| {
+                act.drain_armed = false;
+                act.drain(ctx);
+            });
+            return;
+        }
+        let socks: Vec<Arc<UdpSocket>> = self.sock4.iter().chain(self.sock6.iter()).cloned().collect();
+        ctx.spawn(
+            async move {
+                for s in socks {
+                    let _ = s.writable().await;
+                }
+            }
+            .into_actor(self)
+            .map(|(), act, ctx| {
+                act.drain_armed = false;
+                act.drain(ctx);
+            }),
+        );
+    }
+
+    fn drain(&mut self, ctx: &mut Context<Self>) {
+        while let Some((data, to)) = self.backlog.front() {
+            let sock = if to.is_ipv4() { &self.sock4 } else { &self.sock6 };
+            let Some(sock) = sock.clone() else {
+                self.backlog.pop_front();
+                continue;
+            };
+            match sock.try_send_to(data, *to) {
+                Ok(_) => {
+                    self.backlog.pop_front();
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    self.arm_drain(ctx, None);
+                    return;
+                }
+                Err(e) if is_transient(&e) => {
+                    self.arm_drain(ctx, Some(ENOBUFS_RETRY));
+                    return;
+                }
+                Err(e) => {
+                    // A hard error for a queued datagram: drop that one; its request times out.
+                    tracing::warn!(agent = %to, error = %e, "send failed");
+                    self.backlog.pop_front();
+                }
+            }
+        }
+    }
+
+    fn remember(&mut self, id: i32, how: Ended) {
+        let now = Instant::now();
+        self.recent.insert(id, how);
+        self.recent_order.push_back((now, id));
+        while let Some(&(t, old)) = self.recent_order.front() {
+            if self.recent_order.len() > RECENT_MAX || now.duration_since(t) > RECENT_TTL {
+                self.recent_order.pop_front();
+                if !self.pending.contains_key(&old) {
+                    self.recent.remove(&old);
+                }
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn finish(&mut self, id: i32, how: Ended) -> Option<Pending> {
+        let p = self.pending.remove(&id)?;
+        self.by_token.remove(&p.token);
+        self.total.in_flight = self.total.in_flight.saturating_sub(1);
+        let c = self.agent_counters(p.agent);
+        c.in_flight = c.in_flight.saturating_sub(1);
+        self.remember(id, how);
+        Some(p)
+    }
+
+    fn drop_datagram(&mut self, reason: DropReason, from: SocketAddr, agent: Option<SocketAddr>) {
+        tracing::debug!(%from, reason = reason.label(), "dropped datagram");
+        *self.total.dropped.entry(reason).or_default() += 1;
+        if let Some(a) = agent {
+            *self.agent_counters(a).dropped.entry(reason).or_default() += 1;
+        }
+    }
+
+    fn sweep(&mut self, ctx: &mut Context<Self>) {
+        let now = Instant::now();
+        while let Some(&Reverse((when, id, stamp))) = self.deadlines.peek() {
+            if when > now {
+                break;
+            }
+            self.deadlines.pop();
+            let Some(p) = self.pending.get_mut(&id) else {
+                continue;
+            };
+            if p.stamp != stamp {
+                continue;
+            }
+            if p.transmissions < p.policy.transmissions() {
+                let wait = p.policy.wait(p.transmissions);
+                p.transmissions += 1;
+                self.next_stamp += 1;
+                p.stamp = self.next_stamp;
+                let (data, agent) = (p.datagram.clone(), p.agent);
+                self.deadlines.push(Reverse((now + wait, id, self.next_stamp)));
+                self.total.retransmitted += 1;
+                self.agent_counters(agent).retransmitted += 1;
+                if let Err(e) = self.transmit(data, agent, ctx) {
+                    if let Some(p) = self.finish(id, Ended::Abandoned) {
+                        p.reply_to.do_send(Inbound::Failed {
+                            token: p.token,
+                            error: e.into(),
+                        });
+                    }
+                }
+            } else if let Some(p) = self.finish(id, Ended::Abandoned) {
+                self.total.timed_out += 1;
+                self.agent_counters(p.agent).timed_out += 1;
+                p.reply_to.do_send(Inbound::Failed {
+                    token: p.token,
+                    error: SnmpError::Timeout {
+                        retries: p.policy.retries,
+                        agent: p.agent,
+                    },
+                });
+            }
+        }
+    }
+
+    fn on_datagram(&mut self, buf: &[u8], from: SocketAddr) {
+        let Ok(peek) = Message::peek(buf) else {
+            let agent = self.per_agent.contains_key(&from).then_some(from);
+            self.drop_datagram(DropReason::Undecodable, from, agent);
+            return;
+        };
+        let known = self.per_agent.contains_key(&from).then_some(from);
+        if !matches!(peek.pdu_type, PduType::Response | PduType::Report) {
+            self.drop_datagram(DropReason::NotResponse, from, known);
+            return;
+        }
+        let Some(id) = peek.request_id else {
+            self.drop_datagram(DropReason::NotResponse, from, known);
+            return;
+        };
+        let Some(p) = self.pending.get(&id) else {
+            let reason = match self.recent.get(&id) {
+                Some(Ended::Answered) => DropReason::Duplicate,
+                Some(Ended::Abandoned) => DropReason::Late,
+                None => DropReason::UnknownId,
+            };
+            self.drop_datagram(reason, from, known);
+            return;
+        };
+        if !same_endpoint(p.agent, from) {
+            self.drop_datagram(DropReason::WrongSource, from, known);
+            return;
+        }
+        if p.version != peek.version || *p.community != *peek.community {
+            let agent = p.agent;
+            self.drop_datagram(DropReason::WrongCommunity, from, Some(agent));
+            return;
+        }
+        if let Some(p) = self.finish(id, Ended::Answered) {
+            self.total.received += 1;
+            self.agent_counters(p.agent).received += 1;
+            p.reply_to.do_send(Inbound::Response {
+                token: p.token,
+                datagram: Bytes::copy_from_slice(buf),
+            });
+        }
+    }
+}
+
+/// An IPv4 agent may answer from the same address seen as IPv4-mapped IPv6; compare the
+/// canonical forms.
+fn same_endpoint(a: SocketAddr, b: SocketAddr) -> bool {
+    a.port() == b.port() && a.ip().to_canonical() == b.ip().to_canonical()
+}
+
+fn is_transient(e: &io::Error) -> bool {
+    // ENOBUFS (105 on Linux) is the kernel saying "not now", like WouldBlock.
+    e.kind() == io::ErrorKind::WouldBlock || e.raw_os_error() == Some(105)
+}
+
+impl Actor for Dispatcher {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        ctx.set_mailbox_capacity(usize::MAX >> 4);
+        match Self::bind(self.binding.v4) {
+            Ok(s) => {
+                ctx.add_stream(UdpFramed::new(s.clone(), BytesCodec::new()));
+                self.sock4 = Some(s);
+            }
+            Err(e) => tracing::error!(bind = %self.binding.v4, error = %e, "cannot bind IPv4 socket"),
+        }
+        ctx.run_interval(SWEEP_INTERVAL, |act, ctx| act.sweep(ctx));
+    }
+}
+
+impl StreamHandler<io::Result<(BytesMut, SocketAddr)>> for Dispatcher {
+    fn handle(&mut self, item: io::Result<(BytesMut, SocketAddr)>, _ctx: &mut Context<Self>) {
+        match item {
+            Ok((buf, from)) => self.on_datagram(&buf, from),
+            // ICMP port unreachable and the like surface here; the socket stays usable.
+            Err(e) => tracing::debug!(error = %e, "receive error"),
+        }
+    }
+
+    /// The default would stop the dispatcher: a socket stream ends only when the socket does.
+    fn finished(&mut self, _ctx: &mut Context<Self>) {}
+}
+
+impl Handler<Submit> for Dispatcher {
+    type Result = ();
+
+    fn handle(&mut self, mut m: Submit, ctx: &mut Context<Self>) {
+        let id = self.alloc_id();
+        m.pdu.set_request_id(id);
+        let msg = Message {
+            version: m.version,
+            community: std::borrow::Cow::Borrowed(&m.community),
+            pdu: m.pdu,
+        };
+        self.buf.clear();
+        msg.encode(&mut self.buf);
+        let datagram = Bytes::copy_from_slice(&self.buf);
+        drop(msg);
+        self.total.sent += 1;
+        self.total.in_flight += 1;
+        let c = self.agent_counters(m.agent);
+        c.sent += 1;
+        c.in_flight += 1;
+        self.next_stamp += 1;
+        let stamp = self.next_stamp;
+        let wait = m.policy.wait(0);
+        self.pending.insert(
+            id,
+            Pending {
+                reply_to: m.reply_to,
+                token: m.token,
+                agent: m.agent,
+                version: m.version,
+                community: m.community,
+                datagram: datagram.clone(),
+                policy: m.policy,
+                transmissions: 1,
+                stamp,
+            },
+        );
+        self.by_token.insert(m.token, id);
+        self.deadlines.push(Reverse((Instant::now() + wait, id, stamp)));
+        if let Err(e) = self.transmit(datagram, m.agent, ctx) {
+            if let Some(p) = self.finish(id, Ended::Abandoned) {
+                p.reply_to.do_send(Inbound::Failed {
+                    token: p.token,
+                    error: e.into(),
+                });
+            }
+        }
+    }
+}
+
+impl Handler<Cancel> for Dispatcher {
+    type Result = ();
+
+    fn handle(&mut self, m: Cancel, _ctx: &mut Context<Self>) {
+        if let Some(id) = self.by_token.get(&m.token).copied() {
+            self.finish(id, Ended::Abandoned);
+        }
+    }
+}
+
+impl Handler<GetStats> for Dispatcher {
+    type Result = MessageResult<GetStats>;
+
+    fn handle(&mut self, _: GetStats, _ctx: &mut Context<Self>) -> Self::Result {
+        MessageResult(DispatcherStats {
+            total: self.total.clone(),
+            per_agent: self.per_agent.clone(),
+            backlog: self.backlog.len(),
+        })
+    }
+}
+
+impl Handler<Shutdown> for Dispatcher {
+    type Result = ();
+
+    fn handle(&mut self, _: Shutdown, ctx: &mut Context<Self>) {
+        let ids: Vec<i32> = self.pending.keys().copied().collect();
+        for id in ids {
+            if let Some(p) = self.finish(id, Ended::Abandoned) {
+                p.reply_to.do_send(Inbound::Failed {
+                    token: p.token,
+                    error: SnmpError::ShuttingDown,
+                });
+            }
+        }
+        self.backlog.clear();
+        ctx.stop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv4_mapped_source_matches_its_ipv4_agent() {
+        let a: SocketAddr = "127.0.0.1:161".parse().unwrap();
+        let b: SocketAddr = "[::ffff:127.0.0.1]:161".parse().unwrap();
+        assert!(same_endpoint(a, b));
+        assert!(!same_endpoint(a, "127.0.0.1:162".parse().unwrap()));
+        assert!(!same_endpoint(a, "127.0.0.2:161".parse().unwrap()));
+    }
+
+    #[test]
+    fn request_ids_skip_those_in_flight_and_wrap() {
+        let mut d = Dispatcher::new(Binding::default());
+        d.next_id = MAX_REQUEST_ID;
+        assert_eq!(d.alloc_id(), MAX_REQUEST_ID);
+        assert_eq!(d.alloc_id(), 1);
+        assert!(d.recent.is_empty());
+    }
+}

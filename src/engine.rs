@@ -1,0 +1,303 @@
+//! The engine facade: starts dispatchers (one per arbiter, each with its own socket), creates one
+//! session per agent on the arbiter its address hashes to, and keeps the registry (a `DashMap`)
+//! from agent name to session address, so every request to an agent reuses its session.
+//!
+//! ```no_run
+//! use snmpact::engine::{Engine, EngineConfig};
+//! use snmpact::session::{Get, SessionConfig};
+//! #[actix::main]
+//! async fn main() {
+//!     let engine = Engine::start(EngineConfig::default());
+//!     let s = engine.session("demo", "127.0.0.1:1161", SessionConfig::default()).await.unwrap();
+//!     let vbs = s.send(Get(vec!["1.3.6.1.2.1.1.1.0".parse().unwrap()])).await.unwrap();
+//!     println!("{vbs:?}");
+//!     engine.shutdown().await;
+//! }
+//! ```
+
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use actix::prelude::*;
+use dashmap::DashMap;
+
+use crate::dispatcher::{Binding, Dispatcher, DispatcherStats, GetStats, Shutdown};
+use crate::session::{Session, SessionConfig, SnmpError, Stop};
+
+/// The SNMP agent port.
+pub const DEFAULT_PORT: u16 = 161;
+
+/// How the engine is laid out.
+#[derive(Debug, Clone, Default)]
+pub struct EngineConfig {
+    /// Dispatchers (threads) to run; 0 means one per core.
+    pub shards: usize,
+    /// Local addresses the sockets bind to.
+    pub binding: Binding,
+}
+
+struct Shard {
+    arbiter: ArbiterHandle,
+    dispatcher: Addr<Dispatcher>,
+}
+
+/// A registered session.
+#[derive(Debug, Clone)]
+pub struct SessionEntry {
+    /// The session.
+    pub addr: Addr<Session>,
+    /// The agent's resolved address.
+    pub agent: SocketAddr,
+    /// The target as given (`host:port`).
+    pub target: String,
+    /// Its configuration.
+    pub config: SessionConfig,
+}
+
+struct Inner {
+    shards: Vec<Shard>,
+    /// Arbiters this engine started (all shards but the first, which runs on the caller's).
+    own_arbiters: std::sync::Mutex<Vec<Arbiter>>,
+    registry: DashMap<String, SessionEntry>,
+}
+
+/// The engine: cheap to clone, shared by the console, batch runner and poller.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+impl Engine {
+    /// Starts the dispatchers. Must run inside an actix `System` (e.g. under `#[actix::main]`).
+    #[must_use]
+    pub fn start(config: EngineConfig) -> Self {
+        let n = if config.shards == 0 {
+            std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+        } else {
+            config.shards
+        };
+        let extra: Vec<Arbiter> = (1..n).map(|_| Arbiter::new()).collect();
+        let binding = config.binding;
+        let shards = std::iter::once(Arbiter::current())
+            .chain(extra.iter().map(Arbiter::handle))
+            .map(|arbiter| {
+                let dispatcher =
+                    Dispatcher::start_in_arbiter(&arbiter, move |_| Dispatcher::new(binding));
+                Shard {
+                    arbiter,
+                    dispatcher,
+                }
+            })
+            .collect();
+        Self {
+            inner: Arc::new(Inner {
+                shards,
+                own_arbiters: std::sync::Mutex::new(extra),
+                registry: DashMap::new(),
+            }),
+        }
+    }
+
+    /// Number of dispatchers.
+    #[must_use]
+    pub fn shards(&self) -> usize {
+        self.inner.shards.len()
+    }
+
+    /// The session named `name`, created for `target` (`host`, `host:port`, `[v6]:port`,
+    /// `udp:host:port`) if there is none; an existing session is returned as it is.
+    ///
+    /// # Errors
+    /// [`SnmpError::Resolve`] when the host does not resolve.
+    pub async fn session(
+        &self,
+        name: &str,
+        target: &str,
+        config: SessionConfig,
+    ) -> Result<Addr<Session>, SnmpError> {
+        if let Some(e) = self.inner.registry.get(name) {
+            return Ok(e.addr.clone());
+        }
+        let agent = resolve(target).await?;
+        Ok(self.insert(name, target, agent, config))
+    }
+
+    /// Replaces (or creates) the session named `name`, stopping the old one.
+    ///
+    /// # Errors
+    /// [`SnmpError::Resolve`] when the host does not resolve.
+    pub async fn replace_session(
+        &self,
+        name: &str,
+        target: &str,
+        config: SessionConfig,
+    ) -> Result<Addr<Session>, SnmpError> {
+        let agent = resolve(target).await?;
+        self.remove(name);
+        Ok(self.insert(name, target, agent, config))
+    }
+
+    fn insert(&self, name: &str, target: &str, agent: SocketAddr, config: SessionConfig) -> Addr<Session> {
+        let entry = self.inner.registry.entry(name.to_owned()).or_insert_with(|| {
+            let shard = &self.inner.shards[shard_of(&agent, self.inner.shards.len())];
+            let disp = shard.dispatcher.clone();
+            let cfg = config.clone();
+            let nm: Arc<str> = Arc::from(name);
+            let addr = Session::start_in_arbiter(&shard.arbiter, move |_| {
+                Session::new(nm, agent, cfg, disp.clone().recipient(), disp.recipient())
+            });
+            SessionEntry {
+                addr,
+                agent,
+                target: target.to_owned(),
+                config,
+            }
+        });
+        entry.addr.clone()
+    }
+
+    /// The registered session named `name`.
+    #[must_use]
+    pub fn get(&self, name: &str) -> Option<SessionEntry> {
+        self.inner.registry.get(name).map(|e| e.clone())
+    }
+
+    /// Names of all registered sessions, sorted.
+    #[must_use]
+    pub fn names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.inner.registry.iter().map(|e| e.key().clone()).collect();
+        v.sort();
+        v
+    }
+
+    /// Stops and forgets the session named `name`; its operations fail with ShuttingDown.
+    pub fn remove(&self, name: &str) -> bool {
+        match self.inner.registry.remove(name) {
+            Some((_, e)) => {
+                e.addr.do_send(Stop);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Counters of all dispatchers, merged.
+    pub async fn stats(&self) -> DispatcherStats {
+        let mut all = DispatcherStats::default();
+        for s in &self.inner.shards {
+            if let Ok(st) = s.dispatcher.send(GetStats).await {
+                all.merge(&st);
+            }
+        }
+        all
+    }
+
+    /// Graceful shutdown: in-flight requests fail with ShuttingDown, sessions stop, sockets
+    /// close, the engine's own threads end. Nothing hangs.
+    pub async fn shutdown(&self) {
+        for e in self.inner.registry.iter() {
+            e.addr.do_send(Stop);
+        }
+        self.inner.registry.clear();
+        for s in &self.inner.shards {
+            let _ = s.dispatcher.send(Shutdown).await;
+        }
+        let arbiters = std::mem::take(&mut *self.inner.own_arbiters.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        for a in arbiters {
+            a.stop();
+            let _ = actix_rt::task::spawn_blocking(move || a.join()).await;
+        }
+    }
+}
+
+fn shard_of(agent: &SocketAddr, n: usize) -> usize {
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    // A fixed hasher would do too; what matters is that one agent always maps to one shard,
+    // which the registry guarantees by creating its session once.
+    agent.hash(&mut h);
+    usize::try_from(h.finish() % (n as u64)).unwrap_or(0)
+}
+
+/// Splits a target into host and port: `host`, `host:port`, `[v6]`, `[v6]:port`, bare IPv6,
+/// with an optional net-snmp transport prefix `udp:` or `udp6:`.
+///
+/// # Errors
+/// A message when the port is not a number.
+pub fn split_target(target: &str) -> Result<(String, u16), String> {
+    let t = target
+        .strip_prefix("udp:")
+        .or_else(|| target.strip_prefix("udp6:"))
+        .unwrap_or(target);
+    if let Some(rest) = t.strip_prefix('[') {
+        let Some((host, after)) = rest.split_once(']') else {
+            return Err(format!("missing ']' in '{target}'"));
+        };
+        let port = match after.strip_prefix(':') {
+            Some(p) => p.parse().map_err(|_| format!("bad port '{p}' in '{target}'"))?,
+            None if after.is_empty() => DEFAULT_PORT,
+            None => return Err(format!("unexpected '{after}' after ']' in '{target}'")),
+        };
+        return Ok((host.to_owned(), port));
+    }
+    if t.parse::<IpAddr>().is_ok() {
+        return Ok((t.to_owned(), DEFAULT_PORT));
+    }
+    match t.rsplit_once(':') {
+        Some((host, p)) => {
+            let port = p.parse().map_err(|_| format!("bad port '{p}' in '{target}'"))?;
+            Ok((host.to_owned(), port))
+        }
+        None if t.is_empty() => Err("empty target".to_owned()),
+        None => Ok((t.to_owned(), DEFAULT_PORT)),
+    }
+}
+
+/// Resolves a target to one socket address (the first the resolver gives).
+///
+/// # Errors
+/// [`SnmpError::Resolve`].
+pub async fn resolve(target: &str) -> Result<SocketAddr, SnmpError> {
+    let (host, port) = split_target(target).map_err(|reason| SnmpError::Resolve {
+        host: target.to_owned(),
+        reason,
+    })?;
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, port));
+    }
+    let found = tokio::net::lookup_host((host.as_str(), port))
+        .await
+        .map(|mut a| a.next());
+    match found {
+        Ok(Some(a)) => Ok(a),
+        Ok(None) => Err(SnmpError::Resolve {
+            host,
+            reason: "no address".to_owned(),
+        }),
+        Err(e) => Err(SnmpError::Resolve {
+            host,
+            reason: e.to_string(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_split_like_net_snmp() {
+        let ok = |t: &str, h: &str, p: u16| assert_eq!(split_target(t), Ok((h.to_owned(), p)), "{t}");
+        ok("127.0.0.1", "127.0.0.1", 161);
+        ok("127.0.0.1:16100", "127.0.0.1", 16100);
+        ok("localhost:1161", "localhost", 1161);
+        ok("udp:127.0.0.1:1161", "127.0.0.1", 1161);
+        ok("[::1]:1161", "::1", 1161);
+        ok("[::1]", "::1", 161);
+        ok("::1", "::1", 161);
+        ok("udp6:[::1]:1161", "::1", 1161);
+        assert!(split_target("127.0.0.1:x").is_err());
+        assert!(split_target("[::1").is_err());
+        assert!(split_target("").is_err());
+    }
+}

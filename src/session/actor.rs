@@ -1,0 +1,547 @@
+//! The [`Session`] actor and the messages callers send it.
+//!
+//! Two ways to get answers: `session.send(Get { .. }).await` returns the result, and the seed's
+//! callback style: a [`Request`] carries the caller's context value and `Recipient<Answer<C>>`,
+//! and the answer arrives as an [`Answer`] holding that context and the result.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use actix::prelude::*;
+use tokio::sync::oneshot;
+
+use super::machine::{BulkOp, GetKind, GetOp, Op, Outcome, SetOp, WalkOp, WalkOptions};
+use super::{SessionConfig, SnmpError, next_token};
+use crate::dispatcher::{Cancel, Inbound, Submit};
+use crate::oid::Oid;
+use crate::pdu::{Message, Pdu, Value, VarBind};
+
+/// Varbinds or the failure.
+pub type VarBindsResult = Result<Vec<VarBind<'static>>, SnmpError>;
+
+/// GET of `0` (answers the varbinds in the order asked). Sent by callers.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "VarBindsResult")]
+pub struct Get(pub Vec<Oid>);
+
+/// GETNEXT of `0`. Sent by callers.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "VarBindsResult")]
+pub struct GetNext(pub Vec<Oid>);
+
+/// One GETBULK (v2c only). `None` takes the session's default. Sent by callers.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "VarBindsResult")]
+pub struct GetBulk {
+    /// The OIDs.
+    pub oids: Vec<Oid>,
+    /// non-repeaters.
+    pub non_repeaters: Option<u32>,
+    /// max-repetitions.
+    pub max_repetitions: Option<u32>,
+}
+
+/// SET of the varbinds, as one request. Sent by callers.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "VarBindsResult")]
+pub struct Set(pub Vec<VarBind<'static>>);
+
+/// Walk of the subtree under `root`; answers every varbind. Sent by callers.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "VarBindsResult")]
+pub struct Walk {
+    /// The subtree.
+    pub root: Oid,
+    /// Mode, loop check, row limit.
+    pub options: WalkOptions,
+}
+
+/// Rows of a streamed walk, in order, sent to the [`WalkStream`]'s sink as they arrive.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct WalkRows(pub Vec<VarBind<'static>>);
+
+/// Walk of the subtree under `root`, streaming rows to `sink` in chunks (never whole in memory);
+/// answers the number of rows. Stops early when the sink's actor is gone.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "Result<usize, SnmpError>")]
+pub struct WalkStream {
+    /// The subtree.
+    pub root: Oid,
+    /// Mode, loop check, row limit.
+    pub options: WalkOptions,
+    /// Who gets the rows.
+    pub sink: Recipient<WalkRows>,
+}
+
+/// The columns of a conceptual table, as rows keyed by index. Sent by callers.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "Result<TableRows, SnmpError>")]
+pub struct Table {
+    /// The table (`ifTable`) or its entry (`ifEntry`) OID.
+    pub oid: Oid,
+    /// Walk options (mode, row limit).
+    pub options: WalkOptions,
+}
+
+/// One table row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableRow {
+    /// The index arcs (`3` for `ifIndex.3`).
+    pub index: Vec<u32>,
+    /// One cell per column of [`TableRows::columns`]; `None` where the agent has no value.
+    pub cells: Vec<Option<Value<'static>>>,
+}
+
+/// A table's rows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TableRows {
+    /// The entry OID the columns hang under.
+    pub entry: Option<Oid>,
+    /// Column numbers, ascending.
+    pub columns: Vec<u32>,
+    /// Rows, ordered by index.
+    pub rows: Vec<TableRow>,
+}
+
+/// An operation in a callback-style [`Request`].
+#[derive(Debug, Clone)]
+pub enum Operation {
+    /// GET.
+    Get(Vec<Oid>),
+    /// GETNEXT.
+    GetNext(Vec<Oid>),
+    /// GETBULK.
+    GetBulk {
+        /// OIDs.
+        oids: Vec<Oid>,
+        /// non-repeaters.
+        non_repeaters: u32,
+        /// max-repetitions.
+        max_repetitions: u32,
+    },
+    /// SET.
+    Set(Vec<VarBind<'static>>),
+    /// Walk (collected).
+    Walk(Oid, WalkOptions),
+}
+
+/// The seed's callback style: run `op` and send `reply_to` an [`Answer`] holding `context`.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Request<C: Send + 'static> {
+    /// What to do.
+    pub op: Operation,
+    /// The caller's own value, handed back untouched.
+    pub context: C,
+    /// Who gets the answer.
+    pub reply_to: Recipient<Answer<C>>,
+}
+
+/// The answer to a [`Request`]: the caller's context and the varbinds, or the failure.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct Answer<C: Send + 'static> {
+    /// The context given in the request.
+    pub context: C,
+    /// The session's name.
+    pub agent: Arc<str>,
+    /// The answer.
+    pub result: VarBindsResult,
+}
+
+/// Stops the session: operations in progress fail with [`SnmpError::ShuttingDown`].
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct Stop;
+
+/// Where an operation's final answer goes.
+enum Reply {
+    Once(oneshot::Sender<VarBindsResult>),
+    Callback(Box<dyn FnOnce(VarBindsResult) + Send>),
+}
+
+impl Reply {
+    fn send(self, r: VarBindsResult) {
+        match self {
+            Reply::Once(tx) => {
+                let _ = tx.send(r);
+            }
+            Reply::Callback(f) => f(r),
+        }
+    }
+
+    fn is_closed(&self) -> bool {
+        match self {
+            Reply::Once(tx) => tx.is_closed(),
+            Reply::Callback(_) => false,
+        }
+    }
+}
+
+struct OpState {
+    op: Op,
+    reply: Reply,
+    sink: Option<Recipient<WalkRows>>,
+    /// Tokens of this operation's requests in flight or queued.
+    tokens: Vec<u64>,
+}
+
+/// The session actor for one agent. Fields say why they exist.
+pub struct Session {
+    /// Name in the registry, for answers and logs.
+    name: Arc<str>,
+    /// The agent's resolved address.
+    agent: SocketAddr,
+    /// Version, community, timeouts and limits.
+    config: SessionConfig,
+    /// The dispatcher that owns the socket.
+    dispatcher: Recipient<Submit>,
+    /// The same dispatcher, for cancellations.
+    cancel: Recipient<Cancel>,
+    /// Operations in progress, by operation id.
+    ops: HashMap<u64, OpState>,
+    /// Request token -> (operation id, part key).
+    tokens: HashMap<u64, (u64, u32)>,
+    /// Requests waiting for room under `max_in_flight`.
+    queue: VecDeque<(u64, Pdu<'static>)>,
+    /// Requests submitted and not yet answered.
+    in_flight: usize,
+    /// Source of operation ids.
+    next_op: u64,
+}
+
+impl Session {
+    /// A session for the agent at `agent`, sending through `dispatcher`.
+    #[must_use]
+    pub fn new(
+        name: Arc<str>,
+        agent: SocketAddr,
+        config: SessionConfig,
+        dispatcher: Recipient<Submit>,
+        cancel: Recipient<Cancel>,
+    ) -> Self {
+        Self {
+            name,
+            agent,
+            config,
+            dispatcher,
+            cancel,
+            ops: HashMap::new(),
+            tokens: HashMap::new(),
+            queue: VecDeque::new(),
+            in_flight: 0,
+            next_op: 0,
+        }
+    }
+
+    fn begin(
+        &mut self,
+        mut op: Op,
+        reply: Reply,
+        sink: Option<Recipient<WalkRows>>,
+        ctx: &mut Context<Self>,
+    ) {
+        let id = self.next_op;
+        self.next_op += 1;
+        let outcome = op.start();
+        self.ops.insert(
+            id,
+            OpState {
+                op,
+                reply,
+                sink,
+                tokens: Vec::new(),
+            },
+        );
+        self.apply(id, outcome, ctx);
+    }
+
+    fn make_op(&self, op: Operation) -> Op {
+        let limits = self.config.limits();
+        match op {
+            Operation::Get(oids) => Op::Get(GetOp::new(GetKind::Get, oids, limits)),
+            Operation::GetNext(oids) => Op::Get(GetOp::new(GetKind::GetNext, oids, limits)),
+            Operation::GetBulk {
+                oids,
+                non_repeaters,
+                max_repetitions,
+            } => Op::Bulk(BulkOp::new(oids, non_repeaters, max_repetitions)),
+            Operation::Set(vbs) => Op::Set(SetOp::new(vbs)),
+            Operation::Walk(root, opts) => Op::Walk(WalkOp::new(root, opts, limits)),
+        }
+    }
+
+    fn apply(&mut self, id: u64, outcome: Outcome, ctx: &mut Context<Self>) {
+        let Some(state) = self.ops.get_mut(&id) else {
+            return;
+        };
+        let mut done = outcome.done;
+        if !outcome.rows.is_empty() {
+            if let Some(sink) = &state.sink {
+                if sink.try_send(WalkRows(outcome.rows)).is_err() && !sink.connected() {
+                    done = Some(Err(SnmpError::ShuttingDown));
+                }
+            }
+        }
+        if done.is_none() && state.reply.is_closed() {
+            // The caller went away: stop asking the agent.
+            done = Some(Err(SnmpError::ShuttingDown));
+        }
+        if let Some(result) = done {
+            self.end(id, result);
+        } else {
+            for (part, pdu) in outcome.sends {
+                let token = next_token();
+                state.tokens.push(token);
+                self.tokens.insert(token, (id, part));
+                self.queue.push_back((token, pdu));
+            }
+        }
+        self.pump(ctx);
+    }
+
+    fn end(&mut self, id: u64, result: VarBindsResult) {
+        let Some(state) = self.ops.remove(&id) else {
+            return;
+        };
+        for t in &state.tokens {
+            if self.tokens.remove(t).is_some() {
+                self.cancel.do_send(Cancel { token: *t });
+            }
+        }
+        state.reply.send(result);
+    }
+
+    fn pump(&mut self, ctx: &mut Context<Self>) {
+        while self.in_flight < self.config.max_in_flight.max(1) {
+            let Some((token, pdu)) = self.queue.pop_front() else {
+                break;
+            };
+            if !self.tokens.contains_key(&token) {
+                continue; // its operation ended meanwhile
+            }
+            self.in_flight += 1;
+            self.dispatcher.do_send(Submit {
+                reply_to: ctx.address().recipient(),
+                token,
+                agent: self.agent,
+                version: self.config.version,
+                community: self.config.community.expose().clone(),
+                pdu,
+                policy: self.config.policy(),
+            });
+        }
+    }
+
+    fn resolve_token(&mut self, token: u64) -> Option<(u64, u32)> {
+        let r = self.tokens.remove(&token)?;
+        if let Some(s) = self.ops.get_mut(&r.0) {
+            s.tokens.retain(|t| *t != token);
+        }
+        Some(r)
+    }
+
+    fn oneshot<M>(&mut self, op: Op, sink: Option<Recipient<WalkRows>>, ctx: &mut Context<Self>) -> ResponseFuture<M>
+    where
+        M: From<VarBindsResult> + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        self.begin(op, Reply::Once(tx), sink, ctx);
+        Box::pin(async move { M::from(rx.await.unwrap_or(Err(SnmpError::ShuttingDown))) })
+    }
+}
+
+impl Actor for Session {
+    type Context = Context<Self>;
+
+    fn stopped(&mut self, _ctx: &mut Self::Context) {
+        let ids: Vec<u64> = self.ops.keys().copied().collect();
+        for id in ids {
+            self.end(id, Err(SnmpError::ShuttingDown));
+        }
+    }
+}
+
+impl Handler<Inbound> for Session {
+    type Result = ();
+
+    fn handle(&mut self, msg: Inbound, ctx: &mut Context<Self>) {
+        self.in_flight = self.in_flight.saturating_sub(1);
+        match msg {
+            Inbound::Response { token, datagram } => {
+                if let Some((id, part)) = self.resolve_token(token) {
+                    let outcome = match Message::decode(&datagram) {
+                        Ok(m) => {
+                            let m = m.into_owned();
+                            match self.ops.get_mut(&id) {
+                                Some(s) => s.op.on_response(part, m),
+                                None => Outcome::default(),
+                            }
+                        }
+                        Err(e) => Outcome {
+                            done: Some(Err(SnmpError::Decode(e))),
+                            ..Outcome::default()
+                        },
+                    };
+                    self.apply(id, outcome, ctx);
+                }
+            }
+            Inbound::Failed { token, error } => {
+                if let Some((id, _)) = self.resolve_token(token) {
+                    self.end(id, Err(error));
+                }
+            }
+        }
+        self.pump(ctx);
+    }
+}
+
+/// Wraps a result so the generic `oneshot` helper can build every handler's answer.
+struct Wrap<T>(T);
+
+impl From<VarBindsResult> for Wrap<VarBindsResult> {
+    fn from(r: VarBindsResult) -> Self {
+        Wrap(r)
+    }
+}
+
+macro_rules! varbind_handler {
+    ($msg:ty, |$m:ident, $s:ident| $op:expr) => {
+        impl Handler<$msg> for Session {
+            type Result = ResponseFuture<VarBindsResult>;
+
+            fn handle(&mut self, $m: $msg, ctx: &mut Context<Self>) -> Self::Result {
+                let $s = &*self;
+                let op = $op;
+                let fut = self.oneshot::<Wrap<VarBindsResult>>(op, None, ctx);
+                Box::pin(async move { fut.await.0 })
+            }
+        }
+    };
+}
+
+varbind_handler!(Get, |m, s| s.make_op(Operation::Get(m.0)));
+varbind_handler!(GetNext, |m, s| s.make_op(Operation::GetNext(m.0)));
+varbind_handler!(Set, |m, s| s.make_op(Operation::Set(m.0)));
+varbind_handler!(Walk, |m, s| {
+    let mut options = m.options;
+    options.collect = true;
+    s.make_op(Operation::Walk(m.root, options))
+});
+varbind_handler!(GetBulk, |m, s| {
+    if s.config.version == crate::pdu::Version::V1 {
+        Op::Bulk(BulkOp::new(Vec::new(), 0, 0))
+    } else {
+        s.make_op(Operation::GetBulk {
+            oids: m.oids,
+            non_repeaters: m.non_repeaters.unwrap_or(s.config.non_repeaters),
+            max_repetitions: m.max_repetitions.unwrap_or(s.config.max_repetitions),
+        })
+    }
+});
+
+impl Handler<WalkStream> for Session {
+    type Result = ResponseFuture<Result<usize, SnmpError>>;
+
+    fn handle(&mut self, m: WalkStream, ctx: &mut Context<Self>) -> Self::Result {
+        let mut options = m.options;
+        options.collect = false;
+        let op = self.make_op(Operation::Walk(m.root, options));
+        let (tx, rx) = oneshot::channel();
+        let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let _ = &count;
+        self.begin(op, Reply::Once(tx), Some(m.sink), ctx);
+        // The count is the number of rows streamed; the op reports it via the sink, so count
+        // here from the walk state is not reachable after it ends: WalkOp returns no rows in
+        // `done` when streaming, so the answer carries the count in an empty-vector length.
+        Box::pin(async move {
+            match rx.await {
+                Ok(Ok(v)) => Ok(v.len()),
+                Ok(Err(e)) => Err(e),
+                Err(_) => Err(SnmpError::ShuttingDown),
+            }
+        })
+    }
+}
+
+impl Handler<Table> for Session {
+    type Result = ResponseFuture<Result<TableRows, SnmpError>>;
+
+    fn handle(&mut self, m: Table, ctx: &mut Context<Self>) -> Self::Result {
+        let mut options = m.options;
+        options.collect = true;
+        let root = m.oid.clone();
+        let op = self.make_op(Operation::Walk(m.oid, options));
+        let fut = self.oneshot::<Wrap<VarBindsResult>>(op, None, ctx);
+        Box::pin(async move { fut.await.0.map(|vbs| to_table(&root, vbs)) })
+    }
+}
+
+impl<C: Send + 'static> Handler<Request<C>> for Session {
+    type Result = ();
+
+    fn handle(&mut self, m: Request<C>, ctx: &mut Context<Self>) {
+        let op = match m.op {
+            Operation::GetBulk { .. } if self.config.version == crate::pdu::Version::V1 => {
+                Op::Bulk(BulkOp::new(Vec::new(), 0, 0))
+            }
+            Operation::Walk(root, mut opts) => {
+                opts.collect = true;
+                self.make_op(Operation::Walk(root, opts))
+            }
+            other => self.make_op(other),
+        };
+        let agent = self.name.clone();
+        let (context, reply_to) = (m.context, m.reply_to);
+        let reply = Reply::Callback(Box::new(move |result| {
+            reply_to.do_send(Answer {
+                context,
+                agent,
+                result,
+            });
+        }));
+        self.begin(op, reply, None, ctx);
+    }
+}
+
+impl Handler<Stop> for Session {
+    type Result = ();
+
+    fn handle(&mut self, _: Stop, ctx: &mut Context<Self>) {
+        ctx.stop();
+    }
+}
+
+/// Groups a walk of a table (or entry) into rows keyed by index.
+fn to_table(root: &Oid, vbs: Vec<VarBind<'static>>) -> TableRows {
+    // Entry = table.1 when a table OID was given; columns are entry.N, instances entry.N.index.
+    let entry_len = root.len() + usize::from(vbs.first().is_some_and(|vb| {
+        vb.oid.arcs().get(root.len()) == Some(&1) && vb.oid.len() > root.len() + 2
+    }));
+    let entry = vbs.first().and_then(|vb| Oid::new(&vb.oid.arcs()[..entry_len]).ok());
+    let mut columns: Vec<u32> = Vec::new();
+    let mut rows: BTreeMap<Vec<u32>, BTreeMap<u32, Value<'static>>> = BTreeMap::new();
+    for vb in vbs {
+        let arcs = vb.oid.arcs();
+        let Some(&col) = arcs.get(entry_len) else { continue };
+        let index = arcs[entry_len + 1..].to_vec();
+        if let Err(pos) = columns.binary_search(&col) {
+            columns.insert(pos, col);
+        }
+        rows.entry(index).or_default().insert(col, vb.value);
+    }
+    let rows = rows
+        .into_iter()
+        .map(|(index, mut cells)| TableRow {
+            index,
+            cells: columns.iter().map(|c| cells.remove(c)).collect(),
+        })
+        .collect();
+    TableRows {
+        entry,
+        columns,
+        rows,
+    }
+}

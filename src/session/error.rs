@@ -1,0 +1,101 @@
+//! [`SnmpError`]: why a request to an agent failed. `Clone + Send + 'static`, because one failure
+//! can reach several waiters and crosses actor boundaries.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use crate::oid::Oid;
+use crate::pdu::{self, ErrorStatus};
+
+/// A failed SNMP operation.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum SnmpError {
+    /// The agent did not answer any of the `1 + retries` transmissions.
+    #[error("timeout after {retries} retries to {agent}")]
+    Timeout {
+        /// Retries made after the first transmission.
+        retries: u32,
+        /// The agent's address.
+        agent: SocketAddr,
+    },
+    /// The agent answered with a non-zero error-status.
+    #[error("agent error {status} at index {index}{}", oid.as_ref().map(|o| format!(" ({o})")).unwrap_or_default())]
+    Agent {
+        /// The error-status.
+        status: ErrorStatus,
+        /// The error-index (1-based; 0 when it names no varbind).
+        index: i32,
+        /// The OID the index points at, when it points at one.
+        oid: Option<Oid>,
+    },
+    /// The request could not be made small enough for the agent (tooBig with one varbind or
+    /// max-repetitions 1).
+    #[error("response too big even for a single varbind")]
+    TooBig,
+    /// A socket error (sending, or creating the socket).
+    #[error("transport error: {0}")]
+    Transport(Arc<io::Error>),
+    /// The agent's answer could not be decoded.
+    #[error("undecodable response: {0}")]
+    Decode(pdu::Error),
+    /// The answer was well-formed but not what the request asked for (wrong number of varbinds).
+    #[error("unexpected response: {0}")]
+    UnexpectedResponse(&'static str),
+    /// A walk met an OID that does not increase: the agent would make it loop.
+    #[error("OID not increasing: {next} follows {previous}")]
+    NotIncreasing {
+        /// The last OID accepted.
+        previous: Oid,
+        /// The OID that did not increase.
+        next: Oid,
+    },
+    /// A walk reached its row limit before its end.
+    #[error("row limit of {0} reached")]
+    RowLimit(usize),
+    /// The operation needs another SNMP version (GetBulk over SNMPv1).
+    #[error("{0} is not available in SNMPv1")]
+    NotInV1(&'static str),
+    /// The request was invalid before anything was sent (no OIDs, a relaxed walk without a limit).
+    #[error("invalid request: {0}")]
+    InvalidRequest(&'static str),
+    /// The agent's host name did not resolve.
+    #[error("cannot resolve {host}: {reason}")]
+    Resolve {
+        /// The host as given.
+        host: String,
+        /// Why.
+        reason: String,
+    },
+    /// The engine or session is shutting down; the request was not completed.
+    #[error("shutting down")]
+    ShuttingDown,
+}
+
+impl SnmpError {
+    /// A short stable label for counters and logs.
+    #[must_use]
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Timeout { .. } => "timeout",
+            Self::Agent { .. } => "agent_error",
+            Self::TooBig => "too_big",
+            Self::Transport(_) => "transport",
+            Self::Decode(_) => "decode",
+            Self::UnexpectedResponse(_) => "unexpected_response",
+            Self::NotIncreasing { .. } => "not_increasing",
+            Self::RowLimit(_) => "row_limit",
+            Self::NotInV1(_) => "not_in_v1",
+            Self::InvalidRequest(_) => "invalid_request",
+            Self::Resolve { .. } => "resolve",
+            Self::ShuttingDown => "shutting_down",
+        }
+    }
+}
+
+impl From<io::Error> for SnmpError {
+    fn from(e: io::Error) -> Self {
+        Self::Transport(Arc::new(e))
+    }
+}

@@ -1,0 +1,511 @@
+//! The pure part of a session: retry timing ([`RetryPolicy`]) and the state machine of each
+//! operation ([`Op`]): splitting GETs, tooBig halving, v1 noSuchName, walks and their end and loop
+//! checks. No actors, no sockets, no clock: the actor feeds responses in and carries requests out,
+//! so all of this is tested without a runtime.
+
+use std::time::Duration;
+
+use crate::oid::Oid;
+use crate::pdu::{BulkPdu, ErrorStatus, GenericPdu, Message, Pdu, Value, VarBind, Version};
+
+use super::SnmpError;
+
+/// How the wait grows between transmissions of one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backoff {
+    /// The same timeout for every transmission (net-snmp's behaviour).
+    #[default]
+    Fixed,
+    /// Twice the previous timeout after each transmission.
+    Doubling,
+}
+
+/// Timeout and retries of one request: `1 + retries` transmissions in all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Wait after the first transmission.
+    pub timeout: Duration,
+    /// Transmissions after the first.
+    pub retries: u32,
+    /// How the wait grows.
+    pub backoff: Backoff,
+}
+
+/// Longest wait a doubling backoff grows to.
+const MAX_BACKOFF_WAIT: Duration = Duration::from_secs(60);
+
+impl RetryPolicy {
+    /// The wait after transmission number `attempt` (0 is the first).
+    #[must_use]
+    pub fn wait(&self, attempt: u32) -> Duration {
+        match self.backoff {
+            Backoff::Fixed => self.timeout,
+            Backoff::Doubling => {
+                let factor = 1u32.checked_shl(attempt.min(16)).unwrap_or(u32::MAX);
+                self.timeout.saturating_mul(factor).min(MAX_BACKOFF_WAIT.max(self.timeout))
+            }
+        }
+    }
+
+    /// Total transmissions.
+    #[must_use]
+    pub fn transmissions(&self) -> u32 {
+        self.retries.saturating_add(1)
+    }
+}
+
+/// The request parameters an operation needs from its session.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// v1 or v2c.
+    pub version: Version,
+    /// Most OIDs in one request.
+    pub max_oids: usize,
+    /// max-repetitions for GETBULK walks.
+    pub max_repetitions: u32,
+}
+
+/// How a walk asks for the next OIDs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WalkMode {
+    /// GETBULK on v2c, GETNEXT on v1.
+    #[default]
+    Auto,
+    /// Always GETNEXT.
+    GetNext,
+    /// Always GETBULK (fails on v1).
+    GetBulk,
+}
+
+/// What an operation wants done next.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// PDUs to send, each with the part key the response must come back with.
+    pub sends: Vec<(u32, Pdu<'static>)>,
+    /// Varbinds produced by a walk since the last outcome, in order.
+    pub rows: Vec<VarBind<'static>>,
+    /// The final answer, when the operation is over.
+    pub done: Option<Result<Vec<VarBind<'static>>, SnmpError>>,
+}
+
+impl Outcome {
+    fn fail(e: SnmpError) -> Self {
+        Self {
+            done: Some(Err(e)),
+            ..Self::default()
+        }
+    }
+}
+
+/// GET or GETNEXT of a list of OIDs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GetKind {
+    /// GetRequest.
+    Get,
+    /// GetNextRequest.
+    GetNext,
+}
+
+/// One operation's state.
+#[derive(Debug)]
+pub enum Op {
+    /// GET/GETNEXT, split into parts of at most `max_oids`.
+    Get(GetOp),
+    /// One GETBULK, retried with half the repetitions on tooBig.
+    Bulk(BulkOp),
+    /// One SET, never split (it must stay atomic).
+    Set(SetOp),
+    /// A subtree walk.
+    Walk(WalkOp),
+}
+
+impl Op {
+    /// The first requests.
+    pub fn start(&mut self) -> Outcome {
+        match self {
+            Op::Get(o) => o.start(),
+            Op::Bulk(o) => o.send(),
+            Op::Set(o) => o.start(),
+            Op::Walk(o) => o.next_request(),
+        }
+    }
+
+    /// Feeds the answer to part `part`.
+    pub fn on_response(&mut self, part: u32, msg: Message<'static>) -> Outcome {
+        let Pdu::Response(resp) = msg.pdu else {
+            return Outcome::fail(SnmpError::UnexpectedResponse("not a Response PDU"));
+        };
+        match self {
+            Op::Get(o) => o.on_response(part, resp),
+            Op::Bulk(o) => o.on_response(resp),
+            Op::Set(o) => o.on_response(resp),
+            Op::Walk(o) => o.on_response(resp),
+        }
+    }
+}
+
+fn agent_error(resp: &GenericPdu<'_>, asked: &[Oid]) -> SnmpError {
+    let oid = usize::try_from(resp.error_index)
+        .ok()
+        .and_then(|i| i.checked_sub(1))
+        .and_then(|i| asked.get(i).cloned());
+    SnmpError::Agent {
+        status: resp.error_status,
+        index: resp.error_index,
+        oid,
+    }
+}
+
+fn generic(kind: GetKind, varbinds: Vec<VarBind<'static>>) -> Pdu<'static> {
+    let g = GenericPdu {
+        varbinds,
+        ..GenericPdu::default()
+    };
+    match kind {
+        GetKind::Get => Pdu::GetRequest(g),
+        GetKind::GetNext => Pdu::GetNextRequest(g),
+    }
+}
+
+/// State of a GET/GETNEXT.
+#[derive(Debug)]
+pub struct GetOp {
+    kind: GetKind,
+    version: Version,
+    max_oids: usize,
+    oids: Vec<Oid>,
+    results: Vec<Option<VarBind<'static>>>,
+    /// Outstanding parts: part key -> indexes into `oids`.
+    parts: Vec<(u32, Vec<usize>)>,
+    next_part: u32,
+}
+
+impl GetOp {
+    /// A GET or GETNEXT of `oids`.
+    #[must_use]
+    pub fn new(kind: GetKind, oids: Vec<Oid>, limits: Limits) -> Self {
+        let n = oids.len();
+        Self {
+            kind,
+            version: limits.version,
+            max_oids: limits.max_oids.max(1),
+            oids,
+            results: vec![None; n],
+            parts: Vec::new(),
+            next_part: 0,
+        }
+    }
+
+    fn part(&mut self, idx: Vec<usize>, out: &mut Outcome) {
+        let key = self.next_part;
+        self.next_part = self.next_part.wrapping_add(1);
+        let vbs = idx.iter().map(|&i| VarBind::null(self.oids[i].clone())).collect();
+        out.sends.push((key, generic(self.kind, vbs)));
+        self.parts.push((key, idx));
+    }
+
+    fn start(&mut self) -> Outcome {
+        let mut out = Outcome::default();
+        if self.oids.is_empty() {
+            out.done = Some(Err(SnmpError::InvalidRequest("no OIDs")));
+            return out;
+        }
+        let all: Vec<usize> = (0..self.oids.len()).collect();
+        for chunk in all.chunks(self.max_oids) {
+            self.part(chunk.to_vec(), &mut out);
+        }
+        out
+    }
+
+    fn on_response(&mut self, part: u32, resp: GenericPdu<'static>) -> Outcome {
+        let mut out = Outcome::default();
+        let Some(pos) = self.parts.iter().position(|(k, _)| *k == part) else {
+            return out;
+        };
+        let (_, idx) = self.parts.swap_remove(pos);
+        let asked: Vec<Oid> = idx.iter().map(|&i| self.oids[i].clone()).collect();
+        match resp.error_status {
+            ErrorStatus::NoError => {
+                if resp.varbinds.len() != idx.len() {
+                    return Outcome::fail(SnmpError::UnexpectedResponse(
+                        "response has a different number of varbinds than the request",
+                    ));
+                }
+                for (i, vb) in idx.into_iter().zip(resp.varbinds) {
+                    self.results[i] = Some(vb);
+                }
+            }
+            ErrorStatus::TooBig if idx.len() > 1 => {
+                let (a, b) = idx.split_at(idx.len() / 2);
+                let (a, b) = (a.to_vec(), b.to_vec());
+                self.part(a, &mut out);
+                self.part(b, &mut out);
+            }
+            ErrorStatus::TooBig => return Outcome::fail(SnmpError::TooBig),
+            ErrorStatus::NoSuchName if self.version == Version::V1 => {
+                // SNMPv1 (RFC 1157 §4.1.2): the whole request failed because of one varbind.
+                // Mark it missing and ask again for the rest.
+                let Some(bad) = usize::try_from(resp.error_index)
+                    .ok()
+                    .and_then(|i| i.checked_sub(1))
+                    .filter(|&i| i < idx.len())
+                else {
+                    return Outcome::fail(agent_error(&resp, &asked));
+                };
+                let missing = match self.kind {
+                    GetKind::Get => Value::NoSuchObject,
+                    GetKind::GetNext => Value::EndOfMibView,
+                };
+                let i = idx[bad];
+                self.results[i] = Some(VarBind::new(self.oids[i].clone(), missing));
+                let rest: Vec<usize> = idx.iter().copied().filter(|&j| j != i).collect();
+                if !rest.is_empty() {
+                    self.part(rest, &mut out);
+                }
+            }
+            _ => return Outcome::fail(agent_error(&resp, &asked)),
+        }
+        if self.parts.is_empty() {
+            let results = std::mem::take(&mut self.results);
+            out.done = Some(
+                results
+                    .into_iter()
+                    .map(|r| r.ok_or(SnmpError::UnexpectedResponse("missing varbind")))
+                    .collect(),
+            );
+        }
+        out
+    }
+}
+
+/// State of a single GETBULK.
+#[derive(Debug)]
+pub struct BulkOp {
+    oids: Vec<Oid>,
+    non_repeaters: u32,
+    max_repetitions: u32,
+}
+
+impl BulkOp {
+    /// A GETBULK of `oids`.
+    #[must_use]
+    pub fn new(oids: Vec<Oid>, non_repeaters: u32, max_repetitions: u32) -> Self {
+        Self {
+            oids,
+            non_repeaters,
+            max_repetitions,
+        }
+    }
+
+    fn send(&self) -> Outcome {
+        if self.oids.is_empty() {
+            return Outcome::fail(SnmpError::InvalidRequest("no OIDs"));
+        }
+        Outcome {
+            sends: vec![(0, bulk_pdu(&self.oids, self.non_repeaters, self.max_repetitions))],
+            ..Outcome::default()
+        }
+    }
+
+    fn on_response(&mut self, resp: GenericPdu<'static>) -> Outcome {
+        match resp.error_status {
+            ErrorStatus::NoError => Outcome {
+                done: Some(Ok(resp.varbinds)),
+                ..Outcome::default()
+            },
+            ErrorStatus::TooBig if self.max_repetitions > 1 => {
+                self.max_repetitions /= 2;
+                self.send()
+            }
+            ErrorStatus::TooBig => Outcome::fail(SnmpError::TooBig),
+            _ => Outcome::fail(agent_error(&resp, &self.oids)),
+        }
+    }
+}
+
+fn clamp_i32(v: u32) -> i32 {
+    i32::try_from(v).unwrap_or(i32::MAX)
+}
+
+fn bulk_pdu(oids: &[Oid], non_repeaters: u32, max_repetitions: u32) -> Pdu<'static> {
+    Pdu::GetBulkRequest(BulkPdu {
+        request_id: 0,
+        non_repeaters: clamp_i32(non_repeaters),
+        max_repetitions: clamp_i32(max_repetitions),
+        varbinds: oids.iter().cloned().map(VarBind::null).collect(),
+    })
+}
+
+/// State of a SET.
+#[derive(Debug)]
+pub struct SetOp {
+    varbinds: Vec<VarBind<'static>>,
+}
+
+impl SetOp {
+    /// A SET of `varbinds`, sent as one request.
+    #[must_use]
+    pub fn new(varbinds: Vec<VarBind<'static>>) -> Self {
+        Self { varbinds }
+    }
+
+    fn start(&self) -> Outcome {
+        if self.varbinds.is_empty() {
+            return Outcome::fail(SnmpError::InvalidRequest("no varbinds"));
+        }
+        let g = GenericPdu {
+            varbinds: self.varbinds.clone(),
+            ..GenericPdu::default()
+        };
+        Outcome {
+            sends: vec![(0, Pdu::SetRequest(g))],
+            ..Outcome::default()
+        }
+    }
+
+    fn on_response(&mut self, resp: GenericPdu<'static>) -> Outcome {
+        if resp.error_status == ErrorStatus::NoError {
+            return Outcome {
+                done: Some(Ok(resp.varbinds)),
+                ..Outcome::default()
+            };
+        }
+        let asked: Vec<Oid> = self.varbinds.iter().map(|vb| vb.oid.clone()).collect();
+        Outcome::fail(agent_error(&resp, &asked))
+    }
+}
+
+/// Options of a walk.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WalkOptions {
+    /// GETNEXT, GETBULK or automatic.
+    pub mode: WalkMode,
+    /// Accept OIDs that do not increase (some broken agents); then `max_rows` is mandatory.
+    pub relaxed: bool,
+    /// Stop with [`SnmpError::RowLimit`] past this many rows.
+    pub max_rows: Option<usize>,
+    /// Collect rows into the final answer (false when they are streamed elsewhere).
+    pub collect: bool,
+}
+
+/// State of a subtree walk.
+#[derive(Debug)]
+pub struct WalkOp {
+    root: Oid,
+    last: Oid,
+    bulk: bool,
+    max_repetitions: u32,
+    opts: WalkOptions,
+    count: usize,
+    collected: Vec<VarBind<'static>>,
+    invalid: Option<SnmpError>,
+}
+
+impl WalkOp {
+    /// A walk of the subtree under `root`.
+    #[must_use]
+    pub fn new(root: Oid, opts: WalkOptions, limits: Limits) -> Self {
+        let (bulk, invalid) = match (opts.mode, limits.version) {
+            (WalkMode::GetNext, _) | (WalkMode::Auto, Version::V1) => (false, None),
+            (WalkMode::GetBulk | WalkMode::Auto, Version::V2c) => (true, None),
+            (WalkMode::GetBulk, Version::V1) => (true, Some(SnmpError::NotInV1("GETBULK"))),
+        };
+        let invalid = invalid.or_else(|| {
+            (opts.relaxed && opts.max_rows.is_none())
+                .then_some(SnmpError::InvalidRequest("a relaxed walk needs a row limit"))
+        });
+        Self {
+            last: root.clone(),
+            root,
+            bulk,
+            max_repetitions: limits.max_repetitions.max(1),
+            opts,
+            count: 0,
+            collected: Vec::new(),
+            invalid,
+        }
+    }
+
+    /// Rows seen so far.
+    #[must_use]
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    fn next_request(&mut self) -> Outcome {
+        if let Some(e) = self.invalid.take() {
+            return Outcome::fail(e);
+        }
+        let pdu = if self.bulk {
+            bulk_pdu(std::slice::from_ref(&self.last), 0, self.max_repetitions)
+        } else {
+            generic(GetKind::GetNext, vec![VarBind::null(self.last.clone())])
+        };
+        Outcome {
+            sends: vec![(0, pdu)],
+            ..Outcome::default()
+        }
+    }
+
+    fn finish(&mut self, mut out: Outcome) -> Outcome {
+        out.done = Some(Ok(std::mem::take(&mut self.collected)));
+        out
+    }
+
+    fn on_response(&mut self, resp: GenericPdu<'static>) -> Outcome {
+        match resp.error_status {
+            ErrorStatus::NoError => {}
+            // SNMPv1 signals the end of the MIB view with noSuchName.
+            ErrorStatus::NoSuchName if !self.bulk => return self.finish(Outcome::default()),
+            ErrorStatus::TooBig if self.bulk && self.max_repetitions > 1 => {
+                self.max_repetitions /= 2;
+                return self.next_request();
+            }
+            ErrorStatus::TooBig => return Outcome::fail(SnmpError::TooBig),
+            _ => return Outcome::fail(agent_error(&resp, std::slice::from_ref(&self.last))),
+        }
+        if resp.varbinds.is_empty() {
+            return self.finish(Outcome::default());
+        }
+        if !self.bulk && resp.varbinds.len() != 1 {
+            return Outcome::fail(SnmpError::UnexpectedResponse(
+                "GETNEXT response without exactly one varbind",
+            ));
+        }
+        let mut out = Outcome::default();
+        for vb in resp.varbinds {
+            if vb.value == Value::EndOfMibView || !vb.oid.starts_with(&self.root) {
+                return self.finish(out);
+            }
+            if vb.oid <= self.last && !self.opts.relaxed {
+                return Outcome::fail(SnmpError::NotIncreasing {
+                    previous: self.last.clone(),
+                    next: vb.oid,
+                });
+            }
+            if let Some(max) = self.opts.max_rows {
+                if self.count >= max {
+                    return Outcome {
+                        rows: out.rows,
+                        done: Some(Err(SnmpError::RowLimit(max))),
+                        ..Outcome::default()
+                    };
+                }
+            }
+            self.count += 1;
+            self.last = vb.oid.clone();
+            if self.opts.collect {
+                self.collected.push(vb);
+            } else {
+                out.rows.push(vb);
+            }
+        }
+        let next = self.next_request();
+        out.sends = next.sends;
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests;

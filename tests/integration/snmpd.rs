@@ -1,0 +1,270 @@
+//! A real net-snmp agent on loopback for tests, and helpers to run net-snmp's tools.
+//!
+//! [`Snmpd::start`] runs `snmpd` in the foreground on a free `127.0.0.1` port with its own
+//! generated config and persistent directory (see `NETSNMP-NOTES.md`), waits until it answers,
+//! and kills it by pid when dropped. Tests that need it fail, never skip, when net-snmp is missing:
+//! CI installs it. Traffic only ever goes to 127.0.0.1.
+
+use std::borrow::Cow;
+use std::fs;
+use std::net::{SocketAddr, UdpSocket};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use snmpact::oid::Oid;
+use snmpact::pdu::{GenericPdu, Message, Pdu, VarBind, Version};
+
+/// What to tell someone whose machine lacks the agent.
+pub(crate) const SNMPD_MISSING: &str = "snmpd not found: apt-get install -y snmpd snmp";
+/// What to tell someone whose machine lacks the command-line tools.
+pub(crate) const TOOLS_MISSING: &str = "net-snmp tools not found: apt-get install -y snmp";
+
+/// How long one agent may take to answer its first request.
+const START_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one readiness probe waits for its answer.
+const PROBE_TIMEOUT: Duration = Duration::from_millis(200);
+/// Fresh ports to try when another process takes ours between choosing and binding it.
+const START_ATTEMPTS: usize = 5;
+/// `sysUpTime.0`: what the readiness probe asks for.
+const PROBE_OID: &str = "1.3.6.1.2.1.1.3.0";
+/// Where binaries live on Debian when `sbin` is not on `PATH`.
+const EXTRA_DIRS: [&str; 4] = ["/usr/sbin", "/usr/local/sbin", "/usr/bin", "/usr/local/bin"];
+
+/// One running `snmpd`, answering v1/v2c with community `public` (read-only) and `private`
+/// (read-write) on `127.0.0.1:port`. `sysContact` and `sysLocation` are not set in its config, so
+/// they are writable.
+pub(crate) struct Snmpd {
+    /// The UDP port it listens on, on 127.0.0.1.
+    pub(crate) port: u16,
+    /// The foreground agent; killed by its pid and reaped on drop.
+    child: Child,
+    /// Config, log and persistent state of this agent and of the tools run against it; removed
+    /// on drop.
+    dir: PathBuf,
+}
+
+impl Snmpd {
+    /// True when the `snmpd` binary is installed.
+    pub(crate) fn available() -> bool {
+        find_program("snmpd").is_some()
+    }
+
+    /// Starts an agent on a free loopback port and waits until it answers.
+    ///
+    /// # Panics
+    /// With [`SNMPD_MISSING`] when net-snmp is not installed, or with the agent's log when it does
+    /// not answer within the start timeout.
+    pub(crate) fn start() -> Snmpd {
+        let bin = find_program("snmpd").unwrap_or_else(|| panic!("{SNMPD_MISSING}"));
+        let mut last_log = String::new();
+        for _ in 0..START_ATTEMPTS {
+            let port = free_udp_port();
+            let dir = scratch_dir("snmpd");
+            fs::create_dir_all(dir.join("persist")).expect("create the agent's directory");
+            fs::write(dir.join("snmpd.conf"), config(port)).expect("write snmpd.conf");
+            let log = fs::File::create(dir.join("snmpd.log")).expect("create snmpd.log");
+            let child = Command::new(&bin)
+                .args(["-f", "-Lo", "-C", "-c"])
+                .arg(dir.join("snmpd.conf"))
+                .env("SNMP_PERSISTENT_DIR", dir.join("persist"))
+                .env("MIBS", "")
+                .stdin(Stdio::null())
+                .stdout(log.try_clone().expect("clone the log handle"))
+                .stderr(log)
+                .spawn()
+                .expect("spawn snmpd");
+            let mut agent = Snmpd { port, child, dir };
+            if agent.wait_until_answering() {
+                return agent;
+            }
+            last_log = fs::read_to_string(agent.dir.join("snmpd.log")).unwrap_or_default();
+            // Dropping `agent` kills it and removes its directory; try another port.
+        }
+        panic!(
+            "snmpd did not answer on loopback after {START_ATTEMPTS} attempts; last log:\n{last_log}"
+        );
+    }
+
+    /// `127.0.0.1:port`.
+    pub(crate) fn addr(&self) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], self.port))
+    }
+
+    /// `127.0.0.1:port`, as the tools take it.
+    pub(crate) fn target(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// Runs a net-snmp tool (`snmpget`, `snmpwalk`, ...) with `args` as given (put
+    /// [`Snmpd::target`] among them) and returns its stdout. The tool runs with `MIBS=""`, the C
+    /// locale and this agent's own `SNMP_PERSISTENT_DIR`.
+    ///
+    /// # Panics
+    /// When the tool is missing, exits with an error, or prints anything but UTF-8.
+    pub(crate) fn tool(&self, prog: &str, args: &[&str]) -> String {
+        let out = run_tool_in(&self.dir.join("tools"), prog, args);
+        assert!(
+            out.status.success(),
+            "{prog} {args:?} failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("tool output is UTF-8")
+    }
+
+    /// Polls with GET sysUpTime.0 until the agent answers, it exits, or the start timeout passes.
+    fn wait_until_answering(&mut self) -> bool {
+        let sock = UdpSocket::bind("127.0.0.1:0").expect("bind a loopback probe socket");
+        sock.connect(self.addr()).expect("connect the probe socket");
+        sock.set_read_timeout(Some(PROBE_TIMEOUT))
+            .expect("set the probe timeout");
+        let oid: Oid = PROBE_OID.parse().expect("probe OID");
+        let deadline = Instant::now() + START_TIMEOUT;
+        let mut buf = [0u8; 2048];
+        for request_id in 1.. {
+            if Instant::now() > deadline || !matches!(self.child.try_wait(), Ok(None)) {
+                return false;
+            }
+            let probe = Message {
+                version: Version::V2c,
+                community: Cow::Borrowed(b"public"),
+                pdu: Pdu::GetRequest(GenericPdu {
+                    request_id,
+                    varbinds: vec![VarBind::null(oid.clone())],
+                    ..GenericPdu::default()
+                }),
+            };
+            // Sending fails with ECONNREFUSED while nothing listens yet: try again.
+            if sock.send(&probe.to_bytes()).is_err() {
+                std::thread::sleep(PROBE_TIMEOUT);
+                continue;
+            }
+            if let Ok(n) = sock.recv(&mut buf)
+                && let Ok(m) = Message::decode(&buf[..n])
+                && m.pdu.request_id() == Some(request_id)
+            {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+impl Drop for Snmpd {
+    fn drop(&mut self) {
+        // `Child::kill` signals exactly this pid; `wait` reaps it.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// True when `snmpget` and friends are installed.
+pub(crate) fn tools_available() -> bool {
+    find_program("snmpget").is_some()
+}
+
+/// Runs a net-snmp tool with `MIBS=""`, the C locale and a shared scratch persistent directory,
+/// for tests whose agent is not an [`Snmpd`].
+///
+/// # Panics
+/// With [`TOOLS_MISSING`] when the tool is not installed.
+pub(crate) fn run_tool(prog: &str, args: &[&str]) -> Output {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    run_tool_in(DIR.get_or_init(|| scratch_dir("tools")), prog, args)
+}
+
+fn run_tool_in(persist: &Path, prog: &str, args: &[&str]) -> Output {
+    let bin = find_program(prog).unwrap_or_else(|| panic!("{prog}: {TOOLS_MISSING}"));
+    fs::create_dir_all(persist).expect("create the tools' persistent directory");
+    Command::new(bin)
+        .args(args)
+        .env("MIBS", "")
+        .env("SNMP_PERSISTENT_DIR", persist)
+        .env("LC_ALL", "C")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("run {prog}: {e}"))
+}
+
+/// The agent's config: only loopback, both communities, no AgentX, a receive buffer big enough
+/// for bursts (NETSNMP-NOTES.md).
+fn config(port: u16) -> String {
+    format!(
+        "agentaddress udp:127.0.0.1:{port}\n\
+         rocommunity  public  127.0.0.1\n\
+         rwcommunity  private 127.0.0.1\n\
+         master       no\n\
+         dontLogTCPWrappersConnects yes\n\
+         [snmp] serverRecvBuf 4194304\n"
+    )
+}
+
+/// A loopback UDP port that was free a moment ago.
+fn free_udp_port() -> u16 {
+    UdpSocket::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .expect("bind an ephemeral loopback port")
+        .port()
+}
+
+/// A new, empty directory under cargo's scratch space for integration tests.
+fn scratch_dir(what: &str) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{what}-{}-{n}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("create a scratch directory");
+    dir
+}
+
+/// `prog` on `PATH` or in the usual system directories.
+fn find_program(prog: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(EXTRA_DIRS.iter().map(PathBuf::from))
+        .map(|d| d.join(prog))
+        .find(|p| p.is_file())
+}
+
+#[test]
+fn snmpd_starts_answers_tools_and_stops() {
+    assert!(Snmpd::available(), "{SNMPD_MISSING}");
+    let agent = Snmpd::start();
+    let target = agent.target();
+    let out = agent.tool(
+        "snmpget",
+        &["-v2c", "-c", "public", "-On", &target, ".1.3.6.1.2.1.1.3.0"],
+    );
+    assert!(
+        out.starts_with(".1.3.6.1.2.1.1.3.0 = Timeticks: ("),
+        "{out}"
+    );
+    // sysLocation is writable with the private community (it is not set in the config).
+    let set = agent.tool(
+        "snmpset",
+        &[
+            "-v2c",
+            "-c",
+            "private",
+            "-On",
+            &target,
+            ".1.3.6.1.2.1.1.6.0",
+            "s",
+            "lab",
+        ],
+    );
+    assert_eq!(set, ".1.3.6.1.2.1.1.6.0 = STRING: \"lab\"\n");
+    let pid = agent.child.id();
+    let dir = agent.dir.clone();
+    drop(agent);
+    assert!(!dir.exists(), "the agent's directory is removed");
+    assert!(
+        !Path::new(&format!("/proc/{pid}")).exists(),
+        "snmpd {pid} was killed and reaped"
+    );
+}
