@@ -169,11 +169,12 @@ impl Responder {
             request_id,
             ..GenericPdu::default()
         };
-        if let Some(limit) = self.faults.too_big_above {
-            if vbs_in.len() > limit || bulk.is_some_and(|(_, m)| usize::try_from(m).unwrap_or(0) > limit) {
-                resp.error_status = ErrorStatus::TooBig;
-                return Some(resp);
-            }
+        if let Some(limit) = self.faults.too_big_above
+            && (vbs_in.len() > limit
+                || bulk.is_some_and(|(_, m)| usize::try_from(m).unwrap_or(0) > limit))
+        {
+            resp.error_status = ErrorStatus::TooBig;
+            return Some(resp);
         }
         let error = |resp: &mut GenericPdu<'static>, status, i: usize, vbs: &[VarBind<'_>]| {
             resp.error_status = status;
@@ -203,7 +204,9 @@ impl Responder {
                             error(&mut resp, ErrorStatus::NoSuchName, i, vbs_in);
                             break;
                         }
-                        None => resp.varbinds.push(VarBind::new(vb.oid.clone(), Value::EndOfMibView)),
+                        None => resp
+                            .varbinds
+                            .push(VarBind::new(vb.oid.clone(), Value::EndOfMibView)),
                     }
                 }
             }
@@ -213,15 +216,20 @@ impl Responder {
                 let m = usize::try_from(m.max(0)).unwrap_or(0);
                 let mut size = 64;
                 for vb in &vbs_in[..n] {
-                    let r = self.next(&vb.oid).unwrap_or_else(|| VarBind::new(vb.oid.clone(), Value::EndOfMibView));
+                    let r = self
+                        .next(&vb.oid)
+                        .unwrap_or_else(|| VarBind::new(vb.oid.clone(), Value::EndOfMibView));
                     size += r.encoded_len();
                     resp.varbinds.push(r);
                 }
-                let mut cursors: Vec<crate::oid::Oid> = vbs_in[n..].iter().map(|vb| vb.oid.clone()).collect();
+                let mut cursors: Vec<crate::oid::Oid> =
+                    vbs_in[n..].iter().map(|vb| vb.oid.clone()).collect();
                 'rep: for _ in 0..m {
                     let mut all_end = true;
                     for c in &mut cursors {
-                        let r = self.next(c).unwrap_or_else(|| VarBind::new(c.clone(), Value::EndOfMibView));
+                        let r = self
+                            .next(c)
+                            .unwrap_or_else(|| VarBind::new(c.clone(), Value::EndOfMibView));
                         if r.value != Value::EndOfMibView {
                             all_end = false;
                         }
@@ -242,12 +250,20 @@ impl Responder {
                     let status = match self.store.get(&vb.oid) {
                         None if v1 => Some(ErrorStatus::NoSuchName),
                         None => Some(ErrorStatus::NoCreation),
-                        Some(old) if std::mem::discriminant(old) != std::mem::discriminant(&vb.value) => {
-                            Some(if v1 { ErrorStatus::BadValue } else { ErrorStatus::WrongType })
+                        Some(old)
+                            if std::mem::discriminant(old) != std::mem::discriminant(&vb.value) =>
+                        {
+                            Some(if v1 {
+                                ErrorStatus::BadValue
+                            } else {
+                                ErrorStatus::WrongType
+                            })
                         }
-                        Some(_) if self.store.is_read_only(&vb.oid) => {
-                            Some(if v1 { ErrorStatus::NoSuchName } else { ErrorStatus::NotWritable })
-                        }
+                        Some(_) if self.store.is_read_only(&vb.oid) => Some(if v1 {
+                            ErrorStatus::NoSuchName
+                        } else {
+                            ErrorStatus::NotWritable
+                        }),
                         Some(_) => None,
                     };
                     if let Some(s) = status {
@@ -256,7 +272,8 @@ impl Responder {
                     }
                 }
                 for vb in vbs_in {
-                    self.store.insert(vb.oid.clone(), vb.value.clone().into_owned());
+                    self.store
+                        .insert(vb.oid.clone(), vb.value.clone().into_owned());
                 }
                 resp.varbinds = vbs_in.iter().map(|vb| vb.clone().into_owned()).collect();
             }
@@ -275,7 +292,10 @@ impl Responder {
     fn next(&self, oid: &crate::oid::Oid) -> Option<VarBind<'static>> {
         if self.faults.non_increasing {
             // Answer with the first OID of the MIB again and again: a looping agent.
-            return self.store.first().map(|(o, v)| VarBind::new(o.clone(), v.clone()));
+            return self
+                .store
+                .first()
+                .map(|(o, v)| VarBind::new(o.clone(), v.clone()));
         }
         self.store
             .next(oid)

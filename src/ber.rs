@@ -94,7 +94,11 @@ pub const fn tlv_len(len: usize) -> usize {
 #[must_use]
 pub const fn int_len(v: i64) -> usize {
     // Bits needed beyond the sign: the count of leading sign bits says how many bytes are redundant.
-    let redundant = if v < 0 { v.leading_ones() } else { v.leading_zeros() } as usize;
+    let redundant = if v < 0 {
+        v.leading_ones()
+    } else {
+        v.leading_zeros()
+    } as usize;
     let significant = 64 - redundant + 1; // plus one sign bit
     significant.div_ceil(8)
 }

@@ -310,7 +310,11 @@ impl Dispatcher {
 
     fn bind(addr: SocketAddr) -> io::Result<Arc<UdpSocket>> {
         use socket2::{Domain, Protocol, Socket, Type};
-        let domain = if addr.is_ipv4() { Domain::IPV4 } else { Domain::IPV6 };
+        let domain = if addr.is_ipv4() {
+            Domain::IPV4
+        } else {
+            Domain::IPV6
+        };
         let s = Socket::new(domain, Type::DGRAM, Some(Protocol::UDP))?;
         if addr.is_ipv6() {
             s.set_only_v6(true)?;
@@ -324,7 +328,11 @@ impl Dispatcher {
         Ok(Arc::new(UdpSocket::from_std(std_sock)?))
     }
 
-    fn socket_for(&mut self, agent: SocketAddr, ctx: &mut Context<Self>) -> io::Result<Arc<UdpSocket>> {
+    fn socket_for(
+        &mut self,
+        agent: SocketAddr,
+        ctx: &mut Context<Self>,
+    ) -> io::Result<Arc<UdpSocket>> {
         let (slot, bind) = if agent.is_ipv4() {
             (&mut self.sock4, self.binding.v4)
         } else {
@@ -348,7 +356,7 @@ impl Dispatcher {
     fn alloc_id(&mut self) -> i32 {
         loop {
             let id = self.next_id;
-            self.next_id = if id >= MAX_REQUEST_ID { 1 } else { id + 1 };
+            self.next_id = if id == MAX_REQUEST_ID { 1 } else { id + 1 };
             if !self.pending.contains_key(&id) {
                 return id;
             }
@@ -386,7 +394,12 @@ impl Dispatcher {
             });
             return;
         }
-        let socks: Vec<Arc<UdpSocket>> = self.sock4.iter().chain(self.sock6.iter()).cloned().collect();
+        let socks: Vec<Arc<UdpSocket>> = self
+            .sock4
+            .iter()
+            .chain(self.sock6.iter())
+            .cloned()
+            .collect();
         ctx.spawn(
             async move {
                 for s in socks {
@@ -403,7 +416,11 @@ impl Dispatcher {
 
     fn drain(&mut self, ctx: &mut Context<Self>) {
         while let Some((data, to)) = self.backlog.front() {
-            let sock = if to.is_ipv4() { &self.sock4 } else { &self.sock6 };
+            let sock = if to.is_ipv4() {
+                &self.sock4
+            } else {
+                &self.sock6
+            };
             let Some(sock) = sock.clone() else {
                 self.backlog.pop_front();
                 continue;
@@ -482,16 +499,17 @@ impl Dispatcher {
                 self.next_stamp += 1;
                 p.stamp = self.next_stamp;
                 let (data, agent) = (p.datagram.clone(), p.agent);
-                self.deadlines.push(Reverse((now + wait, id, self.next_stamp)));
+                self.deadlines
+                    .push(Reverse((now + wait, id, self.next_stamp)));
                 self.total.retransmitted += 1;
                 self.agent_counters(agent).retransmitted += 1;
-                if let Err(e) = self.transmit(data, agent, ctx) {
-                    if let Some(p) = self.finish(id, Ended::Abandoned) {
-                        p.reply_to.do_send(Inbound::Failed {
-                            token: p.token,
-                            error: e.into(),
-                        });
-                    }
+                if let Err(e) = self.transmit(data, agent, ctx)
+                    && let Some(p) = self.finish(id, Ended::Abandoned)
+                {
+                    p.reply_to.do_send(Inbound::Failed {
+                        token: p.token,
+                        error: e.into(),
+                    });
                 }
             } else if let Some(p) = self.finish(id, Ended::Abandoned) {
                 self.total.timed_out += 1;
@@ -572,7 +590,9 @@ impl Actor for Dispatcher {
                 ctx.add_stream(UdpFramed::new(s.clone(), BytesCodec::new()));
                 self.sock4 = Some(s);
             }
-            Err(e) => tracing::error!(bind = %self.binding.v4, error = %e, "cannot bind IPv4 socket"),
+            Err(e) => {
+                tracing::error!(bind = %self.binding.v4, error = %e, "cannot bind IPv4 socket")
+            }
         }
         ctx.run_interval(SWEEP_INTERVAL, |act, ctx| act.sweep(ctx));
     }
@@ -629,14 +649,15 @@ impl Handler<Submit> for Dispatcher {
             },
         );
         self.by_token.insert(m.token, id);
-        self.deadlines.push(Reverse((Instant::now() + wait, id, stamp)));
-        if let Err(e) = self.transmit(datagram, m.agent, ctx) {
-            if let Some(p) = self.finish(id, Ended::Abandoned) {
-                p.reply_to.do_send(Inbound::Failed {
-                    token: p.token,
-                    error: e.into(),
-                });
-            }
+        self.deadlines
+            .push(Reverse((Instant::now() + wait, id, stamp)));
+        if let Err(e) = self.transmit(datagram, m.agent, ctx)
+            && let Some(p) = self.finish(id, Ended::Abandoned)
+        {
+            p.reply_to.do_send(Inbound::Failed {
+                token: p.token,
+                error: e.into(),
+            });
         }
     }
 }

@@ -15,7 +15,7 @@
 //! }
 //! ```
 
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
@@ -138,22 +138,32 @@ impl Engine {
         Ok(self.insert(name, target, agent, config))
     }
 
-    fn insert(&self, name: &str, target: &str, agent: SocketAddr, config: SessionConfig) -> Addr<Session> {
-        let entry = self.inner.registry.entry(name.to_owned()).or_insert_with(|| {
-            let shard = &self.inner.shards[shard_of(&agent, self.inner.shards.len())];
-            let disp = shard.dispatcher.clone();
-            let cfg = config.clone();
-            let nm: Arc<str> = Arc::from(name);
-            let addr = Session::start_in_arbiter(&shard.arbiter, move |_| {
-                Session::new(nm, agent, cfg, disp.clone().recipient(), disp.recipient())
+    fn insert(
+        &self,
+        name: &str,
+        target: &str,
+        agent: SocketAddr,
+        config: SessionConfig,
+    ) -> Addr<Session> {
+        let entry = self
+            .inner
+            .registry
+            .entry(name.to_owned())
+            .or_insert_with(|| {
+                let shard = &self.inner.shards[shard_of(&agent, self.inner.shards.len())];
+                let disp = shard.dispatcher.clone();
+                let cfg = config.clone();
+                let nm: Arc<str> = Arc::from(name);
+                let addr = Session::start_in_arbiter(&shard.arbiter, move |_| {
+                    Session::new(nm, agent, cfg, disp.clone().recipient(), disp.recipient())
+                });
+                SessionEntry {
+                    addr,
+                    agent,
+                    target: target.to_owned(),
+                    config,
+                }
             });
-            SessionEntry {
-                addr,
-                agent,
-                target: target.to_owned(),
-                config,
-            }
-        });
         entry.addr.clone()
     }
 
@@ -166,7 +176,12 @@ impl Engine {
     /// Names of all registered sessions, sorted.
     #[must_use]
     pub fn names(&self) -> Vec<String> {
-        let mut v: Vec<String> = self.inner.registry.iter().map(|e| e.key().clone()).collect();
+        let mut v: Vec<String> = self
+            .inner
+            .registry
+            .iter()
+            .map(|e| e.key().clone())
+            .collect();
         v.sort();
         v
     }
@@ -203,7 +218,13 @@ impl Engine {
         for s in &self.inner.shards {
             let _ = s.dispatcher.send(Shutdown).await;
         }
-        let arbiters = std::mem::take(&mut *self.inner.own_arbiters.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        let arbiters = std::mem::take(
+            &mut *self
+                .inner
+                .own_arbiters
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
         for a in arbiters {
             a.stop();
             let _ = actix_rt::task::spawn_blocking(move || a.join()).await;
@@ -212,11 +233,9 @@ impl Engine {
 }
 
 fn shard_of(agent: &SocketAddr, n: usize) -> usize {
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    // A fixed hasher would do too; what matters is that one agent always maps to one shard,
-    // which the registry guarantees by creating its session once.
-    agent.hash(&mut h);
-    usize::try_from(h.finish() % (n as u64)).unwrap_or(0)
+    // Any hash will do: one agent maps to one shard because the registry creates its session once.
+    let h = std::collections::hash_map::RandomState::new().hash_one(agent);
+    usize::try_from(h % (n as u64)).unwrap_or(0)
 }
 
 /// Splits a target into host and port: `host`, `host:port`, `[v6]`, `[v6]:port`, bare IPv6,
@@ -234,7 +253,9 @@ pub fn split_target(target: &str) -> Result<(String, u16), String> {
             return Err(format!("missing ']' in '{target}'"));
         };
         let port = match after.strip_prefix(':') {
-            Some(p) => p.parse().map_err(|_| format!("bad port '{p}' in '{target}'"))?,
+            Some(p) => p
+                .parse()
+                .map_err(|_| format!("bad port '{p}' in '{target}'"))?,
             None if after.is_empty() => DEFAULT_PORT,
             None => return Err(format!("unexpected '{after}' after ']' in '{target}'")),
         };
@@ -245,7 +266,9 @@ pub fn split_target(target: &str) -> Result<(String, u16), String> {
     }
     match t.rsplit_once(':') {
         Some((host, p)) => {
-            let port = p.parse().map_err(|_| format!("bad port '{p}' in '{target}'"))?;
+            let port = p
+                .parse()
+                .map_err(|_| format!("bad port '{p}' in '{target}'"))?;
             Ok((host.to_owned(), port))
         }
         None if t.is_empty() => Err("empty target".to_owned()),
@@ -287,7 +310,8 @@ mod tests {
 
     #[test]
     fn targets_split_like_net_snmp() {
-        let ok = |t: &str, h: &str, p: u16| assert_eq!(split_target(t), Ok((h.to_owned(), p)), "{t}");
+        let ok =
+            |t: &str, h: &str, p: u16| assert_eq!(split_target(t), Ok((h.to_owned(), p)), "{t}");
         ok("127.0.0.1", "127.0.0.1", 161);
         ok("127.0.0.1:16100", "127.0.0.1", 16100);
         ok("localhost:1161", "localhost", 1161);

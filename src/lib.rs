@@ -9,7 +9,7 @@
 //! - [`oid`]: [`oid::Oid`], dotted text, ordering, prefixes.
 //! - [`pdu`]: the SNMP v1/v2c message model (message, PDUs, varbinds, values) and its codec. Pure.
 //! - [`mib`]: the compiled-in table of names for the core MIBs, both ways.
-//! - [`format`]: text forms of varbinds as net-snmp prints them, and a JSON form.
+//! - [`mod@format`]: text forms of varbinds as net-snmp prints them, and a JSON form.
 //! - [`session`]: one actor per agent: operations, retries, walks, tables; [`session::SnmpError`].
 //! - [`dispatcher`]: the actor owning the UDP socket(s): request ids, matching, drops, counters.
 //! - [`engine`]: starts dispatchers, creates and registers sessions (the library's entry point).

@@ -266,9 +266,18 @@ mod tests {
                 position: 3
             })
         );
-        assert!(matches!("1.3.-1".parse::<Oid>(), Err(OidError::BadArc { .. })));
-        assert!(matches!("1.3.+1".parse::<Oid>(), Err(OidError::BadArc { .. })));
-        assert!(matches!("1.3.6.".parse::<Oid>(), Err(OidError::BadArc { .. })));
+        assert!(matches!(
+            "1.3.-1".parse::<Oid>(),
+            Err(OidError::BadArc { .. })
+        ));
+        assert!(matches!(
+            "1.3.+1".parse::<Oid>(),
+            Err(OidError::BadArc { .. })
+        ));
+        assert!(matches!(
+            "1.3.6.".parse::<Oid>(),
+            Err(OidError::BadArc { .. })
+        ));
         let long = format!("1.3{}", ".1".repeat(127));
         assert_eq!(long.parse::<Oid>(), Err(OidError::TooLong));
         let max = format!("1.3{}", ".1".repeat(126));

@@ -47,7 +47,9 @@ impl AgentsHandle {
 
     /// Runs `f` on agent `i`'s responder.
     pub fn with_agent<R>(&self, i: usize, f: impl FnOnce(&mut Responder) -> R) -> R {
-        let mut r = self.responders[i].lock().unwrap_or_else(PoisonError::into_inner);
+        let mut r = self.responders[i]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         f(&mut r)
     }
 
@@ -102,7 +104,10 @@ pub fn spawn_many(agents: Vec<(SocketAddr, Responder)>) -> io::Result<AgentsHand
     let thread = std::thread::Builder::new()
         .name("simulated-agents".into())
         .spawn(move || {
-            let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            let rt = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
                 Ok(rt) => rt,
                 Err(e) => {
                     tracing::error!(error = %e, "cannot start the agents' runtime");
@@ -112,7 +117,8 @@ pub fn spawn_many(agents: Vec<(SocketAddr, Responder)>) -> io::Result<AgentsHand
             rt.block_on(async move {
                 let local = tokio::task::LocalSet::new();
                 for ((s, other), r) in socks.into_iter().zip(rs) {
-                    let (Ok(s), Ok(other)) = (UdpSocket::from_std(s), UdpSocket::from_std(other)) else {
+                    let (Ok(s), Ok(other)) = (UdpSocket::from_std(s), UdpSocket::from_std(other))
+                    else {
                         continue;
                     };
                     local.spawn_local(serve(Arc::new(s), Arc::new(other), r, rx.clone()));
@@ -155,7 +161,11 @@ async fn serve(
         if reply.datagrams.is_empty() {
             continue;
         }
-        let s = if reply.other_port { other.clone() } else { sock.clone() };
+        let s = if reply.other_port {
+            other.clone()
+        } else {
+            sock.clone()
+        };
         if reply.delay.is_zero() {
             for d in &reply.datagrams {
                 let _ = s.send_to(d, from).await;

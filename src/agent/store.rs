@@ -45,7 +45,9 @@ impl Store {
     /// The first object after `oid`.
     #[must_use]
     pub fn next(&self, oid: &Oid) -> Option<(&Oid, &Value<'static>)> {
-        self.map.range((Bound::Excluded(oid), Bound::Unbounded)).next()
+        self.map
+            .range((Bound::Excluded(oid), Bound::Unbounded))
+            .next()
     }
 
     /// The first object.
@@ -76,12 +78,13 @@ impl Store {
     #[must_use]
     pub fn missing(&self, oid: &Oid) -> Value<'static> {
         let arcs = oid.arcs();
-        if arcs.len() > 2 {
-            if let Ok(object) = Oid::new(&arcs[..arcs.len() - 1]) {
-                if self.next(&object).is_some_and(|(o, _)| o.starts_with(&object)) {
-                    return Value::NoSuchInstance;
-                }
-            }
+        if arcs.len() > 2
+            && let Ok(object) = Oid::new(&arcs[..arcs.len() - 1])
+            && self
+                .next(&object)
+                .is_some_and(|(o, _)| o.starts_with(&object))
+        {
+            return Value::NoSuchInstance;
         }
         Value::NoSuchObject
     }

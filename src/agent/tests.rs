@@ -10,7 +10,10 @@ fn oid(s: &str) -> Oid {
 
 fn store() -> Store {
     [
-        ("1.3.6.1.2.1.1.1.0", Value::OctetString(Cow::Borrowed(b"simulated"))),
+        (
+            "1.3.6.1.2.1.1.1.0",
+            Value::OctetString(Cow::Borrowed(b"simulated")),
+        ),
         ("1.3.6.1.2.1.1.3.0", Value::TimeTicks(100)),
         ("1.3.6.1.2.1.2.2.1.1.1", Value::Integer(1)),
         ("1.3.6.1.2.1.2.2.1.1.2", Value::Integer(2)),
@@ -21,9 +24,16 @@ fn store() -> Store {
 }
 
 fn ask(r: &mut Responder, version: Version, pdu: Pdu<'static>) -> GenericPdu<'static> {
-    let req = Message { version, community: Cow::Borrowed(b"public"), pdu }.to_bytes();
+    let req = Message {
+        version,
+        community: Cow::Borrowed(b"public"),
+        pdu,
+    }
+    .to_bytes();
     let reply = r.handle(&req);
-    let m = Message::decode(reply.datagrams.last().unwrap()).unwrap().into_owned();
+    let m = Message::decode(reply.datagrams.last().unwrap())
+        .unwrap()
+        .into_owned();
     match m.pdu {
         Pdu::Response(p) => p,
         other => panic!("{other:?}"),
@@ -41,9 +51,16 @@ fn get(oids: &[&str]) -> Pdu<'static> {
 #[test]
 fn v2c_get_gives_values_and_exceptions() {
     let mut r = Responder::new(store(), "public");
-    let p = ask(&mut r, Version::V2c, get(&["1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.1.5", "1.3.6.1.9.9.0"]));
+    let p = ask(
+        &mut r,
+        Version::V2c,
+        get(&["1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.1.5", "1.3.6.1.9.9.0"]),
+    );
     assert_eq!(p.request_id, 9);
-    assert_eq!(p.varbinds[0].value, Value::OctetString(Cow::Borrowed(b"simulated")));
+    assert_eq!(
+        p.varbinds[0].value,
+        Value::OctetString(Cow::Borrowed(b"simulated"))
+    );
     assert_eq!(p.varbinds[1].value, Value::NoSuchInstance);
     assert_eq!(p.varbinds[2].value, Value::NoSuchObject);
 }
@@ -51,8 +68,15 @@ fn v2c_get_gives_values_and_exceptions() {
 #[test]
 fn v1_get_of_absent_object_is_no_such_name_with_index() {
     let mut r = Responder::new(store(), "public");
-    let p = ask(&mut r, Version::V1, get(&["1.3.6.1.2.1.1.1.0", "1.3.6.1.9.9.0"]));
-    assert_eq!((p.error_status, p.error_index), (ErrorStatus::NoSuchName, 2));
+    let p = ask(
+        &mut r,
+        Version::V1,
+        get(&["1.3.6.1.2.1.1.1.0", "1.3.6.1.9.9.0"]),
+    );
+    assert_eq!(
+        (p.error_status, p.error_index),
+        (ErrorStatus::NoSuchName, 2)
+    );
 }
 
 #[test]
@@ -62,38 +86,77 @@ fn getbulk_repeats_and_ends_with_end_of_mib_view() {
         request_id: 3,
         non_repeaters: 1,
         max_repetitions: 5,
-        varbinds: vec![VarBind::null(oid("1.3.6.1.2.1.1.1.0")), VarBind::null(oid("1.3.6.1.2.1.2.2.1.1.1"))],
+        varbinds: vec![
+            VarBind::null(oid("1.3.6.1.2.1.1.1.0")),
+            VarBind::null(oid("1.3.6.1.2.1.2.2.1.1.1")),
+        ],
     });
     let p = ask(&mut r, Version::V2c, pdu);
     let oids: Vec<String> = p.varbinds.iter().map(|vb| vb.oid.to_string()).collect();
-    assert_eq!(oids, ["1.3.6.1.2.1.1.3.0", "1.3.6.1.2.1.2.2.1.1.2", "1.3.6.1.2.1.2.2.1.1.2"]);
+    assert_eq!(
+        oids,
+        [
+            "1.3.6.1.2.1.1.3.0",
+            "1.3.6.1.2.1.2.2.1.1.2",
+            "1.3.6.1.2.1.2.2.1.1.2"
+        ]
+    );
     assert_eq!(p.varbinds[2].value, Value::EndOfMibView);
 }
 
 #[test]
 fn set_checks_type_and_writes() {
     let mut r = Responder::new(store(), "public");
-    let set = |v| Pdu::SetRequest(GenericPdu { request_id: 1, varbinds: vec![VarBind::new(oid("1.3.6.1.2.1.1.1.0"), v)], ..GenericPdu::default() });
+    let set = |v| {
+        Pdu::SetRequest(GenericPdu {
+            request_id: 1,
+            varbinds: vec![VarBind::new(oid("1.3.6.1.2.1.1.1.0"), v)],
+            ..GenericPdu::default()
+        })
+    };
     let p = ask(&mut r, Version::V2c, set(Value::Integer(1)));
     assert_eq!((p.error_status, p.error_index), (ErrorStatus::WrongType, 1));
-    let p = ask(&mut r, Version::V2c, set(Value::OctetString(Cow::Borrowed(b"new"))));
+    let p = ask(
+        &mut r,
+        Version::V2c,
+        set(Value::OctetString(Cow::Borrowed(b"new"))),
+    );
     assert_eq!(p.error_status, ErrorStatus::NoError);
-    assert_eq!(r.store.get(&oid("1.3.6.1.2.1.1.1.0")), Some(&Value::OctetString(Cow::Borrowed(b"new"))));
+    assert_eq!(
+        r.store.get(&oid("1.3.6.1.2.1.1.1.0")),
+        Some(&Value::OctetString(Cow::Borrowed(b"new")))
+    );
 }
 
 #[test]
 fn bad_community_and_garbage_are_dropped() {
     let mut r = Responder::new(store(), "secret");
-    let req = Message { version: Version::V2c, community: Cow::Borrowed(b"public"), pdu: get(&["1.3.6.1.2.1.1.1.0"]) }.to_bytes();
+    let req = Message {
+        version: Version::V2c,
+        community: Cow::Borrowed(b"public"),
+        pdu: get(&["1.3.6.1.2.1.1.1.0"]),
+    }
+    .to_bytes();
     assert!(r.handle(&req).datagrams.is_empty());
     assert!(r.handle(&[0xff, 0x00]).datagrams.is_empty());
 }
 
 #[test]
 fn faults_shape_the_reply() {
-    let faults = Faults { drop_first: 1, duplicate: true, wrong_request_id: true, garbage_first: true, ..Faults::default() };
+    let faults = Faults {
+        drop_first: 1,
+        duplicate: true,
+        wrong_request_id: true,
+        garbage_first: true,
+        ..Faults::default()
+    };
     let mut r = Responder::new(store(), "public").with_faults(faults);
-    let req = Message { version: Version::V2c, community: Cow::Borrowed(b"public"), pdu: get(&["1.3.6.1.2.1.1.1.0"]) }.to_bytes();
+    let req = Message {
+        version: Version::V2c,
+        community: Cow::Borrowed(b"public"),
+        pdu: get(&["1.3.6.1.2.1.1.1.0"]),
+    }
+    .to_bytes();
     assert!(r.handle(&req).datagrams.is_empty());
     let reply = r.handle(&req);
     assert_eq!(reply.datagrams.len(), 3);

@@ -123,7 +123,10 @@ impl fmt::Display for ErrorKind {
             Self::IndefiniteLength => f.write_str("indefinite length form is not allowed in SNMP"),
             Self::LengthTooLong => f.write_str("length too long"),
             Self::UnexpectedTag { expected, actual } => {
-                write!(f, "unexpected tag 0x{actual:02x} (expected 0x{expected:02x})")
+                write!(
+                    f,
+                    "unexpected tag 0x{actual:02x} (expected 0x{expected:02x})"
+                )
             }
             Self::ConstructedPrimitive { tag } => {
                 write!(f, "constructed encoding of a simple type (tag 0x{tag:02x})")

@@ -236,16 +236,17 @@ impl<'a> Reader<'a> {
     fn expect(&mut self, want: u8) -> Result<Header, Error> {
         let h = self.read_header()?;
         if h.tag != u32::from(want) {
-            let kind = if h.tag == u32::from(want | tag::CONSTRUCTED) && want & tag::CONSTRUCTED == 0 {
-                ErrorKind::ConstructedPrimitive {
-                    tag: want | tag::CONSTRUCTED,
-                }
-            } else {
-                ErrorKind::UnexpectedTag {
-                    expected: want,
-                    actual: h.tag,
-                }
-            };
+            let kind =
+                if h.tag == u32::from(want | tag::CONSTRUCTED) && want & tag::CONSTRUCTED == 0 {
+                    ErrorKind::ConstructedPrimitive {
+                        tag: want | tag::CONSTRUCTED,
+                    }
+                } else {
+                    ErrorKind::UnexpectedTag {
+                        expected: want,
+                        actual: h.tag,
+                    }
+                };
             return Err(self.err(kind, h.offset));
         }
         Ok(h)
@@ -400,14 +401,14 @@ pub(crate) fn decode_u32(c: &[u8], offset: usize) -> Result<u32, Error> {
     u32::try_from(v).map_err(|_| Error::new(ErrorKind::IntegerOverflow, offset))
 }
 
-/// Content octets of an unsigned 64-bit type: non-negative, at most 2^64-1.
+/// Content octets of an unsigned 64-bit type: at most 2^64-1 (a missing 0x00 pad is tolerated).
 pub(crate) fn decode_u64(c: &[u8], offset: usize) -> Result<u64, Error> {
-    let Some(&first) = c.first() else {
+    if c.is_empty() {
         return Err(Error::new(ErrorKind::IntegerEmpty, offset));
-    };
-    if first & 0x80 != 0 {
-        return Err(Error::new(ErrorKind::IntegerOverflow, offset));
     }
+    // A leading byte with the top bit set would make the value negative, which no unsigned type
+    // can hold. Agents that forget the 0x00 pad mean the unsigned value; read it as such, as
+    // net-snmp and gosnmp do. The width limit below still rejects values out of range.
     let mut c = c;
     while c.len() > 1 && c[0] == 0 {
         c = &c[1..];

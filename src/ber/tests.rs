@@ -35,8 +35,16 @@ const INTEGERS: &[(i32, &[u8])] = &[
 #[test]
 fn integer_vectors_both_ways() {
     for &(v, bytes) in INTEGERS {
-        assert_eq!(enc(|w| w.int(tag::INTEGER, i64::from(v))), bytes, "encode {v}");
-        assert_eq!(Reader::new(bytes).read_i32(tag::INTEGER), Ok(v), "decode {v}");
+        assert_eq!(
+            enc(|w| w.int(tag::INTEGER, i64::from(v))),
+            bytes,
+            "encode {v}"
+        );
+        assert_eq!(
+            Reader::new(bytes).read_i32(tag::INTEGER),
+            Ok(v),
+            "decode {v}"
+        );
         assert_eq!(int_len(i64::from(v)) + 2, bytes.len());
     }
 }
@@ -54,8 +62,16 @@ const UNSIGNED32: &[(u32, &[u8])] = &[
 #[test]
 fn unsigned32_vectors_both_ways() {
     for &(v, bytes) in UNSIGNED32 {
-        assert_eq!(enc(|w| w.uint(tag::COUNTER32, u64::from(v))), bytes, "encode {v}");
-        assert_eq!(Reader::new(bytes).read_u32(tag::COUNTER32), Ok(v), "decode {v}");
+        assert_eq!(
+            enc(|w| w.uint(tag::COUNTER32, u64::from(v))),
+            bytes,
+            "encode {v}"
+        );
+        assert_eq!(
+            Reader::new(bytes).read_u32(tag::COUNTER32),
+            Ok(v),
+            "decode {v}"
+        );
     }
 }
 
@@ -72,7 +88,9 @@ const COUNTER64: &[(u64, &[u8])] = &[
     ),
     (
         u64::MAX,
-        &[0x46, 0x09, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+        &[
+            0x46, 0x09, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        ],
     ),
 ];
 
@@ -80,7 +98,11 @@ const COUNTER64: &[(u64, &[u8])] = &[
 fn counter64_vectors_both_ways() {
     for &(v, bytes) in COUNTER64 {
         assert_eq!(enc(|w| w.uint(tag::COUNTER64, v)), bytes, "encode {v}");
-        assert_eq!(Reader::new(bytes).read_u64(tag::COUNTER64), Ok(v), "decode {v}");
+        assert_eq!(
+            Reader::new(bytes).read_u64(tag::COUNTER64),
+            Ok(v),
+            "decode {v}"
+        );
     }
 }
 
@@ -104,7 +126,10 @@ fn length_vectors_both_ways() {
         tlv.extend_from_slice(bytes);
         tlv.resize(tlv.len() + len, 0x61);
         let mut r = Reader::new(&tlv);
-        assert_eq!(r.read_primitive(tag::OCTET_STRING).map(<[u8]>::len), Ok(len));
+        assert_eq!(
+            r.read_primitive(tag::OCTET_STRING).map(<[u8]>::len),
+            Ok(len)
+        );
         assert!(r.is_empty());
     }
 }
@@ -122,9 +147,32 @@ fn non_minimal_lengths_are_accepted() {
 }
 
 #[test]
+fn unsigned_values_without_their_pad_read_as_unsigned() {
+    // net-snmp's tolerance: `41 01 ff` is Counter32 255, not an error.
+    assert_eq!(
+        Reader::new(&[0x41, 0x01, 0xff]).read_u32(tag::COUNTER32),
+        Ok(255)
+    );
+    assert_eq!(
+        Reader::new(&[0x41, 0x04, 0xff, 0xff, 0xff, 0xff]).read_u32(tag::COUNTER32),
+        Ok(u32::MAX)
+    );
+    assert_eq!(
+        Reader::new(&[0x46, 0x08, 0x80, 0, 0, 0, 0, 0, 0, 0]).read_u64(tag::COUNTER64),
+        Ok(1 << 63)
+    );
+}
+
+#[test]
 fn non_minimal_integers_are_accepted_in_range() {
-    assert_eq!(Reader::new(&[0x02, 0x02, 0x00, 0x05]).read_i32(tag::INTEGER), Ok(5));
-    assert_eq!(Reader::new(&[0x02, 0x02, 0xff, 0xff]).read_i32(tag::INTEGER), Ok(-1));
+    assert_eq!(
+        Reader::new(&[0x02, 0x02, 0x00, 0x05]).read_i32(tag::INTEGER),
+        Ok(5)
+    );
+    assert_eq!(
+        Reader::new(&[0x02, 0x02, 0xff, 0xff]).read_i32(tag::INTEGER),
+        Ok(-1)
+    );
     assert_eq!(
         Reader::new(&[0x02, 0x06, 0, 0, 0, 0, 0, 0x05]).read_i32(tag::INTEGER),
         Ok(5)
@@ -137,7 +185,10 @@ fn non_minimal_integers_are_accepted_in_range() {
 
 // OBJECT IDENTIFIER, X.690 §8.19.
 const OIDS: &[(&str, &[u8])] = &[
-    ("1.3.6.1.2.1.1.3", &[0x06, 0x07, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x03]),
+    (
+        "1.3.6.1.2.1.1.3",
+        &[0x06, 0x07, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x03],
+    ),
     ("0.0", &[0x06, 0x01, 0x00]),
     ("0.39", &[0x06, 0x01, 0x27]),
     ("1.0", &[0x06, 0x01, 0x28]),
@@ -148,8 +199,14 @@ const OIDS: &[(&str, &[u8])] = &[
     ("1.3.128", &[0x06, 0x03, 0x2b, 0x81, 0x00]),
     ("1.3.16383", &[0x06, 0x03, 0x2b, 0xff, 0x7f]),
     ("1.3.16384", &[0x06, 0x04, 0x2b, 0x81, 0x80, 0x00]),
-    ("1.3.6.1.4.1.8072", &[0x06, 0x07, 0x2b, 0x06, 0x01, 0x04, 0x01, 0xbf, 0x08]),
-    ("1.3.4294967295", &[0x06, 0x06, 0x2b, 0x8f, 0xff, 0xff, 0xff, 0x7f]),
+    (
+        "1.3.6.1.4.1.8072",
+        &[0x06, 0x07, 0x2b, 0x06, 0x01, 0x04, 0x01, 0xbf, 0x08],
+    ),
+    (
+        "1.3.4294967295",
+        &[0x06, 0x06, 0x2b, 0x8f, 0xff, 0xff, 0xff, 0x7f],
+    ),
     ("2.4294967215", &[0x06, 0x05, 0x8f, 0xff, 0xff, 0xff, 0x7f]),
 ];
 
@@ -189,7 +246,12 @@ fn kind(kind: ErrorKind, offset: usize) -> Error {
 
 #[test]
 fn malformed_inputs_give_their_exact_error() {
-    type Case = (&'static str, &'static [u8], fn(&mut Reader<'_>) -> Result<(), Error>, Error);
+    type Case = (
+        &'static str,
+        &'static [u8],
+        fn(&mut Reader<'_>) -> Result<(), Error>,
+        Error,
+    );
     let int = |r: &mut Reader<'_>| r.read_i32(tag::INTEGER).map(drop);
     let u32_ = |r: &mut Reader<'_>| r.read_u32(tag::COUNTER32).map(drop);
     let u64_ = |r: &mut Reader<'_>| r.read_u64(tag::COUNTER64).map(drop);
@@ -198,32 +260,205 @@ fn malformed_inputs_give_their_exact_error() {
     let seq = |r: &mut Reader<'_>| r.read_constructed(tag::SEQUENCE).map(drop);
     let null = |r: &mut Reader<'_>| r.read_null();
     let cases: &[Case] = &[
-        ("empty input", &[], int, kind(ErrorKind::Truncated { needed: 1, available: 0 }, 0)),
-        ("no length", &[0x02], int, kind(ErrorKind::Truncated { needed: 1, available: 0 }, 1)),
-        ("content short", &[0x02, 0x02, 0x01], int, kind(ErrorKind::Truncated { needed: 2, available: 1 }, 0)),
-        ("long length short", &[0x04, 0x82, 0x01], octets, kind(ErrorKind::Truncated { needed: 1, available: 0 }, 3)),
-        ("indefinite", &[0x30, 0x80, 0x00, 0x00], seq, kind(ErrorKind::IndefiniteLength, 1)),
-        ("reserved 0xff length", &[0x04, 0xff], octets, kind(ErrorKind::LengthTooLong, 1)),
-        ("huge length", &[0x04, 0x89, 1, 0, 0, 0, 0, 0, 0, 0, 0], octets, kind(ErrorKind::LengthTooLong, 1)),
-        ("length past end", &[0x04, 0x84, 0x7f, 0xff, 0xff, 0xff], octets, kind(ErrorKind::Truncated { needed: 0x7fff_ffff, available: 0 }, 0)),
-        ("wrong tag", &[0x04, 0x00], int, kind(ErrorKind::UnexpectedTag { expected: 0x02, actual: 0x04 }, 0)),
-        ("constructed octets", &[0x24, 0x00], octets, kind(ErrorKind::ConstructedPrimitive { tag: 0x24 }, 0)),
-        ("constructed integer", &[0x22, 0x03, 0x02, 0x01, 0x00], int, kind(ErrorKind::ConstructedPrimitive { tag: 0x22 }, 0)),
-        ("empty integer", &[0x02, 0x00], int, kind(ErrorKind::IntegerEmpty, 0)),
-        ("integer32 overflow", &[0x02, 0x05, 0x00, 0x80, 0, 0, 0], int, kind(ErrorKind::IntegerOverflow, 0)),
-        ("integer32 underflow", &[0x02, 0x05, 0xff, 0x7f, 0xff, 0xff, 0xff], int, kind(ErrorKind::IntegerOverflow, 0)),
-        ("counter32 negative", &[0x41, 0x01, 0xff], u32_, kind(ErrorKind::IntegerOverflow, 0)),
-        ("counter32 2^32", &[0x41, 0x05, 0x01, 0, 0, 0, 0], u32_, kind(ErrorKind::IntegerOverflow, 0)),
-        ("counter64 2^64", &[0x46, 0x09, 0x01, 0, 0, 0, 0, 0, 0, 0, 0], u64_, kind(ErrorKind::IntegerOverflow, 0)),
-        ("counter64 negative", &[0x46, 0x08, 0x80, 0, 0, 0, 0, 0, 0, 0], u64_, kind(ErrorKind::IntegerOverflow, 0)),
-        ("empty oid", &[0x06, 0x00], oid, kind(ErrorKind::OidEmpty, 0)),
-        ("oid 0x80 lead", &[0x06, 0x03, 0x2b, 0x80, 0x01], oid, kind(ErrorKind::OidNonMinimal, 0)),
-        ("oid first 0x80", &[0x06, 0x02, 0x80, 0x01], oid, kind(ErrorKind::OidNonMinimal, 0)),
-        ("oid truncated subid", &[0x06, 0x02, 0x2b, 0x81], oid, kind(ErrorKind::OidTruncated, 0)),
-        ("oid arc 2^32", &[0x06, 0x06, 0x2b, 0x90, 0x80, 0x80, 0x80, 0x00], oid, kind(ErrorKind::OidArcOverflow, 0)),
-        ("oid first subid too big", &[0x06, 0x05, 0x90, 0x80, 0x80, 0x81, 0x00], oid, kind(ErrorKind::OidArcOverflow, 0)),
-        ("null with content", &[0x05, 0x01, 0x00], null, kind(ErrorKind::BadLength { tag: 0x05, expected: 0, actual: 1 }, 0)),
-        ("tag too long", &[0x5f, 0x81, 0x81, 0x81, 0x01, 0x00], octets, kind(ErrorKind::TagTooLong, 0)),
+        (
+            "empty input",
+            &[],
+            int,
+            kind(
+                ErrorKind::Truncated {
+                    needed: 1,
+                    available: 0,
+                },
+                0,
+            ),
+        ),
+        (
+            "no length",
+            &[0x02],
+            int,
+            kind(
+                ErrorKind::Truncated {
+                    needed: 1,
+                    available: 0,
+                },
+                1,
+            ),
+        ),
+        (
+            "content short",
+            &[0x02, 0x02, 0x01],
+            int,
+            kind(
+                ErrorKind::Truncated {
+                    needed: 2,
+                    available: 1,
+                },
+                0,
+            ),
+        ),
+        (
+            "long length short",
+            &[0x04, 0x82, 0x01],
+            octets,
+            kind(
+                ErrorKind::Truncated {
+                    needed: 1,
+                    available: 0,
+                },
+                3,
+            ),
+        ),
+        (
+            "indefinite",
+            &[0x30, 0x80, 0x00, 0x00],
+            seq,
+            kind(ErrorKind::IndefiniteLength, 1),
+        ),
+        (
+            "reserved 0xff length",
+            &[0x04, 0xff],
+            octets,
+            kind(ErrorKind::LengthTooLong, 1),
+        ),
+        (
+            "huge length",
+            &[0x04, 0x89, 1, 0, 0, 0, 0, 0, 0, 0, 0],
+            octets,
+            kind(ErrorKind::LengthTooLong, 1),
+        ),
+        (
+            "length past end",
+            &[0x04, 0x84, 0x7f, 0xff, 0xff, 0xff],
+            octets,
+            kind(
+                ErrorKind::Truncated {
+                    needed: 0x7fff_ffff,
+                    available: 0,
+                },
+                0,
+            ),
+        ),
+        (
+            "wrong tag",
+            &[0x04, 0x00],
+            int,
+            kind(
+                ErrorKind::UnexpectedTag {
+                    expected: 0x02,
+                    actual: 0x04,
+                },
+                0,
+            ),
+        ),
+        (
+            "constructed octets",
+            &[0x24, 0x00],
+            octets,
+            kind(ErrorKind::ConstructedPrimitive { tag: 0x24 }, 0),
+        ),
+        (
+            "constructed integer",
+            &[0x22, 0x03, 0x02, 0x01, 0x00],
+            int,
+            kind(ErrorKind::ConstructedPrimitive { tag: 0x22 }, 0),
+        ),
+        (
+            "empty integer",
+            &[0x02, 0x00],
+            int,
+            kind(ErrorKind::IntegerEmpty, 0),
+        ),
+        (
+            "integer32 overflow",
+            &[0x02, 0x05, 0x00, 0x80, 0, 0, 0],
+            int,
+            kind(ErrorKind::IntegerOverflow, 0),
+        ),
+        (
+            "integer32 underflow",
+            &[0x02, 0x05, 0xff, 0x7f, 0xff, 0xff, 0xff],
+            int,
+            kind(ErrorKind::IntegerOverflow, 0),
+        ),
+        (
+            "counter32 2^32",
+            &[0x41, 0x05, 0x01, 0, 0, 0, 0],
+            u32_,
+            kind(ErrorKind::IntegerOverflow, 0),
+        ),
+        (
+            "counter64 2^64",
+            &[0x46, 0x09, 0x01, 0, 0, 0, 0, 0, 0, 0, 0],
+            u64_,
+            kind(ErrorKind::IntegerOverflow, 0),
+        ),
+        (
+            "counter64 nine bytes unpadded",
+            &[0x46, 0x09, 0xff, 0, 0, 0, 0, 0, 0, 0, 0],
+            u64_,
+            kind(ErrorKind::IntegerOverflow, 0),
+        ),
+        (
+            "counter32 five bytes unpadded",
+            &[0x41, 0x05, 0x80, 0, 0, 0, 0],
+            u32_,
+            kind(ErrorKind::IntegerOverflow, 0),
+        ),
+        (
+            "empty oid",
+            &[0x06, 0x00],
+            oid,
+            kind(ErrorKind::OidEmpty, 0),
+        ),
+        (
+            "oid 0x80 lead",
+            &[0x06, 0x03, 0x2b, 0x80, 0x01],
+            oid,
+            kind(ErrorKind::OidNonMinimal, 0),
+        ),
+        (
+            "oid first 0x80",
+            &[0x06, 0x02, 0x80, 0x01],
+            oid,
+            kind(ErrorKind::OidNonMinimal, 0),
+        ),
+        (
+            "oid truncated subid",
+            &[0x06, 0x02, 0x2b, 0x81],
+            oid,
+            kind(ErrorKind::OidTruncated, 0),
+        ),
+        (
+            "oid arc 2^32",
+            &[0x06, 0x06, 0x2b, 0x90, 0x80, 0x80, 0x80, 0x00],
+            oid,
+            kind(ErrorKind::OidArcOverflow, 0),
+        ),
+        (
+            "oid first subid too big",
+            &[0x06, 0x05, 0x90, 0x80, 0x80, 0x81, 0x00],
+            oid,
+            kind(ErrorKind::OidArcOverflow, 0),
+        ),
+        (
+            "null with content",
+            &[0x05, 0x01, 0x00],
+            null,
+            kind(
+                ErrorKind::BadLength {
+                    tag: 0x05,
+                    expected: 0,
+                    actual: 1,
+                },
+                0,
+            ),
+        ),
+        (
+            "tag too long",
+            &[0x5f, 0x81, 0x81, 0x81, 0x01, 0x00],
+            octets,
+            kind(ErrorKind::TagTooLong, 0),
+        ),
     ];
     for (name, bytes, f, want) in cases {
         let mut r = Reader::new(bytes);
@@ -234,7 +469,10 @@ fn malformed_inputs_give_their_exact_error() {
 #[test]
 fn error_display_names_kind_and_offset() {
     let e = Error::new(ErrorKind::IndefiniteLength, 7);
-    assert_eq!(e.to_string(), "indefinite length form is not allowed in SNMP at byte 7");
+    assert_eq!(
+        e.to_string(),
+        "indefinite length form is not allowed in SNMP at byte 7"
+    );
     assert_eq!(e.label(), "indefinite_length");
 }
 
@@ -245,7 +483,10 @@ fn nested_offsets_are_absolute() {
     let mut r = Reader::new(&bytes);
     let mut s = r.read_constructed(tag::SEQUENCE).unwrap();
     assert_eq!(s.read_i32(tag::INTEGER), Ok(1));
-    assert_eq!(s.read_i32(tag::INTEGER), Err(Error::new(ErrorKind::IntegerEmpty, 5)));
+    assert_eq!(
+        s.read_i32(tag::INTEGER),
+        Err(Error::new(ErrorKind::IntegerEmpty, 5))
+    );
 }
 
 #[test]

@@ -98,7 +98,11 @@ impl Report {
 /// # Errors
 /// [`DecodeError`] when there are no bytes to decode (unreadable input, bad hex, nothing given)
 /// or `out` fails. An invalid SNMP message is not an error: it is in the [`Report`].
-pub fn run(opts: &DecodeOptions, stdin: &mut dyn Read, out: &mut dyn Write) -> Result<Report, DecodeError> {
+pub fn run(
+    opts: &DecodeOptions,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+) -> Result<Report, DecodeError> {
     let packets = read_packets(&opts.source, stdin)?;
     let options = Options {
         redact_community: !opts.show_community,
@@ -112,11 +116,22 @@ pub fn run(opts: &DecodeOptions, stdin: &mut dyn Read, out: &mut dyn Write) -> R
     let mut json = Vec::new();
     for (i, p) in packets.iter().enumerate() {
         let d = dissect_with(&p.bytes, options);
-        tracing::debug!(bytes = p.bytes.len(), valid = d.is_valid(), "dissected packet {}", i + 1);
+        tracing::debug!(
+            bytes = p.bytes.len(),
+            valid = d.is_valid(),
+            "dissected packet {}",
+            i + 1
+        );
         let heading = several.then(|| format!("packet {} of {}", i + 1, packets.len()));
         if !d.is_valid() {
-            let prefix = heading.as_ref().map(|_| format!("packet {}: ", i + 1)).unwrap_or_default();
-            report.invalid.push(format!("{prefix}invalid SNMP message: {}", d.verdict_line()));
+            let prefix = heading
+                .as_ref()
+                .map(|_| format!("packet {}: ", i + 1))
+                .unwrap_or_default();
+            report.invalid.push(format!(
+                "{prefix}invalid SNMP message: {}",
+                d.verdict_line()
+            ));
         }
         if opts.json {
             let mut v = d.to_json();

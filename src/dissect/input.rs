@@ -193,7 +193,11 @@ fn parse_plain(text: &str) -> Result<Vec<u8>, HexError> {
 
 /// Two hex digits (already checked) as a byte.
 fn hex_pair(hi: char, lo: char) -> u8 {
-    let d = |c: char| c.to_digit(16).and_then(|v| u8::try_from(v).ok()).unwrap_or(0);
+    let d = |c: char| {
+        c.to_digit(16)
+            .and_then(|v| u8::try_from(v).ok())
+            .unwrap_or(0)
+    };
     (d(hi) << 4) | d(lo)
 }
 
@@ -337,8 +341,14 @@ mod tests {
     fn plain_errors_name_the_place() {
         let cases: &[(&str, &str)] = &[
             ("30 2g", "invalid character 'g' at position 5"),
-            ("30 27\n02 0z 01", "invalid character 'z' at line 2, column 5"),
-            ("30 270", "odd number of hex digits in \"270\" at position 4"),
+            (
+                "30 27\n02 0z 01",
+                "invalid character 'z' at line 2, column 5",
+            ),
+            (
+                "30 270",
+                "odd number of hex digits in \"270\" at position 4",
+            ),
             ("0x3", "odd number of hex digits in \"0x3\" at position 1"),
             ("30x1", "invalid character 'x' at position 3"),
             ("30 é", "invalid character 'é' at position 4"),

@@ -59,7 +59,11 @@ impl fmt::Display for Dissection {
         fn widest(nodes: &[Node]) -> usize {
             nodes
                 .iter()
-                .map(|n| (n.header.len() * 3).saturating_sub(1).max(widest(&n.children)))
+                .map(|n| {
+                    (n.header.len() * 3)
+                        .saturating_sub(1)
+                        .max(widest(&n.children))
+                })
                 .max()
                 .unwrap_or(0)
         }
@@ -113,7 +117,12 @@ fn write_node(f: &mut fmt::Formatter<'_>, n: &Node, depth: usize, cols: &Columns
     Ok(())
 }
 
-fn write_fault(f: &mut fmt::Formatter<'_>, e: ber::Error, depth: usize, cols: &Columns) -> fmt::Result {
+fn write_fault(
+    f: &mut fmt::Formatter<'_>,
+    e: ber::Error,
+    depth: usize,
+    cols: &Columns,
+) -> fmt::Result {
     writeln!(
         f,
         "{:>ow$}  {:<hw$}  {:indent$}error: {}",
@@ -167,7 +176,10 @@ fn node_json(n: &Node) -> Value {
         m.insert("error".into(), ber_error_json(e));
     }
     if n.constructed {
-        m.insert("children".into(), n.children.iter().map(node_json).collect());
+        m.insert(
+            "children".into(),
+            n.children.iter().map(node_json).collect(),
+        );
     }
     if let Some(e) = &n.fault {
         m.insert("fault".into(), ber_error_json(e));
@@ -179,7 +191,10 @@ fn node_json(n: &Node) -> Value {
 pub(super) fn to_json(d: &Dissection) -> Value {
     let mut m = Map::new();
     m.insert("length".into(), d.len.into());
-    m.insert("elements".into(), d.elements.iter().map(node_json).collect());
+    m.insert(
+        "elements".into(),
+        d.elements.iter().map(node_json).collect(),
+    );
     if let Some(e) = &d.fault {
         m.insert("fault".into(), ber_error_json(e));
     }
@@ -190,7 +205,10 @@ pub(super) fn to_json(d: &Dissection) -> Value {
             m.insert("pdu".into(), v.pdu_type.name().into());
         }
         Err(e) => {
-            m.insert("error".into(), error_json(e.offset(), error_text(e), e.label()));
+            m.insert(
+                "error".into(),
+                error_json(e.offset(), error_text(e), e.label()),
+            );
         }
     }
     Value::Object(m)

@@ -164,7 +164,10 @@ valid SNMPv2c Response
 
 #[test]
 fn response_with_every_type() {
-    assert_eq!(dissect(V2C_RESPONSE_ALL_TYPES).to_string(), text(V2C_RESPONSE_ALL_TYPES_TEXT));
+    assert_eq!(
+        dissect(V2C_RESPONSE_ALL_TYPES).to_string(),
+        text(V2C_RESPONSE_ALL_TYPES_TEXT)
+    );
 }
 
 /// An SNMPv1 Trap (RFC 1157 §4.1.6): linkDown from 127.0.0.1 (as in `pdu/tests.rs`).
@@ -231,9 +234,18 @@ fn get_bulk_with_long_form_length() {
     let text = dissect(bytes).to_string();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[3], " 8  a5 82 00 39    GetBulkRequest-PDU len 57");
-    assert_eq!(lines[4], "12  02 04            INTEGER len 4: request-id = 1414684022");
-    assert_eq!(lines[5], "18  02 01            INTEGER len 1: non-repeaters = 1");
-    assert_eq!(lines[6], "21  02 01            INTEGER len 1: max-repetitions = 2");
+    assert_eq!(
+        lines[4],
+        "12  02 04            INTEGER len 4: request-id = 1414684022"
+    );
+    assert_eq!(
+        lines[5],
+        "18  02 01            INTEGER len 1: non-repeaters = 1"
+    );
+    assert_eq!(
+        lines[6],
+        "21  02 01            INTEGER len 1: max-repetitions = 2"
+    );
     assert_eq!(lines.last(), Some(&"valid SNMPv2c GetBulkRequest"));
 }
 
@@ -413,7 +425,10 @@ fn nesting_is_bounded() {
     let d = dissect(&bytes);
     let text = d.to_string();
     assert!(text.contains("error: elements nested too deep"), "{text}");
-    assert_eq!(text.lines().filter(|l| l.contains("SEQUENCE")).count(), ber::MAX_DEPTH + 1);
+    assert_eq!(
+        text.lines().filter(|l| l.contains("SEQUENCE")).count(),
+        ber::MAX_DEPTH + 1
+    );
 }
 
 #[test]
@@ -442,14 +457,20 @@ fn json_form() {
     assert_eq!(j["valid"], false);
     assert_eq!(j["error"]["offset"], 0);
     assert_eq!(j["error"]["label"], "truncated");
-    assert_eq!(j["error"]["message"], "truncated: needs 39 bytes, 33 available");
+    assert_eq!(
+        j["error"]["message"],
+        "truncated: needs 39 bytes, 33 available"
+    );
     assert_eq!(j["elements"][0]["present"], 33);
 }
 
 #[test]
 fn verdict_text_drops_only_a_trailing_offset() {
     assert_eq!(error_text(&"x at byte 12"), "x");
-    assert_eq!(error_text(&"x at byte 12 and more"), "x at byte 12 and more");
+    assert_eq!(
+        error_text(&"x at byte 12 and more"),
+        "x at byte 12 and more"
+    );
     assert_eq!(error_text(&"no offset"), "no offset");
 }
 
@@ -472,7 +493,8 @@ fn replay_tests_data() {
         let _ = d.to_json();
         if let Ok(m) = Message::decode(&bytes) {
             let once = m.to_bytes();
-            let again = Message::decode(&once).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let again =
+                Message::decode(&once).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             assert_eq!(again, m, "{}", path.display());
             assert_eq!(again.to_bytes(), once, "{}", path.display());
         }

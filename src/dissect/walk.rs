@@ -83,7 +83,12 @@ pub(super) fn walk(input: &[u8], options: Options) -> (Vec<Node>, Option<ber::Er
 
 /// Walks the elements left in `r` into `out`. Returns the framing error that ended the walk of
 /// this level early, if any.
-fn walk_level(r: &mut Reader<'_>, ctx: Ctx, options: Options, out: &mut Vec<Node>) -> Option<ber::Error> {
+fn walk_level(
+    r: &mut Reader<'_>,
+    ctx: Ctx,
+    options: Options,
+    out: &mut Vec<Node>,
+) -> Option<ber::Error> {
     let input = r.input();
     let mut version = None;
     let mut index = 0;
@@ -288,7 +293,9 @@ fn decode_primitive(node: &mut Node, h: &Header, c: &[u8], options: Options) {
         0x04 => Ok(Some(octets(c))),
         0x05 | 0x80 | 0x81 | 0x82 => reader::check_len(h, 0).map(|()| None),
         0x06 => reader::decode_oid(c, off).map(|o| Some(Decoded::Oid(o))),
-        0x40 => reader::check_len(h, 4).map(|()| Some(Decoded::IpAddress([c[0], c[1], c[2], c[3]]))),
+        0x40 => {
+            reader::check_len(h, 4).map(|()| Some(Decoded::IpAddress([c[0], c[1], c[2], c[3]])))
+        }
         0x41..=0x43 => reader::decode_u32(c, off).map(|v| Some(Decoded::Unsigned(u64::from(v)))),
         0x46 => reader::decode_u64(c, off).map(|v| Some(Decoded::Unsigned(v))),
         _ => Ok((!c.is_empty()).then(|| Decoded::Bytes(c.to_vec()))),
@@ -307,7 +314,10 @@ fn decode_primitive(node: &mut Node, h: &Header, c: &[u8], options: Options) {
 /// Printable text, or the raw octets.
 fn octets(c: &[u8]) -> Decoded {
     match std::str::from_utf8(c) {
-        Ok(s) if s.chars().all(|ch| !ch.is_control() || matches!(ch, '\r' | '\n' | '\t')) => {
+        Ok(s)
+            if s.chars()
+                .all(|ch| !ch.is_control() || matches!(ch, '\r' | '\n' | '\t')) =>
+        {
             Decoded::Text(s.to_owned())
         }
         _ => Decoded::Bytes(c.to_vec()),
@@ -329,7 +339,12 @@ fn meaning(node: &Node, t: u32) -> Option<String> {
         ),
         (Some(Decoded::Integer(v)), Some("error-status")) => {
             let status = i32::try_from(*v).ok().map(ErrorStatus::from_i32);
-            Some(status.and_then(ErrorStatus::name).unwrap_or("unknown").to_owned())
+            Some(
+                status
+                    .and_then(ErrorStatus::name)
+                    .unwrap_or("unknown")
+                    .to_owned(),
+            )
         }
         (Some(Decoded::Integer(v)), Some("generic-trap")) => Some(
             match v {

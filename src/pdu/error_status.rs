@@ -114,16 +114,28 @@ impl ErrorStatus {
             Self::TooBig => "(tooBig) Response message would have been too large.",
             Self::NoSuchName => "(noSuchName) There is no such variable name in this MIB.",
             Self::BadValue => "(badValue) The value given has the wrong type or length.",
-            Self::ReadOnly => "(readOnly) The two parties used do not have access to use the specified SNMP PDU.",
+            Self::ReadOnly => {
+                "(readOnly) The two parties used do not have access to use the specified SNMP PDU."
+            }
             Self::GenErr => "(genError) A general failure occured",
             Self::NoAccess => "noAccess",
-            Self::WrongType => "wrongType (The set datatype does not match the data type the agent expects)",
-            Self::WrongLength => "wrongLength (The set value has an illegal length from what the agent expects)",
+            Self::WrongType => {
+                "wrongType (The set datatype does not match the data type the agent expects)"
+            }
+            Self::WrongLength => {
+                "wrongLength (The set value has an illegal length from what the agent expects)"
+            }
             Self::WrongEncoding => "wrongEncoding",
             Self::WrongValue => "wrongValue (The set value is illegal or unsupported in some way)",
-            Self::NoCreation => "noCreation (That table does not support row creation or that object can not ever be created)",
-            Self::InconsistentValue => "inconsistentValue (The set value is illegal or unsupported in some way)",
-            Self::ResourceUnavailable => "resourceUnavailable (This is likely a out-of-memory failure within the agent)",
+            Self::NoCreation => {
+                "noCreation (That table does not support row creation or that object can not ever be created)"
+            }
+            Self::InconsistentValue => {
+                "inconsistentValue (The set value is illegal or unsupported in some way)"
+            }
+            Self::ResourceUnavailable => {
+                "resourceUnavailable (This is likely a out-of-memory failure within the agent)"
+            }
             Self::CommitFailed => "commitFailed",
             Self::UndoFailed => "undoFailed",
             Self::AuthorizationError => "authorizationError (access denied to that object)",

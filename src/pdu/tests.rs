@@ -137,7 +137,10 @@ fn response_with_every_type() {
             &Value::NoSuchObject,
             &Value::NoSuchInstance,
             &Value::EndOfMibView,
-            &Value::Other { tag: 0x47, raw: Cow::Borrowed(&[0x01, 0x02]) },
+            &Value::Other {
+                tag: 0x47,
+                raw: Cow::Borrowed(&[0x01, 0x02])
+            },
         ]
     );
     assert_eq!(m.to_bytes(), V2C_RESPONSE_ALL_TYPES);
@@ -169,7 +172,9 @@ const V1_TRAP: &[u8] = &[
 fn v1_trap_vector() {
     let m = Message::decode(V1_TRAP).unwrap();
     assert_eq!(m.version, Version::V1);
-    let Pdu::TrapV1(t) = &m.pdu else { panic!("not a trap: {m:?}") };
+    let Pdu::TrapV1(t) = &m.pdu else {
+        panic!("not a trap: {m:?}")
+    };
     assert_eq!(t.enterprise, oid("1.3.6.1.4.1.8072"));
     assert_eq!(t.agent_addr, [127, 0, 0, 1]);
     assert_eq!((t.generic_trap, t.specific_trap, t.time_stamp), (2, 0, 42));
@@ -195,7 +200,11 @@ fn every_pdu_type_round_trips() {
         Pdu::Report(g()),
         rfc3417_bulk(),
     ] {
-        let m = Message { version: Version::V2c, community: Cow::Borrowed(b"c"), pdu };
+        let m = Message {
+            version: Version::V2c,
+            community: Cow::Borrowed(b"c"),
+            pdu,
+        };
         let bytes = m.to_bytes();
         assert_eq!(bytes.len(), m.encoded_len());
         assert_eq!(Message::decode(&bytes), Ok(m));
@@ -206,62 +215,179 @@ fn every_pdu_type_round_trips() {
 fn malformed_messages_give_their_exact_error() {
     let ber = |kind, offset| Error::Ber(ber::Error::new(kind, offset));
     let cases: &[(&str, &[u8], Error)] = &[
-        ("v3", &[0x30, 0x03, 0x02, 0x01, 0x03], Error::Version3 { offset: 2 }),
-        ("version 2", &[0x30, 0x03, 0x02, 0x01, 0x02], Error::UnsupportedVersion { version: 2, offset: 2 }),
-        ("version -1", &[0x30, 0x03, 0x02, 0x01, 0xff], Error::UnsupportedVersion { version: -1, offset: 2 }),
-        ("version huge", &[0x30, 0x07, 0x02, 0x05, 0x01, 0, 0, 0, 0], Error::UnsupportedVersion { version: i64::MAX, offset: 2 }),
-        ("not a sequence", &[0x31, 0x00], ber(ErrorKind::UnexpectedTag { expected: 0x30, actual: 0x31 }, 0)),
-        ("trailing after message", &[0x30, 0x00, 0x00], ber(ErrorKind::TrailingBytes, 2)),
-        ("version not integer", &[0x30, 0x02, 0x04, 0x00], ber(ErrorKind::UnexpectedTag { expected: 0x02, actual: 0x04 }, 2)),
-        ("no community", &[0x30, 0x03, 0x02, 0x01, 0x01], ber(ErrorKind::Truncated { needed: 1, available: 0 }, 5)),
-        ("unknown pdu", &[0x30, 0x07, 0x02, 0x01, 0x01, 0x04, 0x00, 0xa9, 0x00], Error::UnknownPduType { tag: 0xa9, offset: 7 }),
-        ("primitive pdu tag", &[0x30, 0x07, 0x02, 0x01, 0x01, 0x04, 0x00, 0x80, 0x00], Error::UnknownPduType { tag: 0x80, offset: 7 }),
-        ("empty pdu", &[0x30, 0x07, 0x02, 0x01, 0x01, 0x04, 0x00, 0xa2, 0x00], ber(ErrorKind::Truncated { needed: 1, available: 0 }, 9)),
+        (
+            "v3",
+            &[0x30, 0x03, 0x02, 0x01, 0x03],
+            Error::Version3 { offset: 2 },
+        ),
+        (
+            "version 2",
+            &[0x30, 0x03, 0x02, 0x01, 0x02],
+            Error::UnsupportedVersion {
+                version: 2,
+                offset: 2,
+            },
+        ),
+        (
+            "version -1",
+            &[0x30, 0x03, 0x02, 0x01, 0xff],
+            Error::UnsupportedVersion {
+                version: -1,
+                offset: 2,
+            },
+        ),
+        (
+            "version huge",
+            &[0x30, 0x07, 0x02, 0x05, 0x01, 0, 0, 0, 0],
+            Error::UnsupportedVersion {
+                version: i64::MAX,
+                offset: 2,
+            },
+        ),
+        (
+            "not a sequence",
+            &[0x31, 0x00],
+            ber(
+                ErrorKind::UnexpectedTag {
+                    expected: 0x30,
+                    actual: 0x31,
+                },
+                0,
+            ),
+        ),
+        (
+            "trailing after message",
+            &[0x30, 0x00, 0x00],
+            ber(ErrorKind::TrailingBytes, 2),
+        ),
+        (
+            "version not integer",
+            &[0x30, 0x02, 0x04, 0x00],
+            ber(
+                ErrorKind::UnexpectedTag {
+                    expected: 0x02,
+                    actual: 0x04,
+                },
+                2,
+            ),
+        ),
+        (
+            "no community",
+            &[0x30, 0x03, 0x02, 0x01, 0x01],
+            ber(
+                ErrorKind::Truncated {
+                    needed: 1,
+                    available: 0,
+                },
+                5,
+            ),
+        ),
+        (
+            "unknown pdu",
+            &[0x30, 0x07, 0x02, 0x01, 0x01, 0x04, 0x00, 0xa9, 0x00],
+            Error::UnknownPduType {
+                tag: 0xa9,
+                offset: 7,
+            },
+        ),
+        (
+            "primitive pdu tag",
+            &[0x30, 0x07, 0x02, 0x01, 0x01, 0x04, 0x00, 0x80, 0x00],
+            Error::UnknownPduType {
+                tag: 0x80,
+                offset: 7,
+            },
+        ),
+        (
+            "empty pdu",
+            &[0x30, 0x07, 0x02, 0x01, 0x01, 0x04, 0x00, 0xa2, 0x00],
+            ber(
+                ErrorKind::Truncated {
+                    needed: 1,
+                    available: 0,
+                },
+                9,
+            ),
+        ),
         (
             "varbind trailing byte",
-            &[0x30, 0x17, 0x02, 0x01, 0x01, 0x04, 0x00, 0xa2, 0x10, 0x02, 0x01, 0x01, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00,
-              0x30, 0x05, 0x30, 0x03, 0x06, 0x01, 0x2b],
-            ber(ErrorKind::Truncated { needed: 1, available: 0 }, 25),
+            &[
+                0x30, 0x17, 0x02, 0x01, 0x01, 0x04, 0x00, 0xa2, 0x10, 0x02, 0x01, 0x01, 0x02, 0x01,
+                0x00, 0x02, 0x01, 0x00, 0x30, 0x05, 0x30, 0x03, 0x06, 0x01, 0x2b,
+            ],
+            ber(
+                ErrorKind::Truncated {
+                    needed: 1,
+                    available: 0,
+                },
+                25,
+            ),
         ),
         (
             "bad ipaddress length",
-            &[0x30, 0x1b, 0x02, 0x01, 0x01, 0x04, 0x00, 0xa2, 0x14, 0x02, 0x01, 0x01, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00,
-              0x30, 0x09, 0x30, 0x07, 0x06, 0x01, 0x2b, 0x40, 0x02, 127, 1],
-            ber(ErrorKind::BadLength { tag: 0x40, expected: 4, actual: 2 }, 25),
+            &[
+                0x30, 0x1b, 0x02, 0x01, 0x01, 0x04, 0x00, 0xa2, 0x14, 0x02, 0x01, 0x01, 0x02, 0x01,
+                0x00, 0x02, 0x01, 0x00, 0x30, 0x09, 0x30, 0x07, 0x06, 0x01, 0x2b, 0x40, 0x02, 127,
+                1,
+            ],
+            ber(
+                ErrorKind::BadLength {
+                    tag: 0x40,
+                    expected: 4,
+                    actual: 2,
+                },
+                25,
+            ),
         ),
         (
             "constructed octet string value",
-            &[0x30, 0x19, 0x02, 0x01, 0x01, 0x04, 0x00, 0xa2, 0x12, 0x02, 0x01, 0x01, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00,
-              0x30, 0x07, 0x30, 0x05, 0x06, 0x01, 0x2b, 0x24, 0x00],
+            &[
+                0x30, 0x19, 0x02, 0x01, 0x01, 0x04, 0x00, 0xa2, 0x12, 0x02, 0x01, 0x01, 0x02, 0x01,
+                0x00, 0x02, 0x01, 0x00, 0x30, 0x07, 0x30, 0x05, 0x06, 0x01, 0x2b, 0x24, 0x00,
+            ],
             ber(ErrorKind::ConstructedPrimitive { tag: 0x24 }, 25),
         ),
         (
-            "counter32 negative value",
-            &[0x30, 0x1a, 0x02, 0x01, 0x01, 0x04, 0x00, 0xa2, 0x13, 0x02, 0x01, 0x01, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00,
-              0x30, 0x08, 0x30, 0x06, 0x06, 0x01, 0x2b, 0x41, 0x01, 0x80],
+            "counter32 five bytes unpadded",
+            &[
+                0x30, 0x1e, 0x02, 0x01, 0x01, 0x04, 0x00, 0xa2, 0x17, 0x02, 0x01, 0x01, 0x02, 0x01,
+                0x00, 0x02, 0x01, 0x00, 0x30, 0x0c, 0x30, 0x0a, 0x06, 0x01, 0x2b, 0x41, 0x05, 0x80,
+                0, 0, 0, 0,
+            ],
             ber(ErrorKind::IntegerOverflow, 25),
         ),
         (
             "indefinite varbind list",
-            &[0x30, 0x14, 0x02, 0x01, 0x01, 0x04, 0x00, 0xa2, 0x0d, 0x02, 0x01, 0x01, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00,
-              0x30, 0x80, 0x00, 0x00],
+            &[
+                0x30, 0x14, 0x02, 0x01, 0x01, 0x04, 0x00, 0xa2, 0x0d, 0x02, 0x01, 0x01, 0x02, 0x01,
+                0x00, 0x02, 0x01, 0x00, 0x30, 0x80, 0x00, 0x00,
+            ],
             ber(ErrorKind::IndefiniteLength, 19),
         ),
     ];
     for (name, bytes, want) in cases {
         assert_eq!(Message::decode(bytes), Err(*want), "{name}");
-        assert_eq!(Message::decode(bytes).unwrap_err().offset(), want.offset(), "{name}");
+        assert_eq!(
+            Message::decode(bytes).unwrap_err().offset(),
+            want.offset(),
+            "{name}"
+        );
     }
 }
 
 // ---- property tests ----
 
 fn arb_oid() -> impl Strategy<Value = Oid> {
-    (0u32..3, 0u32..40, prop::collection::vec(any::<u32>(), 0..20)).prop_map(|(a, b, rest)| {
-        let mut arcs = vec![a, b];
-        arcs.extend(rest);
-        Oid::new(&arcs).unwrap()
-    })
+    (
+        0u32..3,
+        0u32..40,
+        prop::collection::vec(any::<u32>(), 0..20),
+    )
+        .prop_map(|(a, b, rest)| {
+            let mut arcs = vec![a, b];
+            arcs.extend(rest);
+            Oid::new(&arcs).unwrap()
+        })
 }
 
 fn arb_bytes() -> impl Strategy<Value = Vec<u8>> {
@@ -283,21 +409,32 @@ fn arb_value() -> impl Strategy<Value = Value<'static>> {
         Just(Value::NoSuchObject),
         Just(Value::NoSuchInstance),
         Just(Value::EndOfMibView),
-        (prop_oneof![0x45u32..=0x45, 0x47u32..=0x5e, 0x83u32..=0x9e], arb_bytes())
-            .prop_map(|(tag, b)| Value::Other { tag, raw: Cow::Owned(b) }),
+        (
+            prop_oneof![0x45u32..=0x45, 0x47u32..=0x5e, 0x83u32..=0x9e],
+            arb_bytes()
+        )
+            .prop_map(|(tag, b)| Value::Other {
+                tag,
+                raw: Cow::Owned(b)
+            }),
     ]
 }
 
 fn arb_varbinds() -> impl Strategy<Value = Vec<VarBind<'static>>> {
-    prop::collection::vec((arb_oid(), arb_value()).prop_map(|(o, v)| VarBind::new(o, v)), 0..12)
+    prop::collection::vec(
+        (arb_oid(), arb_value()).prop_map(|(o, v)| VarBind::new(o, v)),
+        0..12,
+    )
 }
 
 fn arb_generic() -> impl Strategy<Value = GenericPdu<'static>> {
-    (any::<i32>(), any::<i32>(), any::<i32>(), arb_varbinds()).prop_map(|(id, es, ei, vbs)| GenericPdu {
-        request_id: id,
-        error_status: ErrorStatus::from_i32(es),
-        error_index: ei,
-        varbinds: vbs,
+    (any::<i32>(), any::<i32>(), any::<i32>(), arb_varbinds()).prop_map(|(id, es, ei, vbs)| {
+        GenericPdu {
+            request_id: id,
+            error_status: ErrorStatus::from_i32(es),
+            error_index: ei,
+            varbinds: vbs,
+        }
     })
 }
 
@@ -311,19 +448,47 @@ fn arb_pdu() -> impl Strategy<Value = Pdu<'static>> {
         arb_generic().prop_map(Pdu::SnmpV2Trap),
         arb_generic().prop_map(Pdu::Report),
         (any::<i32>(), any::<i32>(), any::<i32>(), arb_varbinds()).prop_map(|(id, n, m, vbs)| {
-            Pdu::GetBulkRequest(BulkPdu { request_id: id, non_repeaters: n, max_repetitions: m, varbinds: vbs })
+            Pdu::GetBulkRequest(BulkPdu {
+                request_id: id,
+                non_repeaters: n,
+                max_repetitions: m,
+                varbinds: vbs,
+            })
         }),
-        (arb_oid(), any::<[u8; 4]>(), any::<i32>(), any::<i32>(), any::<u32>(), arb_varbinds()).prop_map(
-            |(enterprise, agent_addr, generic_trap, specific_trap, time_stamp, varbinds)| {
-                Pdu::TrapV1(TrapV1Pdu { enterprise, agent_addr, generic_trap, specific_trap, time_stamp, varbinds })
-            }
-        ),
+        (
+            arb_oid(),
+            any::<[u8; 4]>(),
+            any::<i32>(),
+            any::<i32>(),
+            any::<u32>(),
+            arb_varbinds()
+        )
+            .prop_map(
+                |(enterprise, agent_addr, generic_trap, specific_trap, time_stamp, varbinds)| {
+                    Pdu::TrapV1(TrapV1Pdu {
+                        enterprise,
+                        agent_addr,
+                        generic_trap,
+                        specific_trap,
+                        time_stamp,
+                        varbinds,
+                    })
+                }
+            ),
     ]
 }
 
 fn arb_message() -> impl Strategy<Value = Message<'static>> {
-    (prop_oneof![Just(Version::V1), Just(Version::V2c)], arb_bytes(), arb_pdu())
-        .prop_map(|(version, c, pdu)| Message { version, community: Cow::Owned(c), pdu })
+    (
+        prop_oneof![Just(Version::V1), Just(Version::V2c)],
+        arb_bytes(),
+        arb_pdu(),
+    )
+        .prop_map(|(version, c, pdu)| Message {
+            version,
+            community: Cow::Owned(c),
+            pdu,
+        })
 }
 
 proptest! {

@@ -159,14 +159,19 @@ pub struct Stop;
 /// Where an operation's final answer goes.
 enum Reply {
     Once(oneshot::Sender<VarBindsResult>),
+    /// A streamed walk: the answer is the number of rows streamed.
+    Count(oneshot::Sender<Result<usize, SnmpError>>),
     Callback(Box<dyn FnOnce(VarBindsResult) + Send>),
 }
 
 impl Reply {
-    fn send(self, r: VarBindsResult) {
+    fn send(self, r: VarBindsResult, streamed: usize) {
         match self {
             Reply::Once(tx) => {
                 let _ = tx.send(r);
+            }
+            Reply::Count(tx) => {
+                let _ = tx.send(r.map(|_| streamed));
             }
             Reply::Callback(f) => f(r),
         }
@@ -175,6 +180,7 @@ impl Reply {
     fn is_closed(&self) -> bool {
         match self {
             Reply::Once(tx) => tx.is_closed(),
+            Reply::Count(tx) => tx.is_closed(),
             Reply::Callback(_) => false,
         }
     }
@@ -184,6 +190,8 @@ struct OpState {
     op: Op,
     reply: Reply,
     sink: Option<Recipient<WalkRows>>,
+    /// Rows handed to `sink` so far.
+    streamed: usize,
     /// Tokens of this operation's requests in flight or queued.
     tokens: Vec<u64>,
 }
@@ -252,6 +260,7 @@ impl Session {
                 op,
                 reply,
                 sink,
+                streamed: 0,
                 tokens: Vec::new(),
             },
         );
@@ -269,7 +278,7 @@ impl Session {
                 max_repetitions,
             } => Op::Bulk(BulkOp::new(oids, non_repeaters, max_repetitions)),
             Operation::Set(vbs) => Op::Set(SetOp::new(vbs)),
-            Operation::Walk(root, opts) => Op::Walk(WalkOp::new(root, opts, limits)),
+            Operation::Walk(root, opts) => Op::Walk(Box::new(WalkOp::new(root, opts, limits))),
         }
     }
 
@@ -278,9 +287,16 @@ impl Session {
             return;
         };
         let mut done = outcome.done;
-        if !outcome.rows.is_empty() {
-            if let Some(sink) = &state.sink {
-                if sink.try_send(WalkRows(outcome.rows)).is_err() && !sink.connected() {
+        if !outcome.rows.is_empty()
+            && let Some(sink) = &state.sink
+        {
+            {
+                state.streamed += outcome.rows.len();
+                if sink.connected() {
+                    // do_send: a full mailbox must not lose rows (try_send would).
+                    sink.do_send(WalkRows(outcome.rows));
+                } else {
+                    // The receiver is gone (a cancelled console command): stop walking.
                     done = Some(Err(SnmpError::ShuttingDown));
                 }
             }
@@ -311,7 +327,7 @@ impl Session {
                 self.cancel.do_send(Cancel { token: *t });
             }
         }
-        state.reply.send(result);
+        state.reply.send(result, state.streamed);
     }
 
     fn pump(&mut self, ctx: &mut Context<Self>) {
@@ -343,7 +359,12 @@ impl Session {
         Some(r)
     }
 
-    fn oneshot<M>(&mut self, op: Op, sink: Option<Recipient<WalkRows>>, ctx: &mut Context<Self>) -> ResponseFuture<M>
+    fn oneshot<M>(
+        &mut self,
+        op: Op,
+        sink: Option<Recipient<WalkRows>>,
+        ctx: &mut Context<Self>,
+    ) -> ResponseFuture<M>
     where
         M: From<VarBindsResult> + 'static,
     {
@@ -450,19 +471,8 @@ impl Handler<WalkStream> for Session {
         options.collect = false;
         let op = self.make_op(Operation::Walk(m.root, options));
         let (tx, rx) = oneshot::channel();
-        let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let _ = &count;
-        self.begin(op, Reply::Once(tx), Some(m.sink), ctx);
-        // The count is the number of rows streamed; the op reports it via the sink, so count
-        // here from the walk state is not reachable after it ends: WalkOp returns no rows in
-        // `done` when streaming, so the answer carries the count in an empty-vector length.
-        Box::pin(async move {
-            match rx.await {
-                Ok(Ok(v)) => Ok(v.len()),
-                Ok(Err(e)) => Err(e),
-                Err(_) => Err(SnmpError::ShuttingDown),
-            }
-        })
+        self.begin(op, Reply::Count(tx), Some(m.sink), ctx);
+        Box::pin(async move { rx.await.unwrap_or(Err(SnmpError::ShuttingDown)) })
     }
 }
 
@@ -517,15 +527,20 @@ impl Handler<Stop> for Session {
 /// Groups a walk of a table (or entry) into rows keyed by index.
 fn to_table(root: &Oid, vbs: Vec<VarBind<'static>>) -> TableRows {
     // Entry = table.1 when a table OID was given; columns are entry.N, instances entry.N.index.
-    let entry_len = root.len() + usize::from(vbs.first().is_some_and(|vb| {
-        vb.oid.arcs().get(root.len()) == Some(&1) && vb.oid.len() > root.len() + 2
-    }));
-    let entry = vbs.first().and_then(|vb| Oid::new(&vb.oid.arcs()[..entry_len]).ok());
+    let entry_len = root.len()
+        + usize::from(vbs.first().is_some_and(|vb| {
+            vb.oid.arcs().get(root.len()) == Some(&1) && vb.oid.len() > root.len() + 2
+        }));
+    let entry = vbs
+        .first()
+        .and_then(|vb| Oid::new(&vb.oid.arcs()[..entry_len]).ok());
     let mut columns: Vec<u32> = Vec::new();
     let mut rows: BTreeMap<Vec<u32>, BTreeMap<u32, Value<'static>>> = BTreeMap::new();
     for vb in vbs {
         let arcs = vb.oid.arcs();
-        let Some(&col) = arcs.get(entry_len) else { continue };
+        let Some(&col) = arcs.get(entry_len) else {
+            continue;
+        };
         let index = arcs[entry_len + 1..].to_vec();
         if let Err(pos) = columns.binary_search(&col) {
             columns.insert(pos, col);

@@ -47,9 +47,9 @@ pub enum SnmpError {
     #[error("OID not increasing: {next} follows {previous}")]
     NotIncreasing {
         /// The last OID accepted.
-        previous: Oid,
+        previous: Box<Oid>,
         /// The OID that did not increase.
-        next: Oid,
+        next: Box<Oid>,
     },
     /// A walk reached its row limit before its end.
     #[error("row limit of {0} reached")]

@@ -43,7 +43,9 @@ impl RetryPolicy {
             Backoff::Fixed => self.timeout,
             Backoff::Doubling => {
                 let factor = 1u32.checked_shl(attempt.min(16)).unwrap_or(u32::MAX);
-                self.timeout.saturating_mul(factor).min(MAX_BACKOFF_WAIT.max(self.timeout))
+                self.timeout
+                    .saturating_mul(factor)
+                    .min(MAX_BACKOFF_WAIT.max(self.timeout))
             }
         }
     }
@@ -117,7 +119,7 @@ pub enum Op {
     /// One SET, never split (it must stay atomic).
     Set(SetOp),
     /// A subtree walk.
-    Walk(WalkOp),
+    Walk(Box<WalkOp>),
 }
 
 impl Op {
@@ -200,7 +202,10 @@ impl GetOp {
     fn part(&mut self, idx: Vec<usize>, out: &mut Outcome) {
         let key = self.next_part;
         self.next_part = self.next_part.wrapping_add(1);
-        let vbs = idx.iter().map(|&i| VarBind::null(self.oids[i].clone())).collect();
+        let vbs = idx
+            .iter()
+            .map(|&i| VarBind::null(self.oids[i].clone()))
+            .collect();
         out.sends.push((key, generic(self.kind, vbs)));
         self.parts.push((key, idx));
     }
@@ -303,7 +308,10 @@ impl BulkOp {
             return Outcome::fail(SnmpError::InvalidRequest("no OIDs"));
         }
         Outcome {
-            sends: vec![(0, bulk_pdu(&self.oids, self.non_repeaters, self.max_repetitions))],
+            sends: vec![(
+                0,
+                bulk_pdu(&self.oids, self.non_repeaters, self.max_repetitions),
+            )],
             ..Outcome::default()
         }
     }
@@ -412,8 +420,9 @@ impl WalkOp {
             (WalkMode::GetBulk, Version::V1) => (true, Some(SnmpError::NotInV1("GETBULK"))),
         };
         let invalid = invalid.or_else(|| {
-            (opts.relaxed && opts.max_rows.is_none())
-                .then_some(SnmpError::InvalidRequest("a relaxed walk needs a row limit"))
+            (opts.relaxed && opts.max_rows.is_none()).then_some(SnmpError::InvalidRequest(
+                "a relaxed walk needs a row limit",
+            ))
         });
         Self {
             last: root.clone(),
@@ -480,18 +489,18 @@ impl WalkOp {
             }
             if vb.oid <= self.last && !self.opts.relaxed {
                 return Outcome::fail(SnmpError::NotIncreasing {
-                    previous: self.last.clone(),
-                    next: vb.oid,
+                    previous: Box::new(self.last.clone()),
+                    next: Box::new(vb.oid),
                 });
             }
-            if let Some(max) = self.opts.max_rows {
-                if self.count >= max {
-                    return Outcome {
-                        rows: out.rows,
-                        done: Some(Err(SnmpError::RowLimit(max))),
-                        ..Outcome::default()
-                    };
-                }
+            if let Some(max) = self.opts.max_rows
+                && self.count >= max
+            {
+                return Outcome {
+                    rows: out.rows,
+                    done: Some(Err(SnmpError::RowLimit(max))),
+                    ..Outcome::default()
+                };
             }
             self.count += 1;
             self.last = vb.oid.clone();

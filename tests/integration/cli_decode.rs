@@ -88,7 +88,10 @@ fn valid_message_from_arguments() {
 
 #[test]
 fn separators_and_prefixes_are_accepted() {
-    let words: Vec<String> = GET_HEX.split_whitespace().map(|b| format!("0x{b},")).collect();
+    let words: Vec<String> = GET_HEX
+        .split_whitespace()
+        .map(|b| format!("0x{b},"))
+        .collect();
     let colons = GET_HEX.split_whitespace().collect::<Vec<_>>().join(":");
     for args in [
         words.iter().map(String::as_str).collect::<Vec<_>>(),
@@ -105,7 +108,10 @@ fn separators_and_prefixes_are_accepted() {
 fn community_is_shown_on_request() {
     let r = snmpact(&["decode", "--show-community", GET_HEX], b"");
     assert_eq!(r.code, 0);
-    assert_eq!(r.stdout, get_dissection().replace("<redacted>", "\"public\""));
+    assert_eq!(
+        r.stdout,
+        get_dissection().replace("<redacted>", "\"public\"")
+    );
 }
 
 #[test]
@@ -138,7 +144,10 @@ error at byte 0: truncated: needs 39 bytes, 33 available
 fn bad_value_exits_1_naming_its_byte() {
     // Counter32 with the top bit set and no 0x00 pad: negative, so out of range.
     let r = snmpact(
-        &["decode", "30 1a 02 01 01 04 00 a2 13 02 01 01 02 01 00 02 01 00 30 08 30 06 06 01 2b 41 01 80"],
+        &[
+            "decode",
+            "30 1a 02 01 01 04 00 a2 13 02 01 01 02 01 00 02 01 00 30 08 30 06 06 01 2b 41 01 80",
+        ],
         b"",
     );
     assert_eq!(r.code, 1);
@@ -147,8 +156,14 @@ fn bad_value_exits_1_naming_its_byte() {
         "{}",
         r.stdout
     );
-    assert!(r.stdout.ends_with("error at byte 25: integer out of range for its type\n"));
-    assert_eq!(r.stderr, "snmpact: invalid SNMP message: error at byte 25: integer out of range for its type\n");
+    assert!(
+        r.stdout
+            .ends_with("error at byte 25: integer out of range for its type\n")
+    );
+    assert_eq!(
+        r.stderr,
+        "snmpact: invalid SNMP message: error at byte 25: integer out of range for its type\n"
+    );
 }
 
 #[test]
@@ -156,19 +171,31 @@ fn bad_hex_exits_2_naming_the_character() {
     let r = snmpact(&["decode", "30 27 02 0g"], b"");
     assert_eq!(r.code, 2);
     assert_eq!(r.stdout, "");
-    assert_eq!(r.stderr, "snmpact: invalid hex input: invalid character 'g' at position 11\n");
+    assert_eq!(
+        r.stderr,
+        "snmpact: invalid hex input: invalid character 'g' at position 11\n"
+    );
 
     let r = snmpact(&["decode", "30 2"], b"");
     assert_eq!(r.code, 2);
-    assert_eq!(r.stderr, "snmpact: invalid hex input: odd number of hex digits in \"2\" at position 4\n");
+    assert_eq!(
+        r.stderr,
+        "snmpact: invalid hex input: odd number of hex digits in \"2\" at position 4\n"
+    );
 
     let r = snmpact(&["decode"], b"30 27\n02 01 01\n04 zz\n");
     assert_eq!(r.code, 2);
-    assert_eq!(r.stderr, "snmpact: invalid hex input: invalid character 'z' at line 3, column 4\n");
+    assert_eq!(
+        r.stderr,
+        "snmpact: invalid hex input: invalid character 'z' at line 3, column 4\n"
+    );
 
     let r = snmpact(&["decode", "-"], b"  \n");
     assert_eq!(r.code, 2);
-    assert_eq!(r.stderr, "snmpact: invalid hex input: no hex bytes in the input\n");
+    assert_eq!(
+        r.stderr,
+        "snmpact: invalid hex input: no hex bytes in the input\n"
+    );
 }
 
 #[test]
@@ -180,7 +207,10 @@ fn hex_from_standard_input() {
     }
     let r = snmpact(&["decode"], &[0x30, 0xff, 0x00]);
     assert_eq!(r.code, 2);
-    assert_eq!(r.stderr, "snmpact: standard input is not text (for binary input use --raw -)\n");
+    assert_eq!(
+        r.stderr,
+        "snmpact: standard input is not text (for binary input use --raw -)\n"
+    );
 }
 
 #[test]
@@ -221,7 +251,10 @@ fn dump_of_request_and_response_gives_both() {
         "packet 1 of 2: Sending 43 bytes to UDP: [127.0.0.1]:16999->[0.0.0.0]:58825"
     );
     assert_eq!(lines[13], "");
-    assert_eq!(lines[14], "packet 2 of 2: Received 7 byte packet from UDP: [127.0.0.1]:16999");
+    assert_eq!(
+        lines[14],
+        "packet 2 of 2: Received 7 byte packet from UDP: [127.0.0.1]:16999"
+    );
     assert_eq!(lines[16], "2  02 01    INTEGER len 1: version = 3 (v3)");
     assert_eq!(
         r.stderr,
@@ -249,7 +282,8 @@ fn raw_file() {
     let r = snmpact(&["decode", "--raw", missing.to_str().unwrap()], b"");
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.starts_with(&format!("snmpact: cannot read {}: ", missing.display())),
+        r.stderr
+            .starts_with(&format!("snmpact: cannot read {}: ", missing.display())),
         "{}",
         r.stderr
     );

@@ -25,17 +25,32 @@ fn oid(s: &str) -> Oid {
 /// A small MIB: system group, a 3-row ifTable (two columns), and a 500-row table.
 fn store() -> Store {
     let mut s: Store = [
-        ("1.3.6.1.2.1.1.1.0", Value::OctetString(Cow::Borrowed(b"snmpact test agent"))),
+        (
+            "1.3.6.1.2.1.1.1.0",
+            Value::OctetString(Cow::Borrowed(b"snmpact test agent")),
+        ),
         ("1.3.6.1.2.1.1.3.0", Value::TimeTicks(4242)),
-        ("1.3.6.1.2.1.1.4.0", Value::OctetString(Cow::Borrowed(b"root"))),
-        ("1.3.6.1.2.1.1.5.0", Value::OctetString(Cow::Borrowed(b"sim"))),
+        (
+            "1.3.6.1.2.1.1.4.0",
+            Value::OctetString(Cow::Borrowed(b"root")),
+        ),
+        (
+            "1.3.6.1.2.1.1.5.0",
+            Value::OctetString(Cow::Borrowed(b"sim")),
+        ),
     ]
     .into_iter()
     .map(|(o, v)| (oid(o), v))
     .collect();
     for i in 1..=3u32 {
-        s.insert(oid(&format!("1.3.6.1.2.1.2.2.1.1.{i}")), Value::Integer(i32::try_from(i).unwrap()));
-        s.insert(oid(&format!("1.3.6.1.2.1.2.2.1.10.{i}")), Value::Counter32(1000 * i));
+        s.insert(
+            oid(&format!("1.3.6.1.2.1.2.2.1.1.{i}")),
+            Value::Integer(i32::try_from(i).unwrap()),
+        );
+        s.insert(
+            oid(&format!("1.3.6.1.2.1.2.2.1.10.{i}")),
+            Value::Counter32(1000 * i),
+        );
     }
     for i in 1..=500u32 {
         s.insert(oid(&format!("1.3.6.1.4.1.99999.1.{i}")), Value::Gauge32(i));
@@ -68,7 +83,9 @@ fn engine() -> Engine {
 }
 
 async fn session(e: &Engine, a: SocketAddr, cfg: SessionConfig) -> Addr<snmpact::session::Session> {
-    e.session(&a.to_string(), &a.to_string(), cfg).await.unwrap()
+    e.session(&a.to_string(), &a.to_string(), cfg)
+        .await
+        .unwrap()
 }
 
 fn values(vbs: &[VarBind<'static>]) -> Vec<Value<'static>> {
@@ -81,7 +98,11 @@ async fn get_getnext_bulk_and_set() {
     let e = engine();
     let s = session(&e, a.addr(), fast(Version::V2c)).await;
     let vbs = s
-        .send(Get(vec![oid("1.3.6.1.2.1.1.1.0"), oid("1.3.6.1.2.1.1.3.0"), oid("1.3.6.1.2.1.1.9.0")]))
+        .send(Get(vec![
+            oid("1.3.6.1.2.1.1.1.0"),
+            oid("1.3.6.1.2.1.1.3.0"),
+            oid("1.3.6.1.2.1.1.9.0"),
+        ]))
         .await
         .unwrap()
         .unwrap();
@@ -93,22 +114,44 @@ async fn get_getnext_bulk_and_set() {
             Value::NoSuchObject
         ]
     );
-    let vbs = s.send(GetNext(vec![oid("1.3.6.1.2.1.1.1.0")])).await.unwrap().unwrap();
-    assert_eq!(vbs[0].oid, oid("1.3.6.1.2.1.1.3.0"));
     let vbs = s
-        .send(GetBulk { oids: vec![oid("1.3.6.1.2.1.2.2.1.1")], non_repeaters: None, max_repetitions: Some(2) })
+        .send(GetNext(vec![oid("1.3.6.1.2.1.1.1.0")]))
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(vbs.iter().map(|v| v.oid.to_string()).collect::<Vec<_>>(), ["1.3.6.1.2.1.2.2.1.1.1", "1.3.6.1.2.1.2.2.1.1.2"]);
-    let set = vec![VarBind::new(oid("1.3.6.1.2.1.1.4.0"), Value::OctetString(Cow::Borrowed(b"ops")))];
+    assert_eq!(vbs[0].oid, oid("1.3.6.1.2.1.1.3.0"));
+    let vbs = s
+        .send(GetBulk {
+            oids: vec![oid("1.3.6.1.2.1.2.2.1.1")],
+            non_repeaters: None,
+            max_repetitions: Some(2),
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        vbs.iter().map(|v| v.oid.to_string()).collect::<Vec<_>>(),
+        ["1.3.6.1.2.1.2.2.1.1.1", "1.3.6.1.2.1.2.2.1.1.2"]
+    );
+    let set = vec![VarBind::new(
+        oid("1.3.6.1.2.1.1.4.0"),
+        Value::OctetString(Cow::Borrowed(b"ops")),
+    )];
     s.send(Set(set)).await.unwrap().unwrap();
-    let vbs = s.send(Get(vec![oid("1.3.6.1.2.1.1.4.0")])).await.unwrap().unwrap();
+    let vbs = s
+        .send(Get(vec![oid("1.3.6.1.2.1.1.4.0")]))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(vbs[0].value, Value::OctetString(Cow::Borrowed(b"ops")));
     // A SET of the wrong type is a typed agent error naming the OID.
     let bad = vec![VarBind::new(oid("1.3.6.1.2.1.1.4.0"), Value::Integer(5))];
     match s.send(Set(bad)).await.unwrap() {
-        Err(SnmpError::Agent { status, index: 1, oid: Some(o) }) => {
+        Err(SnmpError::Agent {
+            status,
+            index: 1,
+            oid: Some(o),
+        }) => {
             assert_eq!(status, snmpact::pdu::ErrorStatus::WrongType);
             assert_eq!(o, oid("1.3.6.1.2.1.1.4.0"));
         }
@@ -122,22 +165,63 @@ async fn walks_v1_and_v2c_agree_and_table_groups_rows() {
     let a = agent(Faults::default());
     let e = engine();
     let v2 = session(&e, a.addr(), fast(Version::V2c)).await;
-    let v1 = e.session("v1", &a.addr().to_string(), fast(Version::V1)).await.unwrap();
+    let v1 = e
+        .session("v1", &a.addr().to_string(), fast(Version::V1))
+        .await
+        .unwrap();
     let root = oid("1.3.6.1.4.1.99999");
-    let w2 = v2.send(Walk { root: root.clone(), options: WalkOptions::default() }).await.unwrap().unwrap();
-    let w1 = v1.send(Walk { root: root.clone(), options: WalkOptions::default() }).await.unwrap().unwrap();
+    let w2 = v2
+        .send(Walk {
+            root: root.clone(),
+            options: WalkOptions::default(),
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let w1 = v1
+        .send(Walk {
+            root: root.clone(),
+            options: WalkOptions::default(),
+        })
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(w2.len(), 500);
     assert_eq!(w1, w2);
     assert_eq!(w2[499].value, Value::Gauge32(500));
-    let t = v2.send(Table { oid: oid("1.3.6.1.2.1.2.2"), options: WalkOptions::default() }).await.unwrap().unwrap();
+    let t = v2
+        .send(Table {
+            oid: oid("1.3.6.1.2.1.2.2"),
+            options: WalkOptions::default(),
+        })
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(t.entry, Some(oid("1.3.6.1.2.1.2.2.1")));
     assert_eq!(t.columns, [1, 10]);
     assert_eq!(t.rows.len(), 3);
     assert_eq!(t.rows[2].index, [3]);
-    assert_eq!(t.rows[2].cells, [Some(Value::Integer(3)), Some(Value::Counter32(3000))]);
+    assert_eq!(
+        t.rows[2].cells,
+        [Some(Value::Integer(3)), Some(Value::Counter32(3000))]
+    );
     // A walk of a whole agent ends at endOfMibView (v2c) and noSuchName (v1).
-    let all2 = v2.send(Walk { root: oid("1.3"), options: WalkOptions::default() }).await.unwrap().unwrap();
-    let all1 = v1.send(Walk { root: oid("1.3"), options: WalkOptions::default() }).await.unwrap().unwrap();
+    let all2 = v2
+        .send(Walk {
+            root: oid("1.3"),
+            options: WalkOptions::default(),
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let all1 = v1
+        .send(Walk {
+            root: oid("1.3"),
+            options: WalkOptions::default(),
+        })
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(all2.len(), 4 + 6 + 500);
     assert_eq!(all1, all2);
     e.shutdown().await;
@@ -173,38 +257,71 @@ async fn streamed_walk_arrives_in_chunks() {
     let a = agent(Faults::default());
     let e = engine();
     let s = session(&e, a.addr(), fast(Version::V2c)).await;
-    let c = Collector { chunks: 0, rows: Vec::new() }.start();
+    let c = Collector {
+        chunks: 0,
+        rows: Vec::new(),
+    }
+    .start();
     let n = s
-        .send(WalkStream { root: oid("1.3.6.1.4.1.99999"), options: WalkOptions::default(), sink: c.clone().recipient() })
+        .send(WalkStream {
+            root: oid("1.3.6.1.4.1.99999"),
+            options: WalkOptions::default(),
+            sink: c.clone().recipient(),
+        })
         .await
         .unwrap()
         .unwrap();
     // The walk's answer comes after its last chunk was sent; let the collector drain.
     let (chunks, rows) = c.send(Report).await.unwrap();
     assert_eq!(rows, 500);
-    assert!(chunks >= 50, "max-repetitions 10 gives at least 50 chunks, got {chunks}");
-    let _ = n;
+    assert!(
+        chunks >= 50,
+        "max-repetitions 10 gives at least 50 chunks, got {chunks}"
+    );
+    assert_eq!(n, 500);
     e.shutdown().await;
 }
 
 #[actix_rt::test]
 async fn lost_first_transmissions_are_retried() {
-    let a = agent(Faults { drop_first: 2, ..Faults::default() });
+    let a = agent(Faults {
+        drop_first: 2,
+        ..Faults::default()
+    });
     let e = engine();
     let s = session(&e, a.addr(), fast(Version::V2c)).await;
-    let vbs = s.send(Get(vec![oid("1.3.6.1.2.1.1.5.0")])).await.unwrap().unwrap();
+    let vbs = s
+        .send(Get(vec![oid("1.3.6.1.2.1.1.5.0")]))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(vbs[0].value, Value::OctetString(Cow::Borrowed(b"sim")));
     let st = e.stats().await;
-    assert_eq!((st.total.sent, st.total.retransmitted, st.total.received), (1, 2, 1));
+    assert_eq!(
+        (st.total.sent, st.total.retransmitted, st.total.received),
+        (1, 2, 1)
+    );
     assert_eq!(a.with(|r| r.requests()), 3);
     e.shutdown().await;
 }
 
 #[actix_rt::test]
 async fn dead_agent_times_out_after_exactly_one_plus_retries_transmissions() {
-    let a = agent(Faults { silent: true, ..Faults::default() });
+    let a = agent(Faults {
+        silent: true,
+        ..Faults::default()
+    });
     let e = engine();
-    let s = session(&e, a.addr(), SessionConfig { timeout: Duration::from_millis(50), retries: 3, ..fast(Version::V2c) }).await;
+    let s = session(
+        &e,
+        a.addr(),
+        SessionConfig {
+            timeout: Duration::from_millis(50),
+            retries: 3,
+            ..fast(Version::V2c)
+        },
+    )
+    .await;
     match s.send(Get(vec![oid("1.3.6.1.2.1.1.5.0")])).await.unwrap() {
         Err(SnmpError::Timeout { retries: 3, agent }) => assert_eq!(agent, a.addr()),
         other => panic!("{other:?}"),
@@ -220,11 +337,17 @@ async fn settle() {
 
 #[actix_rt::test]
 async fn duplicate_answers_give_one_result_and_are_counted() {
-    let a = agent(Faults { duplicate: true, ..Faults::default() });
+    let a = agent(Faults {
+        duplicate: true,
+        ..Faults::default()
+    });
     let e = engine();
     let s = session(&e, a.addr(), fast(Version::V2c)).await;
     for _ in 0..5 {
-        s.send(Get(vec![oid("1.3.6.1.2.1.1.5.0")])).await.unwrap().unwrap();
+        s.send(Get(vec![oid("1.3.6.1.2.1.1.5.0")]))
+            .await
+            .unwrap()
+            .unwrap();
     }
     settle().await;
     let st = e.stats().await;
@@ -236,7 +359,10 @@ async fn duplicate_answers_give_one_result_and_are_counted() {
 
 #[actix_rt::test]
 async fn wrong_request_id_is_dropped_and_the_request_times_out() {
-    let a = agent(Faults { wrong_request_id: true, ..Faults::default() });
+    let a = agent(Faults {
+        wrong_request_id: true,
+        ..Faults::default()
+    });
     let e = engine();
     let s = session(&e, a.addr(), fast(Version::V2c)).await;
     let r = s.send(Get(vec![oid("1.3.6.1.2.1.1.5.0")])).await.unwrap();
@@ -247,7 +373,10 @@ async fn wrong_request_id_is_dropped_and_the_request_times_out() {
 
 #[actix_rt::test]
 async fn answer_from_another_port_is_not_accepted() {
-    let a = agent(Faults { other_port: true, ..Faults::default() });
+    let a = agent(Faults {
+        other_port: true,
+        ..Faults::default()
+    });
     let e = engine();
     let s = session(&e, a.addr(), fast(Version::V2c)).await;
     let r = s.send(Get(vec![oid("1.3.6.1.2.1.1.5.0")])).await.unwrap();
@@ -258,11 +387,26 @@ async fn answer_from_another_port_is_not_accepted() {
 
 #[actix_rt::test]
 async fn late_answer_after_timeout_is_counted_late() {
-    let a = agent(Faults { delay: Duration::from_millis(300), ..Faults::default() });
+    let a = agent(Faults {
+        delay: Duration::from_millis(300),
+        ..Faults::default()
+    });
     let e = engine();
-    let s = session(&e, a.addr(), SessionConfig { timeout: Duration::from_millis(100), retries: 0, ..fast(Version::V2c) }).await;
+    let s = session(
+        &e,
+        a.addr(),
+        SessionConfig {
+            timeout: Duration::from_millis(100),
+            retries: 0,
+            ..fast(Version::V2c)
+        },
+    )
+    .await;
     let r = s.send(Get(vec![oid("1.3.6.1.2.1.1.5.0")])).await.unwrap();
-    assert!(matches!(r, Err(SnmpError::Timeout { retries: 0, .. })), "{r:?}");
+    assert!(
+        matches!(r, Err(SnmpError::Timeout { retries: 0, .. })),
+        "{r:?}"
+    );
     actix_rt::time::sleep(Duration::from_millis(400)).await;
     assert_eq!(e.stats().await.total.dropped(DropReason::Late), 1);
     e.shutdown().await;
@@ -270,10 +414,16 @@ async fn late_answer_after_timeout_is_counted_late() {
 
 #[actix_rt::test]
 async fn garbage_before_the_answer_is_dropped_and_the_answer_accepted() {
-    let a = agent(Faults { garbage_first: true, ..Faults::default() });
+    let a = agent(Faults {
+        garbage_first: true,
+        ..Faults::default()
+    });
     let e = engine();
     let s = session(&e, a.addr(), fast(Version::V2c)).await;
-    s.send(Get(vec![oid("1.3.6.1.2.1.1.5.0")])).await.unwrap().unwrap();
+    s.send(Get(vec![oid("1.3.6.1.2.1.1.5.0")]))
+        .await
+        .unwrap()
+        .unwrap();
     settle().await;
     assert_eq!(e.stats().await.total.dropped(DropReason::Undecodable), 1);
     e.shutdown().await;
@@ -281,34 +431,70 @@ async fn garbage_before_the_answer_is_dropped_and_the_answer_accepted() {
 
 #[actix_rt::test]
 async fn too_big_splits_gets_and_halves_bulk_walks() {
-    let a = agent(Faults { too_big_above: Some(2), ..Faults::default() });
+    let a = agent(Faults {
+        too_big_above: Some(2),
+        ..Faults::default()
+    });
     let e = engine();
     let s = session(&e, a.addr(), fast(Version::V2c)).await;
-    let oids: Vec<Oid> = (1..=7).map(|i| oid(&format!("1.3.6.1.4.1.99999.1.{i}"))).collect();
+    let oids: Vec<Oid> = (1..=7)
+        .map(|i| oid(&format!("1.3.6.1.4.1.99999.1.{i}")))
+        .collect();
     let vbs = s.send(Get(oids)).await.unwrap().unwrap();
-    assert_eq!(values(&vbs), (1..=7).map(Value::Gauge32).collect::<Vec<_>>());
-    let w = s.send(Walk { root: oid("1.3.6.1.4.1.99999"), options: WalkOptions::default() }).await.unwrap().unwrap();
+    assert_eq!(
+        values(&vbs),
+        (1..=7).map(Value::Gauge32).collect::<Vec<_>>()
+    );
+    let w = s
+        .send(Walk {
+            root: oid("1.3.6.1.4.1.99999"),
+            options: WalkOptions::default(),
+        })
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(w.len(), 500);
     e.shutdown().await;
 }
 
 #[actix_rt::test]
 async fn looping_agent_walk_fails_naming_both_oids() {
-    let a = agent(Faults { non_increasing: true, ..Faults::default() });
+    let a = agent(Faults {
+        non_increasing: true,
+        ..Faults::default()
+    });
     let e = engine();
     let s = session(&e, a.addr(), fast(Version::V2c)).await;
-    let r = s.send(Walk { root: oid("1.3"), options: WalkOptions::default() }).await.unwrap();
+    let r = s
+        .send(Walk {
+            root: oid("1.3"),
+            options: WalkOptions::default(),
+        })
+        .await
+        .unwrap();
     match r {
         Err(SnmpError::NotIncreasing { previous, next }) => {
-            assert_eq!(next, oid("1.3.6.1.2.1.1.1.0"));
+            assert_eq!(*next, oid("1.3.6.1.2.1.1.1.0"));
             assert!(previous >= next);
-            assert!(r_text(&SnmpError::NotIncreasing { previous, next }).contains("1.3.6.1.2.1.1.1.0"));
+            assert!(
+                r_text(&SnmpError::NotIncreasing { previous, next }).contains("1.3.6.1.2.1.1.1.0")
+            );
         }
         other => panic!("{other:?}"),
     }
     // Relaxed mode keeps going until its mandatory row limit.
-    let opts = WalkOptions { relaxed: true, max_rows: Some(25), ..WalkOptions::default() };
-    let r = s.send(Walk { root: oid("1.3"), options: opts }).await.unwrap();
+    let opts = WalkOptions {
+        relaxed: true,
+        max_rows: Some(25),
+        ..WalkOptions::default()
+    };
+    let r = s
+        .send(Walk {
+            root: oid("1.3"),
+            options: opts,
+        })
+        .await
+        .unwrap();
     assert!(matches!(r, Err(SnmpError::RowLimit(25))), "{r:?}");
     e.shutdown().await;
 }
@@ -327,7 +513,10 @@ impl Actor for Gather {
 impl Handler<Answer<usize>> for Gather {
     type Result = ();
     fn handle(&mut self, a: Answer<usize>, _: &mut Context<Self>) {
-        self.answers.push((a.context, a.result.map(|v| v.len()).map_err(|e| e.label().to_owned())));
+        self.answers.push((
+            a.context,
+            a.result.map(|v| v.len()).map_err(|e| e.label().to_owned()),
+        ));
     }
 }
 #[derive(Message)]
@@ -343,21 +532,46 @@ impl Handler<Take> for Gather {
 #[actix_rt::test]
 async fn dead_agent_does_not_slow_a_thousand_live_ones() {
     let mut agents: Vec<(SocketAddr, Responder)> = (0..1000)
-        .map(|_| ("127.0.0.1:0".parse().unwrap(), Responder::new(store(), "public")))
+        .map(|_| {
+            (
+                "127.0.0.1:0".parse().unwrap(),
+                Responder::new(store(), "public"),
+            )
+        })
         .collect();
-    agents.push(("127.0.0.1:0".parse().unwrap(), Responder::new(store(), "public").with_faults(Faults { silent: true, ..Faults::default() })));
+    agents.push((
+        "127.0.0.1:0".parse().unwrap(),
+        Responder::new(store(), "public").with_faults(Faults {
+            silent: true,
+            ..Faults::default()
+        }),
+    ));
     let farm = server::spawn_many(agents).unwrap();
     let e = Engine::start(EngineConfig::default());
-    let g = Gather { answers: Vec::new() }.start();
+    let g = Gather {
+        answers: Vec::new(),
+    }
+    .start();
     let dead = farm.addrs()[1000];
-    let cfg = SessionConfig { timeout: Duration::from_millis(500), retries: 2, ..SessionConfig::default() };
+    let cfg = SessionConfig {
+        timeout: Duration::from_millis(500),
+        retries: 2,
+        ..SessionConfig::default()
+    };
     // The dead agent is asked first.
     let mut order = vec![1000];
     order.extend(0..1000);
     for i in order {
         let a = farm.addrs()[i];
-        let s = e.session(&a.to_string(), &a.to_string(), cfg.clone()).await.unwrap();
-        s.do_send(Request { op: Operation::Get(vec![oid("1.3.6.1.2.1.1.1.0"), oid("1.3.6.1.2.1.1.3.0")]), context: i, reply_to: g.clone().recipient() });
+        let s = e
+            .session(&a.to_string(), &a.to_string(), cfg.clone())
+            .await
+            .unwrap();
+        s.do_send(Request {
+            op: Operation::Get(vec![oid("1.3.6.1.2.1.1.1.0"), oid("1.3.6.1.2.1.1.3.0")]),
+            context: i,
+            reply_to: g.clone().recipient(),
+        });
     }
     let mut got = Vec::new();
     while got.len() < 1001 {
@@ -365,8 +579,18 @@ async fn dead_agent_does_not_slow_a_thousand_live_ones() {
         got.extend(g.send(Take).await.unwrap());
     }
     // Every live agent answered before the dead one's timeout (1.5 s of waiting) ended.
-    assert_eq!(got[1000], (1000, Err("timeout".to_owned())), "the dead agent's answer comes last");
-    let mut live: Vec<usize> = got[..1000].iter().map(|(i, r)| { assert_eq!(r, &Ok(2)); *i }).collect();
+    assert_eq!(
+        got[1000],
+        (1000, Err("timeout".to_owned())),
+        "the dead agent's answer comes last"
+    );
+    let mut live: Vec<usize> = got[..1000]
+        .iter()
+        .map(|(i, r)| {
+            assert_eq!(r, &Ok(2));
+            *i
+        })
+        .collect();
     live.sort_unstable();
     assert_eq!(live, (0..1000).collect::<Vec<_>>());
     let st = e.stats().await;
@@ -378,14 +602,38 @@ async fn dead_agent_does_not_slow_a_thousand_live_ones() {
 #[actix_rt::test]
 async fn ten_thousand_sessions_on_one_dispatcher_all_answered() {
     // 100 agents, 100 sessions (names) per agent: 10,000 session actors, one dispatcher.
-    let farm = server::spawn_many((0..100).map(|_| ("127.0.0.1:0".parse().unwrap(), Responder::new(store(), "public"))).collect()).unwrap();
+    let farm = server::spawn_many(
+        (0..100)
+            .map(|_| {
+                (
+                    "127.0.0.1:0".parse().unwrap(),
+                    Responder::new(store(), "public"),
+                )
+            })
+            .collect(),
+    )
+    .unwrap();
     let e = engine();
-    let g = Gather { answers: Vec::new() }.start();
-    let cfg = SessionConfig { timeout: Duration::from_secs(2), retries: 3, ..SessionConfig::default() };
+    let g = Gather {
+        answers: Vec::new(),
+    }
+    .start();
+    let cfg = SessionConfig {
+        timeout: Duration::from_secs(2),
+        retries: 3,
+        ..SessionConfig::default()
+    };
     for i in 0..10_000usize {
         let a = farm.addrs()[i % 100];
-        let s = e.session(&format!("s{i}"), &a.to_string(), cfg.clone()).await.unwrap();
-        s.do_send(Request { op: Operation::Get(vec![oid(&format!("1.3.6.1.4.1.99999.1.{}", i % 500 + 1))]), context: i, reply_to: g.clone().recipient() });
+        let s = e
+            .session(&format!("s{i}"), &a.to_string(), cfg.clone())
+            .await
+            .unwrap();
+        s.do_send(Request {
+            op: Operation::Get(vec![oid(&format!("1.3.6.1.4.1.99999.1.{}", i % 500 + 1))]),
+            context: i,
+            reply_to: g.clone().recipient(),
+        });
     }
     assert_eq!(e.names().len(), 10_000);
     let mut got = Vec::new();
@@ -397,22 +645,45 @@ async fn ten_thousand_sessions_on_one_dispatcher_all_answered() {
         actix_rt::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(got.len(), 10_000);
-    assert!(got.iter().all(|(_, r)| r == &Ok(1)), "{:?}", got.iter().find(|(_, r)| r != &Ok(1)));
+    assert!(
+        got.iter().all(|(_, r)| r == &Ok(1)),
+        "{:?}",
+        got.iter().find(|(_, r)| r != &Ok(1))
+    );
     assert_eq!(e.stats().await.total.received, 10_000);
     e.shutdown().await;
 }
 
 #[actix_rt::test]
 async fn shutdown_fails_in_flight_requests_and_nothing_hangs() {
-    let a = agent(Faults { silent: true, ..Faults::default() });
+    let a = agent(Faults {
+        silent: true,
+        ..Faults::default()
+    });
     let e = engine();
-    let s = session(&e, a.addr(), SessionConfig { timeout: Duration::from_secs(30), ..fast(Version::V2c) }).await;
+    let s = session(
+        &e,
+        a.addr(),
+        SessionConfig {
+            timeout: Duration::from_secs(30),
+            ..fast(Version::V2c)
+        },
+    )
+    .await;
     let pending = s.send(Get(vec![oid("1.3.6.1.2.1.1.5.0")]));
     let e2 = e.clone();
     actix_rt::spawn(async move {
         actix_rt::time::sleep(Duration::from_millis(100)).await;
         e2.shutdown().await;
     });
-    let r = actix_rt::time::timeout(Duration::from_secs(10), pending).await.expect("no hang");
-    assert!(matches!(r, Ok(Err(SnmpError::ShuttingDown)) | Err(MailboxError::Closed)), "{r:?}");
+    let r = actix_rt::time::timeout(Duration::from_secs(10), pending)
+        .await
+        .expect("no hang");
+    assert!(
+        matches!(
+            r,
+            Ok(Err(SnmpError::ShuttingDown)) | Err(MailboxError::Closed)
+        ),
+        "{r:?}"
+    );
 }

@@ -1,5 +1,8 @@
 //! Integration tests, one binary (STYLE.md §6): each module below says what it covers.
 
+// Test helpers outside #[test] functions unwrap too: a failed setup is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod captures; // net-snmp packets in tests/data decode to the exact fields and re-encode byte for byte
 mod cli_decode; // `snmpact decode`: the binary's output and exit codes for hex, stdin, dumps, --raw and --json
 mod engine; // dispatcher + sessions against simulated agents, with faults on purpose

@@ -70,9 +70,25 @@ fn get_splits_by_max_oids_and_merges_in_order() {
     assert_eq!(parts[0].1, ["1.3.6.1.1", "1.3.6.1.2"]);
     assert_eq!(parts[2].1, ["1.3.6.1.5"]);
     // Answer out of order.
-    assert!(op.on_response(parts[2].0, ok(vec![int("1.3.6.1.5", 5)])).done.is_none());
-    assert!(op.on_response(parts[0].0, ok(vec![int("1.3.6.1.1", 1), int("1.3.6.1.2", 2)])).done.is_none());
-    let done = op.on_response(parts[1].0, ok(vec![int("1.3.6.1.3", 3), int("1.3.6.1.4", 4)])).done;
+    assert!(
+        op.on_response(parts[2].0, ok(vec![int("1.3.6.1.5", 5)]))
+            .done
+            .is_none()
+    );
+    assert!(
+        op.on_response(
+            parts[0].0,
+            ok(vec![int("1.3.6.1.1", 1), int("1.3.6.1.2", 2)])
+        )
+        .done
+        .is_none()
+    );
+    let done = op
+        .on_response(
+            parts[1].0,
+            ok(vec![int("1.3.6.1.3", 3), int("1.3.6.1.4", 4)]),
+        )
+        .done;
     let vbs = done.unwrap().unwrap();
     let values: Vec<Value<'_>> = vbs.into_iter().map(|vb| vb.value).collect();
     assert_eq!(values, (1..=5).map(Value::Integer).collect::<Vec<_>>());
@@ -104,7 +120,10 @@ fn v1_no_such_name_marks_the_varbind_and_asks_again_for_the_rest() {
     let out = op.on_response(first, response(ErrorStatus::NoSuchName, 2, vec![]));
     assert_eq!(out.sends.len(), 1);
     assert_eq!(asked(&out.sends[0].1), ["1.3.6.1.1", "1.3.6.1.3"]);
-    let out = op.on_response(out.sends[0].0, ok(vec![int("1.3.6.1.1", 1), int("1.3.6.1.3", 3)]));
+    let out = op.on_response(
+        out.sends[0].0,
+        ok(vec![int("1.3.6.1.1", 1), int("1.3.6.1.3", 3)]),
+    );
     let vbs = out.done.unwrap().unwrap();
     assert_eq!(vbs[1], VarBind::new(oid("1.3.6.1.2"), Value::NoSuchObject));
     assert_eq!(vbs[2], int("1.3.6.1.3", 3));
@@ -116,7 +135,11 @@ fn v2c_agent_errors_name_the_oid() {
     let first = op.start().sends.remove(0).0;
     let out = op.on_response(first, response(ErrorStatus::NotWritable, 1, vec![]));
     match out.done {
-        Some(Err(SnmpError::Agent { status, index, oid: Some(o) })) => {
+        Some(Err(SnmpError::Agent {
+            status,
+            index,
+            oid: Some(o),
+        })) => {
             assert_eq!((status, index), (ErrorStatus::NotWritable, 1));
             assert_eq!(o, oid("1.3.6.1.2.1.1.4.0"));
         }
@@ -126,26 +149,59 @@ fn v2c_agent_errors_name_the_oid() {
 
 #[test]
 fn wrong_varbind_count_is_an_error_not_a_panic() {
-    let mut op = Op::Get(GetOp::new(GetKind::Get, vec![oid("1.3.6.1.1")], limits(Version::V2c, 10)));
+    let mut op = Op::Get(GetOp::new(
+        GetKind::Get,
+        vec![oid("1.3.6.1.1")],
+        limits(Version::V2c, 10),
+    ));
     let first = op.start().sends.remove(0).0;
     let out = op.on_response(first, ok(vec![]));
-    assert!(matches!(out.done, Some(Err(SnmpError::UnexpectedResponse(_)))));
+    assert!(matches!(
+        out.done,
+        Some(Err(SnmpError::UnexpectedResponse(_)))
+    ));
 }
 
 fn walk(version: Version, opts: WalkOptions) -> Op {
-    Op::Walk(WalkOp::new(oid("1.3.6.1.2"), opts, limits(version, 10)))
+    Op::Walk(Box::new(WalkOp::new(
+        oid("1.3.6.1.2"),
+        opts,
+        limits(version, 10),
+    )))
 }
 
 #[test]
 fn bulk_walk_stops_at_subtree_end() {
-    let mut op = walk(Version::V2c, WalkOptions { collect: true, ..Default::default() });
+    let mut op = walk(
+        Version::V2c,
+        WalkOptions {
+            collect: true,
+            ..Default::default()
+        },
+    );
     let out = op.start();
-    let Pdu::GetBulkRequest(b) = &out.sends[0].1 else { panic!() };
+    let Pdu::GetBulkRequest(b) = &out.sends[0].1 else {
+        panic!()
+    };
     assert_eq!((b.non_repeaters, b.max_repetitions), (0, 3));
-    let out = op.on_response(0, ok(vec![int("1.3.6.1.2.1", 1), int("1.3.6.1.2.2", 2), int("1.3.6.1.2.3", 3)]));
+    let out = op.on_response(
+        0,
+        ok(vec![
+            int("1.3.6.1.2.1", 1),
+            int("1.3.6.1.2.2", 2),
+            int("1.3.6.1.2.3", 3),
+        ]),
+    );
     assert!(out.done.is_none());
     assert_eq!(asked(&out.sends[0].1), ["1.3.6.1.2.3"]);
-    let out = op.on_response(0, ok(vec![int("1.3.6.1.2.4", 4), int("1.3.6.1.3.1", 5), int("1.3.6.1.3.2", 6)]));
+    let out = op.on_response(
+        0,
+        ok(vec![
+            int("1.3.6.1.2.4", 4),
+            int("1.3.6.1.3.1", 5),
+            int("1.3.6.1.3.2", 6),
+        ]),
+    );
     let rows = out.done.unwrap().unwrap();
     assert_eq!(rows.len(), 4);
     assert!(out.sends.is_empty());
@@ -153,15 +209,33 @@ fn bulk_walk_stops_at_subtree_end() {
 
 #[test]
 fn walk_stops_at_end_of_mib_view() {
-    let mut op = walk(Version::V2c, WalkOptions { collect: true, ..Default::default() });
+    let mut op = walk(
+        Version::V2c,
+        WalkOptions {
+            collect: true,
+            ..Default::default()
+        },
+    );
     op.start();
-    let out = op.on_response(0, ok(vec![int("1.3.6.1.2.1", 1), VarBind::new(oid("1.3.6.1.2.1"), Value::EndOfMibView)]));
+    let out = op.on_response(
+        0,
+        ok(vec![
+            int("1.3.6.1.2.1", 1),
+            VarBind::new(oid("1.3.6.1.2.1"), Value::EndOfMibView),
+        ]),
+    );
     assert_eq!(out.done.unwrap().unwrap().len(), 1);
 }
 
 #[test]
 fn v1_walk_uses_getnext_and_ends_on_no_such_name() {
-    let mut op = walk(Version::V1, WalkOptions { collect: true, ..Default::default() });
+    let mut op = walk(
+        Version::V1,
+        WalkOptions {
+            collect: true,
+            ..Default::default()
+        },
+    );
     let out = op.start();
     assert!(matches!(out.sends[0].1, Pdu::GetNextRequest(_)));
     let out = op.on_response(0, ok(vec![int("1.3.6.1.2.1", 1)]));
@@ -172,33 +246,70 @@ fn v1_walk_uses_getnext_and_ends_on_no_such_name() {
 
 #[test]
 fn non_increasing_oid_is_an_error_naming_both() {
-    let mut op = walk(Version::V2c, WalkOptions { collect: true, ..Default::default() });
+    let mut op = walk(
+        Version::V2c,
+        WalkOptions {
+            collect: true,
+            ..Default::default()
+        },
+    );
     op.start();
     let out = op.on_response(0, ok(vec![int("1.3.6.1.2.5", 1), int("1.3.6.1.2.4", 2)]));
     match out.done {
         Some(Err(SnmpError::NotIncreasing { previous, next })) => {
-            assert_eq!(previous, oid("1.3.6.1.2.5"));
-            assert_eq!(next, oid("1.3.6.1.2.4"));
+            assert_eq!(*previous, oid("1.3.6.1.2.5"));
+            assert_eq!(*next, oid("1.3.6.1.2.4"));
         }
         other => panic!("{other:?}"),
     }
     // The agent answering with the root itself is not increasing either.
-    let mut op = walk(Version::V2c, WalkOptions { collect: true, ..Default::default() });
+    let mut op = walk(
+        Version::V2c,
+        WalkOptions {
+            collect: true,
+            ..Default::default()
+        },
+    );
     op.start();
     let out = op.on_response(0, ok(vec![int("1.3.6.1.2", 1)]));
-    assert!(matches!(out.done, Some(Err(SnmpError::NotIncreasing { .. }))));
+    assert!(matches!(
+        out.done,
+        Some(Err(SnmpError::NotIncreasing { .. }))
+    ));
 }
 
 #[test]
 fn relaxed_walk_needs_and_obeys_a_row_limit() {
-    let mut op = walk(Version::V2c, WalkOptions { relaxed: true, collect: true, ..Default::default() });
-    assert!(matches!(op.start().done, Some(Err(SnmpError::InvalidRequest(_)))));
     let mut op = walk(
         Version::V2c,
-        WalkOptions { relaxed: true, max_rows: Some(3), collect: true, ..Default::default() },
+        WalkOptions {
+            relaxed: true,
+            collect: true,
+            ..Default::default()
+        },
+    );
+    assert!(matches!(
+        op.start().done,
+        Some(Err(SnmpError::InvalidRequest(_)))
+    ));
+    let mut op = walk(
+        Version::V2c,
+        WalkOptions {
+            relaxed: true,
+            max_rows: Some(3),
+            collect: true,
+            ..Default::default()
+        },
     );
     op.start();
-    let out = op.on_response(0, ok(vec![int("1.3.6.1.2.5", 1), int("1.3.6.1.2.4", 2), int("1.3.6.1.2.4", 3)]));
+    let out = op.on_response(
+        0,
+        ok(vec![
+            int("1.3.6.1.2.5", 1),
+            int("1.3.6.1.2.4", 2),
+            int("1.3.6.1.2.4", 3),
+        ]),
+    );
     assert!(out.done.is_none());
     let out = op.on_response(0, ok(vec![int("1.3.6.1.2.4", 4)]));
     assert!(matches!(out.done, Some(Err(SnmpError::RowLimit(3)))));
@@ -217,10 +328,18 @@ fn streamed_walk_hands_out_rows_as_they_come() {
 
 #[test]
 fn bulk_walk_halves_repetitions_on_too_big() {
-    let mut op = walk(Version::V2c, WalkOptions { collect: true, ..Default::default() });
+    let mut op = walk(
+        Version::V2c,
+        WalkOptions {
+            collect: true,
+            ..Default::default()
+        },
+    );
     op.start();
     let out = op.on_response(0, response(ErrorStatus::TooBig, 0, vec![]));
-    let Pdu::GetBulkRequest(b) = &out.sends[0].1 else { panic!() };
+    let Pdu::GetBulkRequest(b) = &out.sends[0].1 else {
+        panic!()
+    };
     assert_eq!(b.max_repetitions, 1);
     let out = op.on_response(0, response(ErrorStatus::TooBig, 0, vec![]));
     assert!(matches!(out.done, Some(Err(SnmpError::TooBig))));
@@ -228,6 +347,12 @@ fn bulk_walk_halves_repetitions_on_too_big() {
 
 #[test]
 fn getbulk_walk_on_v1_is_refused() {
-    let mut op = walk(Version::V1, WalkOptions { mode: WalkMode::GetBulk, ..Default::default() });
+    let mut op = walk(
+        Version::V1,
+        WalkOptions {
+            mode: WalkMode::GetBulk,
+            ..Default::default()
+        },
+    );
     assert!(matches!(op.start().done, Some(Err(SnmpError::NotInV1(_)))));
 }
