@@ -216,6 +216,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Consumes the content of an element whose header was just read and returns it.
+    #[inline]
     fn take(&mut self, h: &Header) -> &'a [u8] {
         // read_header checked `h.len <= remaining`, so this cannot go out of bounds.
         let s = &self.buf[h.content..h.content + h.len];
@@ -227,12 +228,14 @@ impl<'a> Reader<'a> {
     ///
     /// # Errors
     /// As [`Reader::read_header`].
+    #[inline]
     pub fn read_any(&mut self) -> Result<(Header, &'a [u8]), Error> {
         let h = self.read_header()?;
         let c = self.take(&h);
         Ok((h, c))
     }
 
+    #[inline]
     fn expect(&mut self, want: u8) -> Result<Header, Error> {
         let h = self.read_header()?;
         if h.tag != u32::from(want) {
@@ -256,6 +259,7 @@ impl<'a> Reader<'a> {
     ///
     /// # Errors
     /// [`ErrorKind::UnexpectedTag`], [`ErrorKind::TooDeep`], or a header error.
+    #[inline]
     pub fn read_constructed(&mut self, want: u8) -> Result<Reader<'a>, Error> {
         let h = self.expect(want)?;
         self.enter(&h)
@@ -265,6 +269,7 @@ impl<'a> Reader<'a> {
     ///
     /// # Errors
     /// [`ErrorKind::TooDeep`] past [`MAX_DEPTH`].
+    #[inline]
     pub fn enter(&mut self, h: &Header) -> Result<Reader<'a>, Error> {
         if self.depth >= MAX_DEPTH {
             return Err(self.err(ErrorKind::TooDeep, h.offset));
@@ -322,6 +327,7 @@ impl<'a> Reader<'a> {
     ///
     /// # Errors
     /// The OID kinds of [`ErrorKind`], or a tag/header error.
+    #[inline]
     pub fn read_oid(&mut self) -> Result<Oid, Error> {
         let h = self.expect(tag::OBJECT_IDENTIFIER)?;
         let c = self.take(&h);

@@ -214,7 +214,7 @@ fn numeric() -> TextOptions {
 }
 
 /// Compares our walk with snmpwalk's as described in the module doc.
-fn compare_walks(ours: &[VarBind<'_>], theirs: &str, version: Version) {
+pub(crate) fn compare_walks(ours: &[VarBind<'_>], theirs: &str, version: Version) {
     let (theirs, end_of_mib) = split_entries(theirs);
     assert_eq!(
         end_of_mib,
