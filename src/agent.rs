@@ -8,6 +8,7 @@
 //! wrong request id, from another port, with garbage, or with OIDs that do not increase.
 
 pub mod server;
+pub mod snmprec;
 mod store;
 
 use std::borrow::Cow;
@@ -16,6 +17,16 @@ use std::time::Duration;
 pub use store::Store;
 
 use crate::pdu::{ErrorStatus, GenericPdu, Message, Pdu, Value, VarBind, Version};
+
+/// Starts the demo device (`etc/demo.snmprec`, community `public`) on a free loopback port:
+/// what the examples and the embedded default query when no agent is given.
+///
+/// # Errors
+/// When no loopback socket can be bound.
+pub fn spawn_demo() -> std::io::Result<server::AgentHandle> {
+    let bind = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    server::spawn(bind, Responder::new(snmprec::demo(), "public"))
+}
 
 /// Largest response the simulated agent sends (an Ethernet-sized datagram, like many devices).
 pub const MAX_RESPONSE_SIZE: usize = 1472;

@@ -32,10 +32,27 @@ fn config(version: Version, community: &str) -> SessionConfig {
 async fn get_of_several_oids_equals_snmpget() {
     let agent = Snmpd::start();
     let e = Engine::start(EngineConfig::default());
-    let s = e.session("snmpd", &agent.target(), config(Version::V2c, "public")).await.unwrap();
-    let oids = ["1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.2.0", "1.3.6.1.2.1.1.7.0", "1.3.6.1.2.1.1.9.1.2.1", "1.3.6.1.2.1.1.99.0", "1.3.6.1.2.1.1.1.5"];
-    let vbs = s.send(Get(oids.iter().map(|o| oid(o)).collect())).await.unwrap().unwrap();
-    let ours: Vec<String> = vbs.iter().map(|vb| format_varbind_with(vb, &TextOptions::numeric())).collect();
+    let s = e
+        .session("snmpd", &agent.target(), config(Version::V2c, "public"))
+        .await
+        .unwrap();
+    let oids = [
+        "1.3.6.1.2.1.1.1.0",
+        "1.3.6.1.2.1.1.2.0",
+        "1.3.6.1.2.1.1.7.0",
+        "1.3.6.1.2.1.1.9.1.2.1",
+        "1.3.6.1.2.1.1.99.0",
+        "1.3.6.1.2.1.1.1.5",
+    ];
+    let vbs = s
+        .send(Get(oids.iter().map(|o| oid(o)).collect()))
+        .await
+        .unwrap()
+        .unwrap();
+    let ours: Vec<String> = vbs
+        .iter()
+        .map(|vb| format_varbind_with(vb, &TextOptions::numeric()))
+        .collect();
     let mut args = vec!["-v2c", "-c", "public", "-On"];
     let target = agent.target();
     args.push(&target);
@@ -49,8 +66,18 @@ async fn get_of_several_oids_equals_snmpget() {
 
 async fn walk(agent: &Snmpd, version: Version) -> Vec<VarBind<'static>> {
     let e = Engine::start(EngineConfig::default());
-    let s = e.session("snmpd", &agent.target(), config(version, "public")).await.unwrap();
-    let mut vbs = s.send(Walk { root: oid("1.3"), options: WalkOptions::default() }).await.unwrap().unwrap();
+    let s = e
+        .session("snmpd", &agent.target(), config(version, "public"))
+        .await
+        .unwrap();
+    let mut vbs = s
+        .send(Walk {
+            root: oid("1.3"),
+            options: WalkOptions::default(),
+        })
+        .await
+        .unwrap()
+        .unwrap();
     e.shutdown().await;
     if version == Version::V2c {
         // snmpwalk prints the endOfMibView varbind that ended the walk; the engine stops at it.
@@ -64,7 +91,10 @@ async fn walk(agent: &Snmpd, version: Version) -> Vec<VarBind<'static>> {
 async fn whole_agent_walk_v2c_equals_snmpwalk() {
     let agent = Snmpd::start();
     let ours = walk(&agent, Version::V2c).await;
-    let theirs = agent.tool("snmpwalk", &["-v2c", "-c", "public", "-On", &agent.target(), ".1"]);
+    let theirs = agent.tool(
+        "snmpwalk",
+        &["-v2c", "-c", "public", "-On", &agent.target(), ".1"],
+    );
     compare_walks(&ours, &theirs, Version::V2c);
 }
 
@@ -72,7 +102,10 @@ async fn whole_agent_walk_v2c_equals_snmpwalk() {
 async fn whole_agent_walk_v1_equals_snmpwalk() {
     let agent = Snmpd::start();
     let ours = walk(&agent, Version::V1).await;
-    let theirs = agent.tool("snmpwalk", &["-v1", "-c", "public", "-On", &agent.target(), ".1"]);
+    let theirs = agent.tool(
+        "snmpwalk",
+        &["-v1", "-c", "public", "-On", &agent.target(), ".1"],
+    );
     compare_walks(&ours, &theirs, Version::V1);
 }
 
@@ -80,36 +113,98 @@ async fn whole_agent_walk_v1_equals_snmpwalk() {
 async fn set_reads_back_and_agent_errors_are_typed() {
     let agent = Snmpd::start();
     let e = Engine::start(EngineConfig::default());
-    let rw = e.session("rw", &agent.target(), config(Version::V2c, "private")).await.unwrap();
+    let rw = e
+        .session("rw", &agent.target(), config(Version::V2c, "private"))
+        .await
+        .unwrap();
     let contact = oid("1.3.6.1.2.1.1.4.0");
     let value = Value::OctetString(Cow::Borrowed(b"noc@example.invalid"));
-    let set = rw.send(Set(vec![VarBind::new(contact.clone(), value.clone())])).await.unwrap().unwrap();
+    let set = rw
+        .send(Set(vec![VarBind::new(contact.clone(), value.clone())]))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(set[0].value, value);
     let back = rw.send(Get(vec![contact.clone()])).await.unwrap().unwrap();
     assert_eq!(back[0].value, value);
-    let theirs = agent.tool("snmpget", &["-v2c", "-c", "public", "-On", &agent.target(), ".1.3.6.1.2.1.1.4.0"]);
-    assert_eq!(theirs, ".1.3.6.1.2.1.1.4.0 = STRING: \"noc@example.invalid\"\n");
+    let theirs = agent.tool(
+        "snmpget",
+        &[
+            "-v2c",
+            "-c",
+            "public",
+            "-On",
+            &agent.target(),
+            ".1.3.6.1.2.1.1.4.0",
+        ],
+    );
+    assert_eq!(
+        theirs,
+        ".1.3.6.1.2.1.1.4.0 = STRING: \"noc@example.invalid\"\n"
+    );
 
     // wrongType: sysContact is a DisplayString.
-    match rw.send(Set(vec![VarBind::new(contact.clone(), Value::Integer(1))])).await.unwrap() {
-        Err(SnmpError::Agent { status: ErrorStatus::WrongType, index: 1, oid: Some(o) }) => assert_eq!(o, contact),
+    match rw
+        .send(Set(vec![VarBind::new(contact.clone(), Value::Integer(1))]))
+        .await
+        .unwrap()
+    {
+        Err(SnmpError::Agent {
+            status: ErrorStatus::WrongType,
+            index: 1,
+            oid: Some(o),
+        }) => assert_eq!(o, contact),
         other => panic!("expected wrongType, got {other:?}"),
     }
     // notWritable: sysDescr is read-only.
     let descr = oid("1.3.6.1.2.1.1.1.0");
-    match rw.send(Set(vec![VarBind::new(descr.clone(), Value::OctetString(Cow::Borrowed(b"x")))])).await.unwrap() {
-        Err(SnmpError::Agent { status: ErrorStatus::NotWritable, index: 1, oid: Some(o) }) => assert_eq!(o, descr),
+    match rw
+        .send(Set(vec![VarBind::new(
+            descr.clone(),
+            Value::OctetString(Cow::Borrowed(b"x")),
+        )]))
+        .await
+        .unwrap()
+    {
+        Err(SnmpError::Agent {
+            status: ErrorStatus::NotWritable,
+            index: 1,
+            oid: Some(o),
+        }) => assert_eq!(o, descr),
         other => panic!("expected notWritable, got {other:?}"),
     }
     // v1: noSuchName marks the missing varbind and the others still come back.
-    let v1 = e.session("v1", &agent.target(), config(Version::V1, "public")).await.unwrap();
-    let vbs = v1.send(Get(vec![oid("1.3.6.1.2.1.1.5.0"), oid("1.3.6.1.2.1.1.99.0"), oid("1.3.6.1.2.1.1.3.0")])).await.unwrap().unwrap();
+    let v1 = e
+        .session("v1", &agent.target(), config(Version::V1, "public"))
+        .await
+        .unwrap();
+    let vbs = v1
+        .send(Get(vec![
+            oid("1.3.6.1.2.1.1.5.0"),
+            oid("1.3.6.1.2.1.1.99.0"),
+            oid("1.3.6.1.2.1.1.3.0"),
+        ]))
+        .await
+        .unwrap()
+        .unwrap();
     assert!(matches!(vbs[0].value, Value::OctetString(_)));
     assert_eq!(vbs[1].value, Value::NoSuchObject);
     assert!(matches!(vbs[2].value, Value::TimeTicks(_)), "{vbs:?}");
     // v1 SET of a read-only object: the agent's error, typed.
-    match v1.send(Set(vec![VarBind::new(descr, Value::OctetString(Cow::Borrowed(b"x")))])).await.unwrap() {
-        Err(SnmpError::Agent { status, index: 1, .. }) => assert!(matches!(status, ErrorStatus::NoSuchName | ErrorStatus::ReadOnly), "{status}"),
+    match v1
+        .send(Set(vec![VarBind::new(
+            descr,
+            Value::OctetString(Cow::Borrowed(b"x")),
+        )]))
+        .await
+        .unwrap()
+    {
+        Err(SnmpError::Agent {
+            status, index: 1, ..
+        }) => assert!(
+            matches!(status, ErrorStatus::NoSuchName | ErrorStatus::ReadOnly),
+            "{status}"
+        ),
         other => panic!("expected a v1 error, got {other:?}"),
     }
     e.shutdown().await;

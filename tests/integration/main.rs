@@ -5,7 +5,7 @@
 
 mod captures; // net-snmp packets in tests/data decode to the exact fields and re-encode byte for byte
 mod cli_decode; // `snmpact decode`: the binary's output and exit codes for hex, stdin, dumps, --raw and --json
-mod engine_snmpd; // the engine against a real snmpd, compared with snmpget/snmpwalk output
 mod engine; // dispatcher + sessions against simulated agents, with faults on purpose
+mod engine_snmpd; // the engine against a real snmpd, compared with snmpget/snmpwalk output
 mod format_interop; // our text forms against snmpwalk/snmpget output, byte for byte
 mod snmpd; // harness: a real snmpd on loopback, and helpers to run net-snmp's tools
