@@ -214,6 +214,7 @@ impl<'a> Value<'a> {
     /// # Errors
     /// A [`ber::Error`] for a malformed known type (bad length, out-of-range integer, bad OID, a
     /// constructed simple type). Unknown tags are not errors: they become [`Value::Other`].
+    #[inline]
     pub fn decode(r: &mut Reader<'a>) -> Result<Self, Error> {
         let (h, c) = r.read_any()?;
         let off = h.offset;

@@ -62,6 +62,7 @@ impl<'a> VarBind<'a> {
     ///
     /// # Errors
     /// A [`ber::Error`] for a malformed varbind; trailing bytes inside it are an error.
+    #[inline]
     pub fn decode(r: &mut Reader<'a>) -> Result<Self, Error> {
         let mut s = r.read_constructed(tag::SEQUENCE)?;
         let oid = s.read_oid()?;
