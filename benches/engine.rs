@@ -92,7 +92,11 @@ fn main() -> ExitCode {
             }
         };
     }
-    let filter = args.into_iter().find(|a| !a.starts_with("--"));
+    let mut words = args.into_iter().filter(|a| !a.starts_with("--"));
+    let filter = Filter {
+        load: words.next(),
+        client: words.next(),
+    };
     let window = std::env::var("ENGINE_BENCH_SECS")
         .ok()
         .and_then(|s| s.parse::<f64>().ok())
@@ -149,9 +153,16 @@ impl Agents {
             .collect();
         let agents = Self { child, addrs };
         if agents.addrs.len() != ports {
-            return Err(io::Error::other(format!("responder gave {} ports", agents.addrs.len())));
+            return Err(io::Error::other(format!(
+                "responder gave {} ports",
+                agents.addrs.len()
+            )));
         }
-        eprintln!("responder pid {} serves {} loopback ports", agents.pid(), ports);
+        eprintln!(
+            "responder pid {} serves {} loopback ports",
+            agents.pid(),
+            ports
+        );
         Ok(agents)
     }
 
@@ -211,16 +222,61 @@ fn self_cpu() -> Duration {
 /// Resident set size of this process, in bytes.
 fn rss() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: u64 = statm.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
     pages * 4096
 }
 
-/// A clock reading at a window edge: wall time, our CPU, the responder's CPU.
+/// Busy CPU time of the whole machine (all cores, every process) so far, from `/proc/stat`.
+fn machine_busy() -> Duration {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let Some(line) = stat.lines().next() else {
+        return Duration::ZERO;
+    };
+    // cpu user nice system idle iowait irq softirq steal ...: busy = all but idle and iowait.
+    let f: Vec<u64> = line
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let busy: u64 = f
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 3 && *i != 4)
+        .take(7)
+        .map(|(_, v)| v)
+        .sum();
+    // SAFETY: sysconf takes no pointers.
+    let hz = u64::try_from(unsafe { libc::sysconf(libc::_SC_CLK_TCK) })
+        .unwrap_or(100)
+        .max(1);
+    Duration::from_micros(busy * 1_000_000 / hz)
+}
+
+/// Bytes the allocator has handed out and not taken back (all arenas, and mmapped blocks).
+fn heap_in_use() -> u64 {
+    // SAFETY: mallinfo2 takes no arguments and only reads the allocator's statistics.
+    let m = unsafe { libc::mallinfo2() };
+    (m.uordblks + m.hblkhd) as u64
+}
+
+/// Memory growth per session over opening them: resident set and heap in use, in bytes.
+#[derive(Clone, Copy)]
+struct PerSession {
+    rss: f64,
+    heap: f64,
+}
+
+/// A clock reading at a window edge: wall time, our CPU, the responder's CPU, the machine's.
 #[derive(Clone, Copy)]
 struct Probe {
     at: Instant,
     cpu: Duration,
     responder: Duration,
+    machine: Duration,
 }
 
 impl Probe {
@@ -229,6 +285,7 @@ impl Probe {
             at: Instant::now(),
             cpu: self_cpu(),
             responder: agents.cpu(),
+            machine: machine_busy(),
         }
     }
 }
@@ -265,7 +322,8 @@ struct Tally {
 impl Tally {
     fn record(&mut self, d: Duration) {
         self.done += 1;
-        self.latencies.push(u32::try_from(d.as_nanos()).unwrap_or(u32::MAX));
+        self.latencies
+            .push(u32::try_from(d.as_nanos()).unwrap_or(u32::MAX));
     }
 
     fn merge(&mut self, mut o: Tally) {
@@ -284,6 +342,8 @@ struct Row {
     p50: Duration,
     p99: Duration,
     responder_pct: f64,
+    /// CPU used by every other process on the machine (compiles, other benchmarks).
+    others_pct: f64,
     /// Retransmissions, timeouts and failed requests in the window.
     faults: (u64, u64, u64),
 }
@@ -299,7 +359,14 @@ fn percentile(sorted: &[u32], p: f64) -> Duration {
 }
 
 impl Row {
-    fn new(load: &str, client: &'static str, mut t: Tally, p0: Probe, p1: Probe, faults: (u64, u64)) -> Self {
+    fn new(
+        load: &str,
+        client: &'static str,
+        mut t: Tally,
+        p0: Probe,
+        p1: Probe,
+        faults: (u64, u64),
+    ) -> Self {
         let secs = p1.at.duration_since(p0.at).as_secs_f64();
         let cpu = (p1.cpu - p0.cpu).as_secs_f64();
         t.latencies.sort_unstable();
@@ -312,6 +379,12 @@ impl Row {
             p50: percentile(&t.latencies, 0.50),
             p99: percentile(&t.latencies, 0.99),
             responder_pct: (p1.responder.saturating_sub(p0.responder)).as_secs_f64() * 100.0 / secs,
+            others_pct: (p1.machine.saturating_sub(p0.machine))
+                .saturating_sub(p1.cpu - p0.cpu)
+                .saturating_sub(p1.responder.saturating_sub(p0.responder))
+                .as_secs_f64()
+                * 100.0
+                / secs,
             faults: (faults.0, faults.1, t.errors),
         }
     }
@@ -373,7 +446,9 @@ async fn floor_closed(agents: Arc<[SocketAddr]>, w: usize, win: Window) -> io::R
     let mut sent_at = vec![Instant::now(); w];
     let mut seq = vec![0i32; w];
     let mut agent = (0..w).map(|s| s % n).collect::<Vec<_>>();
-    let id = |slot: usize, seq: i32| ID_BASE | ((seq & 0x3_ffff) << SLOT_BITS) | slot as i32;
+    let id = |slot: usize, seq: i32| {
+        ID_BASE | ((seq & 0x3_ffff) << SLOT_BITS) | i32::try_from(slot).unwrap_or(0)
+    };
     for slot in 0..w {
         msg[id_at..id_at + 4].copy_from_slice(&id(slot, 0).to_be_bytes());
         sock.send_to(&msg, agents[agent[slot]]).await?;
@@ -393,7 +468,7 @@ async fn floor_closed(agents: Arc<[SocketAddr]>, w: usize, win: Window) -> io::R
                     t.errors += 1;
                     continue;
                 };
-                let slot = (got & ((1 << SLOT_BITS) - 1)) as usize;
+                let slot = usize::try_from(got & ((1 << SLOT_BITS) - 1)).unwrap_or(usize::MAX);
                 if slot >= w || id(slot, seq[slot]) != got {
                     t.errors += 1; // late answer to a resent slot
                     continue;
@@ -524,17 +599,31 @@ fn thousands(v: f64) -> String {
 
 /// The floor, on `threads` threads each with its own runtime and socket, the agents and the
 /// in-flight count split between them.
-async fn floor_row(agents: &Agents, load: Load, window: Duration, threads: usize) -> io::Result<Row> {
+async fn floor_row(
+    agents: &Agents,
+    load: Load,
+    window: Duration,
+    threads: usize,
+) -> io::Result<Row> {
     let win = Window::after_warm_up(window);
     let mut handles = Vec::new();
     for k in 0..threads {
-        let mine: Arc<[SocketAddr]> =
-            agents.addrs[..load.agents()].iter().skip(k).step_by(threads).copied().collect::<Vec<_>>().into();
+        let mine: Arc<[SocketAddr]> = agents.addrs[..load.agents()]
+            .iter()
+            .skip(k)
+            .step_by(threads)
+            .copied()
+            .collect::<Vec<_>>()
+            .into();
         handles.push(std::thread::spawn(move || -> io::Result<Tally> {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
             rt.block_on(async move {
                 match load {
-                    Load::Closed { inflight, .. } => floor_closed(mine, inflight / threads, win).await,
+                    Load::Closed { inflight, .. } => {
+                        floor_closed(mine, inflight / threads, win).await
+                    }
                     Load::Paced { rate, .. } => floor_paced(mine, rate / threads as f64, win).await,
                 }
             })
@@ -545,7 +634,13 @@ async fn floor_row(agents: &Agents, load: Load, window: Duration, threads: usize
     actix_rt::time::sleep_until(win.end.into()).await;
     let p1 = Probe::take(agents);
     let tallies = actix_rt::task::spawn_blocking(move || {
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(io::Error::other("floor panicked")))).collect::<Vec<_>>()
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(io::Error::other("floor panicked")))
+            })
+            .collect::<Vec<_>>()
     })
     .await
     .map_err(io::Error::other)?;
@@ -553,7 +648,11 @@ async fn floor_row(agents: &Agents, load: Load, window: Duration, threads: usize
     for r in tallies {
         t.merge(r?);
     }
-    let client = if threads == 1 { "tokio floor" } else { "tokio floor, 2 threads" };
+    let client = if threads == 1 {
+        "tokio floor"
+    } else {
+        "tokio floor, 2 threads"
+    };
     Ok(Row::new(&load.name(), client, t, p0, p1, (0, 0)))
 }
 
@@ -565,9 +664,13 @@ struct Bench {
 }
 
 impl Bench {
-    /// Starts an engine with `shards` and opens one session per agent; returns it and the RSS
+    /// Starts an engine with `shards` and opens one session per agent; returns it and the memory
     /// growth per session.
-    async fn open(agents: &Agents, shards: usize, label: &'static str) -> Result<(Self, f64), String> {
+    async fn open(
+        agents: &Agents,
+        shards: usize,
+        label: &'static str,
+    ) -> Result<(Self, PerSession), String> {
         let engine = Engine::start(EngineConfig {
             shards,
             ..EngineConfig::default()
@@ -578,7 +681,7 @@ impl Bench {
             ..SessionConfig::default()
         };
         actix_rt::time::sleep(SETTLE).await;
-        let before = rss();
+        let (before, heap_before) = (rss(), heap_in_use());
         let mut sessions = Vec::with_capacity(agents.addrs.len());
         for (i, a) in agents.addrs.iter().enumerate() {
             let s = engine
@@ -589,8 +692,12 @@ impl Bench {
         }
         // Let every session actor start on its arbiter before reading the RSS.
         actix_rt::time::sleep(SETTLE).await;
-        let after = rss();
-        let per = after.saturating_sub(before) as f64 / agents.addrs.len() as f64;
+        let (after, heap_after) = (rss(), heap_in_use());
+        let n = agents.addrs.len() as f64;
+        let per = PerSession {
+            rss: after.saturating_sub(before) as f64 / n,
+            heap: heap_after.saturating_sub(heap_before) as f64 / n,
+        };
         let b = Self {
             engine,
             sessions: sessions.into(),
@@ -617,13 +724,25 @@ impl Bench {
             Load::Paced { rate, .. } => paced(sessions, rate, win, agents).await,
         };
         let f1 = self.faults().await;
-        Row::new(&load.name(), self.label, t, p0, p1, (f1.0 - f0.0, f1.1 - f0.1))
+        Row::new(
+            &load.name(),
+            self.label,
+            t,
+            p0,
+            p1,
+            (f1.0 - f0.0, f1.1 - f0.1),
+        )
     }
 }
 
 /// Closed loop through the engine: `w` caller tasks on this arbiter, each awaiting one
 /// `session.send(Get)` at a time.
-async fn closed(sessions: &[Addr<Session>], w: usize, win: Window, agents: &Agents) -> (Tally, Probe, Probe) {
+async fn closed(
+    sessions: &[Addr<Session>],
+    w: usize,
+    win: Window,
+    agents: &Agents,
+) -> (Tally, Probe, Probe) {
     let n = sessions.len();
     let sessions: Rc<[Addr<Session>]> = sessions.into();
     let oid = oid();
@@ -666,7 +785,12 @@ async fn closed(sessions: &[Addr<Session>], w: usize, win: Window, agents: &Agen
 }
 
 /// Open loop through the engine: a pacer on this arbiter spawns one task per request.
-async fn paced(sessions: &[Addr<Session>], rate: f64, win: Window, agents: &Agents) -> (Tally, Probe, Probe) {
+async fn paced(
+    sessions: &[Addr<Session>],
+    rate: f64,
+    win: Window,
+    agents: &Agents,
+) -> (Tally, Probe, Probe) {
     let tally = Rc::new(RefCell::new(Tally::default()));
     let in_flight = Rc::new(std::cell::Cell::new(0usize));
     let oid = oid();
@@ -713,12 +837,38 @@ async fn paced(sessions: &[Addr<Session>], rate: f64, win: Window, agents: &Agen
     (t, p0.unwrap_or(p1), p1)
 }
 
-async fn run(agents: &Agents, window: Duration, filter: Option<String>) -> Result<String, String> {
-    let date = std::process::Command::new("date").arg("-u").arg("+%Y-%m-%d %H:%M UTC").output();
-    let date = date.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default();
+/// Which rows to run: substrings of the load's and the client's names.
+struct Filter {
+    load: Option<String>,
+    client: Option<String>,
+}
+
+impl Filter {
+    fn load(&self, name: &str) -> bool {
+        self.load.as_ref().is_none_or(|f| name.contains(f.as_str()))
+    }
+
+    fn client(&self, name: &str) -> bool {
+        self.client
+            .as_ref()
+            .is_none_or(|f| name.contains(f.as_str()))
+    }
+}
+
+async fn run(agents: &Agents, window: Duration, filter: Filter) -> Result<String, String> {
+    let date = Command::new("date")
+        .arg("-u")
+        .arg("+%Y-%m-%d %H:%M UTC")
+        .output();
+    let date = date
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
     let (one, rss1) = Bench::open(agents, 1, "engine shards=1").await?;
     let (two, rss2) = Bench::open(agents, 2, "engine shards=2").await?;
-    eprintln!("idle session RSS: {rss1:.0} B (shards=1), {rss2:.0} B (shards=2)");
+    eprintln!(
+        "idle session: RSS {:.0} B, heap {:.0} B (shards=1); RSS {:.0} B, heap {:.0} B (shards=2)",
+        rss1.rss, rss1.heap, rss2.rss, rss2.heap
+    );
     let loads = [
         Load::Closed {
             agents: 1,
@@ -743,28 +893,52 @@ async fn run(agents: &Agents, window: Duration, filter: Option<String>) -> Resul
     ];
     let mut rows: Vec<Row> = Vec::new();
     for load in loads {
-        if filter.as_ref().is_some_and(|f| !load.name().contains(f.as_str())) {
+        if !filter.load(&load.name()) {
             continue;
         }
         let first = rows.len();
         eprintln!("{} ...", load.name());
-        rows.push(floor_row(agents, load, window, 1).await.map_err(|e| e.to_string())?);
-        actix_rt::time::sleep(SETTLE).await;
-        if matches!(load, Load::Closed { agents: SOME, .. }) {
+        if filter.client("tokio floor") {
+            rows.push(
+                floor_row(agents, load, window, 1)
+                    .await
+                    .map_err(|e| e.to_string())?,
+            );
+            actix_rt::time::sleep(SETTLE).await;
+        }
+        if matches!(load, Load::Closed { agents: SOME, .. })
+            && filter.client("tokio floor, 2 threads")
+        {
             // The responder's ceiling: two floor clients at once, 1,024 in flight in all.
             let wide = Load::Closed {
                 agents: SOME,
                 inflight: 2 * WIDE,
             };
-            rows.push(floor_row(agents, wide, window, 2).await.map_err(|e| e.to_string())?);
+            rows.push(
+                floor_row(agents, wide, window, 2)
+                    .await
+                    .map_err(|e| e.to_string())?,
+            );
             actix_rt::time::sleep(SETTLE).await;
         }
         for b in [&one, &two] {
+            if !filter.client(b.label) {
+                continue;
+            }
             rows.push(b.row(agents, load, window).await);
             actix_rt::time::sleep(SETTLE).await;
         }
         for r in &rows[first..] {
-            eprintln!("  {:<24} {:>9} req/s {:>6.2} us/req p50 {:?} p99 {:?}", r.client, thousands(r.rate), r.cpu_us, r.p50, r.p99);
+            eprintln!(
+                "  {:<24} {:>9} req/s {:>6.2} us/req p50 {:?} p99 {:?} responder {:.0}% others {:.0}%",
+                r.client,
+                thousands(r.rate),
+                r.cpu_us,
+                r.p50,
+                r.p99,
+                r.responder_pct,
+                r.others_pct
+            );
         }
     }
     one.engine.shutdown().await;
@@ -774,35 +948,65 @@ async fn run(agents: &Agents, window: Duration, filter: Option<String>) -> Resul
 
 fn us(d: Duration) -> String {
     let us = d.as_secs_f64() * 1e6;
-    if us >= 1000.0 { format!("{:.2} ms", us / 1000.0) } else { format!("{us:.0} µs") }
+    if us >= 1000.0 {
+        format!("{:.2} ms", us / 1000.0)
+    } else {
+        format!("{us:.0} µs")
+    }
 }
 
-fn report(rows: &[Row], rss1: f64, rss2: f64, date: &str, window: Duration) -> String {
+fn report(
+    rows: &[Row],
+    rss1: PerSession,
+    rss2: PerSession,
+    date: &str,
+    window: Duration,
+) -> String {
     let mut o = String::new();
     let host = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned()))
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
         .unwrap_or_default();
     let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    let _ = writeln!(o, "\nEngine benchmark, {date}: {cores} x {host}; load average at the end {}", load.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
-    let _ = writeln!(o, "Window {:.0} s per row after {:.0} s warm-up. CPU = this process (manager + callers); responder = its own process.\n", window.as_secs_f64(), WARM_UP.as_secs_f64());
-    let _ = writeln!(o, "| load | client | req/s | CPU µs/req | p50 | p99 | req/s vs floor | CPU vs floor | responder CPU | retx / timeouts / errors |");
-    let _ = writeln!(o, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+    let _ = writeln!(
+        o,
+        "\nEngine benchmark, {date}: {cores} x {host}; load average at the end {}",
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let _ = writeln!(
+        o,
+        "Window {:.0} s per row after {:.0} s warm-up. CPU = this process (manager + callers); responder = its own process.\n",
+        window.as_secs_f64(),
+        WARM_UP.as_secs_f64()
+    );
+    let _ = writeln!(
+        o,
+        "| load | client | req/s | CPU µs/req | p50 | p99 | req/s vs floor | CPU vs floor | responder CPU | other processes | retx / timeouts / errors |"
+    );
+    let _ = writeln!(o, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
     let mut floor: Option<&Row> = None;
     for r in rows {
         if r.client == "tokio floor" {
             floor = Some(r);
         }
         let (vs_rate, vs_cpu) = match floor {
-            Some(f) if r.client.starts_with("engine") => {
-                (format!("{:.2}x", r.rate / f.rate), format!("{:.2}x", r.cpu_us / f.cpu_us))
-            }
+            Some(f) if r.client.starts_with("engine") => (
+                format!("{:.2}x", r.rate / f.rate),
+                format!("{:.2}x", r.cpu_us / f.cpu_us),
+            ),
             _ => ("".to_owned(), "".to_owned()),
         };
         let _ = writeln!(
             o,
-            "| {} | {} | {} | {:.2} | {} | {} | {} | {} | {:.0} % | {} / {} / {} |",
+            "| {} | {} | {} | {:.2} | {} | {} | {} | {} | {:.0} % | {:.0} % | {} / {} / {} |",
             r.load,
             r.client,
             thousands(r.rate),
@@ -812,12 +1016,21 @@ fn report(rows: &[Row], rss1: f64, rss2: f64, date: &str, window: Duration) -> S
             vs_rate,
             vs_cpu,
             r.responder_pct,
+            r.others_pct,
             r.faults.0,
             r.faults.1,
             r.faults.2
         );
     }
-    let _ = writeln!(o, "\nIdle session (RSS growth over opening {MANY} sessions, divided): {rss1:.0} B with shards=1, {rss2:.0} B with shards=2 (target < {TARGET_SESSION_BYTES:.0} B: {})", verdict(rss1.max(rss2) < TARGET_SESSION_BYTES));
+    let _ = writeln!(
+        o,
+        "\nIdle session (growth over opening {MANY} sessions, divided): RSS {:.0} B with shards=1, {:.0} B with shards=2 (target < {TARGET_SESSION_BYTES:.0} B: {}); heap in use {:.0} B and {:.0} B",
+        rss1.rss,
+        rss2.rss,
+        verdict(rss1.rss.max(rss2.rss) < TARGET_SESSION_BYTES),
+        rss1.heap,
+        rss2.heap
+    );
     let _ = writeln!(o, "\nTargets (engine rows):");
     for r in rows.iter().filter(|r| r.client.starts_with("engine")) {
         let closed_wide = r.load.contains("in flight") && !r.load.starts_with("1 agent");
@@ -834,12 +1047,26 @@ fn report(rows: &[Row], rss1: f64, rss2: f64, date: &str, window: Duration) -> S
                 verdict(r.cpu_us <= TARGET_CPU_US)
             );
         } else if r.load.contains("paced") {
-            let _ = writeln!(o, "- {} {}: p99 {} (< {}: {})", r.load, r.client, us(r.p99), us(TARGET_PACED_P99), verdict(r.p99 < TARGET_PACED_P99));
+            let _ = writeln!(
+                o,
+                "- {} {}: p99 {} (< {}: {})",
+                r.load,
+                r.client,
+                us(r.p99),
+                us(TARGET_PACED_P99),
+                verdict(r.p99 < TARGET_PACED_P99)
+            );
         }
     }
     let speedup = |load: &str| {
-        let f = |c: &str| rows.iter().find(|r| r.load == load && r.client == c).map(|r| r.rate);
-        f("engine shards=2").zip(f("engine shards=1")).map(|(a, b)| a / b)
+        let f = |c: &str| {
+            rows.iter()
+                .find(|r| r.load == load && r.client == c)
+                .map(|r| r.rate)
+        };
+        f("engine shards=2")
+            .zip(f("engine shards=1"))
+            .map(|(a, b)| a / b)
     };
     let _ = writeln!(o, "\nshards=2 over shards=1 (req/s):");
     for r in rows.iter().filter(|r| r.client == "engine shards=1") {

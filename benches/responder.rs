@@ -22,6 +22,12 @@ const BATCH: usize = 32;
 const MAX_DATAGRAM: usize = 1500;
 /// Readiness events taken per `epoll_wait`.
 const EVENTS: usize = 256;
+/// The same, as the C type.
+const EVENTS_C: i32 = 256;
+/// [`BATCH`] as the C type.
+const BATCH_C: u32 = 32;
+/// Size of an IPv4 socket address, as the C type.
+const SOCKADDR_IN_LEN: libc::socklen_t = 16;
 /// Receive and send buffer asked for each socket (the kernel caps it at `rmem_max`).
 const SOCKET_BUFFER: usize = 4 << 20;
 /// The epoll token of stdin (sockets use their index).
@@ -40,7 +46,9 @@ pub(crate) const VALUE_U32: u32 = 0x1234_5678;
 /// When a socket cannot be created or bound, or `epoll` fails.
 pub(crate) fn run(ports: usize) -> io::Result<()> {
     raise_fd_limit(ports + 64);
-    let socks = (0..ports).map(|_| bind()).collect::<io::Result<Vec<UdpSocket>>>()?;
+    let socks = (0..ports)
+        .map(|_| bind())
+        .collect::<io::Result<Vec<UdpSocket>>>()?;
     // SAFETY: epoll_create1 takes no pointers; the result is checked below.
     let ep = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
     if ep < 0 {
@@ -61,10 +69,12 @@ pub(crate) fn run(ports: usize) -> io::Result<()> {
         out.flush()?;
     }
     let mut batch = Batch::new();
+    const { assert!(EVENTS_C as usize == EVENTS && BATCH_C as usize == BATCH) };
+    const { assert!(SOCKADDR_IN_LEN as usize == size_of::<libc::sockaddr_in>()) };
     let mut events = vec![libc::epoll_event { events: 0, u64: 0 }; EVENTS];
     loop {
         // SAFETY: `events` holds EVENTS initialised entries the kernel may overwrite.
-        let n = unsafe { libc::epoll_wait(ep, events.as_mut_ptr(), EVENTS as i32, -1) };
+        let n = unsafe { libc::epoll_wait(ep, events.as_mut_ptr(), EVENTS_C, -1) };
         if n < 0 {
             let e = io::Error::last_os_error();
             if e.kind() == io::ErrorKind::Interrupted {
@@ -143,7 +153,12 @@ impl Batch {
     fn new() -> Self {
         // SAFETY: sockaddr_in and mmsghdr are plain C structs for which all-zero bytes are a
         // valid (empty) value.
-        let (peer, hdr) = unsafe { (std::mem::zeroed::<libc::sockaddr_in>(), std::mem::zeroed::<libc::mmsghdr>()) };
+        let (peer, hdr) = unsafe {
+            (
+                std::mem::zeroed::<libc::sockaddr_in>(),
+                std::mem::zeroed::<libc::mmsghdr>(),
+            )
+        };
         let iov = libc::iovec {
             iov_base: std::ptr::null_mut(),
             iov_len: 0,
@@ -168,7 +183,7 @@ impl Batch {
             };
             let h = &mut self.hdr_in[i].msg_hdr;
             h.msg_name = (&raw mut self.peers[i]).cast();
-            h.msg_namelen = size_of::<libc::sockaddr_in>() as libc::socklen_t;
+            h.msg_namelen = SOCKADDR_IN_LEN;
             h.msg_iov = &raw mut self.iov_in[i];
             h.msg_iovlen = 1;
             h.msg_control = std::ptr::null_mut();
@@ -179,7 +194,13 @@ impl Batch {
         // SAFETY: every header points at its own buffer, iovec and address slot, all living in
         // `self` for the duration of the call; BATCH is the length of each array.
         let n = unsafe {
-            libc::recvmmsg(fd, self.hdr_in.as_mut_ptr(), BATCH as u32, libc::MSG_DONTWAIT, std::ptr::null_mut())
+            libc::recvmmsg(
+                fd,
+                self.hdr_in.as_mut_ptr(),
+                BATCH_C,
+                libc::MSG_DONTWAIT,
+                std::ptr::null_mut(),
+            )
         };
         let Ok(n) = usize::try_from(n) else {
             return; // EAGAIN (another wakeup took it) or an ICMP error: nothing to answer
@@ -209,7 +230,12 @@ impl Batch {
             // SAFETY: headers `sent..out` point at filled response buffers, their iovecs and the
             // peers' addresses, all in `self`; `out - sent` entries are valid.
             let r = unsafe {
-                libc::sendmmsg(fd, self.hdr_out[sent..].as_mut_ptr(), (out - sent) as u32, libc::MSG_DONTWAIT)
+                libc::sendmmsg(
+                    fd,
+                    self.hdr_out[sent..].as_mut_ptr(),
+                    u32::try_from(out - sent).unwrap_or(0),
+                    libc::MSG_DONTWAIT,
+                )
             };
             match usize::try_from(r) {
                 Ok(k) if k > 0 => sent += k,
@@ -234,7 +260,10 @@ fn tlv(buf: &[u8]) -> Option<(u8, usize, usize)> {
             return None;
         }
         let bytes = buf.get(2..2 + k)?;
-        (2 + k, bytes.iter().fold(0usize, |a, b| (a << 8) | usize::from(*b)))
+        (
+            2 + k,
+            bytes.iter().fold(0usize, |a, b| (a << 8) | usize::from(*b)),
+        )
     };
     (hlen + clen <= buf.len()).then_some((tag, hlen, clen))
 }
@@ -271,7 +300,7 @@ impl Cursor<'_> {
     }
 
     fn header(&mut self, tag: u8, len: usize) {
-        let be = (len as u32).to_be_bytes();
+        let be = u32::try_from(len).unwrap_or(u32::MAX).to_be_bytes();
         match len_of_len(len) {
             1 => self.put(&[tag, be[3]]),
             2 => self.put(&[tag, 0x81, be[3]]),

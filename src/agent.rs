@@ -98,9 +98,14 @@ impl Responder {
     /// With these faults.
     #[must_use]
     pub fn with_faults(mut self, faults: Faults) -> Self {
+        self.set_faults(faults);
+        self
+    }
+
+    /// Replaces the faults (and restarts the drop generator from their seed).
+    pub fn set_faults(&mut self, faults: Faults) {
         self.rng = faults.seed ^ 0x9e37_79b9_7f4a_7c15;
         self.faults = faults;
-        self
     }
 
     /// Requests seen so far (answered or not).

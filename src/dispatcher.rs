@@ -6,11 +6,16 @@
 //! arbiter (thread), each with its own socket, so the hot path never crosses threads.
 //!
 //! Timing: one sweep timer per dispatcher (not one per request: an actor polls all its timers on
-//! every wakeup) pops due deadlines from a heap. Sending: `try_send_to`, and a backlog drained
-//! when the socket is writable again, so a full socket buffer neither drops nor blocks.
+//! every wakeup) pops due deadlines from one FIFO queue per distinct wait (deadlines of one wait
+//! arrive in time order, so each push and pop is O(1)). Sending: `try_send_to`, and a backlog
+//! drained when the socket is writable again, so a full socket buffer neither drops nor blocks.
+//!
+//! The hot path (a few map operations per request) uses [`FastMap`]: every key is chosen by the
+//! engine (request ids, tokens) or comes from its own configuration (agent addresses), so the
+//! flood resistance of the default SipHash buys nothing there.
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
@@ -33,12 +38,65 @@ pub const RECV_BUFFER: usize = 8 << 20;
 pub const SEND_BUFFER: usize = 4 << 20;
 /// Wait before retrying a send the kernel refused with ENOBUFS.
 const ENOBUFS_RETRY: Duration = Duration::from_millis(2);
-/// How long a finished request id is remembered, to tell late and duplicate answers apart.
-const RECENT_TTL: Duration = Duration::from_secs(60);
-/// Most finished request ids remembered.
-const RECENT_MAX: usize = 200_000;
+/// How long a finished request id is remembered (in whole seconds), to tell late and duplicate
+/// answers apart.
+const RECENT_TTL_SECS: u32 = 60;
+/// Slots of the table of recently finished request ids: an id is remembered until the id
+/// `RECENT_SLOTS` later (ids are allocated in sequence) finishes, or for `RECENT_TTL_SECS`.
+const RECENT_SLOTS: usize = 1 << 18;
 /// Request ids are 31-bit: 1..=i32::MAX.
 const MAX_REQUEST_ID: i32 = i32::MAX;
+
+/// The multiply-rotate hash of rustc ("Fx"): a few instructions per word, no flood resistance.
+/// For maps whose keys no remote party can choose (see the module documentation).
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+/// Fx's multiplier.
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u16(&mut self, i: u16) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A `HashMap` with [`FxHasher`].
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// Where the dispatcher's sockets bind.
 #[derive(Debug, Clone, Copy)]
@@ -240,9 +298,12 @@ struct Pending {
     policy: RetryPolicy,
     /// Transmissions made so far.
     transmissions: u32,
-    /// Identifies the current deadline in the heap (stale heap entries are skipped).
+    /// Identifies the current deadline (stale queue entries are skipped).
     stamp: u64,
 }
+
+/// A deadline: (when, request-id, stamp).
+type Deadline = (Instant, i32, u64);
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Ended {
@@ -263,15 +324,23 @@ pub struct Dispatcher {
     /// A writable-wait or ENOBUFS retry is armed for the backlog.
     drain_armed: bool,
     /// Requests in flight by request-id.
-    pending: HashMap<i32, Pending>,
+    pending: FastMap<i32, Pending>,
     /// Token -> request-id, for cancellation (tokens are unique per process).
-    by_token: HashMap<u64, i32>,
-    /// Deadlines: (when, request-id, stamp).
-    deadlines: BinaryHeap<Reverse<(Instant, i32, u64)>>,
-    /// Recently finished ids: how they ended, to count late and duplicate answers.
-    recent: HashMap<i32, Ended>,
-    /// Order in which `recent` entries expire.
-    recent_order: VecDeque<(Instant, i32)>,
+    by_token: FastMap<u64, i32>,
+    /// Deadlines, one FIFO per distinct wait: deadlines pushed with the same wait are in time
+    /// order, so a queue is popped from the front (a heap cost a cache-missing O(log n) pop per
+    /// request). Few queues: one per timeout and backoff step in use.
+    deadlines: Vec<(Duration, VecDeque<Deadline>)>,
+    /// Due deadlines of one sweep (kept to reuse its allocation).
+    due: Vec<Deadline>,
+    /// Recently finished ids and how they ended, to count late and duplicate answers:
+    /// direct-mapped by `id % RECENT_SLOTS`, each slot packing id, [`Ended`] and the second it
+    /// ended (see [`Dispatcher::remember`]); 0 is empty. Zeroed pages cost no memory until used.
+    recent: Vec<u64>,
+    /// Whole seconds since `epoch`, refreshed by each sweep: the clock of `recent`.
+    clock_secs: u32,
+    /// When this dispatcher was created.
+    epoch: Instant,
     /// Next request-id to try.
     next_id: i32,
     /// Source of `Pending::stamp`.
@@ -281,7 +350,7 @@ pub struct Dispatcher {
     /// Counters.
     total: Counters,
     /// Counters per agent.
-    per_agent: HashMap<SocketAddr, Counters>,
+    per_agent: FastMap<SocketAddr, Counters>,
 }
 
 impl Dispatcher {
@@ -295,16 +364,18 @@ impl Dispatcher {
             sock6: None,
             backlog: VecDeque::new(),
             drain_armed: false,
-            pending: HashMap::new(),
-            by_token: HashMap::new(),
-            deadlines: BinaryHeap::new(),
-            recent: HashMap::new(),
-            recent_order: VecDeque::new(),
+            pending: FastMap::default(),
+            by_token: FastMap::default(),
+            deadlines: Vec::new(),
+            due: Vec::new(),
+            recent: vec![0; RECENT_SLOTS],
+            clock_secs: 0,
+            epoch: Instant::now(),
             next_id: start,
             next_stamp: 0,
             buf: Vec::with_capacity(1500),
             total: Counters::default(),
-            per_agent: HashMap::new(),
+            per_agent: FastMap::default(),
         }
     }
 
@@ -328,23 +399,18 @@ impl Dispatcher {
         Ok(Arc::new(UdpSocket::from_std(std_sock)?))
     }
 
-    fn socket_for(
-        &mut self,
-        agent: SocketAddr,
-        ctx: &mut Context<Self>,
-    ) -> io::Result<Arc<UdpSocket>> {
+    fn socket_for(&mut self, agent: SocketAddr, ctx: &mut Context<Self>) -> io::Result<&UdpSocket> {
         let (slot, bind) = if agent.is_ipv4() {
             (&mut self.sock4, self.binding.v4)
         } else {
             (&mut self.sock6, self.binding.v6)
         };
-        if let Some(s) = slot {
-            return Ok(s.clone());
+        if slot.is_none() {
+            let s = Self::bind(bind)?;
+            ctx.add_stream(UdpFramed::new(s.clone(), BytesCodec::new()));
+            *slot = Some(s);
         }
-        let s = Self::bind(bind)?;
-        *slot = Some(s.clone());
-        ctx.add_stream(UdpFramed::new(s.clone(), BytesCodec::new()));
-        Ok(s)
+        slot.as_deref().ok_or_else(|| io::Error::other("no socket"))
     }
 
     /// The local address of the IPv4 socket.
@@ -367,19 +433,35 @@ impl Dispatcher {
         self.per_agent.entry(agent).or_default()
     }
 
-    /// Sends now or queues; a hard error is returned for the caller to fail the request.
-    fn transmit(&mut self, data: Bytes, to: SocketAddr, ctx: &mut Context<Self>) -> io::Result<()> {
+    /// Sends now or queues (a cheap `Bytes` clone, only then); a hard error is returned for the
+    /// caller to fail the request.
+    fn transmit(
+        &mut self,
+        data: &Bytes,
+        to: SocketAddr,
+        ctx: &mut Context<Self>,
+    ) -> io::Result<()> {
+        let queued = !self.backlog.is_empty();
         let sock = self.socket_for(to, ctx)?;
-        if self.backlog.is_empty() {
-            match sock.try_send_to(&data, to) {
+        if !queued {
+            match sock.try_send_to(data, to) {
                 Ok(_) => return Ok(()),
                 Err(e) if is_transient(&e) => {}
                 Err(e) => return Err(e),
             }
         }
-        self.backlog.push_back((data, to));
+        self.backlog.push_back((data.clone(), to));
         self.arm_drain(ctx, None);
         Ok(())
+    }
+
+    /// Queues the deadline `now + wait` of request `id`.
+    fn push_deadline(&mut self, now: Instant, wait: Duration, id: i32, stamp: u64) {
+        let d = (now + wait, id, stamp);
+        match self.deadlines.iter_mut().find(|(w, _)| *w == wait) {
+            Some((_, q)) => q.push_back(d),
+            None => self.deadlines.push((wait, VecDeque::from([d]))),
+        }
     }
 
     fn arm_drain(&mut self, ctx: &mut Context<Self>, delay: Option<Duration>) {
@@ -446,30 +528,54 @@ impl Dispatcher {
         }
     }
 
-    fn remember(&mut self, id: i32, how: Ended) {
-        let now = Instant::now();
-        self.recent.insert(id, how);
-        self.recent_order.push_back((now, id));
-        while let Some(&(t, old)) = self.recent_order.front() {
-            if self.recent_order.len() > RECENT_MAX || now.duration_since(t) > RECENT_TTL {
-                self.recent_order.pop_front();
-                if !self.pending.contains_key(&old) {
-                    self.recent.remove(&old);
-                }
-            } else {
-                break;
-            }
-        }
+    /// The slot of `id` in `recent`.
+    fn recent_slot(id: i32) -> usize {
+        id.cast_unsigned() as usize & (RECENT_SLOTS - 1)
     }
 
+    /// Remembers that `id` ended `how`: slot = id (31 bits) << 33 | answered << 32 | second.
+    fn remember(&mut self, id: i32, how: Ended) {
+        let answered = u64::from(how == Ended::Answered);
+        self.recent[Self::recent_slot(id)] =
+            (u64::from(id.cast_unsigned()) << 33) | (answered << 32) | u64::from(self.clock_secs);
+    }
+
+    /// How `id` ended, if it ended within `RECENT_TTL_SECS` and its slot was not reused.
+    fn recent(&self, id: i32) -> Option<Ended> {
+        let v = self.recent[Self::recent_slot(id)];
+        #[allow(clippy::cast_possible_truncation)] // the low 32 bits are the second
+        let (owner, answered, secs) = (v >> 33, v >> 32 & 1 == 1, v as u32);
+        if v == 0
+            || owner != u64::from(id.cast_unsigned())
+            || self.clock_secs.wrapping_sub(secs) > RECENT_TTL_SECS
+        {
+            return None;
+        }
+        Some(if answered {
+            Ended::Answered
+        } else {
+            Ended::Abandoned
+        })
+    }
+
+    /// Removes request `id` from flight and remembers how it ended; an answer is counted here
+    /// too (one per-agent lookup for both counters).
     fn finish(&mut self, id: i32, how: Ended) -> Option<Pending> {
         let p = self.pending.remove(&id)?;
         self.by_token.remove(&p.token);
         self.total.in_flight = self.total.in_flight.saturating_sub(1);
+        let answered = how == Ended::Answered;
+        self.total.received += u64::from(answered);
         let c = self.agent_counters(p.agent);
         c.in_flight = c.in_flight.saturating_sub(1);
+        c.received += u64::from(answered);
         self.remember(id, how);
         Some(p)
+    }
+
+    /// `from`, when it is a known agent (for per-agent drop counters).
+    fn known(&self, from: SocketAddr) -> Option<SocketAddr> {
+        self.per_agent.contains_key(&from).then_some(from)
     }
 
     fn drop_datagram(&mut self, reason: DropReason, from: SocketAddr, agent: Option<SocketAddr>) {
@@ -482,11 +588,21 @@ impl Dispatcher {
 
     fn sweep(&mut self, ctx: &mut Context<Self>) {
         let now = Instant::now();
-        while let Some(&Reverse((when, id, stamp))) = self.deadlines.peek() {
-            if when > now {
-                break;
+        self.clock_secs =
+            u32::try_from(now.duration_since(self.epoch).as_secs()).unwrap_or(u32::MAX);
+        let mut due = std::mem::take(&mut self.due);
+        for (_, q) in &mut self.deadlines {
+            while let Some(&d) = q.front() {
+                if d.0 > now {
+                    break;
+                }
+                q.pop_front();
+                due.push(d);
             }
-            self.deadlines.pop();
+        }
+        // Earliest first, as one heap would have given them.
+        due.sort_unstable_by_key(|d| d.0);
+        for &(_, id, stamp) in &due {
             let Some(p) = self.pending.get_mut(&id) else {
                 continue;
             };
@@ -499,11 +615,10 @@ impl Dispatcher {
                 self.next_stamp += 1;
                 p.stamp = self.next_stamp;
                 let (data, agent) = (p.datagram.clone(), p.agent);
-                self.deadlines
-                    .push(Reverse((now + wait, id, self.next_stamp)));
+                self.push_deadline(now, wait, id, self.next_stamp);
                 self.total.retransmitted += 1;
                 self.agent_counters(agent).retransmitted += 1;
-                if let Err(e) = self.transmit(data, agent, ctx)
+                if let Err(e) = self.transmit(&data, agent, ctx)
                     && let Some(p) = self.finish(id, Ended::Abandoned)
                 {
                     p.reply_to.do_send(Inbound::Failed {
@@ -523,34 +638,35 @@ impl Dispatcher {
                 });
             }
         }
+        due.clear();
+        self.due = due;
+        self.deadlines.retain(|(_, q)| !q.is_empty());
     }
 
     fn on_datagram(&mut self, buf: &[u8], from: SocketAddr) {
         let Ok(peek) = Message::peek(buf) else {
-            let agent = self.per_agent.contains_key(&from).then_some(from);
-            self.drop_datagram(DropReason::Undecodable, from, agent);
+            self.drop_datagram(DropReason::Undecodable, from, self.known(from));
             return;
         };
-        let known = self.per_agent.contains_key(&from).then_some(from);
         if !matches!(peek.pdu_type, PduType::Response | PduType::Report) {
-            self.drop_datagram(DropReason::NotResponse, from, known);
+            self.drop_datagram(DropReason::NotResponse, from, self.known(from));
             return;
         }
         let Some(id) = peek.request_id else {
-            self.drop_datagram(DropReason::NotResponse, from, known);
+            self.drop_datagram(DropReason::NotResponse, from, self.known(from));
             return;
         };
         let Some(p) = self.pending.get(&id) else {
-            let reason = match self.recent.get(&id) {
+            let reason = match self.recent(id) {
                 Some(Ended::Answered) => DropReason::Duplicate,
                 Some(Ended::Abandoned) => DropReason::Late,
                 None => DropReason::UnknownId,
             };
-            self.drop_datagram(reason, from, known);
+            self.drop_datagram(reason, from, self.known(from));
             return;
         };
         if !same_endpoint(p.agent, from) {
-            self.drop_datagram(DropReason::WrongSource, from, known);
+            self.drop_datagram(DropReason::WrongSource, from, self.known(from));
             return;
         }
         if p.version != peek.version || *p.community != *peek.community {
@@ -559,8 +675,6 @@ impl Dispatcher {
             return;
         }
         if let Some(p) = self.finish(id, Ended::Answered) {
-            self.total.received += 1;
-            self.agent_counters(p.agent).received += 1;
             p.reply_to.do_send(Inbound::Response {
                 token: p.token,
                 datagram: Bytes::copy_from_slice(buf),
@@ -634,6 +748,9 @@ impl Handler<Submit> for Dispatcher {
         self.next_stamp += 1;
         let stamp = self.next_stamp;
         let wait = m.policy.wait(0);
+        // Sent before the request is recorded, so the datagram is moved (not shared) into it;
+        // no answer can be handled before this handler returns.
+        let sent = self.transmit(&datagram, m.agent, ctx);
         self.pending.insert(
             id,
             Pending {
@@ -642,16 +759,15 @@ impl Handler<Submit> for Dispatcher {
                 agent: m.agent,
                 version: m.version,
                 community: m.community,
-                datagram: datagram.clone(),
+                datagram,
                 policy: m.policy,
                 transmissions: 1,
                 stamp,
             },
         );
         self.by_token.insert(m.token, id);
-        self.deadlines
-            .push(Reverse((Instant::now() + wait, id, stamp)));
-        if let Err(e) = self.transmit(datagram, m.agent, ctx)
+        self.push_deadline(Instant::now(), wait, id, stamp);
+        if let Err(e) = sent
             && let Some(p) = self.finish(id, Ended::Abandoned)
         {
             p.reply_to.do_send(Inbound::Failed {
@@ -678,7 +794,11 @@ impl Handler<GetStats> for Dispatcher {
     fn handle(&mut self, _: GetStats, _ctx: &mut Context<Self>) -> Self::Result {
         MessageResult(DispatcherStats {
             total: self.total.clone(),
-            per_agent: self.per_agent.clone(),
+            per_agent: self
+                .per_agent
+                .iter()
+                .map(|(a, c)| (*a, c.clone()))
+                .collect(),
             backlog: self.backlog.len(),
         })
     }
@@ -721,6 +841,45 @@ mod tests {
         d.next_id = MAX_REQUEST_ID;
         assert_eq!(d.alloc_id(), MAX_REQUEST_ID);
         assert_eq!(d.alloc_id(), 1);
-        assert!(d.recent.is_empty());
+        assert!(d.recent.iter().all(|s| *s == 0));
+    }
+
+    #[test]
+    fn finished_ids_are_remembered_until_their_slot_is_reused_or_they_expire() {
+        let mut d = Dispatcher::new(Binding::default());
+        d.remember(7, Ended::Answered);
+        d.remember(8, Ended::Abandoned);
+        d.remember(MAX_REQUEST_ID, Ended::Answered);
+        assert!(d.recent(7) == Some(Ended::Answered));
+        assert!(d.recent(8) == Some(Ended::Abandoned));
+        assert!(d.recent(MAX_REQUEST_ID) == Some(Ended::Answered));
+        assert!(d.recent(9).is_none());
+        // The id RECENT_SLOTS later takes over the slot.
+        let later = 7 + i32::try_from(RECENT_SLOTS).unwrap();
+        d.remember(later, Ended::Abandoned);
+        assert!(d.recent(7).is_none());
+        assert!(d.recent(later) == Some(Ended::Abandoned));
+        // Remembered for RECENT_TTL_SECS, then forgotten.
+        d.clock_secs += RECENT_TTL_SECS;
+        assert!(d.recent(later) == Some(Ended::Abandoned));
+        d.clock_secs += 1;
+        assert!(d.recent(later).is_none());
+    }
+
+    #[test]
+    fn deadlines_queue_per_wait_in_time_order() {
+        let mut d = Dispatcher::new(Binding::default());
+        let t = Instant::now();
+        let (long, short) = (Duration::from_millis(100), Duration::from_millis(50));
+        d.push_deadline(t, long, 1, 1);
+        d.push_deadline(t, short, 2, 2);
+        d.push_deadline(t + Duration::from_millis(1), long, 3, 3);
+        assert_eq!(d.deadlines.len(), 2);
+        let ids = |q: &VecDeque<Deadline>| q.iter().map(|x| x.1).collect::<Vec<_>>();
+        assert_eq!(
+            (d.deadlines[0].0, ids(&d.deadlines[0].1)),
+            (long, vec![1, 3])
+        );
+        assert_eq!((d.deadlines[1].0, ids(&d.deadlines[1].1)), (short, vec![2]));
     }
 }

@@ -14,16 +14,30 @@
 //! - [`dispatcher`]: the actor owning the UDP socket(s): request ids, matching, drops, counters.
 //! - [`engine`]: starts dispatchers, creates and registers sessions (the library's entry point).
 //! - [`dissect`]: a byte-by-byte dissection of one message, for `snmpact decode`.
+//! - [`config`]: layered configuration (files, `SNMPACT_…` variables, flags) checked into settings.
+//! - [`poller`]: poll jobs: schedule spread over each interval, rates from counters, run-time changes.
+//! - [`output`]: where samples go: JSON lines, InfluxDB line protocol, a Prometheus endpoint.
+//! - [`cli`]: the one-shot tools (`snmpact get|walk|…`): net-snmp's arguments, many agents at once.
+//! - [`batch`]: `snmpact batch`: a script of console commands, run concurrently, printed in order.
+//! - [`command`]: the console and batch command language: parser (pure), help, rendering, executor.
+//! - [`console`]: the telnet console: listener actor, one actor per connection, telnet line codec.
 
 pub mod agent;
+pub mod batch;
 pub mod ber;
+pub mod cli;
+pub mod command;
+pub mod config;
+pub mod console;
 pub mod dispatcher;
 pub mod dissect;
 pub mod engine;
 pub mod format;
 pub mod mib;
 pub mod oid;
+pub mod output;
 pub mod pdu;
+pub mod poller;
 pub mod session;
 
 pub use engine::{Engine, EngineConfig};

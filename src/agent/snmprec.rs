@@ -1,8 +1,12 @@
 //! snmpsim's `.snmprec` data format: one `OID|TAG|VALUE` line per object, so recorded devices
 //! can be served. Tags: 2 INTEGER, 4 OCTET STRING, 5 NULL, 6 OID, 64 IpAddress, 65 Counter32,
 //! 66 Gauge32, 67 TimeTicks, 68 Opaque, 70 Counter64, and 128/129/130 for the exceptions. A tag
-//! followed by `x` (`4x`) carries its value in hex. snmpsim's variation modules (`4:numeric`)
-//! are not supported and are reported as errors.
+//! followed by `x` (`4x`) carries its value in hex.
+//!
+//! Of snmpsim's variation modules, the two found in its recorded devices (`snmpsim-data`) are
+//! read as static values: `TAG:writecache|value=V` serves `V` (SETs are kept in memory anyway),
+//! and `TAG:numeric|min=..,max=..,initial=V,..` serves `V` (else `min`, else 0) without moving
+//! it. Any other module is reported as an error naming its line.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -27,68 +31,101 @@ pub struct SnmprecError {
 /// # Errors
 /// The first bad line, with its number.
 pub fn parse(text: &str) -> Result<Store, SnmprecError> {
+    parse_bytes(text.as_bytes())
+}
+
+/// Parses `.snmprec` data that need not be UTF-8: snmpsim writes a printable string's bytes as
+/// they are (Latin-1 text in some recorded devices), and an IpAddress it could not print as 4
+/// raw bytes. OIDs, tags and numbers must be ASCII.
+///
+/// # Errors
+/// The first bad line, with its number.
+pub fn parse_bytes(data: &[u8]) -> Result<Store, SnmprecError> {
     let mut store = Store::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim_end_matches('\r');
-        if line.trim().is_empty() || line.starts_with('#') {
+    for (i, raw) in data.split(|&b| b == b'\n').enumerate() {
+        let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if line.trim_ascii().is_empty() || line.starts_with(b"#") {
             continue;
         }
         let err = |reason: String| SnmprecError {
             line: i + 1,
             reason,
         };
-        let mut parts = line.splitn(3, '|');
+        let mut parts = line.splitn(3, |&b| b == b'|');
         let (Some(oid), Some(tag), Some(value)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(err("expected OID|TAG|VALUE".into()));
+        };
+        let (Ok(oid), Ok(tag)) = (std::str::from_utf8(oid), std::str::from_utf8(tag)) else {
+            return Err(err("the OID and the tag must be ASCII".into()));
         };
         let oid: Oid = oid
             .trim()
             .parse()
             .map_err(|e| err(format!("bad OID: {e}")))?;
+        let (tag, module) = match tag.split_once(':') {
+            Some((t, m)) => (t, Some(m)),
+            None => (tag, None),
+        };
+        let value = match module {
+            None => value,
+            Some(m) => variation(m, value).map_err(err)?,
+        };
         let (tag, hex) = match tag.strip_suffix('x') {
             Some(t) => (t, true),
             None => (tag, false),
         };
-        let bytes = |v: &str| -> Result<Vec<u8>, SnmprecError> {
+        let text = |v: &[u8]| -> Result<String, SnmprecError> {
+            std::str::from_utf8(v)
+                .map(|t| t.trim().to_owned())
+                .map_err(|_| err(format!("tag {tag} needs an ASCII value")))
+        };
+        let bytes = |v: &[u8]| -> Result<Vec<u8>, SnmprecError> {
             if hex {
-                decode_hex(v).ok_or_else(|| err(format!("bad hex value {v:?}")))
+                let t = text(v)?;
+                decode_hex(&t).ok_or_else(|| err(format!("bad hex value {t:?}")))
             } else {
-                Ok(v.as_bytes().to_vec())
+                Ok(v.to_vec())
             }
         };
-        let num = |v: &str| -> Result<u64, SnmprecError> {
-            v.trim()
-                .parse::<u64>()
-                .map_err(|_| err(format!("bad number {v:?}")))
+        let num = |v: &[u8]| -> Result<u64, SnmprecError> {
+            let t = text(v)?;
+            t.parse::<u64>()
+                .map_err(|_| err(format!("bad number {t:?}")))
         };
-        let u32_ = |v: &str| -> Result<u32, SnmprecError> {
-            u32::try_from(num(v)?).map_err(|_| err(format!("{v} is out of range")))
+        let u32_ = |v: &[u8]| -> Result<u32, SnmprecError> {
+            let n = num(v)?;
+            u32::try_from(n).map_err(|_| err(format!("{n} is out of range")))
         };
         let value = match tag {
-            "2" => Value::Integer(
-                value
-                    .trim()
-                    .parse()
-                    .map_err(|_| err(format!("bad integer {value:?}")))?,
-            ),
+            "2" => {
+                let t = text(value)?;
+                Value::Integer(
+                    t.parse()
+                        .map_err(|_| err(format!("bad integer {t:?}")))?,
+                )
+            }
             "4" => Value::OctetString(Cow::Owned(bytes(value)?)),
             "5" => Value::Null,
             "6" => Value::ObjectId(
-                value
-                    .trim()
+                text(value)?
                     .parse()
                     .map_err(|e| err(format!("bad OID value: {e}")))?,
             ),
             "64" => {
                 let b = if hex {
                     bytes(value)?
+                } else if let Some(ip) = std::str::from_utf8(value)
+                    .ok()
+                    .and_then(|t| t.trim().parse::<std::net::Ipv4Addr>().ok())
+                {
+                    ip.octets().to_vec()
+                } else if value.len() == 4 {
+                    value.to_vec() // snmpsim's raw form of an address it could not print
                 } else {
-                    value
-                        .trim()
-                        .parse::<std::net::Ipv4Addr>()
-                        .map_err(|_| err(format!("bad IpAddress {value:?}")))?
-                        .octets()
-                        .to_vec()
+                    return Err(err(format!(
+                        "bad IpAddress {:?}",
+                        String::from_utf8_lossy(value)
+                    )));
                 };
                 let a: [u8; 4] = b
                     .try_into()
@@ -103,16 +140,36 @@ pub fn parse(text: &str) -> Result<Store, SnmprecError> {
             "128" => Value::NoSuchObject,
             "129" => Value::NoSuchInstance,
             "130" => Value::EndOfMibView,
-            t if t.contains(':') => {
-                return Err(err(format!(
-                    "snmpsim variation modules are not supported (tag {t})"
-                )));
-            }
             t => return Err(err(format!("unknown tag {t:?}"))),
         };
         store.insert(oid, value);
     }
     Ok(store)
+}
+
+/// The static value of a variation-module record: `writecache`'s `value=`, `numeric`'s
+/// `initial=` (else `min=`, else 0).
+fn variation<'a>(module: &str, params: &'a [u8]) -> Result<&'a [u8], String> {
+    let param = |name: &[u8]| {
+        params
+            .split(|&b| b == b',')
+            .filter_map(|kv| {
+                let at = kv.iter().position(|&b| b == b'=')?;
+                Some((&kv[..at], &kv[at + 1..]))
+            })
+            .find(|(k, _)| k.trim_ascii() == name)
+            .map(|(_, v)| v)
+    };
+    match module {
+        // `value=` takes the rest of the line: a string may hold commas.
+        "writecache" => Ok(params.strip_prefix(b"value=").unwrap_or(params)),
+        "numeric" => Ok(param(b"initial")
+            .or_else(|| param(b"min"))
+            .unwrap_or(b"0")),
+        m => Err(format!(
+            "snmpsim variation module {m:?} is not supported (only writecache and numeric)"
+        )),
+    }
 }
 
 /// Writes one object as a `.snmprec` line (text values in hex when they are not plain
@@ -226,10 +283,10 @@ mod tests {
             "bad hex value \"abc\""
         );
         assert!(
-            parse("1.3.6.1|4:numeric|x\n")
+            parse("1.3.6.1|4:redis|key-spaces-id=1\n")
                 .unwrap_err()
                 .reason
-                .contains("variation")
+                .contains("variation module \"redis\"")
         );
         assert!(
             parse("1.3.6.1|99|x\n")
@@ -237,6 +294,46 @@ mod tests {
                 .reason
                 .contains("unknown tag")
         );
+    }
+
+    #[test]
+    fn writecache_and_numeric_serve_their_initial_value() {
+        // Lines as snmpsim-data's APC recordings have them.
+        let s = parse(
+            "1.3.6.1.4.1.318.1.1.4.4.2.1.4.1|4:writecache|value=ESX Server 1, PS 2\n\
+             1.3.6.1.4.1.318.1.1.26.9.2.3.1.5.1|2:numeric|min=1,max=2,initial=2,wrap=1\n\
+             1.3.6.1.4.1.318.1.1.26.9.2.3.1.5.2|67:numeric|min=7,max=9\n",
+        )
+        .unwrap();
+        let v: Vec<&Value<'_>> = s.iter().map(|(_, v)| v).collect();
+        assert_eq!(
+            v,
+            [
+                &Value::OctetString(Cow::Borrowed(b"ESX Server 1, PS 2")),
+                &Value::Integer(2),
+                &Value::TimeTicks(7)
+            ]
+        );
+    }
+
+    #[test]
+    fn latin1_strings_and_raw_addresses_as_snmpsim_writes_them() {
+        // From snmpsim-data: a Latin-1 sysLocation, and an IpAddress written as 4 raw bytes.
+        let s = parse_bytes(b"1.3.6.1.2.1.1.6.0|4|K\xf6ln\n1.3.6.1.2.1.4.20.1.1.1|64|hSh1\n")
+            .unwrap();
+        let v: Vec<&Value<'_>> = s.iter().map(|(_, v)| v).collect();
+        assert_eq!(
+            v,
+            [
+                &Value::OctetString(Cow::Borrowed(b"K\xf6ln")),
+                &Value::IpAddress(*b"hSh1")
+            ]
+        );
+        assert_eq!(
+            parse_bytes(b"1.3.6.1|64|abc\n").unwrap_err().reason,
+            "bad IpAddress \"abc\""
+        );
+        assert!(parse_bytes(b"1.3.6.1|2|\xff\n").unwrap_err().reason.contains("ASCII"));
     }
 
     #[test]

@@ -1,7 +1,11 @@
 //! [`Store`]: the simulated agent's MIB, an ordered map from OID to value.
+//!
+//! The map sits behind an [`Arc`] and is copied on the first write: 10,000 agents serving the
+//! same data file share one map until one of them takes a SET.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
+use std::sync::Arc;
 
 use crate::oid::Oid;
 use crate::pdu::Value;
@@ -9,8 +13,10 @@ use crate::pdu::Value;
 /// An agent's objects, ordered for GETNEXT.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Store {
-    map: BTreeMap<Oid, Value<'static>>,
-    read_only: BTreeSet<Oid>,
+    /// The objects; shared between clones until one of them writes.
+    map: Arc<BTreeMap<Oid, Value<'static>>>,
+    /// Objects whose SET is refused.
+    read_only: Arc<BTreeSet<Oid>>,
 }
 
 impl Store {
@@ -22,12 +28,12 @@ impl Store {
 
     /// Adds or replaces one object.
     pub fn insert(&mut self, oid: Oid, value: Value<'static>) {
-        self.map.insert(oid, value);
+        Arc::make_mut(&mut self.map).insert(oid, value);
     }
 
     /// Marks an object read-only (SET answers notWritable).
     pub fn set_read_only(&mut self, oid: Oid) {
-        self.read_only.insert(oid);
+        Arc::make_mut(&mut self.read_only).insert(oid);
     }
 
     /// True when SETs of `oid` are refused.
@@ -68,6 +74,12 @@ impl Store {
         self.map.is_empty()
     }
 
+    /// True when `self` and `other` still share one map (no write since they were cloned).
+    #[must_use]
+    pub fn shares_with(&self, other: &Store) -> bool {
+        Arc::ptr_eq(&self.map, &other.map)
+    }
+
     /// All objects in order.
     pub fn iter(&self) -> impl Iterator<Item = (&Oid, &Value<'static>)> {
         self.map.iter()
@@ -93,8 +105,8 @@ impl Store {
 impl FromIterator<(Oid, Value<'static>)> for Store {
     fn from_iter<I: IntoIterator<Item = (Oid, Value<'static>)>>(iter: I) -> Self {
         Self {
-            map: iter.into_iter().collect(),
-            read_only: BTreeSet::new(),
+            map: Arc::new(iter.into_iter().collect()),
+            read_only: Arc::default(),
         }
     }
 }

@@ -3,12 +3,16 @@
 //!
 //! Exit codes: 0 success; 1 the input was read but is not a valid SNMP message; 2 a usage or
 //! input error (clap's own usage errors exit 2 as well). Errors go to stderr, one line each.
+//! The tools (`get`, `walk`, ...) and `batch`: 0 all answered, 1 some agent or command failed or
+//! timed out, 2 a usage or input error (nothing sent).
 
 use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use snmpact::batch::{self, BatchOptions};
+use snmpact::cli::{self, Tool};
 use snmpact::dissect::command::{self as decode, DecodeOptions, Source};
 use tracing_subscriber::EnvFilter;
 
@@ -29,6 +33,61 @@ struct Cli {
 enum Command {
     /// Dissect one SNMP message byte by byte (hex, a `snmpget -d` dump, or raw bytes).
     Decode(DecodeArgs),
+    /// GET, as snmpget: `snmpact get -v 2c -c public HOST OID...` (`snmpact get -h`).
+    #[command(disable_help_flag = true)]
+    Get(ToolArgs),
+    /// GETNEXT, as snmpgetnext (`snmpact getnext -h`).
+    #[command(disable_help_flag = true)]
+    Getnext(ToolArgs),
+    /// One GETBULK, as snmpbulkget (`snmpact bulkget -h`).
+    #[command(disable_help_flag = true)]
+    Bulkget(ToolArgs),
+    /// Walk with GETNEXT, as snmpwalk (`snmpact walk -h`).
+    #[command(disable_help_flag = true)]
+    Walk(ToolArgs),
+    /// Walk with GETBULK, as snmpbulkwalk (`snmpact bulkwalk -h`).
+    #[command(disable_help_flag = true)]
+    Bulkwalk(ToolArgs),
+    /// A conceptual table, as snmptable (`snmpact table -h`).
+    #[command(disable_help_flag = true)]
+    Table(ToolArgs),
+    /// SET, as snmpset (`snmpact set -h`).
+    #[command(disable_help_flag = true)]
+    Set(ToolArgs),
+    /// Run a script of console commands concurrently, printing results in script order.
+    Batch(BatchArgs),
+}
+
+#[derive(Debug, Args)]
+struct BatchArgs {
+    /// The script: one console command a line (`get`, `walk`, `set`, `agent add`, ...), `#`
+    /// comments; `-` reads standard input. The whole script is checked before anything is sent.
+    #[arg(value_name = "FILE")]
+    script: PathBuf,
+    /// Output format: text, numeric (-On) or json (one object per result, with its line).
+    #[arg(long, default_value = "text", value_parser = ["text", "numeric", "json"])]
+    format: String,
+    /// Run every line even after one fails (default: stop at the first failure).
+    #[arg(long)]
+    keep_going: bool,
+    /// Most commands running at once (0 counts as 1).
+    #[arg(long, value_name = "N", default_value_t = batch::DEFAULT_CONCURRENCY)]
+    concurrency: usize,
+    /// Agents to define first: one `HOST[:PORT] [NAME]` a line, `#` comments.
+    #[arg(long, value_name = "FILE")]
+    agents: Option<PathBuf>,
+}
+
+/// A net-snmp style command line, read by `snmpact::cli` (options may follow the agent).
+#[derive(Debug, Args)]
+struct ToolArgs {
+    /// net-snmp's options, the agent(s) and the OIDs.
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "ARGS"
+    )]
+    args: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -58,6 +117,20 @@ fn main() -> ExitCode {
         .init();
     match cli.command {
         Command::Decode(args) => run_decode(args),
+        Command::Get(a) => cli::run(Tool::Get, &a.args),
+        Command::Getnext(a) => cli::run(Tool::GetNext, &a.args),
+        Command::Bulkget(a) => cli::run(Tool::BulkGet, &a.args),
+        Command::Walk(a) => cli::run(Tool::Walk, &a.args),
+        Command::Bulkwalk(a) => cli::run(Tool::BulkWalk, &a.args),
+        Command::Table(a) => cli::run(Tool::Table, &a.args),
+        Command::Set(a) => cli::run(Tool::Set, &a.args),
+        Command::Batch(a) => batch::run(&BatchOptions {
+            script: a.script,
+            format: a.format.parse().unwrap_or_default(),
+            keep_going: a.keep_going,
+            concurrency: a.concurrency,
+            agents: a.agents,
+        }),
     }
 }
 

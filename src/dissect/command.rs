@@ -4,6 +4,11 @@
 //! Owns the subcommand's logic so the binary only parses arguments, calls [`run`] and turns the
 //! result into an exit code: [`Report::is_valid`] gives 0 or 1, a [`DecodeError`] gives 2.
 //! Reading and writing go through the `Read`/`Write` the caller passes, so tests need no process.
+//!
+//! Output: the text dissection, or with `--json` its JSON object. A dump holding several packets
+//! (`snmpget -d` prints the request and the response) gives each in turn under a `packet N of M`
+//! heading, or with `--json` an array of the objects, each with `packet` (from 1) and `label`
+//! (the dump's `Sending ...`/`Received ...` line, or null).
 
 use std::fs;
 use std::io::{self, Read, Write};

@@ -533,3 +533,13 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn raw_ber_of_oid_and_value_matches_the_wire() {
+    let m = Message::decode(V2C_RESPONSE_ALL_TYPES).unwrap();
+    let vb = &m.pdu.varbinds()[1];
+    assert_eq!(vb.oid_ber(), [0x06, 0x03, 0x2b, 0x06, 0x02]);
+    assert_eq!(vb.value_ber(), [0x04, 0x02, b'h', b'i']);
+    let c64 = &m.pdu.varbinds()[9];
+    assert_eq!(c64.value_ber(), [0x46, 0x09, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+}

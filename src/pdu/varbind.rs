@@ -39,6 +39,24 @@ impl<'a> VarBind<'a> {
         }
     }
 
+    /// The name's BER encoding (the OBJECT IDENTIFIER TLV), as the seed's callbacks received it.
+    /// Encodings are canonical, so this equals the agent's bytes whenever the agent encoded
+    /// minimally, as RFC 3417 asks.
+    #[must_use]
+    pub fn oid_ber(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(ber::tlv_len(ber::oid_content_len(self.oid.arcs())));
+        Writer::new(&mut out).oid(&self.oid);
+        out
+    }
+
+    /// The value's BER encoding (its whole TLV), as the seed's callbacks received it.
+    #[must_use]
+    pub fn value_ber(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.value.encoded_len());
+        self.value.encode(&mut Writer::new(&mut out));
+        out
+    }
+
     /// Content length of the varbind SEQUENCE.
     #[must_use]
     pub fn content_len(&self) -> usize {

@@ -4,16 +4,21 @@
 //! callback style: a [`Request`] carries the caller's context value and `Recipient<Answer<C>>`,
 //! and the answer arrives as an [`Answer`] holding that context and the result.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
+use std::rc::Rc;
 use std::sync::Arc;
 
+use actix::dev::{MessageResponse, OneshotSender};
 use actix::prelude::*;
+use smallvec::SmallVec;
 use tokio::sync::oneshot;
 
 use super::machine::{BulkOp, GetKind, GetOp, Op, Outcome, SetOp, WalkOp, WalkOptions};
 use super::{SessionConfig, SnmpError, next_token};
-use crate::dispatcher::{Cancel, Inbound, Submit};
+use crate::dispatcher::{Cancel, FastMap, Inbound, Submit};
 use crate::oid::Oid;
 use crate::pdu::{Message, Pdu, Value, VarBind};
 
@@ -156,8 +161,51 @@ pub struct Answer<C: Send + 'static> {
 #[rtype(result = "()")]
 pub struct Stop;
 
+/// The answer of the GET, GETNEXT, GETBULK, SET and Walk handlers: the caller's channel is
+/// handed straight to the operation, so an answer costs no task, no extra channel and no boxed
+/// future (a `ResponseFuture` costs all three per request).
+///
+/// Actix calls [`MessageResponse::handle`] with the caller's channel right after the handler
+/// returns; the operation ends later (or, for an operation that needs no request, inside the
+/// handler). Whichever comes first waits in the shared [`Slot`] for the other.
+pub struct Deferred(Rc<RefCell<Slot>>);
+
+/// The meeting point of a [`Deferred`] answer and its operation.
+enum Slot {
+    /// Neither the caller's channel nor the result is here yet.
+    Empty,
+    /// The caller's channel: the result goes straight into it.
+    Waiting(OneshotSender<VarBindsResult>),
+    /// The result came first.
+    Ready(VarBindsResult),
+    /// Sent with `do_send`: nobody waits for the result, but the operation runs to its end.
+    Detached,
+    /// Answered.
+    Done,
+}
+
+impl<M> MessageResponse<Session, M> for Deferred
+where
+    M: actix::Message<Result = VarBindsResult>,
+{
+    fn handle(self, _ctx: &mut Context<Session>, tx: Option<OneshotSender<VarBindsResult>>) {
+        let mut slot = self.0.borrow_mut();
+        *slot = match (std::mem::replace(&mut *slot, Slot::Done), tx) {
+            (Slot::Ready(r), Some(tx)) => {
+                let _ = tx.send(r);
+                Slot::Done
+            }
+            (Slot::Empty, Some(tx)) => Slot::Waiting(tx),
+            (Slot::Empty, None) => Slot::Detached,
+            (_, _) => Slot::Done,
+        };
+    }
+}
+
 /// Where an operation's final answer goes.
 enum Reply {
+    /// A [`Deferred`] answer.
+    Deferred(Rc<RefCell<Slot>>),
     Once(oneshot::Sender<VarBindsResult>),
     /// A streamed walk: the answer is the number of rows streamed.
     Count(oneshot::Sender<Result<usize, SnmpError>>),
@@ -167,6 +215,16 @@ enum Reply {
 impl Reply {
     fn send(self, r: VarBindsResult, streamed: usize) {
         match self {
+            Reply::Deferred(slot) => {
+                let mut slot = slot.borrow_mut();
+                match std::mem::replace(&mut *slot, Slot::Done) {
+                    Slot::Waiting(tx) => {
+                        let _ = tx.send(r);
+                    }
+                    Slot::Empty => *slot = Slot::Ready(r),
+                    Slot::Ready(_) | Slot::Detached | Slot::Done => {}
+                }
+            }
             Reply::Once(tx) => {
                 let _ = tx.send(r);
             }
@@ -179,6 +237,9 @@ impl Reply {
 
     fn is_closed(&self) -> bool {
         match self {
+            // As with the `ResponseFuture` this replaces, whose receiving task lived until the
+            // answer: a caller dropping its `send()` future does not stop the operation.
+            Reply::Deferred(_) => false,
             Reply::Once(tx) => tx.is_closed(),
             Reply::Count(tx) => tx.is_closed(),
             Reply::Callback(_) => false,
@@ -192,8 +253,8 @@ struct OpState {
     sink: Option<Recipient<WalkRows>>,
     /// Rows handed to `sink` so far.
     streamed: usize,
-    /// Tokens of this operation's requests in flight or queued.
-    tokens: Vec<u64>,
+    /// Tokens of this operation's requests in flight or queued (most operations have one).
+    tokens: SmallVec<[u64; 2]>,
 }
 
 /// The session actor for one agent. Fields say why they exist.
@@ -209,9 +270,9 @@ pub struct Session {
     /// The same dispatcher, for cancellations.
     cancel: Recipient<Cancel>,
     /// Operations in progress, by operation id.
-    ops: HashMap<u64, OpState>,
+    ops: FastMap<u64, OpState>,
     /// Request token -> (operation id, part key).
-    tokens: HashMap<u64, (u64, u32)>,
+    tokens: FastMap<u64, (u64, u32)>,
     /// Requests waiting for room under `max_in_flight`.
     queue: VecDeque<(u64, Pdu<'static>)>,
     /// Requests submitted and not yet answered.
@@ -236,8 +297,8 @@ impl Session {
             config,
             dispatcher,
             cancel,
-            ops: HashMap::new(),
-            tokens: HashMap::new(),
+            ops: FastMap::default(),
+            tokens: FastMap::default(),
             queue: VecDeque::new(),
             in_flight: 0,
             next_op: 0,
@@ -261,7 +322,7 @@ impl Session {
                 reply,
                 sink,
                 streamed: 0,
-                tokens: Vec::new(),
+                tokens: SmallVec::new(),
             },
         );
         self.apply(id, outcome, ctx);
@@ -395,7 +456,12 @@ impl Handler<Inbound> for Session {
                 if let Some((id, part)) = self.resolve_token(token) {
                     let outcome = match Message::decode(&datagram) {
                         Ok(m) => {
-                            let m = m.into_owned();
+                            // Operations read only the PDU: the community is not copied.
+                            let m = Message {
+                                version: m.version,
+                                community: Cow::Borrowed(&[]),
+                                pdu: m.pdu.into_owned(),
+                            };
                             match self.ops.get_mut(&id) {
                                 Some(s) => s.op.on_response(part, m),
                                 None => Outcome::default(),
@@ -431,13 +497,14 @@ impl From<VarBindsResult> for Wrap<VarBindsResult> {
 macro_rules! varbind_handler {
     ($msg:ty, |$m:ident, $s:ident| $op:expr) => {
         impl Handler<$msg> for Session {
-            type Result = ResponseFuture<VarBindsResult>;
+            type Result = Deferred;
 
             fn handle(&mut self, $m: $msg, ctx: &mut Context<Self>) -> Self::Result {
                 let $s = &*self;
                 let op = $op;
-                let fut = self.oneshot::<Wrap<VarBindsResult>>(op, None, ctx);
-                Box::pin(async move { fut.await.0 })
+                let slot = Rc::new(RefCell::new(Slot::Empty));
+                self.begin(op, Reply::Deferred(slot.clone()), None, ctx);
+                Deferred(slot)
             }
         }
     };

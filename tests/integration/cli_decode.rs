@@ -142,20 +142,19 @@ error at byte 0: truncated: needs 39 bytes, 33 available
 
 #[test]
 fn bad_value_exits_1_naming_its_byte() {
-    // Counter32 with the top bit set and no 0x00 pad: negative, so out of range.
+    // Counter32 of five significant octets (2^32): out of range for the type.
     let r = snmpact(
         &[
             "decode",
-            "30 1a 02 01 01 04 00 a2 13 02 01 01 02 01 00 02 01 00 30 08 30 06 06 01 2b 41 01 80",
+            "30 1e 02 01 01 04 00 a2 17 02 01 01 02 01 00 02 01 00 30 0c 30 0a 06 01 2b \
+             41 05 01 00 00 00 00",
         ],
         b"",
     );
     assert_eq!(r.code, 1);
-    assert!(
-        r.stdout.contains("25  41 01          Counter32 len 1: value = 80 (error: integer out of range for its type)\n"),
-        "{}",
-        r.stdout
-    );
+    let line = "25  41 05          Counter32 len 5: value = 01 00 00 00 00 \
+                (error: integer out of range for its type)\n";
+    assert!(r.stdout.contains(line), "{}", r.stdout);
     assert!(
         r.stdout
             .ends_with("error at byte 25: integer out of range for its type\n")

@@ -3,9 +3,14 @@
 // Test helpers outside #[test] functions unwrap too: a failed setup is a failed test.
 #![allow(clippy::unwrap_used)]
 
+mod batch; // `snmpact batch`: scripts in order, JSON lines, --keep-going, bad lines before any send
 mod captures; // net-snmp packets in tests/data decode to the exact fields and re-encode byte for byte
+mod cli; // `snmpact get|walk|...` beside net-snmp's tools on a real snmpd; JSON/CSV; 1,000 agents; exit codes
 mod cli_decode; // `snmpact decode`: the binary's output and exit codes for hex, stdin, dumps, --raw and --json
+mod config; // every file in etc/ loads; unknown keys anywhere are refused, naming file and key
+mod console; // the telnet console over TCP: negotiation, clients side by side, limits, password, real telnet
 mod engine; // dispatcher + sessions against simulated agents, with faults on purpose
 mod engine_snmpd; // the engine against a real snmpd, compared with snmpget/snmpwalk output
 mod format_interop; // our text forms against snmpwalk/snmpget output, byte for byte
+mod poller; // poll jobs against simulated agents: interval, values, wraps, restarts, dead agents, reloads, Prometheus
 mod snmpd; // harness: a real snmpd on loopback, and helpers to run net-snmp's tools

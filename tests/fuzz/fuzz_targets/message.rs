@@ -13,7 +13,11 @@ use snmpact::pdu::Message;
 fuzz_target!(|data: &[u8]| {
     if let Ok(first) = Message::decode(data) {
         let encoded = first.to_bytes();
-        assert_eq!(encoded.len(), first.encoded_len(), "encoded_len disagrees with encode");
+        assert_eq!(
+            encoded.len(),
+            first.encoded_len(),
+            "encoded_len disagrees with encode"
+        );
         let second = match Message::decode(&encoded) {
             Ok(m) => m,
             Err(e) => panic!("re-encoding does not decode: {e}\n{first:?}\n{encoded:02x?}"),

@@ -1,0 +1,357 @@
+//! Poller benchmark: N simulated agents x 10 scalar OIDs every 10 s; checks every cycle runs on
+//! time and records the poller process's CPU and RSS (figures in BENCHMARKS.md, "Poller").
+//!
+//! Run: `cargo run --release --example poller_bench` (10,000 agents, 10 s interval, 3 measured
+//! intervals after one of warm-up: about 45 s). Options: `--agents N`, `--interval 10s`,
+//! `--cycles K` (measured intervals), `--ladder N1,N2,...` (one run per fleet size, in a fresh
+//! process each), `--no-json` (no JSON output; by default every sample is also formatted as a
+//! JSON line and written to /dev/null, as a real run would print it).
+//!
+//! Method:
+//! - The agents are `snmpact::agent::server` (simulated agents, `recvmmsg`/`sendmmsg`) in a
+//!   separate process: this example started again with `--serve N`. It binds loopback only
+//!   (127.0.x.1, up to 20,000 ports per address), prints its ports, serves until its stdin
+//!   closes, and is stopped by pid. Its CPU is not counted.
+//! - This process loads a generated configuration file through `config::load` (N agents, one
+//!   job of 10 scalars with rates on all 10 counters, interval 10 s), starts the engine (one
+//!   dispatcher per core), the outputs and the poller, as the service does.
+//! - After one warm-up interval it measures K intervals: `getrusage(RUSAGE_SELF)` CPU (every
+//!   thread of this process: engine, poller, output writer) over wall time, the poller's
+//!   counters before and after, and `VmRSS`/`VmHWM` from `/proc/self/status`.
+//! - On time: every pair of the window started (N x K cycles, each agent exactly once per
+//!   interval), none skipped, failed, missed or late (late: started more than interval/10
+//!   after its slot, or ended after its next slot).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::process::{Command, ExitCode, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use snmpact::agent::server;
+use snmpact::agent::{Responder, Store};
+use snmpact::config;
+use snmpact::output::{self, Outputs, Sink};
+use snmpact::pdu::Value;
+use snmpact::poller::{self, Event, GetStats, JobStats, Stop};
+use snmpact::{Engine, EngineConfig};
+
+/// Agents per loopback address (below the 28,000 ephemeral ports of the default range).
+const PER_ADDRESS: usize = 20_000;
+/// Objects per agent: ifInOctets.1-5 and ifOutOctets.1-5.
+const OIDS: usize = 10;
+const DEFAULT_AGENTS: usize = 10_000;
+const DEFAULT_INTERVAL: &str = "10s";
+const DEFAULT_CYCLES: u32 = 3;
+/// Target from the issue: CPU in percent of one core, RSS in MiB.
+const TARGET_CPU: f64 = 30.0;
+const TARGET_RSS_MIB: f64 = 200.0;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(i) = args.iter().position(|a| a == "--serve") {
+        let n = args.get(i + 1).and_then(|s| s.parse().ok()).unwrap_or(1);
+        return serve(n);
+    }
+    let opt = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1).cloned())
+    };
+    if let Some(list) = opt("--ladder") {
+        return ladder(&list, &args);
+    }
+    let agents = opt("--agents")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(DEFAULT_AGENTS);
+    let interval = opt("--interval").unwrap_or_else(|| DEFAULT_INTERVAL.into());
+    let cycles = opt("--cycles")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(DEFAULT_CYCLES);
+    let json = !args.iter().any(|a| a == "--no-json");
+    let sys = actix::System::new();
+    match sys.block_on(run(agents, &interval, cycles, json)) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("poller_bench: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// One run per fleet size, each in a fresh process (so RSS figures do not add up).
+fn ladder(list: &str, args: &[String]) -> ExitCode {
+    let exe = std::env::current_exe().expect("own path");
+    let mut passthrough: Vec<String> = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--ladder" | "--agents" => {
+                it.next();
+            }
+            _ => passthrough.push(a.clone()),
+        }
+    }
+    let mut all_ok = true;
+    for n in list.split(',').filter_map(|s| s.trim().parse::<usize>().ok()) {
+        let status = Command::new(&exe)
+            .arg("--agents")
+            .arg(n.to_string())
+            .args(&passthrough)
+            .status();
+        let ok = status.is_ok_and(|s| s.success());
+        println!("ladder: {n} agents: {}", if ok { "on time" } else { "NOT on time" });
+        all_ok &= ok;
+    }
+    if all_ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+/// The agents' process: serve `n` simulated agents until stdin closes.
+fn serve(n: usize) -> ExitCode {
+    raise_open_files(n as u64 + 1024);
+    let mut store = Store::new();
+    store.insert("1.3.6.1.2.1.1.3.0".parse().expect("oid"), Value::TimeTicks(0));
+    for i in 1..=5 {
+        for col in [10, 16] {
+            store.insert(
+                format!("1.3.6.1.2.1.2.2.1.{col}.{i}").parse().expect("oid"),
+                Value::Counter32(1_000_000 * i),
+            );
+        }
+    }
+    let agents = (0..n)
+        .map(|i| {
+            let third = u8::try_from(1 + i / PER_ADDRESS).expect("at most 254 addresses");
+            let ip = IpAddr::V4(Ipv4Addr::new(127, 0, third, 1));
+            (SocketAddr::new(ip, 0), Responder::new(store.clone(), "public"))
+        })
+        .collect();
+    let handle = match server::spawn_many(agents) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("poller_bench --serve: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = write!(out, "addrs");
+        for a in handle.addrs() {
+            let _ = write!(out, " {a}");
+        }
+        let _ = writeln!(out);
+        let _ = out.flush();
+    }
+    let mut sink = Vec::new();
+    let _ = std::io::stdin().read_to_end(&mut sink); // until the parent closes it
+    drop(handle);
+    ExitCode::SUCCESS
+}
+
+/// As root, the hard open-files limit can be raised too (10,000+ agents need one file each).
+fn raise_open_files(needed: u64) {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes into `lim`, a valid rlimit.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &raw mut lim) } != 0 || lim.rlim_cur >= needed
+    {
+        return;
+    }
+    let want = libc::rlimit {
+        rlim_cur: needed,
+        rlim_max: lim.rlim_max.max(needed),
+    };
+    // SAFETY: setrlimit only reads `want`; failure (not root) leaves the limit as it was.
+    let _ = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raw const want) };
+}
+
+/// Counts what the poller publishes.
+#[derive(Default)]
+struct Counting {
+    cycles: AtomicU64,
+    samples: AtomicU64,
+    rates: AtomicU64,
+    errors: AtomicU64,
+    skipped: AtomicU64,
+}
+
+impl Sink for Counting {
+    fn publish(&self, event: &Event) {
+        match event {
+            Event::Cycle(r) => {
+                self.cycles.fetch_add(1, Ordering::Relaxed);
+                self.samples
+                    .fetch_add(r.samples.len() as u64, Ordering::Relaxed);
+                let rates = r.samples.iter().filter(|s| s.rate.is_some()).count();
+                self.rates.fetch_add(rates as u64, Ordering::Relaxed);
+                self.errors
+                    .fetch_add(r.errors.len() as u64, Ordering::Relaxed);
+            }
+            Event::Skipped(_) => {
+                self.skipped.fetch_add(1, Ordering::Relaxed);
+            }
+            Event::Removed { .. } | Event::Health(_) => {}
+        }
+    }
+}
+
+fn cpu_seconds() -> f64 {
+    // SAFETY: an all-zero rusage is a valid value to be overwritten.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage writes into `ru`, a valid rusage.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &raw mut ru) };
+    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    tv(ru.ru_utime) + tv(ru.ru_stime)
+}
+
+/// (VmRSS, VmHWM) in MiB.
+fn rss_mib() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+async fn run(
+    n: usize,
+    interval: &str,
+    cycles: u32,
+    json: bool,
+) -> Result<bool, Box<dyn std::error::Error>> {
+    let every = config::parse_duration(interval)?;
+    // The agents, in their own process.
+    let exe = std::env::current_exe()?;
+    let mut child = Command::new(exe)
+        .arg("--serve")
+        .arg(n.to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().ok_or("no stdout")?).read_line(&mut line)?;
+    let addrs: Vec<&str> = line.split_whitespace().skip(1).collect();
+    if addrs.len() != n {
+        let _ = child.kill();
+        return Err(format!("the agents' process gave {} addresses", addrs.len()).into());
+    }
+
+    // The configuration file, loaded as the service loads it.
+    let dir = std::env::temp_dir().join(format!("snmpact-poller-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let mut text = String::with_capacity(n * 64);
+    text.push_str("[defaults]\ntimeout = \"2s\"\nretries = 1\n");
+    for (i, a) in addrs.iter().enumerate() {
+        text.push_str(&format!("[agents.a{i}]\naddress = \"{a}\"\n"));
+    }
+    let oids: Vec<String> = (1..=5)
+        .flat_map(|i| [format!("\"ifInOctets.{i}\""), format!("\"ifOutOctets.{i}\"")])
+        .collect();
+    assert_eq!(oids.len(), OIDS);
+    text.push_str(&format!(
+        "[jobs.bench]\nagents = [\"*\"]\ninterval = \"{interval}\"\nscalars = [{}]\nrates = [\"ifInOctets\", \"ifOutOctets\"]\n",
+        oids.join(", ")
+    ));
+    if json {
+        text.push_str("[outputs.json]\nkind = \"json\"\npath = \"/dev/null\"\n");
+    }
+    let path = dir.join("bench.toml");
+    std::fs::write(&path, &text)?;
+    let t = Instant::now();
+    let settings = config::load(&[path], &[])?;
+    let load_time = t.elapsed();
+
+    let engine = Engine::start(EngineConfig {
+        shards: settings.engine.shards,
+        binding: settings.engine.binding,
+    });
+    let counting = Arc::new(Counting::default());
+    let outputs = output::start(&settings)?.with("count", counting.clone());
+    let t = Instant::now();
+    let p = poller::start(engine.clone(), &settings, outputs.clone());
+    let _ = p.send(GetStats).await?; // the configuration is applied
+    let start_time = t.elapsed();
+
+    // Warm-up: every agent's first cycle (no rate yet) and the sessions' creation.
+    tokio::time::sleep(every + every / 2).await;
+    let before = p.send(GetStats).await?.jobs["bench"].clone();
+    let (cycles0, samples0, rates0) = (
+        counting.cycles.load(Ordering::Relaxed),
+        counting.samples.load(Ordering::Relaxed),
+        counting.rates.load(Ordering::Relaxed),
+    );
+    let cpu0 = cpu_seconds();
+    let wall0 = Instant::now();
+    tokio::time::sleep(every * cycles).await;
+    let wall = wall0.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu0;
+    let after = p.send(GetStats).await?.jobs["bench"].clone();
+    let (rss, hwm) = rss_mib();
+    let cycles_seen = counting.cycles.load(Ordering::Relaxed) - cycles0;
+    let samples = counting.samples.load(Ordering::Relaxed) - samples0;
+    let rates = counting.rates.load(Ordering::Relaxed) - rates0;
+
+    p.do_send(Stop);
+    outputs.shutdown().await;
+    engine.shutdown().await;
+    drop(child.stdin.take()); // the agents' process ends on EOF
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let d = |f: fn(&JobStats) -> u64| f(&after) - f(&before);
+    let expected = n as u64 * u64::from(cycles);
+    let started = d(|s| s.started);
+    let skipped: u64 = after.skipped.values().sum::<u64>() - before.skipped.values().sum::<u64>();
+    let late = d(|s| s.late);
+    let failed = d(|s| s.failed) + d(|s| s.partial);
+    let missed = d(|s| s.missed);
+    // A window of K intervals holds exactly K slots of every agent; allow the two edges.
+    let tolerance = n as u64 / 100 + 1;
+    let on_time = started.abs_diff(expected) <= tolerance
+        && skipped == 0
+        && late == 0
+        && failed == 0
+        && missed == 0;
+    let cpu_pct = 100.0 * cpu / wall;
+    println!(
+        "poller_bench: {n} agents x {OIDS} OIDs every {interval}, {cycles} intervals measured \
+         ({wall:.1} s)"
+    );
+    println!(
+        "  config load {:.0} ms, poller start {:.0} ms",
+        load_time.as_secs_f64() * 1e3,
+        start_time.as_secs_f64() * 1e3
+    );
+    println!(
+        "  cycles started {started} (expected {expected}), reported {cycles_seen}, samples {samples}, \
+         rates {rates}, skipped {skipped}, late {late}, failed {failed}, missed {missed}"
+    );
+    println!(
+        "  start lag max {:.1} ms, cycle duration max {:.1} ms",
+        after.max_lag_seconds * 1e3,
+        after.max_duration_seconds * 1e3
+    );
+    println!(
+        "  CPU {cpu_pct:.1} % of one core ({:.1} us per cycle), RSS {rss:.0} MiB (peak {hwm:.0} MiB), \
+         json output {}",
+        cpu / started.max(1) as f64 * 1e6,
+        if json { "on (/dev/null)" } else { "off" }
+    );
+    println!(
+        "  {}: every cycle on time: {on_time}; CPU under {TARGET_CPU} %: {}; RSS under {TARGET_RSS_MIB} MiB: {}",
+        if on_time { "OK" } else { "FAIL" },
+        cpu_pct < TARGET_CPU,
+        hwm < TARGET_RSS_MIB
+    );
+    Ok(on_time)
+}

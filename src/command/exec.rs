@@ -1,0 +1,426 @@
+//! The executor: runs one [`Action`] against an [`Engine`] and hands every piece of its answer,
+//! as it arrives, to a callback. Shared by the telnet console and the batch runner; it knows
+//! nothing of connections, prompts or command numbers.
+//!
+//! ```no_run
+//! use snmpact::command::{exec, parse, render, Command, OutputFormat};
+//! # async fn run(engine: snmpact::Engine) {
+//! let Ok(Some(Command::Run(action))) = parse("walk demo system") else { return };
+//! let result = exec::execute(&engine, action, &mut |event| {
+//!     for line in render::render(&event, OutputFormat::Text, None) {
+//!         println!("{line}");
+//!     }
+//! })
+//! .await;
+//! if let Err(e) = result {
+//!     println!("{}", render::render_error(&e.to_string(), OutputFormat::Text, None));
+//! }
+//! # }
+//! ```
+//!
+//! Needs an actix `System` (a walk streams its rows through a small actor). Dropping the future
+//! cancels the command: a walk stops asking the agent at its next page; a single request is
+//! left to finish or time out inside its session, unseen.
+//!
+//! Which session a command uses: a registered name without options uses that agent's session;
+//! options (`-c`, `-v`, `-t`, `-r`) over a name or a target use a session of their own,
+//! registered as `TARGET#HASH`, where HASH is a keyed hash of the options (so the community
+//! never shows in `agents`); a bare `HOST:PORT` uses the session registered under that text,
+//! created with the defaults the first time.
+
+use std::hash::BuildHasher;
+use std::net::IpAddr;
+use std::sync::LazyLock;
+
+use actix::prelude::*;
+use tokio::sync::mpsc;
+
+use super::render::{AgentInfo, Event};
+use super::{Action, AgentRef};
+use crate::engine::Engine;
+use crate::mib;
+use crate::session::{
+    Get, GetBulk, GetNext, Session, SessionConfig, Set, SnmpError, Table, WalkOptions, WalkRows,
+    WalkStream,
+};
+
+/// Why a command failed. `Display` is the one line shown after `error: `.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExecError {
+    /// The request to the agent failed.
+    #[error("{}", snmp_text(.agent.as_deref(), .error))]
+    Snmp {
+        /// The agent's registered name, when the command used one.
+        agent: Option<String>,
+        /// Why.
+        error: SnmpError,
+    },
+    /// AGENT is neither registered nor a `HOST:PORT`.
+    #[error("unknown agent '{0}' (see: agents; or give HOST:PORT)")]
+    UnknownAgent(String),
+    /// `agent del` of a name that is not registered.
+    #[error("no agent '{0}'")]
+    NoSuchAgent(String),
+}
+
+impl ExecError {
+    /// A short stable label for counters and logs.
+    #[must_use]
+    pub fn label(&self) -> &'static str {
+        match self {
+            ExecError::Snmp { error, .. } => error.label(),
+            ExecError::UnknownAgent(_) => "unknown_agent",
+            ExecError::NoSuchAgent(_) => "no_such_agent",
+        }
+    }
+}
+
+/// `timeout after 3 retries to core-sw1 (127.0.0.1:16100)` when the agent has a name.
+fn snmp_text(agent: Option<&str>, error: &SnmpError) -> String {
+    match (agent, error) {
+        (Some(name), SnmpError::Timeout { retries, agent }) if *name != agent.to_string() => {
+            format!("timeout after {retries} retries to {name} ({agent})")
+        }
+        _ => error.to_string(),
+    }
+}
+
+/// Runs `action`, calling `emit` with each piece of the answer in order (a walk's rows as they
+/// arrive).
+///
+/// # Errors
+/// [`ExecError`]: the agent is unknown, does not answer or answers with an error. Rows a walk
+/// streamed before failing have been emitted.
+pub async fn execute(
+    engine: &Engine,
+    action: Action,
+    emit: &mut impl FnMut(Event),
+) -> Result<(), ExecError> {
+    match action {
+        Action::Get { agent, oids } => {
+            let (s, name) = session(engine, &agent).await?;
+            varbinds(s.send(Get(oids)).await, name, emit)
+        }
+        Action::Next { agent, oids } => {
+            let (s, name) = session(engine, &agent).await?;
+            varbinds(s.send(GetNext(oids)).await, name, emit)
+        }
+        Action::Bulk {
+            agent,
+            non_repeaters,
+            max_repetitions,
+            oids,
+        } => {
+            let (s, name) = session(engine, &agent).await?;
+            let m = GetBulk {
+                oids,
+                non_repeaters,
+                max_repetitions,
+            };
+            varbinds(s.send(m).await, name, emit)
+        }
+        Action::Set { agent, varbinds: v } => {
+            let (s, name) = session(engine, &agent).await?;
+            varbinds(s.send(Set(v)).await, name, emit)
+        }
+        Action::Walk { agent, root } => {
+            let (s, name) = session(engine, &agent).await?;
+            let rows = walk(&s, root.clone(), emit)
+                .await
+                .map_err(|error| ExecError::Snmp { agent: name, error })?;
+            if rows == 0 {
+                emit(Event::Info(format!(
+                    "no rows under {}",
+                    mib::format_name(&root)
+                )));
+            }
+            Ok(())
+        }
+        Action::Table { agent, oid } => {
+            let (s, name) = session(engine, &agent).await?;
+            let m = Table {
+                oid: oid.clone(),
+                options: WalkOptions::default(),
+            };
+            let rows =
+                flatten(s.send(m).await).map_err(|error| ExecError::Snmp { agent: name, error })?;
+            if rows.rows.is_empty() {
+                emit(Event::Info(format!(
+                    "no rows under {}",
+                    mib::format_name(&oid)
+                )));
+            } else {
+                emit(Event::Table(rows));
+            }
+            Ok(())
+        }
+        Action::Agents => {
+            for name in engine.names() {
+                if let Some(e) = engine.get(&name) {
+                    emit(Event::Agent(AgentInfo {
+                        name,
+                        target: e.target,
+                        address: e.agent,
+                        version: e.config.version,
+                        timeout: e.config.timeout,
+                        retries: e.config.retries,
+                    }));
+                }
+            }
+            Ok(())
+        }
+        Action::AgentAdd {
+            name,
+            target,
+            options,
+        } => {
+            let existed = engine.get(&name).is_some();
+            let config = options.apply(SessionConfig::default());
+            engine
+                .replace_session(&name, &target, config)
+                .await
+                .map_err(|error| ExecError::Snmp {
+                    agent: Some(name.clone()),
+                    error,
+                })?;
+            let addr = engine.get(&name).map(|e| e.agent.to_string());
+            emit(Event::Info(format!(
+                "agent {name} {} ({})",
+                if existed { "replaced" } else { "added" },
+                addr.unwrap_or(target)
+            )));
+            Ok(())
+        }
+        Action::AgentDel { name } => {
+            if engine.remove(&name) {
+                emit(Event::Info(format!("agent {name} removed")));
+                Ok(())
+            } else {
+                Err(ExecError::NoSuchAgent(name))
+            }
+        }
+        Action::Stats => {
+            emit(Event::Stats(Box::new(engine.stats().await)));
+            Ok(())
+        }
+    }
+}
+
+fn flatten<T>(r: Result<Result<T, SnmpError>, MailboxError>) -> Result<T, SnmpError> {
+    r.unwrap_or(Err(SnmpError::ShuttingDown))
+}
+
+fn varbinds(
+    r: Result<crate::session::VarBindsResult, MailboxError>,
+    agent: Option<String>,
+    emit: &mut impl FnMut(Event),
+) -> Result<(), ExecError> {
+    let vbs = flatten(r).map_err(|error| ExecError::Snmp { agent, error })?;
+    for vb in vbs {
+        emit(Event::VarBind(vb));
+    }
+    Ok(())
+}
+
+/// Keys the hash in ad-hoc session names, so the name says nothing about the community.
+static SESSION_KEY: LazyLock<std::hash::RandomState> = LazyLock::new(Default::default);
+
+/// The session `agent` names, and the registered name to show in errors.
+async fn session(
+    engine: &Engine,
+    agent: &AgentRef,
+) -> Result<(Addr<Session>, Option<String>), ExecError> {
+    let snmp = |name: Option<&str>| {
+        let agent = name.map(str::to_owned);
+        move |error| ExecError::Snmp { agent, error }
+    };
+    if let Some(entry) = engine.get(&agent.name) {
+        if agent.options.is_empty() {
+            return Ok((entry.addr, Some(agent.name.clone())));
+        }
+        let config = agent.options.apply(entry.config.clone());
+        let key = adhoc_name(&entry.target, &config);
+        let s = engine
+            .session(&key, &entry.target, config)
+            .await
+            .map_err(snmp(Some(&agent.name)))?;
+        return Ok((s, Some(agent.name.clone())));
+    }
+    if !is_target(&agent.name) {
+        return Err(ExecError::UnknownAgent(super::clip(&agent.name)));
+    }
+    let config = agent.options.apply(SessionConfig::default());
+    let key = if agent.options.is_empty() {
+        agent.name.clone()
+    } else {
+        adhoc_name(&agent.name, &config)
+    };
+    let s = engine
+        .session(&key, &agent.name, config)
+        .await
+        .map_err(snmp(None))?;
+    Ok((s, None))
+}
+
+/// `TARGET#HASH`: a registry name for a target used with its own options.
+fn adhoc_name(target: &str, c: &SessionConfig) -> String {
+    let h = SESSION_KEY.hash_one((
+        c.version.to_wire(),
+        &**c.community.expose(),
+        c.timeout,
+        c.retries,
+    ));
+    format!("{target}#{h:016x}")
+}
+
+/// A `HOST[:PORT]` rather than a name: an IP address, or text with a dot, a colon or a bracket,
+/// or `localhost`. A bare word that is not registered is a typo, not a host to look up.
+fn is_target(s: &str) -> bool {
+    s.parse::<IpAddr>().is_ok() || s.contains(['.', ':', '[']) || s == "localhost"
+}
+
+/// Forwards a streamed walk's rows from the session to [`walk`]'s channel. Stops when the
+/// channel is gone (the command was dropped), which makes the session end the walk.
+struct RowSink {
+    tx: mpsc::UnboundedSender<Vec<crate::pdu::VarBind<'static>>>,
+}
+
+impl Actor for RowSink {
+    type Context = Context<Self>;
+}
+
+impl Handler<WalkRows> for RowSink {
+    type Result = ();
+
+    fn handle(&mut self, m: WalkRows, ctx: &mut Context<Self>) {
+        if self.tx.send(m.0).is_err() {
+            ctx.stop();
+        }
+    }
+}
+
+/// Answered once every row queued before it has been forwarded. Sent by [`walk`].
+#[derive(Message)]
+#[rtype(result = "()")]
+struct Flush;
+
+impl Handler<Flush> for RowSink {
+    type Result = ();
+
+    fn handle(&mut self, _: Flush, _: &mut Context<Self>) {}
+}
+
+/// Stops the sink. Sent when [`walk`]'s future is dropped or done.
+#[derive(Message)]
+#[rtype(result = "()")]
+struct StopSink;
+
+impl Handler<StopSink> for RowSink {
+    type Result = ();
+
+    fn handle(&mut self, _: StopSink, ctx: &mut Context<Self>) {
+        ctx.stop();
+    }
+}
+
+struct StopOnDrop(Addr<RowSink>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.do_send(StopSink);
+    }
+}
+
+/// Streams the walk of `root`, emitting rows as they come; answers the number of rows.
+async fn walk(
+    session: &Addr<Session>,
+    root: crate::oid::Oid,
+    emit: &mut impl FnMut(Event),
+) -> Result<usize, SnmpError> {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let sink = RowSink { tx }.start();
+    let _stop = StopOnDrop(sink.clone());
+    let mut rows = 0usize;
+    let mut send_rows = |batch: Vec<crate::pdu::VarBind<'static>>, rows: &mut usize| {
+        *rows += batch.len();
+        for vb in batch {
+            emit(Event::VarBind(vb));
+        }
+    };
+    let request = session.send(WalkStream {
+        root,
+        options: WalkOptions::default(),
+        sink: sink.clone().recipient(),
+    });
+    let mut request = std::pin::pin!(request);
+    let result = loop {
+        tokio::select! {
+            Some(batch) = rx.recv() => send_rows(batch, &mut rows),
+            r = &mut request => break flatten(r),
+        }
+    };
+    // The session sent its last rows before its answer; they are queued before this Flush.
+    let _ = sink.send(Flush).await;
+    while let Ok(batch) = rx.try_recv() {
+        send_rows(batch, &mut rows);
+    }
+    result.map(|_| rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_and_names() {
+        for t in [
+            "127.0.0.1",
+            "127.0.0.1:161",
+            "[::1]:161",
+            "::1",
+            "localhost",
+            "a.b",
+        ] {
+            assert!(is_target(t), "{t}");
+        }
+        for n in ["demo", "core-sw1", "gte"] {
+            assert!(!is_target(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn timeouts_name_the_agent() {
+        let e = SnmpError::Timeout {
+            retries: 3,
+            agent: "127.0.0.1:16100".parse().unwrap(),
+        };
+        let named = ExecError::Snmp {
+            agent: Some("core-sw1".into()),
+            error: e.clone(),
+        };
+        assert_eq!(
+            named.to_string(),
+            "timeout after 3 retries to core-sw1 (127.0.0.1:16100)"
+        );
+        let bare = ExecError::Snmp {
+            agent: None,
+            error: e,
+        };
+        assert_eq!(
+            bare.to_string(),
+            "timeout after 3 retries to 127.0.0.1:16100"
+        );
+    }
+
+    #[test]
+    fn adhoc_names_hide_the_community() {
+        let mut c = SessionConfig::default();
+        let a = adhoc_name("127.0.0.1:161", &c);
+        c.community = "secret".into();
+        let b = adhoc_name("127.0.0.1:161", &c);
+        assert_ne!(a, b);
+        assert!(a.starts_with("127.0.0.1:161#") && !b.contains("secret"));
+        assert_eq!(b, adhoc_name("127.0.0.1:161", &c));
+    }
+}

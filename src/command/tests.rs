@@ -1,0 +1,371 @@
+//! The parser, command by command: what each accepts, and the exact line each mistake gives.
+
+use std::time::Duration;
+
+use super::*;
+use crate::pdu::Value;
+
+fn oid(s: &str) -> Oid {
+    s.parse().unwrap()
+}
+
+fn run(line: &str) -> Action {
+    match parse(line) {
+        Ok(Some(Command::Run(a))) => a,
+        other => panic!("{line}: {other:?}"),
+    }
+}
+
+fn err(line: &str) -> String {
+    match parse(line) {
+        Err(e) => e.to_string(),
+        other => panic!("{line}: expected an error, got {other:?}"),
+    }
+}
+
+fn named(name: &str) -> AgentRef {
+    AgentRef {
+        name: name.into(),
+        options: AgentOptions::default(),
+    }
+}
+
+#[test]
+fn get_takes_options_before_the_agent_as_net_snmp() {
+    let a = run("get -v 2c -c public 127.0.0.1:16100 sysDescr.0");
+    let Action::Get { agent, oids } = a else {
+        panic!()
+    };
+    assert_eq!(agent.name, "127.0.0.1:16100");
+    assert_eq!(agent.options.version, Some(Version::V2c));
+    assert_eq!(agent.options.community, Some(Community::from("public")));
+    assert_eq!(oids, [oid("1.3.6.1.2.1.1.1.0")]);
+
+    assert_eq!(
+        run("get demo 1.3.6.1.2.1.1.1.0 .1.3.6.1.2.1.1.3.0"),
+        Action::Get {
+            agent: named("demo"),
+            oids: vec![oid("1.3.6.1.2.1.1.1.0"), oid("1.3.6.1.2.1.1.3.0")],
+        }
+    );
+    // Glued values, fractions of seconds, v1.
+    let Action::Get { agent: a, .. } = run("get -v1 -cprivate -t0.25 -r 2 demo sysUpTime.0") else {
+        panic!()
+    };
+    assert_eq!(
+        a.options,
+        AgentOptions {
+            version: Some(Version::V1),
+            community: Some(Community::from("private")),
+            timeout: Some(Duration::from_millis(250)),
+            retries: Some(2),
+        }
+    );
+    let applied = a.options.apply(SessionConfig::default());
+    assert_eq!(applied.timeout, Duration::from_millis(250));
+    assert_eq!(applied.retries, 2);
+    assert_eq!(applied.version, Version::V1);
+}
+
+#[test]
+fn next_bulk_walk_table() {
+    assert_eq!(
+        run("next demo sysDescr"),
+        Action::Next {
+            agent: named("demo"),
+            oids: vec![oid("1.3.6.1.2.1.1.1")],
+        }
+    );
+    assert_eq!(
+        run("getnext demo system"),
+        Action::Next {
+            agent: named("demo"),
+            oids: vec![oid("1.3.6.1.2.1.1")],
+        }
+    );
+    assert_eq!(
+        run("bulk demo ifDescr"),
+        Action::Bulk {
+            agent: named("demo"),
+            non_repeaters: None,
+            max_repetitions: None,
+            oids: vec![oid("1.3.6.1.2.1.2.2.1.2")],
+        }
+    );
+    assert_eq!(
+        run("bulk -c x demo -n 1 -r5 sysUpTime ifDescr"),
+        Action::Bulk {
+            agent: AgentRef {
+                name: "demo".into(),
+                options: AgentOptions {
+                    community: Some("x".into()),
+                    ..AgentOptions::default()
+                },
+            },
+            non_repeaters: Some(1),
+            max_repetitions: Some(5),
+            oids: vec![oid("1.3.6.1.2.1.1.3"), oid("1.3.6.1.2.1.2.2.1.2")],
+        }
+    );
+    assert_eq!(
+        run("bulk demo -Cn 0 -Cr20 ifDescr"),
+        Action::Bulk {
+            agent: named("demo"),
+            non_repeaters: Some(0),
+            max_repetitions: Some(20),
+            oids: vec![oid("1.3.6.1.2.1.2.2.1.2")],
+        }
+    );
+    assert_eq!(
+        run("walk demo"),
+        Action::Walk {
+            agent: named("demo"),
+            root: oid("1.3.6.1.2.1"),
+        }
+    );
+    assert_eq!(
+        run("walk [::1]:1161 IF-MIB::ifTable"),
+        Action::Walk {
+            agent: named("[::1]:1161"),
+            root: oid("1.3.6.1.2.1.2.2"),
+        }
+    );
+    assert_eq!(
+        run("table demo ifTable"),
+        Action::Table {
+            agent: named("demo"),
+            oid: oid("1.3.6.1.2.1.2.2"),
+        }
+    );
+}
+
+#[test]
+fn set_takes_triples() {
+    assert_eq!(
+        run(
+            r#"set -c private demo sysContact.0 s "ops team" sysLocation.0 x "0a 0B" 1.3.6.1.4.1.1.0 i -5"#
+        ),
+        Action::Set {
+            agent: AgentRef {
+                name: "demo".into(),
+                options: AgentOptions {
+                    community: Some("private".into()),
+                    ..AgentOptions::default()
+                },
+            },
+            varbinds: vec![
+                VarBind::new(
+                    oid("1.3.6.1.2.1.1.4.0"),
+                    Value::OctetString(b"ops team".to_vec().into())
+                ),
+                VarBind::new(
+                    oid("1.3.6.1.2.1.1.6.0"),
+                    Value::OctetString(vec![10, 11].into())
+                ),
+                VarBind::new(oid("1.3.6.1.4.1.1.0"), Value::Integer(-5)),
+            ],
+        }
+    );
+    assert_eq!(
+        err("set demo sysContact.0 s"),
+        "set: missing VALUE (usage: set [OPTIONS] AGENT OID TYPE VALUE [OID TYPE VALUE]...)"
+    );
+    assert_eq!(
+        err("set demo"),
+        "set: missing OID TYPE VALUE (usage: set [OPTIONS] AGENT OID TYPE VALUE [OID TYPE VALUE]...)"
+    );
+    assert_eq!(
+        err("set demo sysContact.0 q 1"),
+        "set: unknown type 'q' (one of: i u c C t a o s x d b n)"
+    );
+    assert_eq!(
+        err("set demo sysUpTime.0 t -1"),
+        "set: bad value '-1' for type t: expected a number from 0 to 4294967295"
+    );
+}
+
+#[test]
+fn agents_and_console_commands() {
+    assert_eq!(run("agents"), Action::Agents);
+    assert_eq!(run("stats"), Action::Stats);
+    assert_eq!(
+        run("agent add core-sw1 127.0.0.1:16100 -v 1 -c public -t 0.5 -r 2"),
+        Action::AgentAdd {
+            name: "core-sw1".into(),
+            target: "127.0.0.1:16100".into(),
+            options: AgentOptions {
+                version: Some(Version::V1),
+                community: Some("public".into()),
+                timeout: Some(Duration::from_millis(500)),
+                retries: Some(2),
+            },
+        }
+    );
+    // Options before the name work too.
+    assert!(matches!(
+        run("agent add -r 1 sw 127.0.0.1"),
+        Action::AgentAdd { ref name, .. } if name == "sw"
+    ));
+    assert_eq!(
+        run("agent del core-sw1"),
+        Action::AgentDel {
+            name: "core-sw1".into()
+        }
+    );
+    let c = |line: &str| parse(line).unwrap().unwrap();
+    assert_eq!(c("format numeric"), Command::Format(OutputFormat::Numeric));
+    assert_eq!(c("format text"), Command::Format(OutputFormat::Text));
+    assert_eq!(c("format json"), Command::Format(OutputFormat::Json));
+    assert_eq!(c("jobs"), Command::Jobs);
+    assert_eq!(c("cancel 12"), Command::Cancel(12));
+    assert_eq!(c("help"), Command::Help(None));
+    assert_eq!(c("help set"), Command::Help(Some("set".into())));
+    assert_eq!(c("help agent add"), Command::Help(Some("agent add".into())));
+    assert_eq!(c("quit"), Command::Quit);
+    assert_eq!(c("exit"), Command::Quit);
+    assert_eq!(parse("").unwrap(), None);
+    assert_eq!(parse(" \t ").unwrap(), None);
+    assert_eq!(parse("# get demo").unwrap(), None);
+}
+
+#[test]
+fn every_mistake_is_one_clear_line() {
+    let cases = [
+        ("gte demo sysDescr.0", "unknown command 'gte' (try: help)"),
+        (
+            "get",
+            "get: missing AGENT (usage: get [OPTIONS] AGENT OID...)",
+        ),
+        (
+            "get demo",
+            "get: missing OID (usage: get [OPTIONS] AGENT OID...)",
+        ),
+        (
+            "get demo sysDescrr.0",
+            "get: unknown object name 'sysDescrr'",
+        ),
+        (
+            "get -x demo sysDescr.0",
+            "get: unknown option '-x' (usage: get [OPTIONS] AGENT OID...)",
+        ),
+        ("get -c", "get: option -c needs a value"),
+        (
+            "get -v 3 demo sysDescr.0",
+            "get: bad value '3' for -v: expected 1 or 2c",
+        ),
+        (
+            "get -t 0 demo sysDescr.0",
+            "get: bad value '0' for -t: expected seconds above 0 and up to 600",
+        ),
+        (
+            "get -t nan demo sysDescr.0",
+            "get: bad value 'nan' for -t: expected seconds above 0 and up to 600",
+        ),
+        (
+            "get -r 101 demo sysDescr.0",
+            "get: bad value '101' for -r: expected a number of retries up to 100",
+        ),
+        (
+            "bulk demo -q 1 ifDescr",
+            "bulk: unknown option '-q' (usage: bulk [OPTIONS] AGENT [-n NON-REPEATERS] [-r MAX-REPETITIONS] OID...)",
+        ),
+        (
+            "bulk demo -r x ifDescr",
+            "bulk: bad value 'x' for -r: expected a number up to 4294967295",
+        ),
+        (
+            "walk demo system extra",
+            "walk: unexpected 'extra' (usage: walk [OPTIONS] AGENT [OID])",
+        ),
+        (
+            "table demo",
+            "table: missing OID (usage: table [OPTIONS] AGENT OID)",
+        ),
+        (
+            "format xml",
+            "format: unknown format 'xml' (text, numeric or json)",
+        ),
+        (
+            "cancel x",
+            "cancel: bad value 'x' for N: expected a command number",
+        ),
+        ("help gte", "help: no command 'gte' (try: help)"),
+        ("quit now", "quit: unexpected 'now' (usage: quit)"),
+        (
+            "agent",
+            "agent: missing add|del (usage: agent add NAME HOST[:PORT] [OPTIONS] | agent del NAME)",
+        ),
+        (
+            "agent rename a b",
+            "agent: unknown option 'rename' (usage: agent add NAME HOST[:PORT] [OPTIONS] | agent del NAME)",
+        ),
+        (
+            "agent add 9x 127.0.0.1",
+            "agent add: bad name '9x': use letters, digits, '.', '-' and '_', starting with a letter",
+        ),
+        (
+            "agent add sw",
+            "agent add: missing HOST[:PORT] (usage: agent add NAME HOST[:PORT] [OPTIONS])",
+        ),
+        (
+            "agent add sw 127.0.0.1 extra",
+            "agent add: unexpected 'extra' (usage: agent add NAME HOST[:PORT] [OPTIONS])",
+        ),
+        ("get demo \"sysDescr.0", "unterminated double quote"),
+    ];
+    for (line, want) in cases {
+        assert_eq!(err(line), want, "{line}");
+    }
+}
+
+#[test]
+fn junk_is_an_unknown_command_shown_harmlessly() {
+    // Control characters are escaped and long words clipped, so an error never echoes junk.
+    assert_eq!(
+        err("\u{1}\u{1b}[2J"),
+        "unknown command '\\u{1}\\u{1b}[2J' (try: help)"
+    );
+    let long = "x".repeat(5000);
+    let e = err(&long);
+    assert!(e.len() < 100, "{e}");
+    assert!(e.starts_with("unknown command 'xxxx") && e.contains('…'));
+    // Invalid UTF-8 arrives as U+FFFD from the line decoder: still just an unknown command.
+    assert!(err("\u{fffd}\u{fffd}").starts_with("unknown command"));
+}
+
+#[test]
+fn quotes_group_words() {
+    assert_eq!(
+        tokenize("a  'b c'  \"d \\\" e\"").unwrap(),
+        ["a", "b c", "d \" e"]
+    );
+    assert_eq!(tokenize("x\"\"").unwrap(), ["x"]);
+    assert_eq!(tokenize("''").unwrap(), [""]);
+    assert_eq!(tokenize("\"a\\nb\"").unwrap(), ["a\\nb"]);
+    assert!(tokenize("'").is_err());
+    assert!(tokenize("\"\\").is_err());
+}
+
+#[test]
+fn help_covers_every_command() {
+    let all = help(None).unwrap();
+    for c in COMMANDS {
+        assert!(all.iter().any(|l| l.trim() == c.usage), "{}", c.name);
+        assert_eq!(help(Some(c.name)).unwrap()[0], c.usage);
+    }
+    assert_eq!(help(Some("agent")).unwrap().len(), {
+        help(Some("agent add")).unwrap().len() + help(Some("agent del")).unwrap().len()
+    });
+    assert!(help(Some("nope")).is_none());
+}
+
+#[test]
+fn options_debug_hides_the_community() {
+    let o = AgentOptions {
+        community: Some("s3cret".into()),
+        ..AgentOptions::default()
+    };
+    assert!(!format!("{o:?}").contains("s3cret"));
+    let a = run("get -c s3cret demo sysDescr.0");
+    assert!(!format!("{a:?}").contains("s3cret"));
+}

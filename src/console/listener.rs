@@ -1,0 +1,154 @@
+//! [`Listener`]: accepts TCP connections, starts one [`Connection`] actor for each under the
+//! limit, refuses the others politely, and closes everything on [`Shutdown`].
+
+use std::collections::HashMap;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use actix::prelude::*;
+use futures_util::stream;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+use super::connection::{Close, Connection, Disconnected};
+use super::{ACCEPT_ERROR_PAUSE, CLOSE_LINGER, ConsoleConfig};
+use crate::engine::Engine;
+
+/// Stops listening and tells every connection to close. Sent by whoever started the console.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct Shutdown;
+
+/// How many connections are open. Sent by tests and status pages.
+#[derive(Debug, Message)]
+#[rtype(result = "usize")]
+pub struct CountConnections;
+
+/// The listening actor. Fields say why they exist.
+pub struct Listener {
+    /// Handed to each connection, which runs its commands on it.
+    engine: Engine,
+    /// Limits and the password, shared with the connections.
+    config: Arc<ConsoleConfig>,
+    /// The socket, until `started` turns it into a stream of accepted connections.
+    socket: Option<TcpListener>,
+    /// Open connections, to count them against the limit and close them on shutdown.
+    connections: HashMap<u64, Addr<Connection>>,
+    /// Source of connection ids (for the map and the logs).
+    next_id: u64,
+}
+
+impl Listener {
+    pub(super) fn new(engine: Engine, config: Arc<ConsoleConfig>, socket: TcpListener) -> Self {
+        Self {
+            engine,
+            config,
+            socket: Some(socket),
+            connections: HashMap::new(),
+            next_id: 0,
+        }
+    }
+}
+
+type Accepted = io::Result<(TcpStream, SocketAddr)>;
+
+impl Actor for Listener {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        if let Some(socket) = self.socket.take() {
+            ctx.add_stream(stream::unfold(socket, |l| async move {
+                let r = l.accept().await;
+                if r.is_err() {
+                    // EMFILE and friends last a while: do not spin on them.
+                    tokio::time::sleep(ACCEPT_ERROR_PAUSE).await;
+                }
+                Some((r, l))
+            }));
+        }
+    }
+
+    fn stopped(&mut self, _: &mut Context<Self>) {
+        tracing::info!("console stopped");
+    }
+}
+
+impl StreamHandler<Accepted> for Listener {
+    fn handle(&mut self, r: Accepted, ctx: &mut Context<Self>) {
+        let (stream, peer) = match r {
+            Ok(x) => x,
+            Err(e) => {
+                tracing::warn!(error = %e, "console: accept failed; still listening");
+                return;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        if self.connections.len() >= self.config.max_connections {
+            tracing::warn!(%peer, limit = self.config.max_connections, "console: connection refused, at the limit");
+            let line = format!(
+                "snmpact console: too many connections ({} open); try again later\r\n",
+                self.connections.len()
+            );
+            actix::spawn(refuse(stream, line));
+            return;
+        }
+        self.next_id += 1;
+        let id = self.next_id;
+        let conn = Connection::new(
+            id,
+            peer,
+            stream,
+            self.engine.clone(),
+            self.config.clone(),
+            ctx.address().recipient(),
+        )
+        .start();
+        self.connections.insert(id, conn);
+    }
+
+    fn finished(&mut self, _: &mut Context<Self>) {
+        // The accept stream never ends on its own; keep the actor whatever happens (P9).
+    }
+}
+
+/// Writes the refusal, closes our side, and waits (briefly) for the client to close its own,
+/// so unread input does not turn the close into a reset that would lose the line.
+async fn refuse(mut stream: TcpStream, line: String) {
+    let _ = tokio::time::timeout(CLOSE_LINGER, async {
+        stream.write_all(line.as_bytes()).await?;
+        stream.shutdown().await?;
+        let mut sink = [0u8; 1024];
+        while stream.read(&mut sink).await? > 0 {}
+        Ok::<(), io::Error>(())
+    })
+    .await;
+}
+
+impl Handler<Disconnected> for Listener {
+    type Result = ();
+
+    fn handle(&mut self, m: Disconnected, _: &mut Context<Self>) {
+        self.connections.remove(&m.id);
+    }
+}
+
+impl Handler<CountConnections> for Listener {
+    type Result = usize;
+
+    fn handle(&mut self, _: CountConnections, _: &mut Context<Self>) -> usize {
+        self.connections.len()
+    }
+}
+
+impl Handler<Shutdown> for Listener {
+    type Result = ();
+
+    fn handle(&mut self, _: Shutdown, ctx: &mut Context<Self>) {
+        for c in self.connections.values() {
+            c.do_send(Close("snmpact console shutting down; bye"));
+        }
+        self.connections.clear();
+        ctx.stop(); // drops the accept stream, which closes the socket
+    }
+}

@@ -1,0 +1,250 @@
+//! Outputs: where the poller's [`Event`]s go. Any number at once, each a [`Sink`].
+//!
+//! # Entry points
+//! - [`start`]`(&settings) -> Result<Outputs, Error>`: opens every `[outputs.NAME]` (files,
+//!   standard output, HTTP listeners). Run it inside an actix `System` when a Prometheus output
+//!   is configured.
+//! - [`Outputs::publish`] (called by the poller), [`Outputs::prometheus_addrs`] (the bound
+//!   endpoints, for port 0), [`Outputs::channel`] (an in-process receiver, for tests and
+//!   embedding), [`Outputs::shutdown`] (flush files, stop servers).
+//!
+//! # Kinds
+//! - `json`: JSON lines, one object per sample ([`json`]), to standard output or a file.
+//! - `influx`: InfluxDB line protocol ([`influx`]), to standard output or a file.
+//! - `prometheus`: an HTTP exposition endpoint ([`prometheus`]), loopback by default.
+//!
+//! Text outputs are written by their own thread behind a bounded queue ([`writer`]): a slow
+//! disk drops events (counted) rather than slowing the poller.
+
+pub mod influx;
+pub mod json;
+pub mod prometheus;
+pub mod writer;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use actix_web::dev::ServerHandle;
+use tokio::sync::mpsc;
+
+use crate::config::{OutputSettings, Settings};
+use crate::format::format_value;
+use crate::mib;
+use crate::oid::Oid;
+use crate::pdu::Value;
+use crate::poller::Event;
+
+/// An output could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file could not be opened.
+    #[error("output {output}: cannot open {}: {source}", path.display())]
+    Open {
+        /// The output's name.
+        output: String,
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// An HTTP address could not be bound.
+    #[error("output {output}: cannot listen on {listen}: {source}")]
+    Bind {
+        /// The output's name.
+        output: String,
+        /// The address.
+        listen: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A writer thread could not start.
+    #[error("output {output}: cannot start its thread: {source}")]
+    Thread {
+        /// The output's name.
+        output: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// A short stable label for this kind of error.
+    #[must_use]
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Open { .. } => "open",
+            Self::Bind { .. } => "bind",
+            Self::Thread { .. } => "thread",
+        }
+    }
+}
+
+/// Something that takes the poller's events. `publish` must not block.
+pub trait Sink: Send + Sync + 'static {
+    /// Takes one event.
+    fn publish(&self, event: &Event);
+
+    /// Events dropped so far (a full queue).
+    fn dropped(&self) -> u64 {
+        0
+    }
+
+    /// Flushes and stops (may block briefly).
+    fn close(&self) {}
+}
+
+/// An in-process sink: every event into an unbounded channel.
+struct ChannelSink(mpsc::UnboundedSender<Event>);
+
+impl Sink for ChannelSink {
+    fn publish(&self, event: &Event) {
+        let _ = self.0.send(event.clone());
+    }
+}
+
+/// The running outputs, by name. Cheap to clone (the sinks are shared).
+#[derive(Clone, Default)]
+pub struct Outputs {
+    sinks: Vec<(String, Arc<dyn Sink>)>,
+    servers: Vec<ServerHandle>,
+    prometheus: Vec<(String, SocketAddr)>,
+}
+
+impl std::fmt::Debug for Outputs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outputs")
+            .field("sinks", &self.names())
+            .field("prometheus", &self.prometheus)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Outputs {
+    /// No outputs.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// With `sink` added under `name`.
+    #[must_use]
+    pub fn with(mut self, name: &str, sink: Arc<dyn Sink>) -> Self {
+        self.sinks.push((name.to_owned(), sink));
+        self
+    }
+
+    /// With a channel output named `name` added; the receiver gets every event.
+    #[must_use]
+    pub fn channel(self, name: &str) -> (Self, mpsc::UnboundedReceiver<Event>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        (self.with(name, Arc::new(ChannelSink(tx))), rx)
+    }
+
+    /// The outputs' names, in order.
+    #[must_use]
+    pub fn names(&self) -> Vec<String> {
+        self.sinks.iter().map(|(n, _)| n.clone()).collect()
+    }
+
+    /// The Prometheus endpoints actually bound: (output name, address).
+    #[must_use]
+    pub fn prometheus_addrs(&self) -> &[(String, SocketAddr)] {
+        &self.prometheus
+    }
+
+    /// Events dropped by all outputs (full queues).
+    #[must_use]
+    pub fn dropped(&self) -> u64 {
+        self.sinks.iter().map(|(_, s)| s.dropped()).sum()
+    }
+
+    /// Hands `event` to the outputs named in `only`, or to all when `only` is empty. Health
+    /// and removal events go to every output.
+    pub fn publish(&self, event: &Event, only: &[String]) {
+        let everyone = only.is_empty() || matches!(event, Event::Health(_) | Event::Removed { .. });
+        for (name, sink) in &self.sinks {
+            if everyone || only.iter().any(|o| o == name) {
+                sink.publish(event);
+            }
+        }
+    }
+
+    /// Flushes the text outputs and stops the HTTP servers.
+    pub async fn shutdown(&self) {
+        for h in &self.servers {
+            h.stop(true).await;
+        }
+        let sinks: Vec<Arc<dyn Sink>> = self.sinks.iter().map(|(_, s)| s.clone()).collect();
+        let _ = actix_rt::task::spawn_blocking(move || {
+            for s in sinks {
+                s.close();
+            }
+        })
+        .await;
+    }
+}
+
+/// Starts every output of `settings`.
+///
+/// # Errors
+/// The first output that cannot start (a file that cannot be opened, an address in use).
+pub fn start(settings: &Settings) -> Result<Outputs, Error> {
+    let mut outputs = Outputs::new();
+    for (name, o) in &settings.outputs {
+        match o {
+            OutputSettings::Json { dest } => {
+                let sink = writer::TextSink::start(name, dest, json::write_event)?;
+                outputs.sinks.push((name.clone(), Arc::new(sink)));
+            }
+            OutputSettings::Influx { dest } => {
+                let sink = writer::TextSink::start(name, dest, influx::write_event)?;
+                outputs.sinks.push((name.clone(), Arc::new(sink)));
+            }
+            OutputSettings::Prometheus { listen } => {
+                let sink = prometheus::PromSink::default();
+                let (addrs, handle) = sink.serve(name, *listen)?;
+                for a in addrs {
+                    tracing::info!(output = %name, listen = %a, "prometheus endpoint");
+                    outputs.prometheus.push((name.clone(), a));
+                }
+                outputs.servers.push(handle);
+                outputs.sinks.push((name.clone(), Arc::new(sink)));
+            }
+        }
+    }
+    Ok(outputs)
+}
+
+/// The object's MIB name and the instance arcs after it, dotted (`ifHCInOctets`, `"2"`); for an
+/// OID the table does not know, the longest known prefix's name.
+#[must_use]
+pub fn object_and_index(oid: &Oid) -> (String, String) {
+    match mib::lookup_oid(oid) {
+        Some((entry, rest)) => {
+            let mut index = String::with_capacity(rest.len() * 3);
+            for (i, arc) in rest.iter().enumerate() {
+                if i > 0 {
+                    index.push('.');
+                }
+                index.push_str(&arc.to_string());
+            }
+            (entry.name.to_owned(), index)
+        }
+        None => ("oid".to_owned(), oid.to_string()),
+    }
+}
+
+/// A value as text for labels and string fields: plain text as is, anything else as net-snmp
+/// prints it.
+#[must_use]
+pub fn text_of(v: &Value<'_>) -> String {
+    if let Value::OctetString(b) = v
+        && let Ok(s) = std::str::from_utf8(b)
+        && !s.chars().any(char::is_control)
+    {
+        return s.to_owned();
+    }
+    format_value(v)
+}

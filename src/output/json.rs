@@ -1,0 +1,183 @@
+//! JSON lines: one object per sample, per failed request and per skipped cycle. Pure.
+//!
+//! - A sample: the varbind's JSON form ([`crate::format::varbind_json`]: `oid`, `name`, `type`,
+//!   `value`, plus `hex`/`exception` where they apply) with `time` (RFC 3339, UTC,
+//!   milliseconds), `job`, `agent`, and `rate` (per second) where computed, `restarted: true`
+//!   on the first cycle after an agent restart.
+//! - A failed request: `time`, `job`, `agent`, `oid`, `name`, `error` (a stable label such as
+//!   `timeout`) and `message`.
+//! - A skipped cycle: `time`, `job`, `agent`, `skipped` (`overrun`, `backoff`, `not_ready`).
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::{Map, Value as Json};
+
+use crate::format::varbind_json;
+use crate::mib;
+use crate::poller::{CycleReport, Event, Skipped};
+
+/// Appends the lines of `event` (each ending in `\n`) to `out`.
+pub fn write_event(out: &mut String, event: &Event) {
+    match event {
+        Event::Cycle(r) => write_cycle(out, r),
+        Event::Skipped(s) => write_skipped(out, s),
+        Event::Removed { .. } | Event::Health(_) => {}
+    }
+}
+
+fn head(time: SystemTime, job: &str, agent: &str) -> Map<String, Json> {
+    let mut m = Map::new();
+    m.insert("time".into(), Json::String(rfc3339(time)));
+    m.insert("job".into(), Json::String(job.to_owned()));
+    m.insert("agent".into(), Json::String(agent.to_owned()));
+    m
+}
+
+fn push(out: &mut String, m: Map<String, Json>) {
+    out.push_str(&Json::Object(m).to_string());
+    out.push('\n');
+}
+
+fn write_cycle(out: &mut String, r: &CycleReport) {
+    let base = head(r.time, &r.job, &r.agent);
+    for s in &r.samples {
+        let mut m = base.clone();
+        if let Json::Object(vb) = varbind_json(&s.varbind) {
+            m.extend(vb);
+        }
+        if let Some(rate) = s.rate.and_then(serde_json::Number::from_f64) {
+            m.insert("rate".into(), Json::Number(rate));
+        }
+        if r.restarted {
+            m.insert("restarted".into(), Json::Bool(true));
+        }
+        push(out, m);
+    }
+    for e in &r.errors {
+        let mut m = base.clone();
+        m.insert("oid".into(), Json::String(e.oid.to_string()));
+        m.insert("name".into(), Json::String(mib::format_name(&e.oid)));
+        m.insert("error".into(), Json::String(e.error.label().into()));
+        m.insert("message".into(), Json::String(e.error.to_string()));
+        push(out, m);
+    }
+}
+
+fn write_skipped(out: &mut String, s: &Skipped) {
+    let mut m = head(s.time, &s.job, &s.agent);
+    m.insert("skipped".into(), Json::String(s.reason.label().into()));
+    push(out, m);
+}
+
+/// `time` as RFC 3339 in UTC with milliseconds: `2024-05-01T12:00:00.123Z`.
+#[must_use]
+pub fn rfc3339(time: SystemTime) -> String {
+    let d = time.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let secs = d.as_secs();
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    let (y, mo, da) = civil_from_days(days);
+    format!(
+        "{y:04}-{mo:02}-{da:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        d.subsec_millis()
+    )
+}
+
+/// Days since 1970-01-01 to (year, month, day), Howard Hinnant's `civil_from_days`.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    (
+        y,
+        u32::try_from(m).unwrap_or(1),
+        u32::try_from(d).unwrap_or(1),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use super::*;
+    use crate::pdu::{Value, VarBind};
+    use crate::poller::{PollError, Sample, SkipReason};
+    use crate::session::SnmpError;
+
+    #[test]
+    fn rfc3339_known_instants() {
+        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00.000Z");
+        let t = UNIX_EPOCH + Duration::from_millis(1_709_251_199_123); // leap year, Feb 29
+        assert_eq!(rfc3339(t), "2024-02-29T23:59:59.123Z");
+        let t = UNIX_EPOCH + Duration::from_secs(951_782_400); // 2000-02-29
+        assert_eq!(rfc3339(t), "2000-02-29T00:00:00.000Z");
+    }
+
+    #[test]
+    fn samples_errors_and_skips_are_lines() {
+        let t = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let report = CycleReport {
+            job: Arc::from("if"),
+            agent: Arc::from("r1"),
+            slot: Instant::now(),
+            time: t,
+            lag: Duration::ZERO,
+            duration: Duration::ZERO,
+            samples: vec![Sample {
+                varbind: VarBind::new(
+                    "1.3.6.1.2.1.31.1.1.1.6.2".parse().unwrap(),
+                    Value::Counter64(1000),
+                ),
+                rate: Some(12.5),
+            }],
+            errors: vec![PollError {
+                oid: "1.3.6.1.2.1.2.2".parse().unwrap(),
+                error: SnmpError::Timeout {
+                    retries: 1,
+                    agent: "127.0.0.1:161".parse().unwrap(),
+                },
+            }],
+            restarted: false,
+        };
+        let mut out = String::new();
+        write_event(&mut out, &Event::Cycle(Arc::new(report)));
+        write_event(
+            &mut out,
+            &Event::Skipped(Arc::new(Skipped {
+                job: Arc::from("if"),
+                agent: Arc::from("r1"),
+                time: t,
+                reason: SkipReason::Backoff,
+            })),
+        );
+        let lines: Vec<Json> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(
+            lines[0],
+            serde_json::json!({"time": "2023-11-14T22:13:20.000Z", "job": "if", "agent": "r1",
+                "oid": "1.3.6.1.2.1.31.1.1.1.6.2", "name": "IF-MIB::ifHCInOctets.2",
+                "type": "Counter64", "value": 1000, "rate": 12.5})
+        );
+        assert_eq!(lines[1]["error"], "timeout");
+        assert_eq!(lines[1]["name"], "IF-MIB::ifTable");
+        assert_eq!(
+            lines[1]["message"],
+            "timeout after 1 retries to 127.0.0.1:161"
+        );
+        assert_eq!(lines[2]["skipped"], "backoff");
+        assert_eq!(lines.len(), 3);
+    }
+}

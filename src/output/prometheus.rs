@@ -1,0 +1,512 @@
+//! The Prometheus exposition endpoint: the latest value of every polled object, and snmpact's
+//! own health, as text format 0.0.4 on `GET /metrics` (actix-web, loopback by default).
+//!
+//! - One metric per polled object: `snmp_<object>` (the MIB name, `snmp_ifHCInOctets`) with
+//!   labels `agent`, `poll_job` and `index` (the instance arcs, `2`); its rate, where computed, as
+//!   `snmp_<object>_per_second`. Counters are `counter`, Gauge32/TimeTicks/INTEGER `gauge`; text
+//!   values become `snmp_<object>_info{...,value="text"} 1`. Exceptions give nothing.
+//! - Each cycle replaces the series of its (job, agent); a cycle that failed entirely removes
+//!   them (no stale values) and sets `snmpact_agent_up{poll_job,agent}` to 0.
+//! - Health: `snmpact_requests_total`, `snmpact_retransmissions_total`,
+//!   `snmpact_responses_total`, `snmpact_timeouts_total`, `snmpact_dropped_total{reason}`,
+//!   `snmpact_requests_in_flight`, `snmpact_cycles_total{poll_job,result}`,
+//!   `snmpact_cycles_skipped_total{poll_job,reason}`, `snmpact_cycles_missed_total{poll_job}`,
+//!   `snmpact_cycles_late_total{poll_job}`, `snmpact_cycle_lag_seconds{poll_job}` (last start lag),
+//!   `snmpact_cycle_lag_max_seconds{poll_job}`, `snmpact_cycle_duration_max_seconds{poll_job}`,
+//!   `snmpact_poll_errors_total{poll_job,agent,error}`, `snmpact_agent_up{poll_job,agent}`.
+//!
+//! The label is `poll_job`, not `job`: Prometheus sets `job` itself (the scrape job), and would
+//! rename ours to `exported_job`.
+//!
+//! The state ([`PromState`]) is pure: [`PromState::apply`] and [`PromState::render`] are
+//! unit-tested without a server.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use actix_web::dev::ServerHandle;
+use actix_web::{App, HttpResponse, HttpServer, web};
+
+use super::{Error, Sink, object_and_index, text_of};
+use crate::dispatcher::DropReason;
+use crate::pdu::Value;
+use crate::poller::{CycleReport, Event, Health};
+
+/// Content type of the text exposition format.
+pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+/// Seconds the HTTP server waits for scrapes in progress when stopped.
+const SHUTDOWN_TIMEOUT_SECS: u64 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Counter,
+    Gauge,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Counter => "counter",
+            Self::Gauge => "gauge",
+        }
+    }
+}
+
+/// One series of one (job, agent).
+#[derive(Debug, Clone, PartialEq)]
+struct Series {
+    metric: String,
+    kind: Kind,
+    index: String,
+    /// An `_info` series' `value` label.
+    text: Option<String>,
+    value: f64,
+}
+
+#[derive(Debug, Default)]
+struct AgentSeries {
+    series: Vec<Series>,
+    up: bool,
+}
+
+/// Everything the endpoint shows, updated from [`Event`]s.
+#[derive(Debug, Default)]
+pub struct PromState {
+    /// (job, agent) -> its latest series.
+    agents: HashMap<(Arc<str>, Arc<str>), AgentSeries>,
+    /// (job, agent, error label) -> failed requests.
+    errors: HashMap<(Arc<str>, Arc<str>, &'static str), u64>,
+    /// The latest health snapshot.
+    health: Option<Arc<Health>>,
+}
+
+/// `name` made a valid metric name part: `[a-zA-Z0-9_:]`, others become `_`.
+fn sanitize(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == ':' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+fn escape_label(out: &mut String, v: &str) {
+    for c in v.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+}
+
+fn labels(out: &mut String, pairs: &[(&str, &str)]) {
+    out.push('{');
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(k);
+        out.push_str("=\"");
+        escape_label(out, v);
+        out.push('"');
+    }
+    out.push('}');
+}
+
+#[allow(clippy::cast_precision_loss)] // Prometheus values are floats
+fn as_f64(n: u64) -> f64 {
+    n as f64
+}
+
+fn series_of(r: &CycleReport) -> Vec<Series> {
+    let mut out = Vec::with_capacity(r.samples.len() * 2);
+    for s in &r.samples {
+        let (object, index) = object_and_index(&s.varbind.oid);
+        let metric = format!("snmp_{}", sanitize(&object));
+        let (kind, value, text) = match &s.varbind.value {
+            Value::Counter32(n) => (Kind::Counter, f64::from(*n), None),
+            Value::Counter64(n) => (Kind::Counter, as_f64(*n), None),
+            Value::Gauge32(n) | Value::TimeTicks(n) => (Kind::Gauge, f64::from(*n), None),
+            Value::Integer(i) => (Kind::Gauge, f64::from(*i), None),
+            Value::NoSuchObject | Value::NoSuchInstance | Value::EndOfMibView | Value::Null => {
+                continue;
+            }
+            other => (Kind::Gauge, 1.0, Some(text_of(other))),
+        };
+        if let Some(rate) = s.rate {
+            out.push(Series {
+                metric: format!("{metric}_per_second"),
+                kind: Kind::Gauge,
+                index: index.clone(),
+                text: None,
+                value: rate,
+            });
+        }
+        let metric = if text.is_some() {
+            format!("{metric}_info")
+        } else {
+            metric
+        };
+        out.push(Series {
+            metric,
+            kind,
+            index,
+            text,
+            value,
+        });
+    }
+    out
+}
+
+impl PromState {
+    /// Takes in one event.
+    pub fn apply(&mut self, event: &Event) {
+        match event {
+            Event::Cycle(r) => {
+                let key = (r.job.clone(), r.agent.clone());
+                for e in &r.errors {
+                    *self
+                        .errors
+                        .entry((r.job.clone(), r.agent.clone(), e.error.label()))
+                        .or_default() += 1;
+                }
+                let entry = self.agents.entry(key).or_default();
+                if r.failed() {
+                    entry.series.clear();
+                    entry.up = false;
+                } else {
+                    entry.series = series_of(r);
+                    entry.up = true;
+                }
+            }
+            Event::Removed { job, agent } => {
+                let key = (job.clone(), agent.clone());
+                self.agents.remove(&key);
+                self.errors.retain(|(j, a, _), _| !(j == job && a == agent));
+            }
+            Event::Health(h) => self.health = Some(h.clone()),
+            Event::Skipped(_) => {}
+        }
+    }
+
+    /// The exposition text.
+    #[must_use]
+    pub fn render(&self) -> String {
+        let mut out = String::with_capacity(256 + self.agents.len() * 512);
+        // Group every metric's lines together, as the format requires.
+        let mut families: BTreeMap<&str, (Kind, Vec<String>)> = BTreeMap::new();
+        let mut keys: Vec<&(Arc<str>, Arc<str>)> = self.agents.keys().collect();
+        keys.sort();
+        for key in &keys {
+            let (job, agent) = key;
+            for s in &self.agents[*key].series {
+                let mut line = String::with_capacity(96);
+                line.push_str(&s.metric);
+                let mut pairs: Vec<(&str, &str)> = vec![("agent", agent), ("poll_job", job)];
+                if !s.index.is_empty() {
+                    pairs.push(("index", &s.index));
+                }
+                if let Some(t) = &s.text {
+                    pairs.push(("value", t));
+                }
+                labels(&mut line, &pairs);
+                let _ = write!(line, " {}", s.value);
+                families
+                    .entry(s.metric.as_str())
+                    .or_insert_with(|| (s.kind, Vec::new()))
+                    .1
+                    .push(line);
+            }
+        }
+        for (metric, (kind, lines)) in &families {
+            let _ = writeln!(out, "# TYPE {metric} {}", kind.name());
+            for l in lines {
+                out.push_str(l);
+                out.push('\n');
+            }
+        }
+
+        out.push_str("# HELP snmpact_agent_up 1 when the agent's last cycle of the job got answers.\n");
+        out.push_str("# TYPE snmpact_agent_up gauge\n");
+        for key in &keys {
+            let up = self.agents[*key].up;
+            out.push_str("snmpact_agent_up");
+            labels(&mut out, &[("agent", &key.1), ("poll_job", &key.0)]);
+            out.push_str(if up { " 1\n" } else { " 0\n" });
+        }
+        out.push_str("# HELP snmpact_poll_errors_total Failed poll requests by error.\n");
+        out.push_str("# TYPE snmpact_poll_errors_total counter\n");
+        let mut errors: Vec<_> = self.errors.iter().collect();
+        errors.sort();
+        for ((job, agent, label), n) in errors {
+            out.push_str("snmpact_poll_errors_total");
+            labels(&mut out, &[("agent", agent), ("error", label), ("poll_job", job)]);
+            let _ = writeln!(out, " {n}");
+        }
+        if let Some(h) = &self.health {
+            render_health(&mut out, h);
+        }
+        out
+    }
+}
+
+fn family(out: &mut String, name: &str, kind: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}");
+    let _ = writeln!(out, "# TYPE {name} {kind}");
+}
+
+fn render_health(out: &mut String, h: &Health) {
+    let t = &h.engine.total;
+    for (name, help, value) in [
+        ("snmpact_requests_total", "SNMP requests sent (first transmissions).", t.sent),
+        ("snmpact_retransmissions_total", "SNMP retransmissions.", t.retransmitted),
+        ("snmpact_responses_total", "SNMP responses matched to a request.", t.received),
+        ("snmpact_timeouts_total", "SNMP requests that timed out.", t.timed_out),
+    ] {
+        family(out, name, "counter", help);
+        let _ = writeln!(out, "{name} {value}");
+    }
+    family(out, "snmpact_dropped_total", "counter", "Datagrams dropped, by reason.");
+    for r in DropReason::ALL {
+        out.push_str("snmpact_dropped_total");
+        labels(out, &[("reason", r.label())]);
+        let _ = writeln!(out, " {}", t.dropped(r));
+    }
+    family(out, "snmpact_requests_in_flight", "gauge", "SNMP requests in flight.");
+    let _ = writeln!(out, "snmpact_requests_in_flight {}", t.in_flight);
+
+    let jobs = &h.poller.jobs;
+    family(out, "snmpact_cycles_total", "counter", "Poll cycles finished, by result.");
+    for (job, s) in jobs {
+        for (result, n) in [("ok", s.ok), ("partial", s.partial), ("failed", s.failed)] {
+            out.push_str("snmpact_cycles_total");
+            labels(out, &[("poll_job", job), ("result", result)]);
+            let _ = writeln!(out, " {n}");
+        }
+    }
+    family(out, "snmpact_cycles_skipped_total", "counter", "Poll cycles skipped, by reason.");
+    for (job, s) in jobs {
+        for (reason, n) in &s.skipped {
+            out.push_str("snmpact_cycles_skipped_total");
+            labels(out, &[("poll_job", job), ("reason", reason.label())]);
+            let _ = writeln!(out, " {n}");
+        }
+    }
+    for (name, kind, help, get) in [
+        (
+            "snmpact_cycles_missed_total",
+            "counter",
+            "Slots lost to a stall of the poller.",
+            (|s| as_f64(s.missed)) as fn(&crate::poller::JobStats) -> f64,
+        ),
+        (
+            "snmpact_cycles_late_total",
+            "counter",
+            "Cycles that started late or ended after their next slot.",
+            |s| as_f64(s.late),
+        ),
+        (
+            "snmpact_cycle_lag_seconds",
+            "gauge",
+            "Start lag of the job's last cycle.",
+            |s| s.last_lag_seconds,
+        ),
+        (
+            "snmpact_cycle_lag_max_seconds",
+            "gauge",
+            "Largest start lag of the job's cycles.",
+            |s| s.max_lag_seconds,
+        ),
+        (
+            "snmpact_cycle_duration_max_seconds",
+            "gauge",
+            "Longest cycle of the job.",
+            |s| s.max_duration_seconds,
+        ),
+    ] {
+        family(out, name, kind, help);
+        for (job, s) in jobs {
+            out.push_str(name);
+            labels(out, &[("poll_job", job)]);
+            let _ = writeln!(out, " {}", get(s));
+        }
+    }
+}
+
+/// The Prometheus output: the shared state, updated by [`Sink::publish`].
+#[derive(Debug, Default, Clone)]
+pub struct PromSink {
+    state: Arc<Mutex<PromState>>,
+}
+
+impl PromSink {
+    /// The exposition text now.
+    #[must_use]
+    pub fn render(&self) -> String {
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .render()
+    }
+
+    /// Serves `GET /metrics` on `listen` (one worker thread). Must run inside an actix `System`.
+    /// Returns the bound addresses and the server's handle.
+    ///
+    /// # Errors
+    /// [`Error::Bind`] when the address cannot be bound.
+    pub fn serve(
+        &self,
+        name: &str,
+        listen: SocketAddr,
+    ) -> Result<(Vec<SocketAddr>, ServerHandle), Error> {
+        let sink = self.clone();
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(web::Data::new(sink.clone()))
+                .route("/metrics", web::get().to(metrics))
+        })
+        .workers(1)
+        .disable_signals()
+        .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS)
+        .bind(listen)
+        .map_err(|source| Error::Bind {
+            output: name.to_owned(),
+            listen,
+            source,
+        })?;
+        let addrs = server.addrs();
+        let server = server.run();
+        let handle = server.handle();
+        actix_rt::spawn(server);
+        Ok((addrs, handle))
+    }
+}
+
+async fn metrics(sink: web::Data<PromSink>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(CONTENT_TYPE)
+        .body(sink.render())
+}
+
+impl Sink for PromSink {
+    fn publish(&self, event: &Event) {
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .apply(event);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+    use std::time::{Duration, Instant, SystemTime};
+
+    use super::*;
+    use crate::pdu::VarBind;
+    use crate::poller::{PollError, PollerStats, Sample};
+    use crate::session::SnmpError;
+
+    fn report(agent: &str, samples: Vec<Sample>, errors: Vec<PollError>) -> Event {
+        Event::Cycle(Arc::new(CycleReport {
+            job: Arc::from("if"),
+            agent: Arc::from(agent),
+            slot: Instant::now(),
+            time: SystemTime::now(),
+            lag: Duration::ZERO,
+            duration: Duration::ZERO,
+            samples,
+            errors,
+            restarted: false,
+        }))
+    }
+
+    fn sample(oid: &str, value: Value<'static>, rate: Option<f64>) -> Sample {
+        Sample {
+            varbind: VarBind::new(oid.parse().unwrap(), value),
+            rate,
+        }
+    }
+
+    #[test]
+    fn one_metric_per_object_grouped_with_labels() {
+        let mut st = PromState::default();
+        st.apply(&report(
+            "r1",
+            vec![
+                sample("1.3.6.1.2.1.31.1.1.1.6.1", Value::Counter64(10), None),
+                sample("1.3.6.1.2.1.31.1.1.1.6.2", Value::Counter64(20), Some(1.5)),
+                sample(
+                    "1.3.6.1.2.1.1.5.0",
+                    Value::OctetString(Cow::Borrowed(b"rtr \"1\"")),
+                    None,
+                ),
+            ],
+            vec![],
+        ));
+        st.apply(&report(
+            "r2",
+            vec![sample("1.3.6.1.2.1.31.1.1.1.6.1", Value::Counter64(30), None)],
+            vec![],
+        ));
+        let text = st.render();
+        let expected = "# TYPE snmp_ifHCInOctets counter\n\
+            snmp_ifHCInOctets{agent=\"r1\",poll_job=\"if\",index=\"1\"} 10\n\
+            snmp_ifHCInOctets{agent=\"r1\",poll_job=\"if\",index=\"2\"} 20\n\
+            snmp_ifHCInOctets{agent=\"r2\",poll_job=\"if\",index=\"1\"} 30\n\
+            # TYPE snmp_ifHCInOctets_per_second gauge\n\
+            snmp_ifHCInOctets_per_second{agent=\"r1\",poll_job=\"if\",index=\"2\"} 1.5\n\
+            # TYPE snmp_sysName_info gauge\n\
+            snmp_sysName_info{agent=\"r1\",poll_job=\"if\",index=\"0\",value=\"rtr \\\"1\\\"\"} 1\n";
+        assert!(text.starts_with(expected), "{text}");
+        assert!(text.contains("snmpact_agent_up{agent=\"r2\",poll_job=\"if\"} 1\n"));
+    }
+
+    #[test]
+    fn a_failed_cycle_removes_series_and_counts_errors() {
+        let mut st = PromState::default();
+        st.apply(&report(
+            "r1",
+            vec![sample("1.3.6.1.2.1.1.3.0", Value::TimeTicks(5), None)],
+            vec![],
+        ));
+        assert!(st.render().contains("snmp_sysUpTime{"));
+        let timeout = SnmpError::Timeout {
+            retries: 0,
+            agent: "127.0.0.1:1".parse().unwrap(),
+        };
+        st.apply(&report(
+            "r1",
+            vec![],
+            vec![PollError {
+                oid: "1.3.6.1.2.1.1.3.0".parse().unwrap(),
+                error: timeout,
+            }],
+        ));
+        let text = st.render();
+        assert!(!text.contains("snmp_sysUpTime{"), "{text}");
+        assert!(text.contains("snmpact_agent_up{agent=\"r1\",poll_job=\"if\"} 0\n"));
+        assert!(text.contains(
+            "snmpact_poll_errors_total{agent=\"r1\",error=\"timeout\",poll_job=\"if\"} 1\n"
+        ));
+        st.apply(&Event::Removed {
+            job: Arc::from("if"),
+            agent: Arc::from("r1"),
+        });
+        assert!(!st.render().contains("r1"));
+        st.apply(&Event::Health(Arc::new(Health {
+            engine: crate::dispatcher::DispatcherStats::default(),
+            poller: PollerStats::default(),
+        })));
+        let text = st.render();
+        assert!(text.contains("snmpact_requests_total 0\n"));
+        assert!(text.contains("snmpact_dropped_total{reason=\"late\"} 0\n"));
+    }
+}

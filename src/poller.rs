@@ -1,0 +1,62 @@
+//! The poller: runs poll jobs (which agents, what, how often) and hands every result, success
+//! or failure, to the outputs.
+//!
+//! # Entry points
+//! - [`start`]`(engine, &settings, outputs) -> Addr<Poller>`: starts the actor (inside an actix
+//!   `System`), with the agents and jobs of `settings`.
+//! - Messages to that address, for run-time changes (the console's `agent add`, SIGHUP):
+//!   [`AddAgent`], [`RemoveAgent`], [`AddJob`], [`RemoveJob`], [`Reload`] (a whole new
+//!   [`Settings`]; answers a [`ReloadSummary`]), [`SetOutputs`], [`GetStats`] (answers
+//!   [`PollerStats`]), [`Stop`].
+//!
+//! # Behaviour
+//! - **Spread.** Each (job, agent) pair polls at a fixed phase inside the job's interval (a
+//!   stable hash of the names), so an interval's requests leave evenly, not all at second 0.
+//! - **No pile-up.** At most one cycle per (job, agent) runs. A slot that comes while the
+//!   previous cycle still runs is skipped and counted ([`SkipReason::Overrun`]). After a stall of
+//!   the poller itself a pair fires once, and the lost slots are counted (`missed`), instead of
+//!   a burst (ACTIX-NOTES P4).
+//! - **In-flight limit.** A cycle's requests (one GET for the scalars, split by `max_oids`; one
+//!   walk per walk or table) go to the agent's session, which keeps at most `max_in_flight` in
+//!   flight to that agent and queues the rest.
+//! - **Dead agents.** A cycle whose requests all timed out makes the agent back off: it is
+//!   polled again after 1, 2, 4, ... intervals (at most `poller.max_backoff`); skipped slots are
+//!   counted ([`SkipReason::Backoff`]). Timeouts run in the agent's own session, so the others
+//!   are not slowed.
+//! - **Rates.** Counters under a job's `rates` get a rate per second from the second cycle on
+//!   ([`rate`]: Counter32 wrap, Counter64, restarts seen through `sysUpTime.0`, which the poller
+//!   fetches with the scalars when a job asks for rates).
+//! - **Failures are data.** Timeouts and agent errors are published as [`CycleReport::errors`]
+//!   and counted in [`PollerStats`]; a skipped cycle is published as an [`Event::Skipped`].
+//! - **Run-time changes.** Adding or removing agents and jobs, or reloading, restarts nothing:
+//!   running cycles end on the definitions and sessions they started with and are published; a
+//!   changed agent gets its new session once its running cycles are done.
+//!
+//! Modules: [`schedule`] and [`rate`] are pure (instants passed in) and unit-tested; `actor`
+//! holds the actor; [`report`] the data handed to the outputs.
+
+mod actor;
+pub mod rate;
+pub mod report;
+pub mod schedule;
+
+use actix::prelude::*;
+
+pub use actor::{
+    AddAgent, AddJob, GetStats, PollCtx, Poller, Reload, ReloadSummary, RemoveAgent, RemoveJob,
+    SetOutputs, Stop,
+};
+pub use report::{
+    CycleReport, Event, Health, JobStats, PollError, PollerStats, Sample, SkipReason, Skipped,
+};
+
+use crate::config::Settings;
+use crate::engine::Engine;
+use crate::output::Outputs;
+
+/// Starts the poller on the current arbiter with the agents and jobs of `settings`, taking
+/// sessions from `engine` and publishing to `outputs`. Must run inside an actix `System`.
+#[must_use]
+pub fn start(engine: Engine, settings: &Settings, outputs: Outputs) -> Addr<Poller> {
+    Poller::new(engine, settings, outputs).start()
+}

@@ -1,0 +1,173 @@
+//! What the poller tells the outputs: [`Event`]s holding cycle reports (samples and failures),
+//! skipped cycles, removals and health snapshots. Plain data, shared behind `Arc` between the
+//! poller and every output.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use serde::Serialize;
+
+use crate::dispatcher::DispatcherStats;
+use crate::oid::Oid;
+use crate::pdu::VarBind;
+use crate::session::SnmpError;
+
+/// One polled value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    /// The OID and its value (exceptions such as noSuchObject included: they are data).
+    pub varbind: VarBind<'static>,
+    /// Change per second, for counters the job asked rates of, from the second cycle on.
+    pub rate: Option<f64>,
+}
+
+/// One request of a cycle that failed.
+#[derive(Debug, Clone)]
+pub struct PollError {
+    /// The request's first OID (a scalar) or root (a walk or table).
+    pub oid: Oid,
+    /// Why.
+    pub error: SnmpError,
+}
+
+/// One finished cycle: one job's requests to one agent.
+#[derive(Debug, Clone)]
+pub struct CycleReport {
+    /// The job.
+    pub job: Arc<str>,
+    /// The agent.
+    pub agent: Arc<str>,
+    /// The slot the cycle was scheduled for (slots are exactly one interval apart).
+    pub slot: Instant,
+    /// Wall-clock time the cycle ended (the samples' timestamp).
+    pub time: SystemTime,
+    /// How late the cycle started after its slot.
+    pub lag: Duration,
+    /// From the first request to the last answer.
+    pub duration: Duration,
+    /// The values, in request order (scalars, then walks, then tables).
+    pub samples: Vec<Sample>,
+    /// The requests that failed.
+    pub errors: Vec<PollError>,
+    /// The agent restarted since the previous cycle (sysUpTime went back): no rates this time.
+    pub restarted: bool,
+}
+
+impl CycleReport {
+    /// True when every request failed.
+    #[must_use]
+    pub fn failed(&self) -> bool {
+        self.samples.is_empty() && !self.errors.is_empty()
+    }
+}
+
+/// Why a cycle did not run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// The previous cycle of the same job and agent was still running.
+    Overrun,
+    /// The agent is dead and backing off.
+    Backoff,
+    /// The agent has no session yet (being created, or its address did not resolve).
+    NotReady,
+}
+
+impl SkipReason {
+    /// Stable label.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Overrun => "overrun",
+            Self::Backoff => "backoff",
+            Self::NotReady => "not_ready",
+        }
+    }
+}
+
+/// A cycle that was skipped.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    /// The job.
+    pub job: Arc<str>,
+    /// The agent.
+    pub agent: Arc<str>,
+    /// Wall-clock time of the decision.
+    pub time: SystemTime,
+    /// Why.
+    pub reason: SkipReason,
+}
+
+/// Counters of one job.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct JobStats {
+    /// Interval in seconds.
+    pub interval_seconds: f64,
+    /// Agents the job polls now.
+    pub agents: usize,
+    /// Cycles started.
+    pub started: u64,
+    /// Cycles finished with every request answered.
+    pub ok: u64,
+    /// Cycles finished with some requests failed.
+    pub partial: u64,
+    /// Cycles where every request failed.
+    pub failed: u64,
+    /// Failed requests by error label (`timeout`, `agent_error`, ...).
+    pub errors: BTreeMap<String, u64>,
+    /// Skipped cycles by reason.
+    pub skipped: BTreeMap<SkipReason, u64>,
+    /// Slots lost to a stall of the poller itself (each fired once, not once per slot).
+    pub missed: u64,
+    /// Cycles that started more than a tenth of the interval late or ended after their next slot.
+    pub late: u64,
+    /// Agent restarts seen (sysUpTime went back).
+    pub restarts: u64,
+    /// Start lag of the last cycle, seconds.
+    pub last_lag_seconds: f64,
+    /// Largest start lag since the poller started, seconds.
+    pub max_lag_seconds: f64,
+    /// Longest cycle since the poller started, seconds.
+    pub max_duration_seconds: f64,
+}
+
+/// The poller's counters (the console's `stats`, the health metrics).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PollerStats {
+    /// Per job.
+    pub jobs: BTreeMap<String, JobStats>,
+    /// Agents known.
+    pub agents: usize,
+    /// Agents whose last cycle failed entirely, sorted.
+    pub agents_down: Vec<String>,
+    /// Cycles running now.
+    pub running: usize,
+}
+
+/// A health snapshot: the engine's and the poller's counters.
+#[derive(Debug, Clone, Default)]
+pub struct Health {
+    /// Requests, retransmissions, timeouts, drops, in flight.
+    pub engine: DispatcherStats,
+    /// Cycles, skips, lag.
+    pub poller: PollerStats,
+}
+
+/// What the poller publishes.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A cycle ended (samples and failures).
+    Cycle(Arc<CycleReport>),
+    /// A cycle was skipped.
+    Skipped(Arc<Skipped>),
+    /// A job stopped polling an agent (agent or job removed): its series should go.
+    Removed {
+        /// The job.
+        job: Arc<str>,
+        /// The agent.
+        agent: Arc<str>,
+    },
+    /// Fresh health counters.
+    Health(Arc<Health>),
+}

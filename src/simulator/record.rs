@@ -1,0 +1,347 @@
+//! `snmpact record HOST[:PORT] [OID] > FILE.snmprec`: walks an agent through the engine (GETBULK
+//! on v2c, GETNEXT on v1) and writes every object as a `.snmprec` line as it arrives, so
+//! `snmpact agent --data FILE.snmprec` serves the same walk.
+//!
+//! Options as net-snmp's: `-v 1|2c` (default 2c), `-c COMMUNITY` (public), `-t SECONDS` (1),
+//! `-r RETRIES` (5), `-CrN` max-repetitions (10). The OID may be a name of the compiled-in MIB
+//! (`system`); the default, `1.3.6.1`, records the whole device. Values the format cannot hold
+//! (an exception inside the subtree) are skipped and counted. A summary goes to stderr.
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use actix::prelude::*;
+use clap::Args;
+
+use super::{EXIT_FAILED, EXIT_USAGE};
+use crate::agent::snmprec;
+use crate::engine::{Engine, EngineConfig};
+use crate::oid::Oid;
+use crate::pdu::Version;
+use crate::session::{Community, SessionConfig, SnmpError, WalkMode, WalkOptions, WalkRows, WalkStream};
+
+/// The subtree recorded when none is given: everything under `internet`.
+pub const DEFAULT_ROOT: &str = "1.3.6.1";
+
+/// `snmpact record`'s command line.
+#[derive(Debug, Clone, Args)]
+pub struct RecordArgs {
+    /// The agent: HOST, HOST:PORT, udp:HOST:PORT or [IPv6]:PORT (port 161 by default).
+    #[arg(value_name = "HOST[:PORT]")]
+    pub target: String,
+    /// The subtree to record, numeric or a name (`system`); default: the whole device.
+    #[arg(value_name = "OID", default_value = DEFAULT_ROOT)]
+    pub oid: String,
+    /// SNMP version: 1 or 2c.
+    #[arg(short = 'v', value_name = "1|2c", default_value = "2c")]
+    pub version: String,
+    /// Community string.
+    #[arg(short = 'c', value_name = "COMMUNITY", default_value = "public")]
+    pub community: String,
+    /// Seconds to wait for each answer.
+    #[arg(short = 't', value_name = "SECONDS", default_value_t = 1.0)]
+    pub timeout: f64,
+    /// Retransmissions of each request.
+    #[arg(short = 'r', value_name = "N", default_value_t = 5)]
+    pub retries: u32,
+    /// Walk options as net-snmp's: `-CrN` asks N repetitions per GETBULK.
+    #[arg(short = 'C', value_name = "rN")]
+    pub walk_options: Vec<String>,
+}
+
+/// What to record, checked.
+#[derive(Debug, Clone)]
+pub struct RecordOptions {
+    /// The agent as given.
+    pub target: String,
+    /// The subtree.
+    pub root: Oid,
+    /// Version, community, timeout, retries, max-repetitions.
+    pub session: SessionConfig,
+}
+
+impl RecordArgs {
+    /// The checked options.
+    ///
+    /// # Errors
+    /// A one-line message for a bad version, OID, timeout or `-C` option.
+    pub fn options(&self) -> Result<RecordOptions, String> {
+        let version = match self.version.as_str() {
+            "1" => Version::V1,
+            "2c" | "2" => Version::V2c,
+            v => return Err(format!("-v {v}: only 1 and 2c are supported")),
+        };
+        let root = crate::mib::resolve(self.oid.trim_start_matches('.'))
+            .map_err(|e| format!("{}: {e}", self.oid))?;
+        let timeout = Duration::try_from_secs_f64(self.timeout)
+            .ok()
+            .filter(|t| !t.is_zero())
+            .ok_or_else(|| format!("-t {}: the timeout must be a positive number", self.timeout))?;
+        let mut max_repetitions = crate::session::DEFAULT_MAX_REPETITIONS;
+        for o in &self.walk_options {
+            let Some(value) = o.strip_prefix('r') else {
+                return Err(format!("-C{o}: only -CrN (max-repetitions) is supported"));
+            };
+            max_repetitions = value
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| format!("-Cr{value}: needs a positive number"))?;
+        }
+        Ok(RecordOptions {
+            target: self.target.clone(),
+            root,
+            session: SessionConfig {
+                version,
+                community: Community::from(self.community.as_str()),
+                timeout,
+                retries: self.retries,
+                max_repetitions,
+                ..SessionConfig::default()
+            },
+        })
+    }
+}
+
+/// How a recording went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RecordSummary {
+    /// Lines written.
+    pub written: usize,
+    /// Varbinds whose value `.snmprec` cannot hold (exceptions), not written.
+    pub skipped: usize,
+}
+
+/// Why a recording failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    /// The agent failed or did not answer (lines written before stay written).
+    #[error(transparent)]
+    Snmp(#[from] SnmpError),
+    /// The output could not be written.
+    #[error("cannot write the data: {0}")]
+    Io(#[from] io::Error),
+}
+
+/// Walks `opts.root` on `opts.target` through `engine` and writes each object to `out` as a
+/// `.snmprec` line, as the rows arrive.
+///
+/// # Errors
+/// [`RecordError::Snmp`] when the walk fails, [`RecordError::Io`] when `out` fails.
+pub async fn record(
+    engine: &Engine,
+    opts: &RecordOptions,
+    out: Box<dyn Write + Send>,
+) -> Result<RecordSummary, RecordError> {
+    let session = engine
+        .session(&opts.target, &opts.target, opts.session.clone())
+        .await?;
+    let sink = LineSink {
+        out,
+        summary: RecordSummary::default(),
+        error: None,
+    }
+    .start();
+    let walked = session
+        .send(WalkStream {
+            root: opts.root.clone(),
+            options: WalkOptions {
+                mode: WalkMode::Auto,
+                relaxed: false,
+                max_rows: None,
+                collect: false,
+            },
+            sink: sink.clone().recipient(),
+        })
+        .await
+        .map_err(|_| SnmpError::ShuttingDown)?;
+    // The rows were queued to the sink before the walk's answer, so Finish comes after them.
+    let finished = sink.send(Finish).await.map_err(|_| SnmpError::ShuttingDown)?;
+    walked?;
+    Ok(finished?)
+}
+
+/// Writes walked rows as `.snmprec` lines. Receives [`WalkRows`] from the session and
+/// [`Finish`] from [`record`].
+struct LineSink {
+    /// Where the lines go (stdout in the command).
+    out: Box<dyn Write + Send>,
+    summary: RecordSummary,
+    /// The first write error; later rows are dropped.
+    error: Option<io::Error>,
+}
+
+impl Actor for LineSink {
+    type Context = Context<Self>;
+}
+
+impl Handler<WalkRows> for LineSink {
+    type Result = ();
+
+    fn handle(&mut self, rows: WalkRows, _: &mut Context<Self>) {
+        if self.error.is_some() {
+            return;
+        }
+        for vb in rows.0 {
+            match snmprec::line(&vb.oid, &vb.value) {
+                Some(line) => {
+                    if let Err(e) = writeln!(self.out, "{line}") {
+                        self.error = Some(e);
+                        return;
+                    }
+                    self.summary.written += 1;
+                }
+                None => self.summary.skipped += 1,
+            }
+        }
+    }
+}
+
+/// Flushes the output and answers the summary or the first write error. Sent by [`record`].
+#[derive(Debug, Message)]
+#[rtype(result = "Result<RecordSummary, io::Error>")]
+struct Finish;
+
+impl Handler<Finish> for LineSink {
+    type Result = Result<RecordSummary, io::Error>;
+
+    fn handle(&mut self, _: Finish, ctx: &mut Context<Self>) -> Self::Result {
+        ctx.stop();
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        self.out.flush()?;
+        Ok(self.summary)
+    }
+}
+
+/// Runs `snmpact record`: the data on stdout, a summary or the error on stderr.
+#[must_use]
+pub fn run_record(args: &RecordArgs) -> ExitCode {
+    let opts = match args.options() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("snmpact record: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let started = Instant::now();
+    let result = System::new().block_on(async move {
+        let engine = Engine::start(EngineConfig {
+            shards: 1,
+            ..EngineConfig::default()
+        });
+        let r = record(&engine, &opts, Box::new(BufWriter::new(io::stdout()))).await;
+        engine.shutdown().await;
+        r
+    });
+    match result {
+        Ok(s) => {
+            let skipped = if s.skipped > 0 {
+                format!(" ({} exceptions skipped)", s.skipped)
+            } else {
+                String::new()
+            };
+            eprintln!(
+                "snmpact record: {} objects from {}{skipped} in {:.2} s",
+                s.written,
+                args.target,
+                started.elapsed().as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("snmpact record: {}: {e}", args.target);
+            ExitCode::from(EXIT_FAILED)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use clap::Parser;
+
+    use super::*;
+    use crate::agent::{Faults, Responder, server, snmprec};
+
+    #[derive(Parser)]
+    struct Cmd {
+        #[command(flatten)]
+        args: RecordArgs,
+    }
+
+    fn args(line: &[&str]) -> Result<RecordOptions, String> {
+        Cmd::try_parse_from(std::iter::once("record").chain(line.iter().copied()))
+            .map_err(|e| e.to_string())?
+            .args
+            .options()
+    }
+
+    #[test]
+    fn options_read_like_net_snmp() {
+        let o = args(&["-v1", "-cprivate", "-t", "0.5", "-r", "2", "h:1161", "system"]).unwrap();
+        assert_eq!(o.session.version, Version::V1);
+        assert_eq!(o.session.community, Community::from("private"));
+        assert_eq!(o.session.timeout, Duration::from_millis(500));
+        assert_eq!(o.session.retries, 2);
+        assert_eq!(o.root.to_string(), "1.3.6.1.2.1.1");
+        assert_eq!(args(&["h", "-Cr25"]).unwrap().session.max_repetitions, 25);
+        assert_eq!(args(&["h", "-C", "r7"]).unwrap().session.max_repetitions, 7);
+        assert_eq!(args(&["h"]).unwrap().root.to_string(), DEFAULT_ROOT);
+        assert!(args(&["-v3", "h"]).unwrap_err().contains("only 1 and 2c"));
+        assert!(args(&["-Cc", "h"]).unwrap_err().contains("only -Cr"));
+        assert!(args(&["-Cr0", "h"]).is_err());
+        assert!(args(&["-t", "0", "h"]).is_err());
+        assert!(args(&["h", "nosuchName"]).is_err());
+    }
+
+    /// A `Write` whose bytes the test can read afterwards.
+    #[derive(Clone, Default)]
+    struct Shared(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[actix_rt::test]
+    async fn recording_the_demo_agent_gives_back_its_data() {
+        let demo = snmprec::demo();
+        let agent = server::spawn(
+            "127.0.0.1:0".parse().unwrap(),
+            Responder::new(demo.clone(), "public").with_faults(Faults {
+                // One lost request on the way: the engine retries it.
+                drop_first: 1,
+                ..Faults::default()
+            }),
+        )
+        .unwrap();
+        let engine = Engine::start(EngineConfig {
+            shards: 1,
+            ..EngineConfig::default()
+        });
+        for version in ["1", "2c"] {
+            let target = agent.addr().to_string();
+            let opts = args(&["-v", version, "-t", "0.2", &target]).unwrap();
+            // A fresh session per version (the registry keeps sessions by name).
+            engine.remove(&target);
+            let buf = Shared::default();
+            let s = record(&engine, &opts, Box::new(buf.clone())).await.unwrap();
+            let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+            let back = snmprec::parse(&text).unwrap();
+            assert_eq!(back, demo, "v{version}");
+            assert_eq!(s.written, demo.len());
+            assert_eq!(s.skipped, 0);
+        }
+        engine.shutdown().await;
+    }
+}

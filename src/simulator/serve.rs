@@ -1,0 +1,520 @@
+//! `snmpact agent`: simulated agents from `.snmprec` files, one UDP port each, served until
+//! Ctrl-C or SIGTERM.
+//!
+//! Addresses come from `--listen ADDR` (repeatable), `--ports 16100-26099` and `--count N` (free
+//! ports), the last two on `--host` (127.0.0.1 by default); with none of them, one agent on
+//! [`DEFAULT_LISTEN`]. Data comes from `--data FILE` (repeatable) or `--data-dir DIR` (every
+//! `*.snmprec` in it, by name), handed to the agents round-robin in address order; with neither,
+//! the built-in demo device. Agents with the same file share one copy of it until one of them
+//! takes a SET.
+//!
+//! Once every socket is bound, one line goes to stdout, e.g.
+//! `listening on 127.0.0.1:16100-26099 (10000 agents, 2 threads)`, so scripts and tests can wait
+//! for it and read the ports; on a signal, a summary goes to stderr.
+
+use std::collections::HashMap;
+use std::io::{self, Write as _};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::{EXIT_USAGE, format_ports, parse_duration, parse_ports};
+use crate::agent::server::{self, AgentsHandle, DEFAULT_BATCH, ServerOptions};
+use crate::agent::{Faults, Responder, Store, snmprec};
+
+/// Where the single agent listens when no address is given.
+pub const DEFAULT_LISTEN: SocketAddr =
+    SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 1161);
+
+/// The extension of data files picked up by `--data-dir`.
+const DATA_EXTENSION: &str = "snmprec";
+
+/// `snmpact agent`'s command line.
+#[derive(Debug, Clone, Args)]
+pub struct AgentArgs {
+    /// A `.snmprec` data file; repeat it to give agents different data (round-robin over the
+    /// agents). Default: the built-in demo device (etc/demo.snmprec).
+    #[arg(long, value_name = "FILE")]
+    pub data: Vec<PathBuf>,
+    /// Every `*.snmprec` file in DIR, by name, one per agent, round-robin over the agents.
+    #[arg(long, value_name = "DIR", conflicts_with = "data")]
+    pub data_dir: Option<PathBuf>,
+    /// An agent's address, e.g. 127.0.0.1:16100 or [::1]:16100 (repeatable; port 0: a free one).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Vec<SocketAddr>,
+    /// One agent per port of --host: `16100-26099`, `161,1161,2000-2010`.
+    #[arg(long, value_name = "PORTS")]
+    pub ports: Option<String>,
+    /// N agents on free ports of --host.
+    #[arg(long, value_name = "N")]
+    pub count: Option<usize>,
+    /// The address --ports and --count agents bind to.
+    #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
+    pub host: IpAddr,
+    /// The community every agent accepts (read-write).
+    #[arg(long, short = 'c', value_name = "COMMUNITY", default_value = "public")]
+    pub community: String,
+    /// Each agent's community is its data file's name without `.snmprec`, as in snmpsim.
+    #[arg(long)]
+    pub community_from_file: bool,
+    /// Worker threads serving the sockets (0: one per core).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Most requests read from one socket per wakeup (recvmmsg); 1 reads them one by one.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_BATCH)]
+    pub batch: usize,
+    /// Misbehaviour on purpose, for tests.
+    #[command(flatten)]
+    pub faults: FaultArgs,
+}
+
+/// Faults given on the command line; they apply to every agent, or to `--fault-ports` only.
+#[derive(Debug, Clone, Args)]
+pub struct FaultArgs {
+    /// Drop this fraction of requests (0 to 1), from a seeded generator (--seed).
+    #[arg(long, value_name = "RATE")]
+    pub drop: Option<f64>,
+    /// Drop the first N requests to each agent.
+    #[arg(long, value_name = "N")]
+    pub drop_first: Option<u32>,
+    /// Seed of the drop generator; agent i uses seed + i.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+    /// Answer after this delay: `50ms`, `1.5s`, `250us`.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub delay: Option<Duration>,
+    /// Send every answer twice.
+    #[arg(long)]
+    pub duplicate: bool,
+    /// Answer with request-id + 1.
+    #[arg(long)]
+    pub wrong_id: bool,
+    /// Answer GETNEXT and GETBULK with OIDs that do not increase (a looping agent).
+    #[arg(long)]
+    pub non_increasing: bool,
+    /// Answer tooBig to requests with more than N varbinds (or a GETBULK asking more than N
+    /// repetitions).
+    #[arg(long, value_name = "N")]
+    pub too_big_above: Option<usize>,
+    /// Answer from another UDP port.
+    #[arg(long)]
+    pub other_port: bool,
+    /// Send a garbage datagram before each answer.
+    #[arg(long)]
+    pub garbage_first: bool,
+    /// Never answer.
+    #[arg(long)]
+    pub silent: bool,
+    /// Apply the faults only to the agents on these ports (`16100-16109,16200`).
+    #[arg(long, value_name = "PORTS")]
+    pub fault_ports: Option<String>,
+}
+
+impl FaultArgs {
+    /// The faults asked for, or `None` when there are none.
+    ///
+    /// # Errors
+    /// A message when the drop rate is not between 0 and 1.
+    pub fn faults(&self) -> Result<Option<Faults>, String> {
+        let rate = self.drop.unwrap_or(0.0);
+        if !(0.0..=1.0).contains(&rate) {
+            return Err(format!("--drop {rate}: the rate must be between 0 and 1"));
+        }
+        let f = Faults {
+            drop_first: self.drop_first.unwrap_or(0),
+            drop_rate: rate,
+            seed: self.seed,
+            delay: self.delay.unwrap_or_default(),
+            duplicate: self.duplicate,
+            wrong_request_id: self.wrong_id,
+            other_port: self.other_port,
+            garbage_first: self.garbage_first,
+            too_big_above: self.too_big_above,
+            non_increasing: self.non_increasing,
+            silent: self.silent,
+        };
+        let none = Faults {
+            seed: self.seed,
+            ..Faults::default()
+        };
+        Ok((f != none).then_some(f))
+    }
+}
+
+/// What `snmpact agent` will serve: every agent's address and responder, and the faults to set
+/// once the sockets are bound.
+#[derive(Debug)]
+pub struct Plan {
+    /// Address and responder of each agent, in order.
+    pub agents: Vec<(SocketAddr, Responder)>,
+    /// The faults, if any.
+    pub faults: Option<Faults>,
+    /// Only agents bound to these ports get the faults (`None`: all).
+    pub fault_ports: Option<Vec<u16>>,
+    /// Threads and batch size.
+    pub options: ServerOptions,
+}
+
+impl Plan {
+    /// The plan for `args`: reads and checks every data file.
+    ///
+    /// # Errors
+    /// A one-line message: a bad option, an unreadable data file or directory, or a data file's
+    /// first bad line.
+    pub fn new(args: &AgentArgs) -> Result<Self, String> {
+        let addrs = addresses(args)?;
+        let sources = load_sources(args)?;
+        let faults = args.faults.faults()?;
+        let fault_ports = args
+            .faults
+            .fault_ports
+            .as_deref()
+            .map(parse_ports)
+            .transpose()?;
+        if fault_ports.is_some() && faults.is_none() {
+            return Err("--fault-ports needs a fault (--drop, --delay, ...)".to_owned());
+        }
+        let agents = addrs
+            .into_iter()
+            .enumerate()
+            .map(|(i, addr)| {
+                let (community, store) = &sources[i % sources.len()];
+                let community = community.as_deref().unwrap_or(&args.community);
+                (addr, Responder::new(store.clone(), community))
+            })
+            .collect();
+        Ok(Self {
+            agents,
+            faults,
+            fault_ports,
+            options: ServerOptions {
+                threads: args.threads,
+                batch: args.batch,
+            },
+        })
+    }
+
+    /// Binds every agent and starts serving; the faults are set by bound port.
+    ///
+    /// # Errors
+    /// As [`server::spawn_with`]: a port that cannot be bound, too few open files.
+    pub fn start(self) -> io::Result<AgentsHandle> {
+        let handle = server::spawn_with(self.agents, self.options)?;
+        if let Some(f) = self.faults {
+            for (i, a) in handle.addrs().iter().enumerate() {
+                if self
+                    .fault_ports
+                    .as_ref()
+                    .is_none_or(|p| p.contains(&a.port()))
+                {
+                    let seed = f.seed.wrapping_add(i as u64);
+                    handle.with_agent(i, |r| {
+                        r.set_faults(Faults {
+                            seed,
+                            ..f.clone()
+                        });
+                    });
+                }
+            }
+        }
+        Ok(handle)
+    }
+}
+
+/// Every agent's address, in order: `--listen`, then `--ports`, then `--count` free ports.
+fn addresses(args: &AgentArgs) -> Result<Vec<SocketAddr>, String> {
+    let host = args.host;
+    let mut addrs = args.listen.clone();
+    if let Some(spec) = &args.ports {
+        addrs.extend(
+            parse_ports(spec)?
+                .into_iter()
+                .map(|p| SocketAddr::new(host, p)),
+        );
+    }
+    if let Some(n) = args.count {
+        addrs.extend(std::iter::repeat_n(SocketAddr::new(host, 0), n));
+    }
+    if args.listen.is_empty() && args.ports.is_none() && args.count.is_none() {
+        addrs.push(DEFAULT_LISTEN);
+    }
+    if addrs.is_empty() {
+        return Err("no agents: --count 0 and no --listen or --ports".to_owned());
+    }
+    Ok(addrs)
+}
+
+/// The data sources: (community from the file name if asked, store). Files read once each.
+fn load_sources(args: &AgentArgs) -> Result<Vec<(Option<String>, Store)>, String> {
+    let files: Vec<PathBuf> = match &args.data_dir {
+        Some(dir) => data_dir_files(dir)?,
+        None => args.data.clone(),
+    };
+    if files.is_empty() {
+        if args.community_from_file {
+            return Err("--community-from-file needs --data or --data-dir".to_owned());
+        }
+        return Ok(vec![(None, snmprec::demo())]);
+    }
+    let mut cache: HashMap<&Path, Store> = HashMap::new();
+    let mut out = Vec::with_capacity(files.len());
+    for f in &files {
+        let store = match cache.get(f.as_path()) {
+            Some(s) => s.clone(),
+            None => {
+                let s = load_file(f)?;
+                cache.insert(f, s.clone());
+                s
+            }
+        };
+        let community = args
+            .community_from_file
+            .then(|| community_of(f))
+            .transpose()?;
+        out.push((community, store));
+    }
+    Ok(out)
+}
+
+/// One data file, parsed.
+///
+/// # Errors
+/// The file's name with the read error or its first bad line.
+pub fn load_file(path: &Path) -> Result<Store, String> {
+    let data = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let store = snmprec::parse_bytes(&data).map_err(|e| format!("{}: {e}", path.display()))?;
+    if store.is_empty() {
+        return Err(format!("{}: no objects", path.display()));
+    }
+    Ok(store)
+}
+
+fn data_dir_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == DATA_EXTENSION))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(format!(
+            "no *.{DATA_EXTENSION} files in {} (compressed ones must be unpacked first)",
+            dir.display()
+        ));
+    }
+    Ok(files)
+}
+
+fn community_of(path: &Path) -> Result<String, String> {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .map(str::to_owned)
+        .ok_or_else(|| format!("{}: no file name to use as community", path.display()))
+}
+
+/// The stdout line announcing the agents: `listening on 127.0.0.1:16100-26099 (N agents, T
+/// threads)`, one `IP:PORTS` group per address in order of first appearance.
+#[must_use]
+pub fn listening_line(addrs: &[SocketAddr], threads: usize) -> String {
+    let mut groups: Vec<(IpAddr, Vec<u16>)> = Vec::new();
+    for a in addrs {
+        match groups.iter_mut().find(|(ip, _)| *ip == a.ip()) {
+            Some((_, ports)) => ports.push(a.port()),
+            None => groups.push((a.ip(), vec![a.port()])),
+        }
+    }
+    let hosts: Vec<String> = groups
+        .iter()
+        .map(|(ip, ports)| match ip {
+            IpAddr::V4(v4) => format!("{v4}:{}", format_ports(ports)),
+            IpAddr::V6(v6) => format!("[{v6}]:{}", format_ports(ports)),
+        })
+        .collect();
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "listening on {} ({}, {})",
+        hosts.join(" "),
+        plural(addrs.len(), "agent"),
+        plural(threads, "thread")
+    )
+}
+
+/// Runs `snmpact agent` until Ctrl-C or SIGTERM.
+#[must_use]
+pub fn run_agent(args: &AgentArgs) -> ExitCode {
+    let started = Plan::new(args).and_then(|p| p.start().map_err(|e| e.to_string()));
+    let handle = match started {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("snmpact agent: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let line = listening_line(handle.addrs(), handle.threads());
+    let mut out = io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+    drop(out);
+    if let Err(e) = wait_for_signal() {
+        eprintln!("snmpact agent: cannot wait for signals: {e}");
+    }
+    let requests = handle.requests();
+    handle.stop();
+    eprintln!("snmpact agent: stopped after {requests} requests");
+    ExitCode::SUCCESS
+}
+
+/// Blocks until Ctrl-C (SIGINT) or SIGTERM.
+fn wait_for_signal() -> io::Result<()> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r,
+            _ = term.recv() => Ok(()),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cmd {
+        #[command(flatten)]
+        args: AgentArgs,
+    }
+
+    fn args(line: &[&str]) -> AgentArgs {
+        Cmd::try_parse_from(std::iter::once("agent").chain(line.iter().copied()))
+            .unwrap()
+            .args
+    }
+
+    #[test]
+    fn addresses_come_from_listen_ports_and_count() {
+        let a = args(&["--listen", "[::1]:1161", "--ports", "16100-16102", "--count", "2"]);
+        let got: Vec<String> = addresses(&a)
+            .unwrap()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "[::1]:1161",
+                "127.0.0.1:16100",
+                "127.0.0.1:16101",
+                "127.0.0.1:16102",
+                "127.0.0.1:0",
+                "127.0.0.1:0"
+            ]
+        );
+        assert_eq!(addresses(&args(&[])).unwrap(), [DEFAULT_LISTEN]);
+        assert!(addresses(&args(&["--count", "0"])).is_err());
+    }
+
+    #[test]
+    fn faults_from_flags() {
+        let a = args(&[
+            "--drop",
+            "0.1",
+            "--delay",
+            "50ms",
+            "--duplicate",
+            "--wrong-id",
+            "--non-increasing",
+            "--too-big-above",
+            "10",
+        ]);
+        let f = a.faults.faults().unwrap().unwrap();
+        assert_eq!(
+            f,
+            Faults {
+                drop_rate: 0.1,
+                seed: 1,
+                delay: Duration::from_millis(50),
+                duplicate: true,
+                wrong_request_id: true,
+                non_increasing: true,
+                too_big_above: Some(10),
+                ..Faults::default()
+            }
+        );
+        assert_eq!(args(&[]).faults.faults().unwrap(), None);
+        assert!(args(&["--drop", "1.5"]).faults.faults().is_err());
+        assert!(Cmd::try_parse_from(["agent", "--delay", "50"]).is_err());
+        assert!(Plan::new(&args(&["--fault-ports", "1"])).is_err());
+    }
+
+    #[test]
+    fn data_files_go_round_robin_and_are_shared() {
+        let dir = std::env::temp_dir().join(format!("snmpact-serve-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("b.snmprec"), "1.3.6.1.2.1.1.5.0|4|bee\n").unwrap();
+        std::fs::write(dir.join("a.snmprec"), "1.3.6.1.2.1.1.5.0|4|ay\n").unwrap();
+        std::fs::write(dir.join("notes.txt"), "ignored").unwrap();
+        let d = dir.to_str().unwrap();
+        let plan = Plan::new(&args(&[
+            "--data-dir",
+            d,
+            "--community-from-file",
+            "--count",
+            "3",
+        ]))
+        .unwrap();
+        let communities: Vec<&[u8]> = plan
+            .agents
+            .iter()
+            .map(|(_, r)| r.community.as_slice())
+            .collect();
+        assert_eq!(communities, [b"a".as_slice(), b"b", b"a"]);
+        assert!(plan.agents[0].1.store.shares_with(&plan.agents[2].1.store));
+        assert!(!plan.agents[0].1.store.shares_with(&plan.agents[1].1.store));
+
+        std::fs::write(dir.join("bad.snmprec"), "1.3.6.1|2|x\n").unwrap();
+        let e = Plan::new(&args(&["--data-dir", d])).unwrap_err();
+        assert!(e.contains("bad.snmprec: line 1: bad integer"), "{e}");
+        let e = Plan::new(&args(&["--data", "/nonexistent.snmprec"])).unwrap_err();
+        assert!(e.starts_with("cannot read /nonexistent.snmprec"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn listening_line_groups_ports_by_address() {
+        let addrs: Vec<SocketAddr> = ["127.0.0.1:5", "127.0.0.1:6", "[::1]:5", "127.0.0.1:9"]
+            .iter()
+            .map(|s| s.parse().unwrap())
+            .collect();
+        assert_eq!(
+            listening_line(&addrs, 2),
+            "listening on 127.0.0.1:5-6,9 [::1]:5 (4 agents, 2 threads)"
+        );
+        assert_eq!(
+            listening_line(&addrs[..1], 1),
+            "listening on 127.0.0.1:5 (1 agent, 1 thread)"
+        );
+    }
+
+    #[test]
+    fn faults_go_to_the_listed_ports_only() {
+        let plan = Plan::new(&args(&["--count", "3", "--silent", "--fault-ports", "1"])).unwrap();
+        let h = plan.start().unwrap();
+        // Free ports are never port 1, so no agent is silent.
+        assert!((0..3).all(|i| h.with_agent(i, |r| !r.faults.silent)));
+        let h2 = Plan::new(&args(&["--count", "2", "--silent"]))
+            .unwrap()
+            .start()
+            .unwrap();
+        assert!((0..2).all(|i| h2.with_agent(i, |r| r.faults.silent)));
+    }
+}

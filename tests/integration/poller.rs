@@ -1,0 +1,604 @@
+//! The poller against simulated agents on loopback: samples at the configured interval with the
+//! right values, Counter32/Counter64 wraps, agent restarts, dead agents, run-time changes and
+//! reloads, file outputs, and a real Prometheus server scraping the endpoint.
+//!
+//! Intervals are short (a few hundred ms). Assertions are on counts, values and ordering (slot
+//! instants are exact multiples of the interval); timeouts are safety nets only.
+
+use std::borrow::Cow;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use actix::Addr;
+use snmpact::agent::server::{self, AgentsHandle};
+use snmpact::agent::{Faults, Responder, Store};
+use snmpact::config::{self, AgentSettings, Settings};
+use snmpact::oid::Oid;
+use snmpact::output::{self, Outputs};
+use snmpact::pdu::Value;
+use snmpact::poller::{
+    self, AddAgent, CycleReport, Event, GetStats, Poller, Reload, RemoveAgent, Sample, SkipReason,
+};
+use snmpact::{Engine, EngineConfig};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+/// Safety net for waits that should take well under a second.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+fn oid(s: &str) -> Oid {
+    s.parse().unwrap()
+}
+
+const UPTIME: &str = "1.3.6.1.2.1.1.3.0";
+const SYSNAME: &str = "1.3.6.1.2.1.1.5.0";
+const IF_IN: &str = "1.3.6.1.2.1.2.2.1.10.1"; // ifInOctets.1, Counter32
+const IF_HC_IN: &str = "1.3.6.1.2.1.31.1.1.1.6.1"; // ifHCInOctets.1, Counter64
+
+fn store(name: &str) -> Store {
+    [
+        (UPTIME, Value::TimeTicks(1000)),
+        (
+            SYSNAME,
+            Value::OctetString(Cow::Owned(name.as_bytes().to_vec())),
+        ),
+        (IF_IN, Value::Counter32(1000)),
+        (IF_HC_IN, Value::Counter64(5000)),
+        ("1.3.6.1.2.1.31.1.1.1.6.2", Value::Counter64(6000)),
+    ]
+    .into_iter()
+    .map(|(o, v)| (oid(o), v))
+    .collect()
+}
+
+fn agents(names: &[&str]) -> AgentsHandle {
+    server::spawn_many(
+        names
+            .iter()
+            .map(|n| {
+                (
+                    "127.0.0.1:0".parse().unwrap(),
+                    Responder::new(store(n), "public"),
+                )
+            })
+            .collect(),
+    )
+    .unwrap()
+}
+
+static NEXT_DIR: AtomicUsize = AtomicUsize::new(0);
+
+fn scratch(what: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "snmpact-poller-{what}-{}-{}",
+        std::process::id(),
+        NEXT_DIR.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Loads `text` as a configuration file.
+fn settings(text: &str) -> Settings {
+    let path = scratch("cfg").join("snmpact.toml");
+    std::fs::write(&path, text).unwrap();
+    config::load_with_env(&[path], &[], &[]).unwrap()
+}
+
+fn agent_lines(pairs: &[(&str, SocketAddr)], extra: &str) -> String {
+    pairs
+        .iter()
+        .map(|(n, a)| format!("[agents.{n}]\naddress = \"{a}\"\n{extra}\n"))
+        .collect()
+}
+
+fn engine() -> Engine {
+    Engine::start(EngineConfig {
+        shards: 1,
+        ..EngineConfig::default()
+    })
+}
+
+async fn next_event(rx: &mut UnboundedReceiver<Event>) -> Event {
+    tokio::time::timeout(PATIENCE, rx.recv())
+        .await
+        .expect("no event in time")
+        .expect("channel closed")
+}
+
+/// Events until `done` says stop (each event is kept).
+async fn collect_until(
+    rx: &mut UnboundedReceiver<Event>,
+    mut done: impl FnMut(&[Event]) -> bool,
+) -> Vec<Event> {
+    let mut seen = Vec::new();
+    while !done(&seen) {
+        seen.push(next_event(rx).await);
+    }
+    seen
+}
+
+fn cycles<'a>(events: &'a [Event], agent: &str) -> Vec<&'a CycleReport> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Cycle(r) if &*r.agent == agent => Some(&**r),
+            _ => None,
+        })
+        .collect()
+}
+
+fn value<'a>(r: &'a CycleReport, o: &str) -> Option<&'a Sample> {
+    r.samples.iter().find(|s| s.varbind.oid == oid(o))
+}
+
+fn start(s: &Settings) -> (Engine, Addr<Poller>, UnboundedReceiver<Event>) {
+    let e = engine();
+    let (outputs, rx) = Outputs::new().channel("test");
+    let p = poller::start(e.clone(), s, outputs);
+    (e, p, rx)
+}
+
+#[actix_rt::test]
+async fn samples_arrive_at_the_interval_with_the_right_values() {
+    let a = agents(&["r1", "r2", "r3"]);
+    let names = ["r1", "r2", "r3"];
+    let pairs: Vec<(&str, SocketAddr)> = names.iter().copied().zip(a.addrs().to_vec()).collect();
+    let s = settings(&format!(
+        "{}[jobs.j]\nagents = [\"*\"]\ninterval = \"200ms\"\nscalars = [\"sysName.0\", \"sysUpTime.0\"]\nwalks = [\"ifHCInOctets\"]\n",
+        agent_lines(&pairs, "")
+    ));
+    let (e, p, mut rx) = start(&s);
+    let events = collect_until(&mut rx, |ev| {
+        names.iter().all(|n| cycles(ev, n).len() >= 4)
+    })
+    .await;
+    let mut first_slots = Vec::new();
+    for n in names {
+        let rs = cycles(&events, n);
+        first_slots.push(rs[0].slot);
+        for r in &rs {
+            assert!(r.errors.is_empty(), "{:?}", r.errors);
+            assert_eq!(&*r.job, "j");
+            let got: Vec<(String, Value<'static>)> = r
+                .samples
+                .iter()
+                .map(|s| (s.varbind.oid.to_string(), s.varbind.value.clone()))
+                .collect();
+            assert_eq!(
+                got,
+                [
+                    (
+                        SYSNAME.to_owned(),
+                        Value::OctetString(Cow::Owned(n.as_bytes().to_vec()))
+                    ),
+                    (UPTIME.to_owned(), Value::TimeTicks(1000)),
+                    (IF_HC_IN.to_owned(), Value::Counter64(5000)),
+                    ("1.3.6.1.2.1.31.1.1.1.6.2".to_owned(), Value::Counter64(6000)),
+                ]
+            );
+            assert!(r.samples.iter().all(|s| s.rate.is_none()));
+        }
+        // Consecutive cycles are exactly one interval apart: none skipped, none doubled.
+        for w in rs.windows(2) {
+            assert_eq!(w[1].slot - w[0].slot, Duration::from_millis(200), "{n}");
+        }
+    }
+    // Spread: the three agents have three different phases.
+    first_slots.sort();
+    first_slots.dedup();
+    assert_eq!(first_slots.len(), 3);
+    let stats = p.send(GetStats).await.unwrap();
+    let j = &stats.jobs["j"];
+    assert_eq!(j.agents, 3);
+    assert!(j.ok >= 12, "{j:?}");
+    assert_eq!(j.failed, 0);
+    assert!(j.skipped.is_empty(), "{j:?}");
+    e.shutdown().await;
+    drop(a);
+}
+
+#[actix_rt::test]
+async fn wrapping_counters_give_the_right_rate() {
+    let a = agents(&["w"]);
+    let s = settings(&format!(
+        "{}[jobs.j]\nagents = [\"w\"]\ninterval = \"150ms\"\nscalars = [\"ifInOctets.1\", \"ifHCInOctets.1\"]\nrates = [\"ifInOctets\", \"ifHCInOctets\"]\n",
+        agent_lines(&[("w", a.addr())], "")
+    ));
+    a.with(|r| {
+        r.store.insert(oid(IF_IN), Value::Counter32(u32::MAX - 299));
+        r.store.insert(oid(IF_HC_IN), Value::Counter64(u64::MAX - 99));
+    });
+    let (e, _p, mut rx) = start(&s);
+    // The first cycle: values, no rate yet. sysUpTime was fetched but is not a sample.
+    let first = collect_until(&mut rx, |ev| !cycles(ev, "w").is_empty()).await;
+    let r = cycles(&first, "w")[0];
+    assert_eq!(r.samples.len(), 2);
+    assert!(value(r, UPTIME).is_none());
+    assert_eq!(value(r, IF_IN).unwrap().rate, None);
+    // Ten seconds of agent time later, both counters wrapped: +1000 and +1000.
+    a.with(|r| {
+        r.store.insert(oid(UPTIME), Value::TimeTicks(2000));
+        r.store.insert(oid(IF_IN), Value::Counter32(700));
+        r.store.insert(oid(IF_HC_IN), Value::Counter64(900));
+    });
+    let events = collect_until(&mut rx, |ev| {
+        cycles(ev, "w")
+            .iter()
+            .any(|r| value(r, IF_IN).unwrap().varbind.value == Value::Counter32(700))
+    })
+    .await;
+    let r = *cycles(&events, "w").last().unwrap();
+    assert_eq!(value(r, IF_IN).unwrap().rate, Some(100.0));
+    assert_eq!(value(r, IF_HC_IN).unwrap().rate, Some(100.0));
+    assert!(!r.restarted);
+    e.shutdown().await;
+}
+
+#[actix_rt::test]
+async fn a_restarted_agent_gives_no_spike() {
+    let a = agents(&["x"]);
+    let s = settings(&format!(
+        "{}[jobs.j]\nagents = [\"x\"]\ninterval = \"150ms\"\nscalars = [\"sysUpTime.0\", \"ifInOctets.1\"]\nrates = [\"ifInOctets\"]\n",
+        agent_lines(&[("x", a.addr())], "")
+    ));
+    a.with(|r| {
+        r.store.insert(oid(UPTIME), Value::TimeTicks(500_000));
+        r.store.insert(oid(IF_IN), Value::Counter32(3_000_000_000));
+    });
+    let (e, p, mut rx) = start(&s);
+    collect_until(&mut rx, |ev| !cycles(ev, "x").is_empty()).await;
+    // Restart: uptime back to 1 s, counters from zero. Counter32 going down would otherwise
+    // read as a wrap: a spike of about 1.3e9 octets.
+    a.with(|r| {
+        r.store.insert(oid(UPTIME), Value::TimeTicks(100));
+        r.store.insert(oid(IF_IN), Value::Counter32(50));
+    });
+    let events = collect_until(&mut rx, |ev| {
+        cycles(ev, "x")
+            .iter()
+            .any(|r| value(r, IF_IN).unwrap().varbind.value == Value::Counter32(50))
+    })
+    .await;
+    let r = *cycles(&events, "x").last().unwrap();
+    assert!(r.restarted);
+    assert_eq!(value(r, IF_IN).unwrap().rate, None);
+    // The uptime the job asked for is a sample (not hidden).
+    assert_eq!(
+        value(r, UPTIME).unwrap().varbind.value,
+        Value::TimeTicks(100)
+    );
+    // Ten seconds later (agent clock): a normal rate again.
+    a.with(|r| {
+        r.store.insert(oid(UPTIME), Value::TimeTicks(1100));
+        r.store.insert(oid(IF_IN), Value::Counter32(1050));
+    });
+    let events = collect_until(&mut rx, |ev| {
+        cycles(ev, "x")
+            .iter()
+            .any(|r| value(r, IF_IN).unwrap().varbind.value == Value::Counter32(1050))
+    })
+    .await;
+    let r = *cycles(&events, "x").last().unwrap();
+    assert!(!r.restarted);
+    assert_eq!(value(r, IF_IN).unwrap().rate, Some(100.0));
+    assert_eq!(p.send(GetStats).await.unwrap().jobs["j"].restarts, 1);
+    e.shutdown().await;
+}
+
+#[actix_rt::test]
+async fn a_dead_agent_is_reported_and_does_not_delay_the_others() {
+    let a = agents(&["l1", "l2", "dead"]);
+    a.with_agent(2, |r| {
+        r.set_faults(Faults {
+            silent: true,
+            ..Faults::default()
+        });
+    });
+    let addrs = a.addrs().to_vec();
+    // The dead agent's requests take 2 x 300 ms to time out: longer than the 200 ms interval.
+    let s = settings(&format!(
+        "{}[agents.dead]\naddress = \"{}\"\ntimeout = \"300ms\"\nretries = 1\n\
+         [jobs.j]\nagents = [\"*\"]\ninterval = \"200ms\"\nscalars = [\"sysName.0\"]\n",
+        agent_lines(&[("l1", addrs[0]), ("l2", addrs[1])], ""),
+        addrs[2]
+    ));
+    let (e, p, mut rx) = start(&s);
+    let events = collect_until(&mut rx, |ev| {
+        let dead_reports = cycles(ev, "dead").len();
+        let backoffs = ev
+            .iter()
+            .filter(|e| {
+                matches!(e, Event::Skipped(s) if &*s.agent == "dead" && s.reason == SkipReason::Backoff)
+            })
+            .count();
+        dead_reports >= 2 && backoffs >= 1
+    })
+    .await;
+    for r in cycles(&events, "dead") {
+        assert!(r.samples.is_empty());
+        assert_eq!(r.errors.len(), 1);
+        assert_eq!(r.errors[0].error.label(), "timeout");
+    }
+    // The live agents went on at every slot while the dead one timed out.
+    for n in ["l1", "l2"] {
+        let rs = cycles(&events, n);
+        assert!(rs.len() >= 5, "{n}: {}", rs.len());
+        assert!(rs.iter().all(|r| r.errors.is_empty()));
+        for w in rs.windows(2) {
+            assert_eq!(w[1].slot - w[0].slot, Duration::from_millis(200), "{n}");
+        }
+        assert!(!events.iter().any(|e| matches!(e, Event::Skipped(s) if &*s.agent == n)));
+    }
+    let stats = p.send(GetStats).await.unwrap();
+    assert_eq!(stats.agents_down, ["dead"]);
+    let j = &stats.jobs["j"];
+    assert!(j.errors["timeout"] >= 2, "{j:?}");
+    assert!(j.skipped[&SkipReason::Overrun] + j.skipped[&SkipReason::Backoff] >= 2);
+    let dead: SocketAddr = addrs[2];
+    assert!(e.stats().await.per_agent[&dead].timed_out >= 2);
+    e.shutdown().await;
+}
+
+#[actix_rt::test]
+async fn a_reload_adds_and_removes_agents_without_losing_cycles() {
+    let a = agents(&["a", "b", "c"]);
+    let addrs = a.addrs().to_vec();
+    // `a` answers slowly, so a cycle of it is likely in flight when it is removed.
+    a.with_agent(0, |r| {
+        r.set_faults(Faults {
+            delay: Duration::from_millis(120),
+            ..Faults::default()
+        });
+    });
+    let job = "[jobs.j]\nagents = [\"*\"]\ninterval = \"150ms\"\nscalars = [\"sysName.0\"]\n";
+    let before = settings(&format!(
+        "{}{job}",
+        agent_lines(&[("a", addrs[0]), ("b", addrs[1])], "")
+    ));
+    let after = settings(&format!(
+        "{}{job}",
+        agent_lines(&[("b", addrs[1]), ("c", addrs[2])], "")
+    ));
+    let (e, p, mut rx) = start(&before);
+    let mut events = collect_until(&mut rx, |ev| {
+        cycles(ev, "a").len() >= 3 && cycles(ev, "b").len() >= 3
+    })
+    .await;
+    let summary = p.send(Reload(after)).await.unwrap();
+    assert_eq!(summary.agents_added, ["c"]);
+    assert_eq!(summary.agents_removed, ["a"]);
+    assert!(summary.agents_changed.is_empty() && summary.jobs_added.is_empty());
+    events.extend(
+        collect_until(&mut rx, |ev| {
+            cycles(ev, "c").len() >= 3
+                && ev
+                    .iter()
+                    .any(|e| matches!(e, Event::Removed { agent, .. } if &**agent == "a"))
+        })
+        .await,
+    );
+    // Every cycle started was published or is still running: nothing lost. (Reports are
+    // published in the poller's turn that ends the cycle, so all of them are queued by the
+    // time it answers GetStats.)
+    let stats = p.send(GetStats).await.unwrap();
+    while let Ok(ev) = rx.try_recv() {
+        events.push(ev);
+    }
+    let j = &stats.jobs["j"];
+    let finished = j.ok + j.partial + j.failed;
+    assert_eq!(j.started, finished + u64::try_from(stats.running).unwrap(), "{j:?}");
+    let published = events
+        .iter()
+        .filter(|e| matches!(e, Event::Cycle(_)))
+        .count();
+    assert_eq!(u64::try_from(published).unwrap(), finished);
+    // `a`'s last report (in flight at the reload or not) comes before its removal.
+    let removed_at = events
+        .iter()
+        .position(|e| matches!(e, Event::Removed { agent, .. } if &**agent == "a"))
+        .unwrap();
+    assert!(
+        !events[removed_at..]
+            .iter()
+            .any(|e| matches!(e, Event::Cycle(r) if &*r.agent == "a"))
+    );
+    assert_eq!(j.agents, 2);
+    assert!(cycles(&events, "a").iter().all(|r| r.errors.is_empty()));
+    assert!(e.get("a").is_none(), "the removed agent's session is gone");
+    assert!(e.get("c").is_some());
+    // And at run time: the console's `agent add` and `agent remove`.
+    let mut extra = before_agent(&before, "a");
+    extra.name = "a2".into();
+    p.send(AddAgent(extra)).await.unwrap();
+    let evs = collect_until(&mut rx, |ev| cycles(ev, "a2").len() >= 2).await;
+    assert!(cycles(&evs, "a2").iter().all(|r| r.errors.is_empty()));
+    assert!(p.send(RemoveAgent("b".into())).await.unwrap());
+    assert!(!p.send(RemoveAgent("nobody".into())).await.unwrap());
+    collect_until(&mut rx, |ev| {
+        ev.iter()
+            .any(|e| matches!(e, Event::Removed { agent, .. } if &**agent == "b"))
+    })
+    .await;
+    assert_eq!(p.send(GetStats).await.unwrap().agents, 2); // c, a2
+    e.shutdown().await;
+}
+
+fn before_agent(s: &Settings, name: &str) -> AgentSettings {
+    s.agents[name].clone()
+}
+
+#[actix_rt::test]
+async fn json_and_influx_outputs_write_files() {
+    let a = agents(&["f"]);
+    let dir = scratch("out");
+    let text = format!(
+        "{}[jobs.j]\nagents = [\"f\"]\ninterval = \"100ms\"\nscalars = [\"sysName.0\", \"ifInOctets.1\"]\nrates = [\"ifInOctets\"]\n\
+         [outputs.json]\nkind = \"json\"\npath = \"samples.jsonl\"\n\
+         [outputs.influx]\nkind = \"influx\"\npath = \"samples.lp\"\n",
+        agent_lines(&[("f", a.addr())], "")
+    );
+    let path = dir.join("snmpact.toml");
+    std::fs::write(&path, text).unwrap();
+    let s = config::load_with_env(&[path], &[], &[]).unwrap();
+    let outs = output::start(&s).unwrap();
+    let (outs, mut rx) = outs.channel("probe");
+    let e = engine();
+    let _p = poller::start(e.clone(), &s, outs.clone());
+    collect_until(&mut rx, |ev| cycles(ev, "f").len() >= 3).await;
+    outs.shutdown().await;
+    let json = std::fs::read_to_string(dir.join("samples.jsonl")).unwrap();
+    let lines: Vec<serde_json::Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(lines.len() >= 6, "{json}");
+    let name = lines.iter().find(|l| l["oid"] == SYSNAME).unwrap();
+    assert_eq!(name["agent"], "f");
+    assert_eq!(name["job"], "j");
+    assert_eq!(name["name"], "SNMPv2-MIB::sysName.0");
+    assert_eq!(name["type"], "OCTET STRING");
+    assert_eq!(name["value"], "f");
+    assert!(name["time"].as_str().unwrap().ends_with('Z'));
+    // A frozen counter: rate 0 from the second cycle on.
+    assert!(lines.iter().any(|l| l["oid"] == IF_IN && l["rate"] == 0.0));
+    let lp = std::fs::read_to_string(dir.join("samples.lp")).unwrap();
+    assert!(
+        lp.lines()
+            .any(|l| l.starts_with("sysName,agent=f,index=0,job=j value=\"f\" ")),
+        "{lp}"
+    );
+    assert!(lp.lines().any(|l| l.starts_with("ifInOctets,agent=f,index=1,job=j value=1000i")));
+    e.shutdown().await;
+}
+
+// ---- a real Prometheus server -----------------------------------------------------------------
+
+fn find_program(prog: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(prog))
+            .find(|p| p.is_file())
+    })
+}
+
+fn free_tcp_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A Prometheus server on loopback with its own config and data directory; killed by pid on drop.
+struct Prometheus {
+    child: Child,
+    port: u16,
+}
+
+impl Prometheus {
+    fn start(dir: &Path, target: SocketAddr) -> Self {
+        let bin = find_program("prometheus")
+            .expect("prometheus not found: apt-get install -y prometheus (see .ci/run)");
+        let cfg = dir.join("prometheus.yml");
+        std::fs::write(
+            &cfg,
+            format!(
+                "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n\
+                 scrape_configs:\n  - job_name: snmpact\n    scrape_interval: 1s\n    \
+                 static_configs:\n      - targets: ['{target}']\n"
+            ),
+        )
+        .unwrap();
+        let port = free_tcp_port();
+        let child = Command::new(bin)
+            .arg(format!("--config.file={}", cfg.display()))
+            .arg(format!("--storage.tsdb.path={}", dir.join("data").display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .arg("--log.level=warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.join("prometheus.log")).unwrap())
+            .spawn()
+            .unwrap();
+        Self { child, port }
+    }
+
+}
+
+impl Drop for Prometheus {
+    fn drop(&mut self) {
+        let _ = self.child.kill(); // by pid
+        let _ = self.child.wait();
+    }
+}
+
+#[actix_rt::test]
+async fn prometheus_scrapes_the_endpoint_and_its_query_api_returns_a_polled_value() {
+    let a = agents(&["p1"]);
+    a.with(|r| r.store.insert(oid(IF_HC_IN), Value::Counter64(123_456_789)));
+    let s = settings(&format!(
+        "{}[jobs.j]\nagents = [\"p1\"]\ninterval = \"250ms\"\nscalars = [\"sysName.0\"]\nwalks = [\"ifHCInOctets\"]\n\
+         [outputs.prom]\nkind = \"prometheus\"\nlisten = \"127.0.0.1:0\"\n",
+        agent_lines(&[("p1", a.addr())], "")
+    ));
+    let outs = output::start(&s).unwrap();
+    let endpoint = outs.prometheus_addrs()[0].1;
+    assert!(endpoint.ip().is_loopback());
+    let e = engine();
+    let _p = poller::start(e.clone(), &s, outs.clone());
+
+    let dir = scratch("prometheus");
+    let prom = Prometheus::start(&dir, endpoint);
+    let query = "/api/v1/query?query=snmp_ifHCInOctets%7Bagent%3D%22p1%22%2Cindex%3D%221%22%7D";
+    let mut found: Option<serde_json::Value> = None;
+    for _ in 0..240 {
+        // At most 60 s: Prometheus starts, scrapes every second.
+        let port = prom.port;
+        let body = actix_rt::task::spawn_blocking(move || http_get(port, query))
+            .await
+            .unwrap();
+        if let Some(v) = body.and_then(|b| serde_json::from_str::<serde_json::Value>(&b).ok())
+            && v["data"]["result"].as_array().is_some_and(|r| !r.is_empty())
+        {
+            found = Some(v);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let log = std::fs::read_to_string(dir.join("prometheus.log")).unwrap_or_default();
+    let v = found.unwrap_or_else(|| panic!("Prometheus never returned the value; its log:\n{log}"));
+    let r = &v["data"]["result"][0];
+    assert_eq!(r["metric"]["poll_job"], "j", "{v}");
+    assert_eq!(r["metric"]["job"], "snmpact"); // the scrape job, Prometheus's own label
+    assert_eq!(r["metric"]["agent"], "p1");
+    assert_eq!(r["value"][1], "123456789");
+    // Its own health metrics are there too.
+    let text = get_metrics(endpoint);
+    assert!(text.contains("snmpact_agent_up{agent=\"p1\",poll_job=\"j\"} 1"), "{text}");
+    drop(prom);
+    outs.shutdown().await;
+    e.shutdown().await;
+}
+
+/// `GET path` from 127.0.0.1:`port` over HTTP/1.0; the body.
+fn http_get(port: u16, path: &str) -> Option<String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n").ok()?;
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).ok()?;
+    resp.split_once("\r\n\r\n").map(|(_, b)| b.to_owned())
+}
+
+fn get_metrics(addr: SocketAddr) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(s, "GET /metrics HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    resp
+}
