@@ -8,10 +8,11 @@
 //! JSON line and written to /dev/null, as a real run would print it).
 //!
 //! Method:
-//! - The agents are `snmpact::agent::server` (simulated agents, `recvmmsg`/`sendmmsg`) in a
-//!   separate process: this example started again with `--serve N`. It binds loopback only
-//!   (127.0.x.1, up to 20,000 ports per address), prints its ports, serves until its stdin
-//!   closes, and is stopped by pid. Its CPU is not counted.
+//! - The agents are `snmpact::agent::server` (simulated agents, `recvmmsg`/`sendmmsg`) in
+//!   separate processes: this example started again with `--serve N PART`, at most 19,000
+//!   agents each (one socket per agent, and the open-files limit here is 20,000), on loopback
+//!   only (127.0.PART+1.1). Each prints its addresses, serves until its stdin closes, and is
+//!   stopped by pid. Their CPU is not counted.
 //! - This process loads a generated configuration file through `config::load` (N agents, one
 //!   job of 10 scalars with rates on all 10 counters, interval 10 s), starts the engine (one
 //!   dispatcher per core), the outputs and the poller, as the service does.
@@ -27,18 +28,19 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use snmpact::agent::server;
 use snmpact::agent::{Responder, Store};
 use snmpact::config;
-use snmpact::output::{self, Outputs, Sink};
+use snmpact::output::{self, Sink};
 use snmpact::pdu::Value;
 use snmpact::poller::{self, Event, GetStats, JobStats, Stop};
 use snmpact::{Engine, EngineConfig};
 
-/// Agents per loopback address (below the 28,000 ephemeral ports of the default range).
-const PER_ADDRESS: usize = 20_000;
+/// Agents per agents' process and loopback address: below the 28,000 ephemeral ports of the
+/// default range, and below the usual 20,000 open-files hard limit (one socket per agent).
+const PER_PROCESS: usize = 19_000;
 /// Objects per agent: ifInOctets.1-5 and ifOutOctets.1-5.
 const OIDS: usize = 10;
 const DEFAULT_AGENTS: usize = 10_000;
@@ -52,7 +54,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let Some(i) = args.iter().position(|a| a == "--serve") {
         let n = args.get(i + 1).and_then(|s| s.parse().ok()).unwrap_or(1);
-        return serve(n);
+        let part = args.get(i + 2).and_then(|s| s.parse().ok()).unwrap_or(0);
+        return serve(n, part);
     }
     let opt = |name: &str| {
         args.iter()
@@ -95,24 +98,36 @@ fn ladder(list: &str, args: &[String]) -> ExitCode {
         }
     }
     let mut all_ok = true;
-    for n in list.split(',').filter_map(|s| s.trim().parse::<usize>().ok()) {
+    for n in list
+        .split(',')
+        .filter_map(|s| s.trim().parse::<usize>().ok())
+    {
         let status = Command::new(&exe)
             .arg("--agents")
             .arg(n.to_string())
             .args(&passthrough)
             .status();
         let ok = status.is_ok_and(|s| s.success());
-        println!("ladder: {n} agents: {}", if ok { "on time" } else { "NOT on time" });
+        println!(
+            "ladder: {n} agents: {}",
+            if ok { "on time" } else { "NOT on time" }
+        );
         all_ok &= ok;
     }
-    if all_ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
-/// The agents' process: serve `n` simulated agents until stdin closes.
-fn serve(n: usize) -> ExitCode {
-    raise_open_files(n as u64 + 1024);
+/// An agents' process: serve `n` simulated agents on 127.0.`part + 1`.1 until stdin closes.
+fn serve(n: usize, part: u8) -> ExitCode {
     let mut store = Store::new();
-    store.insert("1.3.6.1.2.1.1.3.0".parse().expect("oid"), Value::TimeTicks(0));
+    store.insert(
+        "1.3.6.1.2.1.1.3.0".parse().expect("oid"),
+        Value::TimeTicks(0),
+    );
     for i in 1..=5 {
         for col in [10, 16] {
             store.insert(
@@ -121,11 +136,13 @@ fn serve(n: usize) -> ExitCode {
             );
         }
     }
+    let ip = IpAddr::V4(Ipv4Addr::new(127, 0, part.saturating_add(1), 1));
     let agents = (0..n)
-        .map(|i| {
-            let third = u8::try_from(1 + i / PER_ADDRESS).expect("at most 254 addresses");
-            let ip = IpAddr::V4(Ipv4Addr::new(127, 0, third, 1));
-            (SocketAddr::new(ip, 0), Responder::new(store.clone(), "public"))
+        .map(|_| {
+            (
+                SocketAddr::new(ip, 0),
+                Responder::new(store.clone(), "public"),
+            )
         })
         .collect();
     let handle = match server::spawn_many(agents) {
@@ -150,23 +167,13 @@ fn serve(n: usize) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// As root, the hard open-files limit can be raised too (10,000+ agents need one file each).
-fn raise_open_files(needed: u64) {
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit writes into `lim`, a valid rlimit.
-    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &raw mut lim) } != 0 || lim.rlim_cur >= needed
-    {
-        return;
+/// Stops the agents' processes: stdin closed, then killed by pid, then reaped.
+fn stop_children(children: &mut Vec<std::process::Child>) {
+    for mut c in children.drain(..) {
+        drop(c.stdin.take());
+        let _ = c.kill();
+        let _ = c.wait();
     }
-    let want = libc::rlimit {
-        rlim_cur: needed,
-        rlim_max: lim.rlim_max.max(needed),
-    };
-    // SAFETY: setrlimit only reads `want`; failure (not root) leaves the limit as it was.
-    let _ = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raw const want) };
 }
 
 /// Counts what the poller publishes.
@@ -229,20 +236,28 @@ async fn run(
     json: bool,
 ) -> Result<bool, Box<dyn std::error::Error>> {
     let every = config::parse_duration(interval)?;
-    // The agents, in their own process.
+    // The agents, in processes of their own.
     let exe = std::env::current_exe()?;
-    let mut child = Command::new(exe)
-        .arg("--serve")
-        .arg(n.to_string())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()?;
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().ok_or("no stdout")?).read_line(&mut line)?;
-    let addrs: Vec<&str> = line.split_whitespace().skip(1).collect();
-    if addrs.len() != n {
-        let _ = child.kill();
-        return Err(format!("the agents' process gave {} addresses", addrs.len()).into());
+    let mut children = Vec::new();
+    let mut addrs: Vec<String> = Vec::with_capacity(n);
+    for part in 0..n.div_ceil(PER_PROCESS) {
+        let count = PER_PROCESS.min(n - part * PER_PROCESS);
+        let mut child = Command::new(&exe)
+            .arg("--serve")
+            .arg(count.to_string())
+            .arg(part.to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()?;
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().ok_or("no stdout")?).read_line(&mut line)?;
+        let got: Vec<String> = line.split_whitespace().skip(1).map(str::to_owned).collect();
+        children.push(child);
+        if got.len() != count {
+            stop_children(&mut children);
+            return Err(format!("an agents' process gave {} addresses", got.len()).into());
+        }
+        addrs.extend(got);
     }
 
     // The configuration file, loaded as the service loads it.
@@ -254,7 +269,12 @@ async fn run(
         text.push_str(&format!("[agents.a{i}]\naddress = \"{a}\"\n"));
     }
     let oids: Vec<String> = (1..=5)
-        .flat_map(|i| [format!("\"ifInOctets.{i}\""), format!("\"ifOutOctets.{i}\"")])
+        .flat_map(|i| {
+            [
+                format!("\"ifInOctets.{i}\""),
+                format!("\"ifOutOctets.{i}\""),
+            ]
+        })
         .collect();
     assert_eq!(oids.len(), OIDS);
     text.push_str(&format!(
@@ -269,6 +289,7 @@ async fn run(
     let t = Instant::now();
     let settings = config::load(&[path], &[])?;
     let load_time = t.elapsed();
+    let rss_loaded = rss_mib().0;
 
     let engine = Engine::start(EngineConfig {
         shards: settings.engine.shards,
@@ -280,6 +301,7 @@ async fn run(
     let p = poller::start(engine.clone(), &settings, outputs.clone());
     let _ = p.send(GetStats).await?; // the configuration is applied
     let start_time = t.elapsed();
+    let rss_started = rss_mib().0;
 
     // Warm-up: every agent's first cycle (no rate yet) and the sessions' creation.
     tokio::time::sleep(every + every / 2).await;
@@ -303,9 +325,7 @@ async fn run(
     p.do_send(Stop);
     outputs.shutdown().await;
     engine.shutdown().await;
-    drop(child.stdin.take()); // the agents' process ends on EOF
-    let _ = child.kill();
-    let _ = child.wait();
+    stop_children(&mut children);
     let _ = std::fs::remove_dir_all(&dir);
 
     let d = |f: fn(&JobStats) -> u64| f(&after) - f(&before);
@@ -328,7 +348,8 @@ async fn run(
          ({wall:.1} s)"
     );
     println!(
-        "  config load {:.0} ms, poller start {:.0} ms",
+        "  config load {:.0} ms (RSS then {rss_loaded:.0} MiB), poller start {:.0} ms (RSS then \
+         {rss_started:.0} MiB)",
         load_time.as_secs_f64() * 1e3,
         start_time.as_secs_f64() * 1e3
     );

@@ -191,8 +191,8 @@ pub fn load_with_env(
     let merged = builder
         .build()
         .map_err(|e| from_config(e, "configuration"))?;
-    let raw = raw::Raw::deserialize(merged.cache.clone())
-        .map_err(|e| from_config(e, "configuration"))?;
+    let raw =
+        raw::Raw::deserialize(merged.cache.clone()).map_err(|e| from_config(e, "configuration"))?;
     let sources = layers.iter().map(|l| l.origin.clone()).collect();
     Settings::from_raw(
         raw,
@@ -307,7 +307,11 @@ fn from_config(e: config::ConfigError, origin: &str) -> Error {
     let (key, message) = name_unknown_field(key, message);
     Error::Key {
         origin: origin.to_owned(),
-        key: if key.is_empty() { "(top level)".into() } else { key },
+        key: if key.is_empty() {
+            "(top level)".into()
+        } else {
+            key
+        },
         message,
     }
 }

@@ -1,5 +1,5 @@
 //! [`Settings`]: the configuration checked and resolved, ready for the engine, the poller and
-//! the outputs. Built from [`raw::Raw`](super::raw::Raw) by [`Settings::from_raw`]; every error
+//! the outputs. Built from [`super::raw::Raw`] by `Settings::from_raw` (crate-private); every error
 //! names the key and where its value came from.
 //!
 //! Resolved here: durations (`"10s"`, [`parse_duration`]), SNMP versions, OIDs (through
@@ -214,7 +214,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let bad = || format!("bad duration {text:?}: write a number and a unit (ms, s, m, h), like \"10s\"");
+    let bad =
+        || format!("bad duration {text:?}: write a number and a unit (ms, s, m, h), like \"10s\"");
     let n: f64 = num.parse().map_err(|_| bad())?;
     let scale = match unit.trim() {
         "ms" => 0.001,
@@ -520,13 +521,7 @@ impl Settings {
                     return Err(at.err(&base, "needs `address` (or `simulator`)"));
                 }
             };
-            let session = apply_session(
-                &at,
-                &base,
-                &SessionKeys::from(a),
-                env,
-                defaults.clone(),
-            )?;
+            let session = apply_session(&at, &base, &SessionKeys::from(a), env, defaults.clone())?;
             agents.insert(
                 name.clone(),
                 AgentSettings {
@@ -551,10 +546,12 @@ impl Settings {
         for (name, o) in &raw.outputs {
             let base = ["outputs", name.as_str()];
             let k = |key: &'static str| [base[0], base[1], key];
-            let kind = o
-                .kind
-                .as_deref()
-                .ok_or_else(|| at.err(&k("kind"), "missing: \"json\", \"influx\" or \"prometheus\""))?;
+            let kind = o.kind.as_deref().ok_or_else(|| {
+                at.err(
+                    &k("kind"),
+                    "missing: \"json\", \"influx\" or \"prometheus\"",
+                )
+            })?;
             let dest = || -> Result<Destination, Error> {
                 match o.path.as_deref() {
                     None | Some("-") => Ok(Destination::Stdout),
@@ -575,7 +572,9 @@ impl Settings {
                 }
                 "prometheus" => {
                     if o.path.is_some() {
-                        return Err(at.err(&k("path"), "not for kind = \"prometheus\" (use listen)"));
+                        return Err(
+                            at.err(&k("path"), "not for kind = \"prometheus\" (use listen)")
+                        );
                     }
                     OutputSettings::Prometheus {
                         listen: at.addr(&k("listen"), o.listen.as_ref(), DEFAULT_PROMETHEUS)?,
@@ -584,7 +583,9 @@ impl Settings {
                 other => {
                     return Err(at.err(
                         &k("kind"),
-                        format!("unknown output kind {other:?}: \"json\", \"influx\" or \"prometheus\""),
+                        format!(
+                            "unknown output kind {other:?}: \"json\", \"influx\" or \"prometheus\""
+                        ),
                     ));
                 }
             };
@@ -599,12 +600,14 @@ impl Settings {
                 .duration(&k("interval"), j.interval.as_ref())?
                 .ok_or_else(|| at.err(&k("interval"), "missing (like \"10s\")"))?;
             if interval < MIN_INTERVAL {
-                return Err(at.err(&k("interval"), format!("below the minimum {MIN_INTERVAL:?}")));
+                return Err(at.err(
+                    &k("interval"),
+                    format!("below the minimum {MIN_INTERVAL:?}"),
+                ));
             }
-            let selectors = j
-                .agents
-                .clone()
-                .ok_or_else(|| at.err(&k("agents"), "missing: agent names, group names or \"*\""))?;
+            let selectors = j.agents.clone().ok_or_else(|| {
+                at.err(&k("agents"), "missing: agent names, group names or \"*\"")
+            })?;
             for s in &selectors {
                 if s != ALL_AGENTS && !agents.contains_key(s) && !groups.contains_key(s) {
                     return Err(at.err(
@@ -723,7 +726,10 @@ fn expand_groups(
         if g == ALL_AGENTS {
             return Err(at.err(&["groups", g], "`*` is reserved for every agent"));
         }
-        direct.entry(g.clone()).or_default().extend(members.iter().cloned());
+        direct
+            .entry(g.clone())
+            .or_default()
+            .extend(members.iter().cloned());
     }
     for (name, a) in &raw.agents {
         for g in a.groups.iter().flatten() {

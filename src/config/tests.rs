@@ -113,21 +113,55 @@ fn unknown_keys_name_the_file_and_the_key() {
 
     let (_, key, _) = key_error(load_text("[enigne]\nshards = 1\n"));
     assert_eq!(key, "enigne");
-    let (_, key, _) = key_error(load_text("[console]\nlisten = \"127.0.0.1:1\"\ncolor = 1\n"));
+    let (_, key, _) = key_error(load_text(
+        "[console]\nlisten = \"127.0.0.1:1\"\ncolor = 1\n",
+    ));
     assert_eq!(key, "console.color");
 }
 
 #[test]
 fn bad_values_name_the_file_and_the_key() {
     let cases: &[(&str, &str, &str)] = &[
-        ("[defaults]\ntimeout = \"1x\"\n", "defaults.timeout", "bad duration"),
-        ("[defaults]\nretries = \"many\"\n", "defaults.retries", "invalid type"),
-        ("[defaults]\nversion = \"3\"\n", "defaults.version", "bad version"),
-        ("[defaults]\nbackoff = \"linear\"\n", "defaults.backoff", "bad backoff"),
-        ("[defaults]\nmax_in_flight = 0\n", "defaults.max_in_flight", "at least 1"),
-        ("[engine]\nbind = \"nowhere\"\n", "engine.bind", "bad address"),
-        ("[agents.r1]\nversion = \"1\"\n", "agents.r1", "needs `address`"),
-        ("[agents.r1]\naddress = \"h:x\"\n", "agents.r1.address", "bad port"),
+        (
+            "[defaults]\ntimeout = \"1x\"\n",
+            "defaults.timeout",
+            "bad duration",
+        ),
+        (
+            "[defaults]\nretries = \"many\"\n",
+            "defaults.retries",
+            "invalid type",
+        ),
+        (
+            "[defaults]\nversion = \"3\"\n",
+            "defaults.version",
+            "bad version",
+        ),
+        (
+            "[defaults]\nbackoff = \"linear\"\n",
+            "defaults.backoff",
+            "bad backoff",
+        ),
+        (
+            "[defaults]\nmax_in_flight = 0\n",
+            "defaults.max_in_flight",
+            "at least 1",
+        ),
+        (
+            "[engine]\nbind = \"nowhere\"\n",
+            "engine.bind",
+            "bad address",
+        ),
+        (
+            "[agents.r1]\nversion = \"1\"\n",
+            "agents.r1",
+            "needs `address`",
+        ),
+        (
+            "[agents.r1]\naddress = \"h:x\"\n",
+            "agents.r1.address",
+            "bad port",
+        ),
         (
             "[agents.r1]\naddress = \"h\"\n[jobs.j]\nagents = [\"r9\"]\ninterval = \"1s\"\nscalars = [\"sysName.0\"]\n",
             "jobs.j.agents",
@@ -148,21 +182,41 @@ fn bad_values_name_the_file_and_the_key() {
             "jobs.j.tables",
             "not a table",
         ),
-        ("[jobs.j]\nagents = []\nscalars = [\"sysName.0\"]\n", "jobs.j.interval", "missing"),
-        ("[jobs.j]\nagents = []\ninterval = \"1s\"\n", "jobs.j", "polls nothing"),
+        (
+            "[jobs.j]\nagents = []\nscalars = [\"sysName.0\"]\n",
+            "jobs.j.interval",
+            "missing",
+        ),
+        (
+            "[jobs.j]\nagents = []\ninterval = \"1s\"\n",
+            "jobs.j",
+            "polls nothing",
+        ),
         (
             "[jobs.j]\nagents = []\ninterval = \"1s\"\nscalars = [\"sysName.0\"]\noutputs = [\"x\"]\n",
             "jobs.j.outputs",
             "no output named",
         ),
-        ("[outputs.o]\nkind = \"csv\"\n", "outputs.o.kind", "unknown output kind"),
+        (
+            "[outputs.o]\nkind = \"csv\"\n",
+            "outputs.o.kind",
+            "unknown output kind",
+        ),
         (
             "[outputs.o]\nkind = \"json\"\nlisten = \"127.0.0.1:1\"\n",
             "outputs.o.listen",
             "only for",
         ),
-        ("[groups]\ng = [\"nobody\"]\n", "groups.g", "neither an agent nor a group"),
-        ("[groups]\na = [\"b\"]\nb = [\"a\"]\n", "groups.a", "include each other"),
+        (
+            "[groups]\ng = [\"nobody\"]\n",
+            "groups.g",
+            "neither an agent nor a group",
+        ),
+        (
+            "[groups]\na = [\"b\"]\nb = [\"a\"]\n",
+            "groups.a",
+            "include each other",
+        ),
         (
             "[simulator.agents.s]\ndata = \"missing.snmprec\"\n",
             "simulator.agents.s.data",
@@ -199,8 +253,14 @@ fn syntax_errors_name_the_file_and_line() {
 #[test]
 fn layers_files_then_environment_then_flags() {
     let paths = files(&[
-        ("1.toml", &format!("[defaults]\ntimeout = \"1s\"\nretries = 1\n{BASE}")),
-        ("2.toml", "[defaults]\ntimeout = \"2s\"\n[jobs.j]\ninterval = \"20s\"\n"),
+        (
+            "1.toml",
+            &format!("[defaults]\ntimeout = \"1s\"\nretries = 1\n{BASE}"),
+        ),
+        (
+            "2.toml",
+            "[defaults]\ntimeout = \"2s\"\n[jobs.j]\ninterval = \"20s\"\n",
+        ),
     ]);
     let s = load_with_env(&paths, &[], &[]).unwrap();
     assert_eq!(s.defaults.timeout, Duration::from_secs(2));
@@ -222,7 +282,10 @@ fn layers_files_then_environment_then_flags() {
 
     let flags = vec![
         ("defaults.timeout".to_owned(), "4s".to_owned()),
-        ("jobs.j.scalars".to_owned(), r#"["sysName.0", "sysUpTime.0"]"#.to_owned()),
+        (
+            "jobs.j.scalars".to_owned(),
+            r#"["sysName.0", "sysUpTime.0"]"#.to_owned(),
+        ),
     ];
     let s = load_with_env(&paths, &e, &flags).unwrap();
     assert_eq!(s.defaults.timeout, Duration::from_secs(4));
@@ -326,7 +389,10 @@ fn simulated_agents_get_their_address_when_bound() {
     assert_eq!(sim.store.len(), 1);
     assert_eq!(sim.community, "public");
     assert_eq!(s.agents["lab"].target, Target::Simulator("lab".into()));
-    assert_eq!(s.bind_simulator("lab", "127.0.0.1:5555".parse().unwrap()), 2);
+    assert_eq!(
+        s.bind_simulator("lab", "127.0.0.1:5555".parse().unwrap()),
+        2
+    );
     assert_eq!(
         s.agents["other"].target,
         Target::Address("127.0.0.1:5555".into())

@@ -233,7 +233,9 @@ impl PromState {
             }
         }
 
-        out.push_str("# HELP snmpact_agent_up 1 when the agent's last cycle of the job got answers.\n");
+        out.push_str(
+            "# HELP snmpact_agent_up 1 when the agent's last cycle of the job got answers.\n",
+        );
         out.push_str("# TYPE snmpact_agent_up gauge\n");
         for key in &keys {
             let up = self.agents[*key].up;
@@ -247,7 +249,10 @@ impl PromState {
         errors.sort();
         for ((job, agent, label), n) in errors {
             out.push_str("snmpact_poll_errors_total");
-            labels(&mut out, &[("agent", agent), ("error", label), ("poll_job", job)]);
+            labels(
+                &mut out,
+                &[("agent", agent), ("error", label), ("poll_job", job)],
+            );
             let _ = writeln!(out, " {n}");
         }
         if let Some(h) = &self.health {
@@ -265,25 +270,56 @@ fn family(out: &mut String, name: &str, kind: &str, help: &str) {
 fn render_health(out: &mut String, h: &Health) {
     let t = &h.engine.total;
     for (name, help, value) in [
-        ("snmpact_requests_total", "SNMP requests sent (first transmissions).", t.sent),
-        ("snmpact_retransmissions_total", "SNMP retransmissions.", t.retransmitted),
-        ("snmpact_responses_total", "SNMP responses matched to a request.", t.received),
-        ("snmpact_timeouts_total", "SNMP requests that timed out.", t.timed_out),
+        (
+            "snmpact_requests_total",
+            "SNMP requests sent (first transmissions).",
+            t.sent,
+        ),
+        (
+            "snmpact_retransmissions_total",
+            "SNMP retransmissions.",
+            t.retransmitted,
+        ),
+        (
+            "snmpact_responses_total",
+            "SNMP responses matched to a request.",
+            t.received,
+        ),
+        (
+            "snmpact_timeouts_total",
+            "SNMP requests that timed out.",
+            t.timed_out,
+        ),
     ] {
         family(out, name, "counter", help);
         let _ = writeln!(out, "{name} {value}");
     }
-    family(out, "snmpact_dropped_total", "counter", "Datagrams dropped, by reason.");
+    family(
+        out,
+        "snmpact_dropped_total",
+        "counter",
+        "Datagrams dropped, by reason.",
+    );
     for r in DropReason::ALL {
         out.push_str("snmpact_dropped_total");
         labels(out, &[("reason", r.label())]);
         let _ = writeln!(out, " {}", t.dropped(r));
     }
-    family(out, "snmpact_requests_in_flight", "gauge", "SNMP requests in flight.");
+    family(
+        out,
+        "snmpact_requests_in_flight",
+        "gauge",
+        "SNMP requests in flight.",
+    );
     let _ = writeln!(out, "snmpact_requests_in_flight {}", t.in_flight);
 
     let jobs = &h.poller.jobs;
-    family(out, "snmpact_cycles_total", "counter", "Poll cycles finished, by result.");
+    family(
+        out,
+        "snmpact_cycles_total",
+        "counter",
+        "Poll cycles finished, by result.",
+    );
     for (job, s) in jobs {
         for (result, n) in [("ok", s.ok), ("partial", s.partial), ("failed", s.failed)] {
             out.push_str("snmpact_cycles_total");
@@ -291,7 +327,12 @@ fn render_health(out: &mut String, h: &Health) {
             let _ = writeln!(out, " {n}");
         }
     }
-    family(out, "snmpact_cycles_skipped_total", "counter", "Poll cycles skipped, by reason.");
+    family(
+        out,
+        "snmpact_cycles_skipped_total",
+        "counter",
+        "Poll cycles skipped, by reason.",
+    );
     for (job, s) in jobs {
         for (reason, n) in &s.skipped {
             out.push_str("snmpact_cycles_skipped_total");
@@ -453,7 +494,11 @@ mod tests {
         ));
         st.apply(&report(
             "r2",
-            vec![sample("1.3.6.1.2.1.31.1.1.1.6.1", Value::Counter64(30), None)],
+            vec![sample(
+                "1.3.6.1.2.1.31.1.1.1.6.1",
+                Value::Counter64(30),
+                None,
+            )],
             vec![],
         ));
         let text = st.render();

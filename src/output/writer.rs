@@ -122,7 +122,12 @@ impl Sink for TextSink {
     }
 
     fn close(&self) {
-        drop(self.tx.lock().unwrap_or_else(PoisonError::into_inner).take());
+        drop(
+            self.tx
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take(),
+        );
         let thread = self
             .thread
             .lock()

@@ -685,7 +685,7 @@ impl Poller {
                     reason: "the simulated agent is not running".into(),
                 });
                 if !std::mem::replace(&mut a.ready, true) {
-                    self.sync(ctx);
+                    self.schedule_agent(&name, ctx);
                 }
                 return;
             }
@@ -732,7 +732,7 @@ impl Poller {
                 }
             }
             if first {
-                act.sync(ctx);
+                act.schedule_agent(&name, ctx);
             }
         })
         .spawn(ctx);
@@ -758,8 +758,8 @@ impl Poller {
                 if same {
                     was_removing.then_some(false)
                 } else {
-                    let connection_same = current.target == s.target
-                        && same_session(&current.session, &s.session);
+                    let connection_same =
+                        current.target == s.target && same_session(&current.session, &s.session);
                     if connection_same {
                         a.settings.groups = s.groups.clone();
                         if let Some(p) = a.pending.as_mut() {
@@ -951,6 +951,38 @@ impl Poller {
         }
         for (jn, st) in &mut self.stats {
             st.agents = counts.get(jn).copied().unwrap_or(0);
+        }
+        self.arm(ctx);
+    }
+
+    /// Schedules the pairs of one agent that just became ready (what [`Self::sync`] would do
+    /// for it, without visiting every agent: 10,000 agents become ready one by one).
+    fn schedule_agent(&mut self, name: &Arc<str>, ctx: &mut Context<Self>) {
+        let Some(a) = self.agents.get(name) else {
+            return;
+        };
+        if a.removing {
+            return;
+        }
+        let groups = a.pending.as_ref().unwrap_or(&a.settings).groups.clone();
+        let t = now();
+        for (jn, j) in &self.jobs {
+            if !j.spec.settings.enabled || !selects(&j.spec.settings.agents, name, &groups) {
+                continue;
+            }
+            let key = (jn.clone(), name.clone());
+            if self.schedule.contains(&key) {
+                continue;
+            }
+            let interval = j.spec.settings.interval;
+            if let Some(s) = self.slots.get_mut(&key) {
+                s.detached = false;
+            }
+            self.schedule
+                .insert(key, interval, phase(jn, name, interval), t);
+            if let Some(st) = self.stats.get_mut(jn) {
+                st.agents += 1;
+            }
         }
         self.arm(ctx);
     }

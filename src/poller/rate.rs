@@ -99,10 +99,9 @@ pub fn delta(kind: CounterKind, prev: u64, cur: u64) -> Option<u64> {
     match kind {
         CounterKind::Counter32 => Some(cur.wrapping_sub(prev) & 0xFFFF_FFFF),
         CounterKind::Counter64 if cur >= prev => Some(cur - prev),
-        CounterKind::Counter64 => {
-            (prev >= u64::MAX - (COUNTER64_WRAP_WINDOW - 1) && cur < COUNTER64_WRAP_WINDOW)
-                .then(|| cur.wrapping_sub(prev))
-        }
+        CounterKind::Counter64 => (prev >= u64::MAX - (COUNTER64_WRAP_WINDOW - 1)
+            && cur < COUNTER64_WRAP_WINDOW)
+            .then(|| cur.wrapping_sub(prev)),
     }
 }
 
@@ -163,7 +162,10 @@ mod tests {
             elapsed(stamp(t, 0, None), stamp(t, 500, None)),
             Clock::Elapsed(0.5)
         );
-        assert_eq!(elapsed(stamp(t, 0, None), stamp(t, 0, None)), Clock::Unknown);
+        assert_eq!(
+            elapsed(stamp(t, 0, None), stamp(t, 0, None)),
+            Clock::Unknown
+        );
     }
 
     #[test]

@@ -369,7 +369,8 @@ pub fn run_agent(args: &AgentArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Blocks until Ctrl-C (SIGINT) or SIGTERM.
+/// Blocks until Ctrl-C (SIGINT) or SIGTERM. (One that comes before the listeners are set up
+/// ends the process at once, which is what it asked for anyway.)
 fn wait_for_signal() -> io::Result<()> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -153,10 +153,7 @@ async fn samples_arrive_at_the_interval_with_the_right_values() {
         agent_lines(&pairs, "")
     ));
     let (e, p, mut rx) = start(&s);
-    let events = collect_until(&mut rx, |ev| {
-        names.iter().all(|n| cycles(ev, n).len() >= 4)
-    })
-    .await;
+    let events = collect_until(&mut rx, |ev| names.iter().all(|n| cycles(ev, n).len() >= 4)).await;
     let mut first_slots = Vec::new();
     for n in names {
         let rs = cycles(&events, n);
@@ -178,7 +175,10 @@ async fn samples_arrive_at_the_interval_with_the_right_values() {
                     ),
                     (UPTIME.to_owned(), Value::TimeTicks(1000)),
                     (IF_HC_IN.to_owned(), Value::Counter64(5000)),
-                    ("1.3.6.1.2.1.31.1.1.1.6.2".to_owned(), Value::Counter64(6000)),
+                    (
+                        "1.3.6.1.2.1.31.1.1.1.6.2".to_owned(),
+                        Value::Counter64(6000)
+                    ),
                 ]
             );
             assert!(r.samples.iter().all(|s| s.rate.is_none()));
@@ -211,7 +211,8 @@ async fn wrapping_counters_give_the_right_rate() {
     ));
     a.with(|r| {
         r.store.insert(oid(IF_IN), Value::Counter32(u32::MAX - 299));
-        r.store.insert(oid(IF_HC_IN), Value::Counter64(u64::MAX - 99));
+        r.store
+            .insert(oid(IF_HC_IN), Value::Counter64(u64::MAX - 99));
     });
     let (e, _p, mut rx) = start(&s);
     // The first cycle: values, no rate yet. sysUpTime was fetched but is not a sample.
@@ -332,7 +333,11 @@ async fn a_dead_agent_is_reported_and_does_not_delay_the_others() {
         for w in rs.windows(2) {
             assert_eq!(w[1].slot - w[0].slot, Duration::from_millis(200), "{n}");
         }
-        assert!(!events.iter().any(|e| matches!(e, Event::Skipped(s) if &*s.agent == n)));
+        assert!(
+            !events
+                .iter()
+                .any(|e| matches!(e, Event::Skipped(s) if &*s.agent == n))
+        );
     }
     let stats = p.send(GetStats).await.unwrap();
     assert_eq!(stats.agents_down, ["dead"]);
@@ -391,7 +396,11 @@ async fn a_reload_adds_and_removes_agents_without_losing_cycles() {
     }
     let j = &stats.jobs["j"];
     let finished = j.ok + j.partial + j.failed;
-    assert_eq!(j.started, finished + u64::try_from(stats.running).unwrap(), "{j:?}");
+    assert_eq!(
+        j.started,
+        finished + u64::try_from(stats.running).unwrap(),
+        "{j:?}"
+    );
     let published = events
         .iter()
         .filter(|e| matches!(e, Event::Cycle(_)))
@@ -472,7 +481,10 @@ async fn json_and_influx_outputs_write_files() {
             .any(|l| l.starts_with("sysName,agent=f,index=0,job=j value=\"f\" ")),
         "{lp}"
     );
-    assert!(lp.lines().any(|l| l.starts_with("ifInOctets,agent=f,index=1,job=j value=1000i")));
+    assert!(
+        lp.lines()
+            .any(|l| l.starts_with("ifInOctets,agent=f,index=1,job=j value=1000i"))
+    );
     e.shutdown().await;
 }
 
@@ -517,7 +529,10 @@ impl Prometheus {
         let port = free_tcp_port();
         let child = Command::new(bin)
             .arg(format!("--config.file={}", cfg.display()))
-            .arg(format!("--storage.tsdb.path={}", dir.join("data").display()))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.join("data").display()
+            ))
             .arg(format!("--web.listen-address=127.0.0.1:{port}"))
             .arg("--log.level=warn")
             .stdin(Stdio::null())
@@ -527,7 +542,6 @@ impl Prometheus {
             .unwrap();
         Self { child, port }
     }
-
 }
 
 impl Drop for Prometheus {
@@ -563,7 +577,9 @@ async fn prometheus_scrapes_the_endpoint_and_its_query_api_returns_a_polled_valu
             .await
             .unwrap();
         if let Some(v) = body.and_then(|b| serde_json::from_str::<serde_json::Value>(&b).ok())
-            && v["data"]["result"].as_array().is_some_and(|r| !r.is_empty())
+            && v["data"]["result"]
+                .as_array()
+                .is_some_and(|r| !r.is_empty())
         {
             found = Some(v);
             break;
@@ -579,7 +595,10 @@ async fn prometheus_scrapes_the_endpoint_and_its_query_api_returns_a_polled_valu
     assert_eq!(r["value"][1], "123456789");
     // Its own health metrics are there too.
     let text = get_metrics(endpoint);
-    assert!(text.contains("snmpact_agent_up{agent=\"p1\",poll_job=\"j\"} 1"), "{text}");
+    assert!(
+        text.contains("snmpact_agent_up{agent=\"p1\",poll_job=\"j\"} 1"),
+        "{text}"
+    );
     drop(prom);
     outs.shutdown().await;
     e.shutdown().await;
