@@ -517,7 +517,8 @@ async fn floor_paced(agents: Arc<[SocketAddr]>, rate: f64, win: Window) -> io::R
             r = sock.recv_from(&mut buf) => {
                 let now = Instant::now();
                 let (len, _) = r?;
-                let Some(k) = floor_id(&buf[..len]).and_then(|i| usize::try_from(i - ID_BASE).ok()) else {
+                let k = floor_id(&buf[..len]).and_then(|i| usize::try_from(i - ID_BASE).ok());
+                let Some(k) = k else {
                     t.errors += 1;
                     continue;
                 };
@@ -930,7 +931,8 @@ async fn run(agents: &Agents, window: Duration, filter: Filter) -> Result<String
         }
         for r in &rows[first..] {
             eprintln!(
-                "  {:<24} {:>9} req/s {:>6.2} us/req p50 {:?} p99 {:?} responder {:.0}% others {:.0}%",
+                "  {:<24} {:>9} req/s {:>6.2} us/req p50 {:?} p99 {:?} \
+                 responder {:.0}% others {:.0}%",
                 r.client,
                 thousands(r.rate),
                 r.cpu_us,
@@ -983,13 +985,15 @@ fn report(
     );
     let _ = writeln!(
         o,
-        "Window {:.0} s per row after {:.0} s warm-up. CPU = this process (manager + callers); responder = its own process.\n",
+        "Window {:.1} s per row after {:.0} s warm-up. CPU = this process (manager + callers); \
+         responder = its own process.\n",
         window.as_secs_f64(),
         WARM_UP.as_secs_f64()
     );
     let _ = writeln!(
         o,
-        "| load | client | req/s | CPU µs/req | p50 | p99 | req/s vs floor | CPU vs floor | responder CPU | other processes | retx / timeouts / errors |"
+        "| load | client | req/s | CPU µs/req | p50 | p99 | req/s vs floor | CPU vs floor | \
+         responder CPU | other processes | retx / timeouts / errors |"
     );
     let _ = writeln!(o, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
     let mut floor: Option<&Row> = None;
@@ -1024,7 +1028,9 @@ fn report(
     }
     let _ = writeln!(
         o,
-        "\nIdle session (growth over opening {MANY} sessions, divided): RSS {:.0} B with shards=1, {:.0} B with shards=2 (target < {TARGET_SESSION_BYTES:.0} B: {}); heap in use {:.0} B and {:.0} B",
+        "\nIdle session (growth over opening {MANY} sessions, divided): RSS {:.0} B with \
+         shards=1, {:.0} B with shards=2 (target < {TARGET_SESSION_BYTES:.0} B: {}); heap in use \
+         {:.0} B and {:.0} B",
         rss1.rss,
         rss2.rss,
         verdict(rss1.rss.max(rss2.rss) < TARGET_SESSION_BYTES),

@@ -10,9 +10,9 @@
 //! arrive in time order, so each push and pop is O(1)). Sending: `try_send_to`, and a backlog
 //! drained when the socket is writable again, so a full socket buffer neither drops nor blocks.
 //!
-//! The hot path (a few map operations per request) uses [`FastMap`]: every key is chosen by the
-//! engine (request ids, tokens) or comes from its own configuration (agent addresses), so the
-//! flood resistance of the default SipHash buys nothing there.
+//! The hot path (a few map operations per request) uses `FastMap` (Fx hashing): every key is
+//! chosen by the engine (request ids, tokens) or comes from its own configuration (agent
+//! addresses), so the flood resistance of the default SipHash buys nothing there.
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};

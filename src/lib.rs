@@ -14,6 +14,7 @@
 //! - [`dispatcher`]: the actor owning the UDP socket(s): request ids, matching, drops, counters.
 //! - [`engine`]: starts dispatchers, creates and registers sessions (the library's entry point).
 //! - [`dissect`]: a byte-by-byte dissection of one message, for `snmpact decode`.
+//! - [`simulator`]: `snmpact agent` (simulated agents from `.snmprec` files) and `snmpact record`.
 //! - [`config`]: layered configuration (files, `SNMPACT_…` variables, flags) checked into settings.
 //! - [`poller`]: poll jobs: schedule spread over each interval, rates from counters, run-time changes.
 //! - [`output`]: where samples go: JSON lines, InfluxDB line protocol, a Prometheus endpoint.
@@ -39,6 +40,7 @@ pub mod output;
 pub mod pdu;
 pub mod poller;
 pub mod session;
+pub mod simulator;
 
 pub use engine::{Engine, EngineConfig};
 pub use session::{SessionConfig, SnmpError};

@@ -56,6 +56,10 @@ enum Command {
     Set(ToolArgs),
     /// Run a script of console commands concurrently, printing results in script order.
     Batch(BatchArgs),
+    /// Serve simulated agents from `.snmprec` files, one UDP port each, until Ctrl-C.
+    Agent(snmpact::simulator::AgentArgs),
+    /// Walk an agent and write its objects as `.snmprec` lines (`> FILE.snmprec`).
+    Record(snmpact::simulator::RecordArgs),
 }
 
 #[derive(Debug, Args)]
@@ -131,6 +135,8 @@ fn main() -> ExitCode {
             concurrency: a.concurrency,
             agents: a.agents,
         }),
+        Command::Agent(a) => snmpact::simulator::run_agent(&a),
+        Command::Record(a) => snmpact::simulator::run_record(&a),
     }
 }
 

@@ -79,6 +79,10 @@ pub struct RemoveJob(pub String);
 /// A new configuration (SIGHUP): agents and jobs it has are added or updated, those an earlier
 /// configuration had and it lacks are removed; those added at run time ([`AddAgent`],
 /// [`AddJob`]) stay. Nothing restarts and no in-flight result is lost.
+///
+/// Call [`Settings::bind_simulator`] on the new settings for the simulated agents already
+/// running (else their agents read as unreachable). `[poller]` applies at once; `[engine]` and
+/// `[outputs]` do not: start new outputs with [`crate::output::start`] and send [`SetOutputs`].
 #[derive(Debug, Message)]
 #[rtype(result = "ReloadSummary")]
 pub struct Reload(pub Settings);

@@ -21,7 +21,8 @@ use snmpact::oid::Oid;
 use snmpact::output::{self, Outputs};
 use snmpact::pdu::Value;
 use snmpact::poller::{
-    self, AddAgent, CycleReport, Event, GetStats, Poller, Reload, RemoveAgent, Sample, SkipReason,
+    self, AddAgent, AddJob, CycleReport, Event, GetStats, Poller, Reload, RemoveAgent, RemoveJob,
+    Sample, SkipReason,
 };
 use snmpact::{Engine, EngineConfig};
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -434,6 +435,50 @@ async fn a_reload_adds_and_removes_agents_without_losing_cycles() {
     })
     .await;
     assert_eq!(p.send(GetStats).await.unwrap().agents, 2); // c, a2
+    e.shutdown().await;
+}
+
+#[actix_rt::test]
+async fn jobs_added_and_removed_at_run_time() {
+    let a = agents(&["r"]);
+    let s = settings(&format!(
+        "{}[jobs.one]\nagents = [\"r\"]\ninterval = \"100ms\"\nscalars = [\"sysName.0\"]\n",
+        agent_lines(&[("r", a.addr())], "")
+    ));
+    let (e, p, mut rx) = start(&s);
+    collect_until(&mut rx, |ev| !cycles(ev, "r").is_empty()).await;
+    let mut two = s.jobs["one"].clone();
+    two.name = "two".into();
+    two.scalars = vec![oid(UPTIME)];
+    p.send(AddJob(two)).await.unwrap();
+    let of = |ev: &[Event], job: &str| {
+        cycles(ev, "r")
+            .iter()
+            .filter(|r| &*r.job == job)
+            .count()
+    };
+    let evs = collect_until(&mut rx, |ev| of(ev, "two") >= 2).await;
+    let r = cycles(&evs, "r")
+        .into_iter()
+        .find(|r| &*r.job == "two")
+        .unwrap();
+    assert_eq!(r.samples[0].varbind.oid, oid(UPTIME));
+    assert!(p.send(RemoveJob("one".into())).await.unwrap());
+    let evs = collect_until(&mut rx, |ev| {
+        ev.iter()
+            .any(|e| matches!(e, Event::Removed { job, .. } if &**job == "one"))
+    })
+    .await;
+    let removed = evs
+        .iter()
+        .position(|e| matches!(e, Event::Removed { job, .. } if &**job == "one"))
+        .unwrap();
+    // After its removal, `one` reports nothing more while `two` goes on.
+    let later = collect_until(&mut rx, |ev| of(ev, "two") >= 3).await;
+    assert_eq!(of(&evs[removed..], "one") + of(&later, "one"), 0);
+    let stats = p.send(GetStats).await.unwrap();
+    assert!(!stats.jobs.contains_key("one"));
+    assert_eq!(stats.jobs["two"].agents, 1);
     e.shutdown().await;
 }
 
