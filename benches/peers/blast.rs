@@ -72,6 +72,7 @@ pub(crate) fn run(
     let mut answered: u64 = 0;
     let (mut cpu0, mut agent0) = (Duration::ZERO, Duration::ZERO);
     let mut measuring = false;
+    let mut last_scan = start;
     loop {
         let now = Instant::now();
         if !measuring && now >= measure_from {
@@ -85,29 +86,34 @@ pub(crate) fn run(
         // Send what is due.
         while !to_send.is_empty() {
             let chunk: Vec<usize> = to_send.drain(..to_send.len().min(BATCH)).collect();
+            let now = Instant::now();
             for (i, &k) in chunk.iter().enumerate() {
                 let id = ID_BASE | ((seq[k] as i32 & 0xffff) << 13) | k as i32;
                 let buf = &mut io.out[i][..template.len()];
                 buf.copy_from_slice(&template);
                 buf[id_at..id_at + 4].copy_from_slice(&id.to_be_bytes());
-                sent_at[k] = Instant::now();
+                sent_at[k] = now;
                 io.dest[i] = agents[next_agent[k]];
             }
             io.send(fd, chunk.len(), template.len());
         }
-        // Wait for answers.
-        let mut pfd = libc::pollfd {
-            fd,
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: `pfd` is one valid pollfd that the kernel may update.
-        unsafe { libc::poll(&raw mut pfd, 1, POLL_MS) };
+        // Take the answers; wait only when there are none.
+        let mut got_any = false;
         loop {
             let n = io.receive(fd);
             if n == 0 {
+                if !got_any {
+                    let mut pfd = libc::pollfd {
+                        fd,
+                        events: libc::POLLIN,
+                        revents: 0,
+                    };
+                    // SAFETY: `pfd` is one valid pollfd that the kernel may update.
+                    unsafe { libc::poll(&raw mut pfd, 1, POLL_MS) };
+                }
                 break;
             }
+            got_any = true;
             for i in 0..n {
                 let Ok(p) = Message::peek(io.answer(i)) else {
                     continue;
@@ -124,15 +130,22 @@ pub(crate) fn run(
                 next_agent[k] = (next_agent[k] + inflight) % agents.len();
                 to_send.push(k);
             }
-            if n < BATCH {
-                break;
+            if to_send.len() >= BATCH {
+                break; // keep the pipeline full
             }
         }
         let now = Instant::now();
-        for k in 0..inflight {
-            if now.duration_since(sent_at[k]) > RESEND && !to_send.contains(&k) {
-                seq[k] = seq[k].wrapping_add(1);
-                to_send.push(k);
+        if now.duration_since(last_scan) > RESEND {
+            last_scan = now;
+            let mut queued = vec![false; inflight];
+            for &k in &to_send {
+                queued[k] = true;
+            }
+            for k in 0..inflight {
+                if !queued[k] && now.duration_since(sent_at[k]) > RESEND {
+                    seq[k] = seq[k].wrapping_add(1);
+                    to_send.push(k);
+                }
             }
         }
     }

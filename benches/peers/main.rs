@@ -466,7 +466,9 @@ fn table_file() -> Result<PathBuf, String> {
 /// The walk command lines of snmpact and net-snmp for `target` and `oid`.
 fn walkers(target: &str, oid: &str) -> (Vec<String>, Vec<String>) {
     let cr = format!("-Cr{MAX_REPETITIONS}");
-    let common = ["-v2c", "-c", "public", cr.as_str(), "-On", target, oid];
+    // A generous timeout: snmpd's first walk fills its caches (hrSWInstalled reads dpkg's
+    // database), which can take seconds on a busy machine.
+    let common = ["-v2c", "-c", "public", "-t", "5", "-r", "1", cr.as_str(), "-On", target, oid];
     let mut ours = vec![SNMPACT.to_owned(), "bulkwalk".to_owned()];
     ours.extend(common.iter().map(|s| (*s).to_owned()));
     let mut theirs = vec!["snmpbulkwalk".to_owned()];

@@ -144,6 +144,8 @@ async fn many(
     summary: &mut Summary,
 ) -> io::Result<()> {
     let bar = progress_bar(inv, targets.len());
+    // Asked once: the bar's own lock is held inside `suspend`.
+    let visible = !bar.is_hidden();
     let mut results = futures_util::stream::iter(targets.iter().map(|t| async move {
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let (status, n, res) = one(engine, inv, t, true, &mut out, &mut err).await;
@@ -155,7 +157,7 @@ async fn many(
         summary.count(status, n);
         let written = bar.suspend(|| -> io::Result<()> {
             stdout.write_all(&out)?;
-            if !err.is_empty() || !bar.is_hidden() {
+            if !err.is_empty() || visible {
                 // Out before the errors that follow, and before the bar is drawn again.
                 stdout.flush()?;
             }

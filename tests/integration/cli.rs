@@ -724,3 +724,64 @@ fn a_thousand_targets_in_one_run_all_answer() {
         assert!(agents.with_agent(i, |r| r.requests()) >= 1, "agent {i}");
     }
 }
+
+#[test]
+fn the_progress_bar_shows_on_a_terminal_and_never_on_stdout() {
+    // Each answer takes 20 ms, so the run lasts long enough for the bar to be drawn.
+    let slow = snmpact::agent::Faults {
+        delay: std::time::Duration::from_millis(20),
+        ..Default::default()
+    };
+    let agents = server::spawn_many(
+        (0..50)
+            .map(|_| {
+                let r = Responder::new(snmprec::demo(), "public").with_faults(slow.clone());
+                (SocketAddr::from(([127, 0, 0, 1], 0)), r)
+            })
+            .collect(),
+    )
+    .unwrap();
+    let mut file = String::new();
+    for (i, a) in agents.addrs().iter().enumerate() {
+        let _ = writeln!(file, "{a} a{i}");
+    }
+    let targets = scratch_file("progress.txt", &file);
+    let out = scratch_file("progress.out", "");
+    // `script` gives snmpact a terminal for stderr; stdout goes to a file.
+    let command = format!(
+        "{} get --concurrency 4 --targets {} sysName.0 > {}",
+        env!("CARGO_BIN_EXE_snmpact"),
+        targets.display(),
+        out.display()
+    );
+    let run = Command::new("timeout")
+        .args(["60", "script", "-qec", &command, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run script(1) from util-linux");
+    let terminal = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{terminal}");
+    assert!(
+        terminal.contains("/50 agents"),
+        "a bar on the terminal: {terminal}"
+    );
+    assert!(terminal.contains("50 agents: 50 ok, 0 timed out, 0 failed; 50 varbinds in "));
+    let stdout = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(stdout.lines().count(), 50);
+    assert!(!stdout.contains("agents"), "nothing of the bar on stdout");
+    // --no-progress: only the summary.
+    let quiet = Command::new("timeout")
+        .args([
+            "60",
+            "script",
+            "-qec",
+            &format!("{command} --no-progress"),
+            "/dev/null",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8_lossy(&quiet.stdout);
+    assert!(!terminal.contains("/50 agents"), "{terminal}");
+    assert!(terminal.contains("50 agents: 50 ok"));
+}

@@ -215,16 +215,32 @@ fn numeric() -> TextOptions {
 
 /// Compares our walk with snmpwalk's as described in the module doc.
 pub(crate) fn compare_walks(ours: &[VarBind<'_>], theirs: &str, version: Version) {
+    let ours: Vec<Entry> = ours
+        .iter()
+        .map(|vb| Entry::parse(&format_varbind_with(vb, &numeric())))
+        .collect();
+    compare_entries(ours, theirs, version);
+}
+
+/// Compares two `snmpwalk -On` outputs the same way (used by the simulator's record-and-serve
+/// test: a recorded agent against the original).
+pub(crate) fn compare_walk_outputs(ours: &str, theirs: &str, version: Version) {
+    let (ours, end_of_mib) = split_entries(ours);
+    assert_eq!(
+        end_of_mib,
+        version == Version::V1,
+        "`End of MIB` only in v1 (ours)"
+    );
+    compare_entries(ours.iter().map(|e| Entry::parse(e)).collect(), theirs, version);
+}
+
+fn compare_entries(ours: Vec<Entry>, theirs: &str, version: Version) {
     let (theirs, end_of_mib) = split_entries(theirs);
     assert_eq!(
         end_of_mib,
         version == Version::V1,
         "`End of MIB` only in v1"
     );
-    let ours: Vec<Entry> = ours
-        .iter()
-        .map(|vb| Entry::parse(&format_varbind_with(vb, &numeric())))
-        .collect();
     let theirs: Vec<Entry> = theirs.iter().map(|e| Entry::parse(e)).collect();
     assert!(
         theirs.len() >= MIN_WALK && ours.len() >= MIN_WALK,

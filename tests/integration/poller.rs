@@ -451,12 +451,7 @@ async fn jobs_added_and_removed_at_run_time() {
     two.name = "two".into();
     two.scalars = vec![oid(UPTIME)];
     p.send(AddJob(two)).await.unwrap();
-    let of = |ev: &[Event], job: &str| {
-        cycles(ev, "r")
-            .iter()
-            .filter(|r| &*r.job == job)
-            .count()
-    };
+    let of = |ev: &[Event], job: &str| cycles(ev, "r").iter().filter(|r| &*r.job == job).count();
     let evs = collect_until(&mut rx, |ev| of(ev, "two") >= 2).await;
     let r = cycles(&evs, "r")
         .into_iter()
