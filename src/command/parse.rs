@@ -84,6 +84,7 @@ pub fn tokenize(line: &str) -> Result<Vec<String>, ParseError> {
 /// use snmpact::command::{parse, Action, Command, OutputFormat};
 /// assert_eq!(parse("format json").unwrap(), Some(Command::Format(OutputFormat::Json)));
 /// assert_eq!(parse("  # a comment").unwrap(), None);
+/// assert_eq!(parse("# don't stop: quotes in comments are fine").unwrap(), None);
 /// let Some(Command::Run(Action::Bulk { max_repetitions, .. })) =
 ///     parse("bulk demo -r 20 ifDescr").unwrap() else { panic!() };
 /// assert_eq!(max_repetitions, Some(20));
@@ -92,13 +93,14 @@ pub fn tokenize(line: &str) -> Result<Vec<String>, ParseError> {
 /// # Errors
 /// A [`ParseError`] naming the command and what is wrong, in one line.
 pub fn parse(line: &str) -> Result<Option<Command>, ParseError> {
+    // A comment line is skipped before tokenizing: its text may hold unbalanced quotes.
+    if line.trim_start().starts_with('#') {
+        return Ok(None);
+    }
     let words = tokenize(line)?;
     let Some(first) = words.first() else {
         return Ok(None);
     };
-    if first.starts_with('#') {
-        return Ok(None);
-    }
     let mut args = Args::new(&words[1..]);
     let cmd = match first.as_str() {
         "get" => {
