@@ -200,7 +200,12 @@ impl Responder {
         match &msg.pdu {
             Pdu::GetRequest(_) => {
                 for (i, vb) in vbs_in.iter().enumerate() {
-                    match self.store.get(&vb.oid) {
+                    // v1 cannot carry Counter64: noSuchName (RFC 3584 §4.2.2.1).
+                    let value = self
+                        .store
+                        .get(&vb.oid)
+                        .filter(|v| !(v1 && matches!(v, Value::Counter64(_))));
+                    match value {
                         Some(v) => resp.varbinds.push(VarBind::new(vb.oid.clone(), v.clone())),
                         None if v1 => {
                             error(&mut resp, ErrorStatus::NoSuchName, i, vbs_in);
@@ -214,7 +219,7 @@ impl Responder {
             }
             Pdu::GetNextRequest(_) => {
                 for (i, vb) in vbs_in.iter().enumerate() {
-                    match self.next(&vb.oid) {
+                    match self.next(&vb.oid, v1) {
                         Some(next) => resp.varbinds.push(next),
                         None if v1 => {
                             error(&mut resp, ErrorStatus::NoSuchName, i, vbs_in);
@@ -233,7 +238,7 @@ impl Responder {
                 let mut size = 64;
                 for vb in &vbs_in[..n] {
                     let r = self
-                        .next(&vb.oid)
+                        .next(&vb.oid, false)
                         .unwrap_or_else(|| VarBind::new(vb.oid.clone(), Value::EndOfMibView));
                     size += r.encoded_len();
                     resp.varbinds.push(r);
@@ -244,7 +249,7 @@ impl Responder {
                     let mut all_end = true;
                     for c in &mut cursors {
                         let r = self
-                            .next(c)
+                            .next(c, false)
                             .unwrap_or_else(|| VarBind::new(c.clone(), Value::EndOfMibView));
                         if r.value != Value::EndOfMibView {
                             all_end = false;
@@ -305,7 +310,9 @@ impl Responder {
         Some(resp)
     }
 
-    fn next(&self, oid: &crate::oid::Oid) -> Option<VarBind<'static>> {
+    /// The object after `oid`; in v1, Counter64 objects are skipped (RFC 3584 §4.2.2.1), as
+    /// snmpd does.
+    fn next(&self, oid: &crate::oid::Oid, v1: bool) -> Option<VarBind<'static>> {
         if self.faults.non_increasing {
             // Answer with the first OID of the MIB again and again: a looping agent.
             return self
@@ -314,7 +321,8 @@ impl Responder {
                 .map(|(o, v)| VarBind::new(o.clone(), v.clone()));
         }
         self.store
-            .next(oid)
+            .after(oid)
+            .find(|(_, v)| !(v1 && matches!(v, Value::Counter64(_))))
             .map(|(o, v)| VarBind::new(o.clone(), v.clone()))
     }
 }

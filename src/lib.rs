@@ -10,6 +10,7 @@
 //! - [`pdu`]: the SNMP v1/v2c message model (message, PDUs, varbinds, values) and its codec. Pure.
 //! - [`mib`]: the compiled-in table of names for the core MIBs, both ways.
 //! - [`mod@format`]: text forms of varbinds as net-snmp prints them, and a JSON form.
+//! - [`service`]: the long-running service: config, simulated agents, console and poller together.
 //! - [`session`]: one actor per agent: operations, retries, walks, tables; [`session::SnmpError`].
 //! - [`dispatcher`]: the actor owning the UDP socket(s): request ids, matching, drops, counters.
 //! - [`engine`]: starts dispatchers, creates and registers sessions (the library's entry point).
@@ -39,6 +40,7 @@ pub mod oid;
 pub mod output;
 pub mod pdu;
 pub mod poller;
+pub mod service;
 pub mod session;
 pub mod simulator;
 

@@ -25,8 +25,11 @@ const MAX_DATAGRAM: usize = 2048;
 const RESEND: Duration = Duration::from_millis(200);
 /// Socket buffers asked for (capped by `rmem_max`).
 const SOCKET_BUFFER: usize = 4 << 20;
-/// Request ids have this bit set so they always take four octets.
-const ID_BASE: i32 = 0x4000_0000;
+/// Request ids have this bit set so they always take four octets; below it, 16 bits of the
+/// slot's sequence number and 13 bits of the slot's index.
+const ID_BASE: u32 = 0x4000_0000;
+/// Bits of the slot index in a request id (so at most 8,192 requests in flight).
+const SLOT_BITS: u32 = 13;
 /// How long one `poll` waits before the loop checks the clock and the resend timers.
 const POLL_MS: i32 = 5;
 
@@ -51,6 +54,9 @@ pub(crate) fn run(
     window: Duration,
     agent_pid: u32,
 ) -> io::Result<Blast> {
+    if inflight > 1 << SLOT_BITS {
+        return Err(io::Error::other("at most 8,192 requests in flight"));
+    }
     let sock = UdpSocket::bind("127.0.0.1:0")?;
     sock.set_nonblocking(true)?;
     let s2 = socket2::SockRef::from(&sock);
@@ -88,7 +94,8 @@ pub(crate) fn run(
             let chunk: Vec<usize> = to_send.drain(..to_send.len().min(BATCH)).collect();
             let now = Instant::now();
             for (i, &k) in chunk.iter().enumerate() {
-                let id = ID_BASE | ((seq[k] as i32 & 0xffff) << 13) | k as i32;
+                let slot = u32::try_from(k).unwrap_or_default();
+                let id = ID_BASE | ((seq[k] & 0xffff) << SLOT_BITS) | slot;
                 let buf = &mut io.out[i][..template.len()];
                 buf.copy_from_slice(&template);
                 buf[id_at..id_at + 4].copy_from_slice(&id.to_be_bytes());
@@ -118,9 +125,11 @@ pub(crate) fn run(
                 let Ok(p) = Message::peek(io.answer(i)) else {
                     continue;
                 };
-                let Some(id) = p.request_id else { continue };
-                let k = (id & 0x1fff) as usize;
-                if k >= inflight || ((id >> 13) & 0xffff) as u32 != (seq[k] & 0xffff) {
+                let Some(id) = p.request_id.map(i32::cast_unsigned) else {
+                    continue;
+                };
+                let k = usize::try_from(id & ((1 << SLOT_BITS) - 1)).unwrap_or(usize::MAX);
+                if k >= inflight || (id >> SLOT_BITS) & 0xffff != seq[k] & 0xffff {
                     continue; // a late answer to a resent request
                 }
                 if measuring {
@@ -150,7 +159,9 @@ pub(crate) fn run(
         }
     }
     let secs = window.as_secs_f64();
-    let cpu = proc_cpu(std::process::id()).saturating_sub(cpu0).as_secs_f64();
+    let cpu = proc_cpu(std::process::id())
+        .saturating_sub(cpu0)
+        .as_secs_f64();
     let agent = proc_cpu(agent_pid).saturating_sub(agent0).as_secs_f64();
     let n = answered.max(1) as f64;
     Ok(Blast {
@@ -224,7 +235,7 @@ impl Mmsg {
             let SocketAddr::V4(a) = self.dest[i] else {
                 continue;
             };
-            self.dest_raw[i].sin_family = libc::AF_INET as libc::sa_family_t;
+            self.dest_raw[i].sin_family = libc::sa_family_t::try_from(libc::AF_INET).unwrap_or(0);
             self.dest_raw[i].sin_port = a.port().to_be();
             self.dest_raw[i].sin_addr.s_addr = u32::from(*a.ip()).to_be();
             self.iov[i] = libc::iovec {
@@ -233,7 +244,7 @@ impl Mmsg {
             };
             let h = &mut self.hdr[i].msg_hdr;
             h.msg_name = (&raw mut self.dest_raw[i]).cast();
-            h.msg_namelen = size_of::<libc::sockaddr_in>() as libc::socklen_t;
+            h.msg_namelen = libc::socklen_t::try_from(size_of::<libc::sockaddr_in>()).unwrap_or(0);
             h.msg_iov = &raw mut self.iov[i];
             h.msg_iovlen = 1;
             h.msg_control = std::ptr::null_mut();
@@ -245,7 +256,12 @@ impl Mmsg {
             // SAFETY: headers `sent..n` point at buffers, iovecs and addresses in `self`,
             // alive and unchanged during the call.
             let r = unsafe {
-                libc::sendmmsg(fd, self.hdr[sent..].as_mut_ptr(), (n - sent) as u32, 0)
+                libc::sendmmsg(
+                    fd,
+                    self.hdr[sent..].as_mut_ptr(),
+                    u32::try_from(n - sent).unwrap_or(u32::MAX),
+                    0,
+                )
             };
             match usize::try_from(r) {
                 Ok(k) if k > 0 => sent += k,
@@ -275,7 +291,7 @@ impl Mmsg {
             libc::recvmmsg(
                 fd,
                 self.hdr.as_mut_ptr(),
-                BATCH as u32,
+                u32::try_from(BATCH).unwrap_or(u32::MAX),
                 libc::MSG_DONTWAIT,
                 std::ptr::null_mut(),
             )

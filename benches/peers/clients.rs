@@ -93,7 +93,12 @@ fn snmpact_client(load: &Load, shards: usize) -> Result<Outcome, String> {
         let mut sessions = Vec::with_capacity(load.ports.len());
         for p in &load.ports {
             let t = agent(*p).to_string();
-            sessions.push(engine.session(&t, &t, cfg.clone()).await.map_err(|e| e.to_string())?);
+            sessions.push(
+                engine
+                    .session(&t, &t, cfg.clone())
+                    .await
+                    .map_err(|e| e.to_string())?,
+            );
         }
         let oid: Oid = OID.parse().map_err(|e| format!("{e}"))?;
         let first = futures_util::stream::iter(&sessions)
@@ -109,7 +114,8 @@ fn snmpact_client(load: &Load, shards: usize) -> Result<Outcome, String> {
         let shared = Rc::new(Shared::default());
         let sessions = Rc::new(sessions);
         for k in 0..load.inflight {
-            let (shared, sessions, oid, load) = (shared.clone(), sessions.clone(), oid.clone(), load.clone());
+            let (shared, sessions, oid, load) =
+                (shared.clone(), sessions.clone(), oid.clone(), load.clone());
             actix_rt::spawn(async move {
                 let mut a = k % sessions.len();
                 while !shared.stop.get() {
@@ -123,7 +129,10 @@ fn snmpact_client(load: &Load, shards: usize) -> Result<Outcome, String> {
                 }
             });
         }
-        let o = measure(&shared, &load, rss, sessions.len(), async |d| actix_rt::time::sleep(d).await).await;
+        let o = measure(&shared, &load, rss, sessions.len(), async |d| {
+            actix_rt::time::sleep(d).await
+        })
+        .await;
         engine.shutdown().await;
         Ok(o)
     })
@@ -163,7 +172,8 @@ async fn async_snmp_client(load: &Load) -> Result<Outcome, String> {
     let shared = Rc::new(Shared::default());
     let clients = Rc::new(clients);
     for k in 0..load.inflight {
-        let (shared, clients, oid, load) = (shared.clone(), clients.clone(), oid.clone(), load.clone());
+        let (shared, clients, oid, load) =
+            (shared.clone(), clients.clone(), oid.clone(), load.clone());
         tokio::task::spawn_local(async move {
             let mut a = k % clients.len();
             while !shared.stop.get() {
@@ -176,7 +186,10 @@ async fn async_snmp_client(load: &Load) -> Result<Outcome, String> {
             }
         });
     }
-    Ok(measure(&shared, load, rss, clients.len(), async |d| tokio::time::sleep(d).await).await)
+    Ok(measure(&shared, load, rss, clients.len(), async |d| {
+        tokio::time::sleep(d).await
+    })
+    .await)
 }
 
 async fn csnmp_client(load: &Load) -> Result<Outcome, String> {
@@ -226,5 +239,8 @@ async fn csnmp_client(load: &Load) -> Result<Outcome, String> {
             }
         });
     }
-    Ok(measure(&shared, load, rss, clients.len(), async |d| tokio::time::sleep(d).await).await)
+    Ok(measure(&shared, load, rss, clients.len(), async |d| {
+        tokio::time::sleep(d).await
+    })
+    .await)
 }

@@ -11,8 +11,9 @@
 //! 3. Closed loop: `inflight` slots, each with one GET outstanding; slot `k` asks agents `k`,
 //!    `k + inflight`, `k + 2 inflight`, ... (mod agents). Warm-up, then a measured window: only
 //!    answers arriving in the window count, with their latency from send to answer.
-//! 4. Print `rate= p50_us= p99_us= cpu_us= agent_pct= rss_base_kb= rss_open_kb= sessions=
-//!    errors=` on one stdout line.
+//! 4. Print `rate= p50_us= p99_us= cpu_us= agent_pct= others_pct= rss_base_kb= rss_open_kb=
+//!    sessions= errors=` on one stdout line (`others_pct`: the CPU every other process on the
+//!    machine used in the window, so that a noisy row shows).
 
 use std::fmt;
 use std::time::Duration;
@@ -101,6 +102,8 @@ pub(crate) struct Outcome {
     pub(crate) cpu_us: f64,
     /// The agents' process CPU in the window, percent of one core.
     pub(crate) agent_pct: f64,
+    /// CPU of every other process on the machine in the window, percent of one core.
+    pub(crate) others_pct: f64,
     /// RSS before any session, KiB.
     pub(crate) rss_base_kb: u64,
     /// RSS with every session open and used once, KiB.
@@ -115,12 +118,13 @@ impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "rate={:.0} p50_us={:.1} p99_us={:.1} cpu_us={:.2} agent_pct={:.0} rss_base_kb={} rss_open_kb={} sessions={} errors={}",
+            "rate={:.0} p50_us={:.1} p99_us={:.1} cpu_us={:.2} agent_pct={:.0} others_pct={:.0} rss_base_kb={} rss_open_kb={} sessions={} errors={}",
             self.rate,
             self.p50_us,
             self.p99_us,
             self.cpu_us,
             self.agent_pct,
+            self.others_pct,
             self.rss_base_kb,
             self.rss_open_kb,
             self.sessions,
@@ -143,6 +147,7 @@ impl Outcome {
                 "p99_us" => o.p99_us = f()?,
                 "cpu_us" => o.cpu_us = f()?,
                 "agent_pct" => o.agent_pct = f()?,
+                "others_pct" => o.others_pct = f()?,
                 "rss_base_kb" => o.rss_base_kb = v.parse().ok()?,
                 "rss_open_kb" => o.rss_open_kb = v.parse().ok()?,
                 "sessions" => o.sessions = v.parse().ok()?,
@@ -186,6 +191,7 @@ impl Recorder {
 pub(crate) struct Probe {
     own: Duration,
     agent: Duration,
+    machine: Duration,
 }
 
 impl Probe {
@@ -194,6 +200,7 @@ impl Probe {
         Self {
             own: proc_cpu(std::process::id()),
             agent: proc_cpu(load.agent_pid),
+            machine: machine_busy(),
         }
     }
 }
@@ -210,19 +217,28 @@ pub(crate) fn outcome(
     let secs = load.window.as_secs_f64();
     let n = rec.latencies.len();
     rec.latencies.sort_unstable();
-    let pct = |q: f64| -> f64 {
+    // The q-th per mille: the smallest latency with at least q/1000 of them at or below it.
+    let pct = |q: usize| -> f64 {
         if n == 0 {
             return 0.0;
         }
-        let i = ((n as f64 * q).ceil() as usize).clamp(1, n) - 1;
+        let i = (n * q).div_ceil(1000).clamp(1, n) - 1;
         rec.latencies[i].as_secs_f64() * 1e6
     };
     Outcome {
         rate: n as f64 / secs,
-        p50_us: pct(0.50),
-        p99_us: pct(0.99),
+        p50_us: pct(500),
+        p99_us: pct(990),
         cpu_us: p1.own.saturating_sub(p0.own).as_secs_f64() * 1e6 / n.max(1) as f64,
         agent_pct: p1.agent.saturating_sub(p0.agent).as_secs_f64() * 100.0 / secs,
+        others_pct: p1
+            .machine
+            .saturating_sub(p0.machine)
+            .saturating_sub(p1.own.saturating_sub(p0.own))
+            .saturating_sub(p1.agent.saturating_sub(p0.agent))
+            .as_secs_f64()
+            * 100.0
+            / secs,
         rss_base_kb: rss.0,
         rss_open_kb: rss.1,
         sessions,
@@ -243,6 +259,24 @@ pub(crate) fn proc_cpu(pid: u32) -> Duration {
     // After ')': state is field 3 of the man page, utime 14 and stime 15.
     let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
     Duration::from_millis((ticks(11) + ticks(12)) * 1000 / USER_HZ)
+}
+
+/// Busy CPU time of the whole machine so far (all cores, every process): the first line of
+/// `/proc/stat` without idle and iowait.
+pub(crate) fn machine_busy() -> Duration {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let busy: u64 = stat
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .take(8) // user nice system idle iowait irq softirq steal
+        .enumerate()
+        .filter(|(i, _)| *i != 3 && *i != 4)
+        .filter_map(|(_, v)| v.parse::<u64>().ok())
+        .sum();
+    Duration::from_millis(busy * 1000 / USER_HZ)
 }
 
 /// Resident memory of this process, KiB (`VmRSS` in `/proc/self/status`).

@@ -84,7 +84,7 @@ fn main() -> ExitCode {
         .and_then(|s| s.parse::<f64>().ok())
         .map_or(DEFAULT_WINDOW, Duration::from_secs_f64);
     let mut report = header(window);
-    let mut sections: Vec<(&str, fn(Duration) -> Result<String, String>)> = Vec::new();
+    let mut sections: Vec<(&str, Section)> = Vec::new();
     if want("ceiling") {
         sections.push(("ceiling", ceiling));
     }
@@ -107,6 +107,9 @@ fn main() -> ExitCode {
     println!("{report}");
     ExitCode::SUCCESS
 }
+
+/// One section of the report: its Markdown, or why it failed.
+type Section = fn(Duration) -> Result<String, String>;
 
 fn header(window: Duration) -> String {
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
@@ -297,8 +300,8 @@ fn get_rows(window: Duration) -> Result<String, String> {
     let agents = Agents::start(&["--count", &MANY.to_string(), "--threads", "1"])?;
     let mut table = String::from(
         "\n### GET: throughput and latency, one thread per client\n\n\
-         | agents | in flight | client | GET/s | snmpact ÷ client | CPU µs/GET | p50 | p99 | agent CPU | errors |\n\
-         |--:|--:|---|--:|--:|--:|--:|--:|--:|--:|\n",
+         | agents | in flight | client | GET/s | snmpact ÷ client | CPU µs/GET | p50 | p99 | agent CPU | other processes | errors |\n\
+         |--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|\n",
     );
     let mut memory = String::from(
         "\n### Memory: RSS with 10,000 agent sessions open (each used once)\n\n\
@@ -320,36 +323,47 @@ fn get_rows(window: Duration) -> Result<String, String> {
             let r = run_client(name, &load, &c_client);
             let row = match &r {
                 Ok(o) => {
-                    eprintln!("  {n} agents {name}: {} GET/s p50 {:.0} us p99 {:.0} us", thousands(o.rate), o.p50_us, o.p99_us);
+                    eprintln!(
+                        "  {n} agents {name}: {} GET/s p50 {:.0} us p99 {:.0} us",
+                        thousands(o.rate),
+                        o.p50_us,
+                        o.p99_us
+                    );
                     if name == "snmpact" {
                         ours = Some(o.rate);
                     }
                     let ratio = ours.map_or("-".into(), |s| format!("{:.2}", s / o.rate.max(1.0)));
                     format!(
-                        "| {} | {w} | {name} | {} | {ratio} | {:.2} | {} | {} | {:.0} % | {} |",
+                        "| {} | {w} | {name} | {} | {ratio} | {:.2} | {} | {} | {:.0} % | {:.0} % | {} |",
                         thousands(n as f64),
                         thousands(o.rate),
                         o.cpu_us,
                         micros(o.p50_us),
                         micros(o.p99_us),
                         o.agent_pct,
+                        o.others_pct,
                         o.errors
                     )
                 }
                 Err(e) => {
                     eprintln!("  {n} agents {name}: FAILED {e}");
-                    format!("| {} | {w} | {name} | failed: {e} | | | | | | |", thousands(n as f64))
+                    format!(
+                        "| {} | {w} | {name} | failed: {e} | | | | | | | |",
+                        thousands(n as f64)
+                    )
                 }
             };
             let _ = writeln!(table, "{row}");
             if n == MANY
                 && let Ok(o) = &r
             {
-                let per = (o.rss_open_kb.saturating_sub(o.rss_base_kb)) as f64 * 1024.0 / o.sessions.max(1) as f64;
+                let per = (o.rss_open_kb.saturating_sub(o.rss_base_kb)) as f64 * 1024.0
+                    / o.sessions.max(1) as f64;
                 if name == "snmpact" {
                     snmpact_mem = Some(o.rss_open_kb as f64);
                 }
-                let ratio = snmpact_mem.map_or("-".into(), |s| format!("{:.2}", o.rss_open_kb as f64 / s));
+                let ratio =
+                    snmpact_mem.map_or("-".into(), |s| format!("{:.2}", o.rss_open_kb as f64 / s));
                 let _ = writeln!(
                     memory,
                     "| {name} | {} | {:.1} MB | {:.1} MB | {} B | {ratio} |",
@@ -468,7 +482,19 @@ fn walkers(target: &str, oid: &str) -> (Vec<String>, Vec<String>) {
     let cr = format!("-Cr{MAX_REPETITIONS}");
     // A generous timeout: snmpd's first walk fills its caches (hrSWInstalled reads dpkg's
     // database), which can take seconds on a busy machine.
-    let common = ["-v2c", "-c", "public", "-t", "5", "-r", "1", cr.as_str(), "-On", target, oid];
+    let common = [
+        "-v2c",
+        "-c",
+        "public",
+        "-t",
+        "5",
+        "-r",
+        "1",
+        cr.as_str(),
+        "-On",
+        target,
+        oid,
+    ];
     let mut ours = vec![SNMPACT.to_owned(), "bulkwalk".to_owned()];
     ours.extend(common.iter().map(|s| (*s).to_owned()));
     let mut theirs = vec!["snmpbulkwalk".to_owned()];
@@ -484,7 +510,10 @@ fn count_varbinds(cmd: &[String]) -> Result<usize, String> {
         .output()
         .map_err(|e| format!("{}: {e}", cmd[0]))?;
     if !out.status.success() {
-        return Err(format!("{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "{cmd:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     Ok(String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -496,9 +525,18 @@ fn count_varbinds(cmd: &[String]) -> Result<usize, String> {
 fn hyperfine(cmds: &[&[String]]) -> Result<Vec<(f64, f64)>, String> {
     let json = Path::new(env!("CARGO_TARGET_TMPDIR")).join("peers-hyperfine.json");
     let mut c = Command::new("hyperfine");
-    c.args(["-N", "--warmup", "3", "--runs", WALK_RUNS, "--style", "none", "--export-json"])
-        .arg(&json)
-        .env("MIBS", "");
+    c.args([
+        "-N",
+        "--warmup",
+        "3",
+        "--runs",
+        WALK_RUNS,
+        "--style",
+        "none",
+        "--export-json",
+    ])
+    .arg(&json)
+    .env("MIBS", "");
     for cmd in cmds {
         c.arg(cmd.join(" "));
     }
@@ -527,7 +565,14 @@ fn hyperfine(cmds: &[&[String]]) -> Result<Vec<(f64, f64)>, String> {
 fn walk_rows(_: Duration) -> Result<String, String> {
     let snmpd = Snmpd::start()?;
     let table = table_file()?;
-    let agent = Agents::start(&["--data", &table.to_string_lossy(), "--count", "1", "--threads", "1"])?;
+    let agent = Agents::start(&[
+        "--data",
+        &table.to_string_lossy(),
+        "--count",
+        "1",
+        "--threads",
+        "1",
+    ])?;
     let mut o = format!(
         "\n### Walks: whole process, `-v2c -Cr{MAX_REPETITIONS} -On`, output to /dev/null (hyperfine, {WALK_RUNS} runs)\n\n\
          | walk | varbinds | snmpact bulkwalk | snmpbulkwalk | snmpact varbinds/s | snmpbulkwalk varbinds/s | snmpact ÷ snmpbulkwalk |\n\

@@ -91,6 +91,19 @@ static double proc_cpu(long pid) {
     return (double)(ut + st) / USER_HZ;
 }
 
+/* Busy CPU of the whole machine (first line of /proc/stat, less idle and iowait), in seconds. */
+static double machine_busy(void) {
+    FILE *f = fopen("/proc/stat", "r");
+    unsigned long long v[8] = {0};
+    if (!f)
+        return 0;
+    if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4],
+               &v[5], &v[6], &v[7]) != 8)
+        v[0] = 0;
+    fclose(f);
+    return (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / USER_HZ;
+}
+
 static int send_get(struct slot *s);
 
 static int on_answer(int op, netsnmp_session *sess, int reqid, netsnmp_pdu *pdu, void *magic) {
@@ -280,13 +293,14 @@ int main(int argc, char **argv) {
     double t0 = now_s();
     while (now_s() < t0 + warmup)
         pump(ep, ev, &one, by_fd, 10, &last_tick);
-    double own0 = proc_cpu(getpid()), agent0 = proc_cpu(agent_pid);
+    double own0 = proc_cpu(getpid()), agent0 = proc_cpu(agent_pid), machine0 = machine_busy();
     measuring = 1;
     double w0 = now_s();
     while (now_s() < w0 + window)
         pump(ep, ev, &one, by_fd, 10, &last_tick);
     measuring = 0;
-    double own1 = proc_cpu(getpid()), agent1 = proc_cpu(agent_pid);
+    double own1 = proc_cpu(getpid()), agent1 = proc_cpu(agent_pid), machine1 = machine_busy();
+    double others = (machine1 - machine0) - (own1 - own0) - (agent1 - agent0);
 
     qsort(lat, nlat, sizeof *lat, cmp_double);
     double p50 = 0, p99 = 0;
@@ -295,10 +309,11 @@ int main(int argc, char **argv) {
         p50 = lat[(i50 ? i50 : 1) - 1] * 1e6;
         p99 = lat[(i99 ? i99 : 1) - 1] * 1e6;
     }
-    printf("rate=%.0f p50_us=%.1f p99_us=%.1f cpu_us=%.2f agent_pct=%.0f rss_base_kb=%ld "
-           "rss_open_kb=%ld sessions=%d errors=%lu\n",
+    printf("rate=%.0f p50_us=%.1f p99_us=%.1f cpu_us=%.2f agent_pct=%.0f others_pct=%.0f "
+           "rss_base_kb=%ld rss_open_kb=%ld sessions=%d errors=%lu\n",
            nlat / window, p50, p99, (own1 - own0) * 1e6 / (nlat ? nlat : 1),
-           (agent1 - agent0) * 100 / window, rss_base, rss_open, nagents, errors);
+           (agent1 - agent0) * 100 / window, (others > 0 ? others : 0) * 100 / window, rss_base,
+           rss_open, nagents, errors);
     fflush(stdout);
     _exit(0); /* the agents are not told goodbye: closing 10,000 sessions is not measured */
 }

@@ -99,10 +99,7 @@ pub fn parse_bytes(data: &[u8]) -> Result<Store, SnmprecError> {
         let value = match tag {
             "2" => {
                 let t = text(value)?;
-                Value::Integer(
-                    t.parse()
-                        .map_err(|_| err(format!("bad integer {t:?}")))?,
-                )
+                Value::Integer(t.parse().map_err(|_| err(format!("bad integer {t:?}")))?)
             }
             "4" => Value::OctetString(Cow::Owned(bytes(value)?)),
             "5" => Value::Null,
@@ -163,9 +160,7 @@ fn variation<'a>(module: &str, params: &'a [u8]) -> Result<&'a [u8], String> {
     match module {
         // `value=` takes the rest of the line: a string may hold commas.
         "writecache" => Ok(params.strip_prefix(b"value=").unwrap_or(params)),
-        "numeric" => Ok(param(b"initial")
-            .or_else(|| param(b"min"))
-            .unwrap_or(b"0")),
+        "numeric" => Ok(param(b"initial").or_else(|| param(b"min")).unwrap_or(b"0")),
         m => Err(format!(
             "snmpsim variation module {m:?} is not supported (only writecache and numeric)"
         )),
@@ -226,7 +221,7 @@ pub fn line(oid: &Oid, value: &Value<'_>) -> Option<String> {
 
 fn decode_hex(s: &str) -> Option<Vec<u8>> {
     let s = s.trim();
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())
@@ -319,8 +314,8 @@ mod tests {
     #[test]
     fn latin1_strings_and_raw_addresses_as_snmpsim_writes_them() {
         // From snmpsim-data: a Latin-1 sysLocation, and an IpAddress written as 4 raw bytes.
-        let s = parse_bytes(b"1.3.6.1.2.1.1.6.0|4|K\xf6ln\n1.3.6.1.2.1.4.20.1.1.1|64|hSh1\n")
-            .unwrap();
+        let s =
+            parse_bytes(b"1.3.6.1.2.1.1.6.0|4|K\xf6ln\n1.3.6.1.2.1.4.20.1.1.1|64|hSh1\n").unwrap();
         let v: Vec<&Value<'_>> = s.iter().map(|(_, v)| v).collect();
         assert_eq!(
             v,
@@ -333,7 +328,12 @@ mod tests {
             parse_bytes(b"1.3.6.1|64|abc\n").unwrap_err().reason,
             "bad IpAddress \"abc\""
         );
-        assert!(parse_bytes(b"1.3.6.1|2|\xff\n").unwrap_err().reason.contains("ASCII"));
+        assert!(
+            parse_bytes(b"1.3.6.1|2|\xff\n")
+                .unwrap_err()
+                .reason
+                .contains("ASCII")
+        );
     }
 
     #[test]

@@ -56,6 +56,11 @@ impl Store {
             .next()
     }
 
+    /// The objects after `oid`, in order.
+    pub fn after(&self, oid: &Oid) -> impl Iterator<Item = (&Oid, &Value<'static>)> {
+        self.map.range((Bound::Excluded(oid), Bound::Unbounded))
+    }
+
     /// The first object.
     #[must_use]
     pub fn first(&self) -> Option<(&Oid, &Value<'static>)> {

@@ -164,3 +164,26 @@ fn faults_shape_the_reply() {
     let m = Message::decode(&reply.datagrams[2]).unwrap();
     assert_eq!(m.pdu.request_id(), Some(10));
 }
+
+#[test]
+fn v1_skips_counter64_as_snmpd_does() {
+    let mut st = store();
+    st.insert(oid("1.3.6.1.2.1.1.2.0"), Value::Counter64(5));
+    let mut r = Responder::new(st, "public");
+    let next = |oid_: &str| {
+        Pdu::GetNextRequest(GenericPdu {
+            request_id: 4,
+            varbinds: vec![VarBind::null(oid(oid_))],
+            ..GenericPdu::default()
+        })
+    };
+    let p = ask(&mut r, Version::V1, next("1.3.6.1.2.1.1.1.0"));
+    assert_eq!(p.varbinds[0].oid, oid("1.3.6.1.2.1.1.3.0"));
+    let p = ask(&mut r, Version::V2c, next("1.3.6.1.2.1.1.1.0"));
+    assert_eq!(p.varbinds[0].value, Value::Counter64(5));
+    let p = ask(&mut r, Version::V1, get(&["1.3.6.1.2.1.1.2.0"]));
+    assert_eq!(
+        (p.error_status, p.error_index),
+        (ErrorStatus::NoSuchName, 1)
+    );
+}

@@ -26,11 +26,14 @@ const EXIT_USAGE: u8 = 2;
 #[command(name = "snmpact", version, about)]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the service (the default): simulated agents, telnet console and poller from the
+    /// configuration, until Ctrl-C; SIGHUP reloads the configuration.
+    Serve(ServeArgs),
     /// Dissect one SNMP message byte by byte (hex, a `snmpget -d` dump, or raw bytes).
     Decode(DecodeArgs),
     /// GET, as snmpget: `snmpact get -v 2c -c public HOST OID...` (`snmpact get -h`).
@@ -61,6 +64,19 @@ enum Command {
     /// Walk an agent and write its objects as `.snmprec` lines (`> FILE.snmprec`).
     Record(snmpact::simulator::RecordArgs),
 }
+
+#[derive(Debug, Args, Default)]
+struct ServeArgs {
+    /// Configuration files, layered in order (default: etc/snmpact.toml).
+    #[arg(long = "config", short = 'f', value_name = "FILE")]
+    config: Vec<PathBuf>,
+    /// Override one setting, after files and environment: `--set jobs.demo.interval=5s`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+}
+
+/// The configuration used when none is given.
+const DEFAULT_CONFIG: &str = "etc/snmpact.toml";
 
 #[derive(Debug, Args)]
 struct BatchArgs {
@@ -119,7 +135,8 @@ fn main() -> ExitCode {
         )
         .with_writer(io::stderr)
         .init();
-    match cli.command {
+    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(args) => run_serve(args),
         Command::Decode(args) => run_decode(args),
         Command::Get(a) => cli::run(Tool::Get, &a.args),
         Command::Getnext(a) => cli::run(Tool::GetNext, &a.args),
@@ -137,6 +154,54 @@ fn main() -> ExitCode {
         }),
         Command::Agent(a) => snmpact::simulator::run_agent(&a),
         Command::Record(a) => snmpact::simulator::run_record(&a),
+    }
+}
+
+fn run_serve(args: ServeArgs) -> ExitCode {
+    let mut overrides = Vec::new();
+    for kv in &args.set {
+        match kv.split_once('=') {
+            Some((k, v)) => overrides.push((k.trim().to_owned(), v.to_owned())),
+            None => {
+                eprintln!("snmpact: --set needs KEY=VALUE, got '{kv}'");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        }
+    }
+    let config = if args.config.is_empty() {
+        vec![PathBuf::from(DEFAULT_CONFIG)]
+    } else {
+        args.config
+    };
+    if let Some(missing) = config.iter().find(|p| !p.exists()) {
+        eprintln!(
+            "snmpact: configuration file {} not found (run from the repository root, or give --config FILE)",
+            missing.display()
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let opts = snmpact::service::ServiceOptions { config, overrides };
+    let system = actix::System::new();
+    let result = system.block_on(snmpact::service::run(opts, async {
+        // Ctrl-C or SIGTERM: the same clean shutdown.
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("snmpact: {e}");
+            ExitCode::from(EXIT_USAGE)
+        }
     }
 }
 

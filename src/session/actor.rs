@@ -275,7 +275,10 @@ pub struct Session {
     tokens: FastMap<u64, (u64, u32)>,
     /// Requests waiting for room under `max_in_flight`.
     queue: VecDeque<(u64, Pdu<'static>)>,
-    /// Requests submitted and not yet answered.
+    /// Tokens submitted to the dispatcher and not yet answered or cancelled: `in_flight` is its
+    /// size. A set, not a count, so a cancel racing an answer never frees a slot twice.
+    submitted: FastMap<u64, ()>,
+    /// Requests submitted and not yet answered (`submitted.len()`).
     in_flight: usize,
     /// Source of operation ids.
     next_op: u64,
@@ -300,6 +303,7 @@ impl Session {
             ops: FastMap::default(),
             tokens: FastMap::default(),
             queue: VecDeque::new(),
+            submitted: FastMap::default(),
             in_flight: 0,
             next_op: 0,
         }
@@ -384,7 +388,9 @@ impl Session {
             return;
         };
         for t in &state.tokens {
-            if self.tokens.remove(t).is_some() {
+            if self.tokens.remove(t).is_some() && self.submitted.remove(t).is_some() {
+                // In flight: tell the dispatcher, and free its slot now (no Inbound will come).
+                self.in_flight = self.in_flight.saturating_sub(1);
                 self.cancel.do_send(Cancel { token: *t });
             }
         }
@@ -400,6 +406,7 @@ impl Session {
                 continue; // its operation ended meanwhile
             }
             self.in_flight += 1;
+            self.submitted.insert(token, ());
             self.dispatcher.do_send(Submit {
                 reply_to: ctx.address().recipient(),
                 token,
@@ -450,7 +457,12 @@ impl Handler<Inbound> for Session {
     type Result = ();
 
     fn handle(&mut self, msg: Inbound, ctx: &mut Context<Self>) {
-        self.in_flight = self.in_flight.saturating_sub(1);
+        let token = match &msg {
+            Inbound::Response { token, .. } | Inbound::Failed { token, .. } => *token,
+        };
+        if self.submitted.remove(&token).is_some() {
+            self.in_flight = self.in_flight.saturating_sub(1);
+        }
         match msg {
             Inbound::Response { token, datagram } => {
                 if let Some((id, part)) = self.resolve_token(token) {

@@ -26,8 +26,7 @@ use crate::agent::server::{self, AgentsHandle, DEFAULT_BATCH, ServerOptions};
 use crate::agent::{Faults, Responder, Store, snmprec};
 
 /// Where the single agent listens when no address is given.
-pub const DEFAULT_LISTEN: SocketAddr =
-    SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 1161);
+pub const DEFAULT_LISTEN: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 1161);
 
 /// The extension of data files picked up by `--data-dir`.
 const DATA_EXTENSION: &str = "snmprec";
@@ -42,7 +41,7 @@ pub struct AgentArgs {
     /// Every `*.snmprec` file in DIR, by name, one per agent, round-robin over the agents.
     #[arg(long, value_name = "DIR", conflicts_with = "data")]
     pub data_dir: Option<PathBuf>,
-    /// An agent's address, e.g. 127.0.0.1:16100 or [::1]:16100 (repeatable; port 0: a free one).
+    /// An agent's address, e.g. `127.0.0.1:16100` or `[::1]:16100` (repeatable; port 0: a free one).
     #[arg(long, value_name = "ADDR")]
     pub listen: Vec<SocketAddr>,
     /// One agent per port of --host: `16100-26099`, `161,1161,2000-2010`.
@@ -212,10 +211,7 @@ impl Plan {
                 {
                     let seed = f.seed.wrapping_add(i as u64);
                     handle.with_agent(i, |r| {
-                        r.set_faults(Faults {
-                            seed,
-                            ..f.clone()
-                        });
+                        r.set_faults(Faults { seed, ..f.clone() });
                     });
                 }
             }
@@ -403,7 +399,14 @@ mod tests {
 
     #[test]
     fn addresses_come_from_listen_ports_and_count() {
-        let a = args(&["--listen", "[::1]:1161", "--ports", "16100-16102", "--count", "2"]);
+        let a = args(&[
+            "--listen",
+            "[::1]:1161",
+            "--ports",
+            "16100-16102",
+            "--count",
+            "2",
+        ]);
         let got: Vec<String> = addresses(&a)
             .unwrap()
             .iter()

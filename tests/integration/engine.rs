@@ -687,3 +687,39 @@ async fn shutdown_fails_in_flight_requests_and_nothing_hangs() {
         "{r:?}"
     );
 }
+
+/// An operation that ends while another of its requests is in flight frees that request's slot:
+/// the per-agent in-flight limit must not shrink for good.
+#[actix_rt::test]
+async fn ending_an_operation_frees_the_slots_of_its_requests_in_flight() {
+    let a = agent(Faults {
+        too_big_above: Some(0),
+        ..Faults::default()
+    });
+    let e = engine();
+    let cfg = SessionConfig {
+        max_oids: 1,
+        max_in_flight: 2,
+        timeout: Duration::from_millis(200),
+        retries: 5,
+        ..fast(Version::V2c)
+    };
+    let s = session(&e, a.addr(), cfg).await;
+    for _ in 0..3 {
+        // The next request is lost (its part stays in flight, retransmitting); the other part's
+        // answer is tooBig, which ends the operation and cancels the lost one.
+        a.with(|r| r.faults.drop_first = u32::try_from(r.requests()).unwrap() + 1);
+        let r = actix_rt::time::timeout(
+            Duration::from_secs(5),
+            s.send(Get(vec![
+                oid("1.3.6.1.2.1.1.1.0"),
+                oid("1.3.6.1.2.1.1.3.0"),
+            ])),
+        )
+        .await
+        .expect("the operation must not wait for a slot that leaked")
+        .unwrap();
+        assert!(matches!(r, Err(SnmpError::TooBig)), "{r:?}");
+    }
+    e.shutdown().await;
+}

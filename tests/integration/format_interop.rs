@@ -231,7 +231,11 @@ pub(crate) fn compare_walk_outputs(ours: &str, theirs: &str, version: Version) {
         version == Version::V1,
         "`End of MIB` only in v1 (ours)"
     );
-    compare_entries(ours.iter().map(|e| Entry::parse(e)).collect(), theirs, version);
+    compare_entries(
+        ours.iter().map(|e| Entry::parse(e)).collect(),
+        theirs,
+        version,
+    );
 }
 
 fn compare_entries(ours: Vec<Entry>, theirs: &str, version: Version) {

@@ -1,0 +1,197 @@
+//! The long-running service (`snmpact` with no subcommand, `cargo run --release`): loads the
+//! configuration, serves the configured simulated agents, registers the agents with the engine,
+//! and runs the telnet console and the poller in one actix System until the shutdown signal.
+//!
+//! One shutdown path (STYLE.md §5): console, poller and outputs stop, then the engine fails what
+//! is in flight with ShuttingDown and closes its sockets, then the simulated agents stop.
+//! SIGHUP reloads the configuration files: agents and jobs are added, changed or removed in the
+//! poller without a restart (the `[engine]`, `[console]` and `[outputs]` sections need one).
+
+use std::future::Future;
+use std::io;
+use std::path::PathBuf;
+
+use crate::agent::server::{self, AgentsHandle};
+use crate::config::{self, Settings, Target};
+use crate::console::{self, RunningConsole};
+use crate::engine::Engine;
+use crate::{output, poller};
+
+/// Longest wait for each shutdown step (console, poller, outputs, engine).
+const SHUTDOWN_STEP: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Where the configuration comes from.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceOptions {
+    /// Files, in layering order.
+    pub config: Vec<PathBuf>,
+    /// `KEY=VALUE` overrides (the `--set` flags), applied last.
+    pub overrides: Vec<(String, String)>,
+}
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The configuration is invalid (the message names the file and key).
+    #[error(transparent)]
+    Config(#[from] config::Error),
+    /// An output could not start (a file, or the Prometheus listener).
+    #[error(transparent)]
+    Output(#[from] output::Error),
+    /// A socket could not be bound (console or simulated agents).
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being started.
+        what: &'static str,
+        /// The cause.
+        source: io::Error,
+    },
+}
+
+/// Serves `settings`' simulated agents and records their real addresses in `settings`.
+fn start_simulator(settings: &mut Settings) -> Result<Option<AgentsHandle>, ServiceError> {
+    if settings.simulator.is_empty() {
+        return Ok(None);
+    }
+    let sims: Vec<_> = settings
+        .simulator
+        .values()
+        .map(|s| (s.name.clone(), s.listen, s.responder()))
+        .collect();
+    let handle = server::spawn_many(sims.iter().map(|(_, l, r)| (*l, r.clone())).collect())
+        .map_err(|source| ServiceError::Io {
+            what: "simulated agents",
+            source,
+        })?;
+    for ((name, ..), addr) in sims.iter().zip(handle.addrs().to_vec()) {
+        settings.bind_simulator(name, addr);
+        tracing::info!(agent = %name, %addr, "simulated agent listening");
+    }
+    Ok(Some(handle))
+}
+
+/// Registers every configured agent with the engine, so the console can use them by name.
+async fn register_agents(engine: &Engine, settings: &Settings) {
+    for a in settings.agents.values() {
+        let Target::Address(target) = &a.target else {
+            continue;
+        };
+        if let Err(e) = engine
+            .replace_session(&a.name, target, a.session.clone())
+            .await
+        {
+            tracing::warn!(agent = %a.name, error = %e, "agent not registered");
+        }
+    }
+}
+
+/// Runs the service until `shutdown` completes. Must run inside an actix `System`.
+///
+/// # Errors
+/// A [`ServiceError`] when something cannot start; once running, failures are logged.
+pub async fn run(
+    opts: ServiceOptions,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), ServiceError> {
+    let mut settings = config::load(&opts.config, &opts.overrides)?;
+    let simulator = start_simulator(&mut settings)?;
+    let engine = Engine::start(settings.engine.clone());
+    register_agents(&engine, &settings).await;
+    let console: RunningConsole = console::run_console(engine.clone(), settings.console.clone())
+        .await
+        .map_err(|source| ServiceError::Io {
+            what: "console",
+            source,
+        })?;
+    let outputs = output::start(&settings)?;
+    let poller = poller::start(engine.clone(), &settings, outputs.clone());
+    println!(
+        "snmpact: console on {addr} (telnet {ip} {port}), {agents} agent(s), {jobs} poll job(s); Ctrl-C stops",
+        addr = console.local_addr,
+        ip = console.local_addr.ip(),
+        port = console.local_addr.port(),
+        agents = settings.agents.len(),
+        jobs = settings.jobs.len(),
+    );
+    if let Some(first) = settings.agents.keys().next() {
+        println!(
+            "snmpact: try `telnet {} {}` then `get {first} sysDescr.0`",
+            console.local_addr.ip(),
+            console.local_addr.port()
+        );
+    }
+
+    reload_on_sighup(&opts, &engine, &poller, &settings, shutdown).await;
+
+    // Each step is bounded: a stuck peer must not keep the process alive after Ctrl-C.
+    tracing::info!("shutting down");
+    let step = |what: &'static str| {
+        move |r: Result<(), tokio::time::error::Elapsed>| {
+            if r.is_err() {
+                tracing::warn!(step = what, "shutdown step timed out");
+            }
+        }
+    };
+    step("console")(tokio::time::timeout(SHUTDOWN_STEP, console.shutdown()).await);
+    step("poller")(
+        tokio::time::timeout(SHUTDOWN_STEP, async {
+            let _ = poller.send(poller::Stop).await;
+        })
+        .await,
+    );
+    step("outputs")(tokio::time::timeout(SHUTDOWN_STEP, outputs.shutdown()).await);
+    step("engine")(tokio::time::timeout(SHUTDOWN_STEP, engine.shutdown()).await);
+    drop(simulator);
+    Ok(())
+}
+
+/// Waits for `shutdown`, reloading the configuration on each SIGHUP meanwhile.
+async fn reload_on_sighup(
+    opts: &ServiceOptions,
+    engine: &Engine,
+    poller: &actix::Addr<poller::Poller>,
+    current: &Settings,
+    shutdown: impl Future<Output = ()>,
+) {
+    let mut hup = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            tracing::warn!(error = %e, "no SIGHUP handler: reload disabled");
+            None
+        }
+    };
+    // Simulated agents keep the addresses they got at start.
+    let bound: Vec<(String, std::net::SocketAddr)> = current
+        .simulator
+        .values()
+        .map(|s| (s.name.clone(), s.listen))
+        .collect();
+    tokio::pin!(shutdown);
+    loop {
+        let hangup = async {
+            match hup.as_mut() {
+                Some(h) => {
+                    h.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            () = &mut shutdown => return,
+            () = hangup => {}
+        }
+        match config::load(&opts.config, &opts.overrides) {
+            Ok(mut s) => {
+                for (name, addr) in &bound {
+                    s.bind_simulator(name, *addr);
+                }
+                register_agents(engine, &s).await;
+                match poller.send(poller::Reload(s)).await {
+                    Ok(summary) => tracing::info!(?summary, "configuration reloaded"),
+                    Err(e) => tracing::warn!(error = %e, "reload not applied"),
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "configuration not reloaded"),
+        }
+    }
+}
