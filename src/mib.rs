@@ -750,10 +750,10 @@ mod tests {
         check("2.5.4.3", "", "joint-iso-ccitt", &[5, 4, 3]);
         // An index that runs on past the column: every remaining arc is returned.
         check(
-            "1.3.6.1.2.1.4.20.1.1.192.168.1.1",
+            "1.3.6.1.2.1.4.20.1.1.127.0.0.1",
             "IP-MIB",
             "ipAdEntAddr",
-            &[192, 168, 1, 1],
+            &[127, 0, 0, 1],
         );
     }
 

@@ -93,7 +93,7 @@ pub fn parse_set_value(ty: &str, value: &str) -> Result<Value<'static>, SetValue
         'a' => Value::IpAddress(
             value
                 .parse::<Ipv4Addr>()
-                .map_err(|_| bad("an IPv4 address like 192.0.2.1"))?
+                .map_err(|_| bad("an IPv4 address like 127.0.0.1"))?
                 .octets(),
         ),
         'o' => Value::ObjectId(mib::resolve(value).map_err(SetValueError::Oid)?),
@@ -102,7 +102,7 @@ pub fn parse_set_value(ty: &str, value: &str) -> Result<Value<'static>, SetValue
             hex(value).ok_or_else(|| bad("pairs of hex digits, like 0a1B or 0a 1b"))?,
         )),
         'd' => Value::OctetString(Cow::Owned(decimal(value).ok_or_else(|| {
-            bad("bytes 0 to 255 separated by blanks or dots, like 192.0.2.1")
+            bad("bytes 0 to 255 separated by blanks or dots, like 127.0.0.1")
         })?)),
         'b' => Value::OctetString(Cow::Owned(
             bits(value).ok_or_else(|| bad("bit numbers 0 to 4095 separated by commas"))?,
@@ -194,7 +194,7 @@ mod tests {
         assert_eq!(ok("c", "7"), Value::Counter32(7));
         assert_eq!(ok("C", "18446744073709551615"), Value::Counter64(u64::MAX));
         assert_eq!(ok("t", "8640000"), Value::TimeTicks(8_640_000));
-        assert_eq!(ok("a", "192.0.2.1"), Value::IpAddress([192, 0, 2, 1]));
+        assert_eq!(ok("a", "127.0.0.1"), Value::IpAddress([127, 0, 0, 1]));
         assert_eq!(
             ok("o", "sysDescr.0"),
             Value::ObjectId("1.3.6.1.2.1.1.1.0".parse().unwrap())
@@ -204,7 +204,7 @@ mod tests {
         assert_eq!(ok("x", "0A1b"), os(&[0x0a, 0x1b]));
         assert_eq!(ok("x", "0x00 1A 2b"), os(&[0, 0x1a, 0x2b]));
         assert_eq!(ok("x", ""), os(b""));
-        assert_eq!(ok("d", "192.0.2.1"), os(&[192, 0, 2, 1]));
+        assert_eq!(ok("d", "127.0.0.1"), os(&[127, 0, 0, 1]));
         assert_eq!(ok("d", "1 2  255"), os(&[1, 2, 255]));
         assert_eq!(ok("b", "0"), os(&[0x80]));
         assert_eq!(ok("b", "0,7 9"), os(&[0x81, 0x40]));
