@@ -1,6 +1,10 @@
 //! Codec benchmark: decode and encode of two SNMPv2c messages by snmpact and by the other Rust SNMP
 //! codecs, all on the same bytes in the same run. Figures and method: `BENCHMARKS.md`, "Codec".
 //!
+//! `cargo bench --bench codec` times with the wall clock. On a shared machine, run it as
+//! `CODEC_BENCH_CLOCK=cpu cargo bench --bench codec` to time with the bench thread's CPU clock,
+//! which leaves out the time other processes took the CPU away.
+//!
 //! Cases (both built once with snmpact's encoder, then decoded by everyone):
 //! - `response10`: a 10-varbind Response, one ifTable/ifXTable row of mixed types.
 //! - `bulk50`: a 50-varbind Response to a GetBulk (5 columns x 10 rows).
@@ -18,6 +22,7 @@ use std::borrow::Cow;
 use std::hint::black_box;
 use std::time::Duration;
 
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{BenchmarkId, Criterion, criterion_main};
 use snmpact::oid::Oid;
 use snmpact::pdu::{ErrorStatus, GenericPdu, Message, Pdu, Value, VarBind, Version};
@@ -428,7 +433,7 @@ fn check_encoding(peer: &str, ours: &[u8], theirs: &[u8]) {
 }
 
 /// Every codec's decode and encode of one case.
-fn bench_case(c: &mut Criterion, case: &str, msg: &Message<'static>) {
+fn bench_case<M: Measurement>(c: &mut Criterion<M>, case: &str, msg: &Message<'static>) {
     let bytes = msg.to_bytes();
     let shared = bytes::Bytes::from(bytes.clone());
     let n = msg.pdu.varbinds().len();
@@ -508,19 +513,69 @@ fn bench_case(c: &mut Criterion, case: &str, msg: &Message<'static>) {
     g.finish();
 }
 
-fn codec(c: &mut Criterion) {
+fn codec<M: Measurement>(c: &mut Criterion<M>) {
     bench_case(c, "response10", &response10());
     bench_case(c, "bulk50", &bulk50());
 }
 
+/// Set to `cpu` to time with the bench thread's CPU clock instead of the wall clock.
+const CLOCK_VAR: &str = "CODEC_BENCH_CLOCK";
+
+/// The calling thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`): time the thread was descheduled,
+/// which on a shared machine is most of the noise, does not count.
+struct ThreadCpu;
+
+/// Wall-clock measurement, only to borrow criterion's duration formatter.
+static WALL: WallTime = WallTime;
+
+fn thread_cpu_now() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec and the clock id is a constant Linux supports.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
+    let secs = u64::try_from(ts.tv_sec).unwrap_or(0);
+    let nanos = u32::try_from(ts.tv_nsec).unwrap_or(0);
+    Duration::new(secs, nanos)
+}
+
+impl Measurement for ThreadCpu {
+    type Intermediate = Duration;
+    type Value = Duration;
+
+    fn start(&self) -> Duration {
+        thread_cpu_now()
+    }
+    fn end(&self, start: Duration) -> Duration {
+        thread_cpu_now().saturating_sub(start)
+    }
+    fn add(&self, a: &Duration, b: &Duration) -> Duration {
+        *a + *b
+    }
+    fn zero(&self) -> Duration {
+        Duration::ZERO
+    }
+    fn to_f64(&self, v: &Duration) -> f64 {
+        v.as_secs_f64() * 1e9
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        WALL.formatter()
+    }
+}
+
 /// Runs both cases with the settings above (what `criterion_group!` would generate, written out so
-/// the function can carry a doc comment).
+/// the function can carry a doc comment and pick the clock).
 fn benches() {
-    let mut c = Criterion::default()
+    let c = Criterion::default()
         .warm_up_time(WARM_UP)
         .measurement_time(MEASUREMENT)
-        .sample_size(SAMPLES)
-        .configure_from_args();
-    codec(&mut c);
+        .sample_size(SAMPLES);
+    if std::env::var(CLOCK_VAR).is_ok_and(|v| v == "cpu") {
+        codec(&mut c.with_measurement(ThreadCpu).configure_from_args());
+    } else {
+        codec(&mut c.configure_from_args());
+    }
 }
 criterion_main!(benches);
