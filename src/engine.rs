@@ -55,7 +55,30 @@ pub struct SessionEntry {
     pub config: SessionConfig,
 }
 
+/// A change a user made to the registry at run time (the console's `agent add` / `agent del`),
+/// announced to watchers such as the poller so they can follow it.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "()")]
+pub enum AgentChange {
+    /// An agent was added or replaced.
+    Added {
+        /// Its name.
+        name: String,
+        /// Its target as given (`host:port`).
+        target: String,
+        /// Its session settings.
+        config: SessionConfig,
+    },
+    /// An agent was removed.
+    Removed {
+        /// Its name.
+        name: String,
+    },
+}
+
 struct Inner {
+    /// Who hears of [`AgentChange`]s.
+    watchers: std::sync::Mutex<Vec<Recipient<AgentChange>>>,
     shards: Vec<Shard>,
     /// Arbiters this engine started (all shards but the first, which runs on the caller's).
     own_arbiters: std::sync::Mutex<Vec<Arbiter>>,
@@ -92,6 +115,7 @@ impl Engine {
             .collect();
         Self {
             inner: Arc::new(Inner {
+                watchers: std::sync::Mutex::new(Vec::new()),
                 shards,
                 own_arbiters: std::sync::Mutex::new(extra),
                 registry: DashMap::new(),
@@ -194,6 +218,28 @@ impl Engine {
                 true
             }
             None => false,
+        }
+    }
+
+    /// Tells `watcher` of every [`AgentChange`] announced from now on.
+    pub fn watch_agents(&self, watcher: Recipient<AgentChange>) {
+        self.inner
+            .watchers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(watcher);
+    }
+
+    /// Announces a user's change to the watchers (those that are gone are forgotten).
+    pub fn announce(&self, change: &AgentChange) {
+        let mut w = self
+            .inner
+            .watchers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        w.retain(Recipient::connected);
+        for r in w.iter() {
+            r.do_send(change.clone());
         }
     }
 

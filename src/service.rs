@@ -105,6 +105,8 @@ pub async fn run(
         })?;
     let outputs = output::start(&settings)?;
     let poller = poller::start(engine.clone(), &settings, outputs.clone());
+    // The console's `agent add` / `agent del` reach the poller through the engine.
+    engine.watch_agents(poller.clone().recipient());
     println!(
         "snmpact: console on {addr} (telnet {ip} {port}), {agents} agent(s), {jobs} poll job(s); Ctrl-C stops",
         addr = console.local_addr,

@@ -178,13 +178,18 @@ pub async fn execute(
             let existed = engine.get(&name).is_some();
             let config = options.apply(SessionConfig::default());
             engine
-                .replace_session(&name, &target, config)
+                .replace_session(&name, &target, config.clone())
                 .await
                 .map_err(|error| ExecError::Snmp {
                     agent: Some(name.clone()),
                     error,
                 })?;
             let addr = engine.get(&name).map(|e| e.agent.to_string());
+            engine.announce(&crate::engine::AgentChange::Added {
+                name: name.clone(),
+                target: target.clone(),
+                config,
+            });
             emit(Event::Info(format!(
                 "agent {name} {} ({})",
                 if existed { "replaced" } else { "added" },
@@ -194,6 +199,7 @@ pub async fn execute(
         }
         Action::AgentDel { name } => {
             if engine.remove(&name) {
+                engine.announce(&crate::engine::AgentChange::Removed { name: name.clone() });
                 emit(Event::Info(format!("agent {name} removed")));
                 Ok(())
             } else {

@@ -1126,6 +1126,34 @@ impl Handler<AddAgent> for Poller {
     }
 }
 
+/// The console's `agent add` / `agent del`: an added agent is polled by the jobs whose agents
+/// include `"*"` (it belongs to no group); a removed one stops being polled.
+impl Handler<crate::engine::AgentChange> for Poller {
+    type Result = ();
+
+    fn handle(&mut self, m: crate::engine::AgentChange, ctx: &mut Context<Self>) {
+        match m {
+            crate::engine::AgentChange::Added {
+                name,
+                target,
+                config,
+            } => {
+                let agent = AgentSettings {
+                    name,
+                    target: crate::config::Target::Address(target),
+                    session: config,
+                    groups: Vec::new(),
+                };
+                self.upsert_agent(agent, Origin::Runtime, ctx);
+                self.sync(ctx);
+            }
+            crate::engine::AgentChange::Removed { name } => {
+                self.remove_agent(&name, ctx);
+            }
+        }
+    }
+}
+
 impl Handler<RemoveAgent> for Poller {
     type Result = bool;
 

@@ -661,3 +661,53 @@ fn get_metrics(addr: SocketAddr) -> String {
     s.read_to_string(&mut resp).unwrap();
     resp
 }
+
+/// The console's `agent add` reaches the poller through the engine: jobs for `"*"` poll the new
+/// agent; `agent del` stops it. (The service wires `Engine::watch_agents` to the poller.)
+#[actix_rt::test]
+async fn console_agent_add_and_del_reach_the_poller() {
+    use snmpact::command::{self, Command};
+    let a = agents(&["r", "x"]);
+    let (r, x) = (a.addrs()[0], a.addrs()[1]);
+    let s = settings(&format!(
+        "{}[jobs.all]\nagents = [\"*\"]\ninterval = \"100ms\"\nscalars = [\"sysName.0\"]\n",
+        agent_lines(&[("r", r)], "")
+    ));
+    let (e, p, mut rx) = start(&s);
+    e.watch_agents(p.clone().recipient());
+    collect_until(&mut rx, |ev| !cycles(ev, "r").is_empty()).await;
+    let run = |line: String| {
+        let e = e.clone();
+        async move {
+            let Some(Command::Run(action)) = command::parse(&line).unwrap() else {
+                panic!("{line}")
+            };
+            command::exec::execute(&e, action, &mut |_| {})
+                .await
+                .unwrap();
+        }
+    };
+    run(format!("agent add x {x}")).await;
+    let evs = collect_until(&mut rx, |ev| cycles(ev, "x").len() >= 2).await;
+    let first = cycles(&evs, "x")[0];
+    assert_eq!(
+        value(first, SYSNAME).map(|s| s.varbind.value.clone()),
+        Some(Value::OctetString(Cow::Borrowed(b"x")))
+    );
+    run("agent del x".to_owned()).await;
+    let evs = collect_until(&mut rx, |ev| {
+        ev.iter()
+            .any(|e| matches!(e, Event::Removed { agent, .. } if &**agent == "x"))
+    })
+    .await;
+    let removed = evs
+        .iter()
+        .position(|e| matches!(e, Event::Removed { agent, .. } if &**agent == "x"))
+        .unwrap();
+    let later = collect_until(&mut rx, |ev| cycles(ev, "r").len() >= 3).await;
+    assert_eq!(
+        cycles(&evs[removed + 1..], "x").len() + cycles(&later, "x").len(),
+        0
+    );
+    e.shutdown().await;
+}
