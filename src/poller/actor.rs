@@ -1140,7 +1140,7 @@ impl Handler<crate::engine::AgentChange> for Poller {
             } => {
                 let agent = AgentSettings {
                     name,
-                    target: crate::config::Target::Address(target),
+                    target: Target::Address(target),
                     session: config,
                     groups: Vec::new(),
                 };
