@@ -31,6 +31,7 @@ impl<'b> Writer<'b> {
     }
 
     /// Appends raw bytes.
+    #[inline]
     pub fn raw(&mut self, bytes: &[u8]) {
         self.buf.extend_from_slice(bytes);
     }
@@ -43,6 +44,7 @@ impl<'b> Writer<'b> {
     }
 
     /// Appends length octets in minimal form.
+    #[inline]
     pub fn length(&mut self, len: usize) {
         if len < 0x80 {
             // Below 0x80: one octet.
@@ -58,12 +60,14 @@ impl<'b> Writer<'b> {
     }
 
     /// Appends a one-octet tag and a length.
+    #[inline]
     pub fn header(&mut self, tag: u8, len: usize) {
         self.buf.push(tag);
         self.length(len);
     }
 
     /// Appends a signed integer TLV in minimal two's complement.
+    #[inline]
     pub fn int(&mut self, tag: u8, v: i64) {
         let n = int_len(v);
         self.header(tag, n);
@@ -71,6 +75,7 @@ impl<'b> Writer<'b> {
     }
 
     /// Appends an unsigned integer TLV, padded with `0x00` when its top bit is set.
+    #[inline]
     pub fn uint(&mut self, tag: u8, v: u64) {
         let n = uint_len(v);
         self.header(tag, n);
@@ -83,6 +88,7 @@ impl<'b> Writer<'b> {
     }
 
     /// Appends a primitive TLV with the given content octets.
+    #[inline]
     pub fn octets(&mut self, tag: u8, content: &[u8]) {
         self.header(tag, content.len());
         self.buf.extend_from_slice(content);
@@ -90,8 +96,14 @@ impl<'b> Writer<'b> {
 
     /// Appends an OBJECT IDENTIFIER TLV.
     pub fn oid(&mut self, oid: &Oid) {
+        self.oid_with_len(oid, oid_content_len(oid.arcs()));
+    }
+
+    /// Appends an OBJECT IDENTIFIER TLV whose content length the caller computed.
+    #[inline]
+    pub fn oid_with_len(&mut self, oid: &Oid, content_len: usize) {
         let arcs = oid.arcs();
-        self.header(super::tag::OBJECT_IDENTIFIER, oid_content_len(arcs));
+        self.header(super::tag::OBJECT_IDENTIFIER, content_len);
         let (first, rest) = match arcs {
             [a, b, rest @ ..] => (u64::from(*a) * 40 + u64::from(*b), rest),
             [a] => (u64::from(*a) * 40, &[][..]),
@@ -99,10 +111,17 @@ impl<'b> Writer<'b> {
         };
         self.subid(first);
         for &arc in rest {
-            self.subid(u64::from(arc));
+            if arc < 0x80 {
+                // Below 0x80: one octet.
+                #[allow(clippy::cast_possible_truncation)]
+                self.buf.push(arc as u8);
+            } else {
+                self.subid(u64::from(arc));
+            }
         }
     }
 
+    #[inline(never)]
     fn subid(&mut self, v: u64) {
         if v < 0x80 {
             // Below 0x80: one octet.

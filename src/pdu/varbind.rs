@@ -71,8 +71,9 @@ impl<'a> VarBind<'a> {
 
     /// Appends the varbind TLV.
     pub fn encode(&self, w: &mut Writer<'_>) {
-        w.header(tag::SEQUENCE, self.content_len());
-        w.oid(&self.oid);
+        let oid_len = ber::oid_content_len(self.oid.arcs());
+        w.header(tag::SEQUENCE, ber::tlv_len(oid_len) + self.value.encoded_len());
+        w.oid_with_len(&self.oid, oid_len);
         self.value.encode(w);
     }
 
