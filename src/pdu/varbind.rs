@@ -72,7 +72,10 @@ impl<'a> VarBind<'a> {
     /// Appends the varbind TLV.
     pub fn encode(&self, w: &mut Writer<'_>) {
         let oid_len = ber::oid_content_len(self.oid.arcs());
-        w.header(tag::SEQUENCE, ber::tlv_len(oid_len) + self.value.encoded_len());
+        w.header(
+            tag::SEQUENCE,
+            ber::tlv_len(oid_len) + self.value.encoded_len(),
+        );
         w.oid_with_len(&self.oid, oid_len);
         self.value.encode(w);
     }
