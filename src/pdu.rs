@@ -77,4 +77,4 @@ impl Error {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -92,7 +92,7 @@ fn v2c_get_vector() {
 
 /// A v2c Response carrying one value of every type, checked TLV by TLV.
 #[rustfmt::skip]
-const V2C_RESPONSE_ALL_TYPES: &[u8] = &[
+pub(crate) const V2C_RESPONSE_ALL_TYPES: &[u8] = &[
     0x30, 0x81, 0xb8,                                                  // Message SEQUENCE (184)
     0x02, 0x01, 0x01,                                                  //   version v2c
     0x04, 0x06, b'p', b'u', b'b', b'l', b'i', b'c',                    //   community

@@ -357,32 +357,38 @@ async fn duplicate_answers_give_one_result_and_are_counted() {
     e.shutdown().await;
 }
 
+/// Answers the engine must never accept (a wrong request id; the right id from another port):
+/// each is dropped and counted for its reason, and the request times out after its 3 sends.
 #[actix_rt::test]
-async fn wrong_request_id_is_dropped_and_the_request_times_out() {
-    let a = agent(Faults {
-        wrong_request_id: true,
-        ..Faults::default()
-    });
-    let e = engine();
-    let s = session(&e, a.addr(), fast(Version::V2c)).await;
-    let r = s.send(Get(vec![oid("1.3.6.1.2.1.1.5.0")])).await.unwrap();
-    assert!(matches!(r, Err(SnmpError::Timeout { .. })), "{r:?}");
-    assert_eq!(e.stats().await.total.dropped(DropReason::UnknownId), 3);
-    e.shutdown().await;
-}
-
-#[actix_rt::test]
-async fn answer_from_another_port_is_not_accepted() {
-    let a = agent(Faults {
-        other_port: true,
-        ..Faults::default()
-    });
-    let e = engine();
-    let s = session(&e, a.addr(), fast(Version::V2c)).await;
-    let r = s.send(Get(vec![oid("1.3.6.1.2.1.1.5.0")])).await.unwrap();
-    assert!(matches!(r, Err(SnmpError::Timeout { .. })), "{r:?}");
-    assert_eq!(e.stats().await.total.dropped(DropReason::WrongSource), 3);
-    e.shutdown().await;
+async fn misdirected_answers_are_dropped_and_the_request_times_out() {
+    let cases = [
+        (
+            Faults {
+                wrong_request_id: true,
+                ..Faults::default()
+            },
+            DropReason::UnknownId,
+        ),
+        (
+            Faults {
+                other_port: true,
+                ..Faults::default()
+            },
+            DropReason::WrongSource,
+        ),
+    ];
+    for (faults, reason) in cases {
+        let a = agent(faults);
+        let e = engine();
+        let s = session(&e, a.addr(), fast(Version::V2c)).await;
+        let r = s.send(Get(vec![oid("1.3.6.1.2.1.1.5.0")])).await.unwrap();
+        assert!(
+            matches!(r, Err(SnmpError::Timeout { .. })),
+            "{reason:?}: {r:?}"
+        );
+        assert_eq!(e.stats().await.total.dropped(reason), 3, "{reason:?}");
+        e.shutdown().await;
+    }
 }
 
 #[actix_rt::test]
