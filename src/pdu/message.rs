@@ -389,24 +389,24 @@ impl<'a> Pdu<'a> {
         let pdu = match kind {
             PduType::TrapV1 => {
                 let enterprise = p.read_oid()?;
-                let (ah, addr) = p.read_any()?;
-                if ah.tag != u32::from(tag::IP_ADDRESS) {
-                    return Err(ber::Error::new(
-                        ber::ErrorKind::UnexpectedTag {
-                            expected: tag::IP_ADDRESS,
-                            actual: ah.tag,
+                let addr_at = p.offset();
+                let addr = p.read_primitive(tag::IP_ADDRESS)?;
+                let addr: [u8; 4] = addr.try_into().map_err(|_| {
+                    ber::Error::new(
+                        ber::ErrorKind::BadLength {
+                            tag: tag::IP_ADDRESS,
+                            expected: 4,
+                            actual: addr.len(),
                         },
-                        ah.offset,
+                        addr_at,
                     )
-                    .into());
-                }
-                reader::check_len(&ah, 4)?;
+                })?;
                 let generic_trap = p.read_i32(tag::INTEGER)?;
                 let specific_trap = p.read_i32(tag::INTEGER)?;
                 let time_stamp = p.read_u32(tag::TIMETICKS)?;
                 Pdu::TrapV1(TrapV1Pdu {
                     enterprise,
-                    agent_addr: [addr[0], addr[1], addr[2], addr[3]],
+                    agent_addr: addr,
                     generic_trap,
                     specific_trap,
                     time_stamp,
@@ -583,17 +583,7 @@ impl<'a> Message<'a> {
 /// Reads the version field: 0 and 1 are v1 and v2c, 3 is SNMPv3 (its own error), others unsupported.
 fn read_version(m: &mut Reader<'_>) -> Result<Version, Error> {
     let version_at = m.offset();
-    let (vh, vc) = m.read_any()?;
-    if vh.tag != u32::from(tag::INTEGER) {
-        return Err(ber::Error::new(
-            ber::ErrorKind::UnexpectedTag {
-                expected: tag::INTEGER,
-                actual: vh.tag,
-            },
-            vh.offset,
-        )
-        .into());
-    }
+    let vc = m.read_primitive(tag::INTEGER)?;
     let version = match reader::decode_i32(vc, version_at) {
         Ok(0) => Version::V1,
         Ok(1) => Version::V2c,

@@ -357,6 +357,21 @@ fn malformed_messages_give_their_exact_error() {
             ber(ErrorKind::IntegerOverflow, 25),
         ),
         (
+            "v1 trap agent-addr of two bytes",
+            &[
+                0x30, 0x0e, 0x02, 0x01, 0x00, 0x04, 0x00, 0xa4, 0x07, 0x06, 0x01, 0x2b, 0x40, 0x02,
+                0x7f, 0x01,
+            ],
+            ber(
+                ErrorKind::BadLength {
+                    tag: 0x40,
+                    expected: 4,
+                    actual: 2,
+                },
+                12,
+            ),
+        ),
+        (
             "indefinite varbind list",
             &[
                 0x30, 0x14, 0x02, 0x01, 0x01, 0x04, 0x00, 0xa2, 0x0d, 0x02, 0x01, 0x01, 0x02, 0x01,
