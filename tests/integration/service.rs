@@ -82,12 +82,12 @@ fn sighup_reload_adds_an_agent_and_sigint_stops_cleanly() {
     assert_eq!(v["value"], "demo-rtr1");
 
     std::fs::write(&path, config(true)).unwrap();
-    signal(&child, "-HUP");
+    signal(&child, libc::SIGHUP);
     wait_for(&rx, "a sample from b after the reload", |l| {
         l.contains("\"agent\":\"b\"")
     });
 
-    signal(&child, "-INT");
+    signal(&child, libc::SIGINT);
     let status = (0..300)
         .find_map(|_| {
             std::thread::sleep(Duration::from_millis(100));
