@@ -8,6 +8,7 @@
 //! - [`ber`]: X.690 BER as SNMP uses it (RFC 3417 §8): reader, writer, errors. No SNMP words, no I/O.
 //! - [`oid`]: [`oid::Oid`], dotted text, ordering, prefixes.
 //! - [`pdu`]: the SNMP v1/v2c message model (message, PDUs, varbinds, values) and its codec. Pure.
+//! - [`usm`]: SNMPv3 USM primitives (RFC 3414, 3826, 7860): keys, HMAC, DES/AES privacy. Pure.
 //! - [`mib`]: the compiled-in table of names for the core MIBs, both ways.
 //! - [`mod@format`]: text forms of varbinds as net-snmp prints them, and a JSON form.
 //! - [`service`]: the long-running service: config, simulated agents, console and poller together.
@@ -43,6 +44,7 @@ pub mod poller;
 pub mod service;
 pub mod session;
 pub mod simulator;
+pub mod usm;
 
 pub use engine::{Engine, EngineConfig};
 pub use session::{SessionConfig, SnmpError};
