@@ -535,6 +535,21 @@ impl Handler<Take> for Gather {
     }
 }
 
+/// The first `n` answers the gatherer receives, in arrival order (polled every 50 ms; fails after
+/// 30 s rather than hang).
+async fn gather(g: &Addr<Gather>, n: usize) -> Vec<(usize, Result<usize, String>)> {
+    let mut got = Vec::new();
+    for _ in 0..600 {
+        got.extend(g.send(Take).await.unwrap());
+        if got.len() >= n {
+            break;
+        }
+        actix_rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(got.len(), n, "answers gathered");
+    got
+}
+
 #[actix_rt::test]
 async fn dead_agent_does_not_slow_a_thousand_live_ones() {
     let mut agents: Vec<(SocketAddr, Responder)> = (0..1000)
@@ -579,11 +594,7 @@ async fn dead_agent_does_not_slow_a_thousand_live_ones() {
             reply_to: g.clone().recipient(),
         });
     }
-    let mut got = Vec::new();
-    while got.len() < 1001 {
-        actix_rt::time::sleep(Duration::from_millis(50)).await;
-        got.extend(g.send(Take).await.unwrap());
-    }
+    let got = gather(&g, 1001).await;
     // Every live agent answered before the dead one's timeout (1.5 s of waiting) ended.
     assert_eq!(
         got[1000],
@@ -642,15 +653,7 @@ async fn ten_thousand_sessions_on_one_dispatcher_all_answered() {
         });
     }
     assert_eq!(e.names().len(), 10_000);
-    let mut got = Vec::new();
-    for _ in 0..600 {
-        got.extend(g.send(Take).await.unwrap());
-        if got.len() == 10_000 {
-            break;
-        }
-        actix_rt::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(got.len(), 10_000);
+    let got = gather(&g, 10_000).await;
     assert!(
         got.iter().all(|(_, r)| r == &Ok(1)),
         "{:?}",
