@@ -205,6 +205,7 @@ impl Dissection {
                 let version = match v.version {
                     Version::V1 => "SNMPv1",
                     Version::V2c => "SNMPv2c",
+                    Version::V3 => "SNMPv3",
                 };
                 format!("valid {version} {}", v.pdu_type.name())
             }

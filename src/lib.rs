@@ -45,6 +45,7 @@ pub mod service;
 pub mod session;
 pub mod simulator;
 pub mod usm;
+pub mod v3;
 
 pub use engine::{Engine, EngineConfig};
 pub use session::{SessionConfig, SnmpError};

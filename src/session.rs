@@ -75,10 +75,12 @@ impl fmt::Display for Community {
 /// Everything a session needs to talk to one agent.
 #[derive(Debug, Clone)]
 pub struct SessionConfig {
-    /// v1 or v2c.
+    /// v1, v2c or 3.
     pub version: Version,
-    /// The community string.
+    /// The community string (v1 and v2c).
     pub community: Community,
+    /// The SNMPv3 user (version 3 only; required there). Its `Debug` shows no secret.
+    pub user: Option<Arc<crate::usm::User>>,
     /// Wait for an answer after the first transmission.
     pub timeout: Duration,
     /// Retransmissions after the first.
@@ -100,6 +102,7 @@ impl Default for SessionConfig {
         Self {
             version: Version::V2c,
             community: Community::from("public"),
+            user: None,
             timeout: DEFAULT_TIMEOUT,
             retries: DEFAULT_RETRIES,
             backoff: Backoff::Fixed,

@@ -14,6 +14,8 @@
 //! - [`authenticate`], [`verify`]: HMAC over the whole message, truncated (module `auth`).
 //! - [`encrypt`], [`decrypt`]: DES-CBC (RFC 3414 §8) and AES-CFB128 (RFC 3826) of the scoped PDU
 //!   (module `privacy`).
+//! - [`User`], [`SecurityLevel`], [`KeySource`], [`Secret`]: a user as a manager configures it,
+//!   and its keys per engine id (module `user`).
 //!
 //! Keys and passwords never appear in `Debug` output; their buffers are zeroed on drop.
 //! The hashes and ciphers are RustCrypto's (`md-5`, `sha1`, `sha2`, `hmac`, `des`, `aes`,
@@ -55,10 +57,15 @@ macro_rules! with_digest {
 mod auth;
 mod key;
 mod privacy;
+mod user;
 
-pub use auth::{authenticate, verify};
+pub use auth::{authenticate, authenticate_parts, verify, verify_parts};
 pub use key::{KeyCache, LocalizedKey, PrivKey, localize_key, password_to_key};
 pub use privacy::{PRIV_PARAMS_LEN, decrypt, encrypt};
+pub use user::{
+    BadHex, KeySource, Secret, SecurityLevel, UnknownSecurityLevel, User, UserError, UserKeys,
+    parse_hex,
+};
 
 use std::fmt;
 use std::str::FromStr;

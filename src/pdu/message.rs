@@ -28,6 +28,10 @@ pub enum Version {
     /// SNMPv2c: version 1.
     #[serde(rename = "2c")]
     V2c,
+    /// SNMPv3: version 3. Its messages have their own format ([`crate::v3`]); [`Message`]
+    /// encodes only v1 and v2c.
+    #[serde(rename = "3")]
+    V3,
 }
 
 impl Version {
@@ -37,15 +41,17 @@ impl Version {
         match self {
             Version::V1 => 0,
             Version::V2c => 1,
+            Version::V3 => 3,
         }
     }
 
-    /// The name net-snmp's `-v` option uses: `1` or `2c`.
+    /// The name net-snmp's `-v` option uses: `1`, `2c` or `3`.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Version::V1 => "1",
             Version::V2c => "2c",
+            Version::V3 => "3",
         }
     }
 }

@@ -71,6 +71,17 @@ pub enum SnmpError {
     /// The engine or session is shutting down; the request was not completed.
     #[error("shutting down")]
     ShuttingDown,
+    /// The agent refused an SNMPv3 request with a Report (unknown user, wrong digest,
+    /// decryption error, unsupported security level, ...). The message is net-snmp's.
+    #[error("{0}")]
+    Report(crate::v3::ReportKind),
+    /// An SNMPv3 answer failed security processing after it was matched (it could not be
+    /// decrypted, or its time stayed outside the window after resynchronisation).
+    #[error("SNMPv3: {0}")]
+    V3(crate::v3::Error),
+    /// The SNMPv3 user cannot be used: missing or malformed keys or pass phrases.
+    #[error("SNMPv3 user: {0}")]
+    User(crate::usm::UserError),
 }
 
 impl SnmpError {
@@ -90,6 +101,9 @@ impl SnmpError {
             Self::InvalidRequest(_) => "invalid_request",
             Self::Resolve { .. } => "resolve",
             Self::ShuttingDown => "shutting_down",
+            Self::Report(k) => k.label(),
+            Self::V3(e) => e.label(),
+            Self::User(_) => "usm_user",
         }
     }
 }

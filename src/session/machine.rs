@@ -416,7 +416,7 @@ impl WalkOp {
     pub fn new(root: Oid, opts: WalkOptions, limits: Limits) -> Self {
         let (bulk, invalid) = match (opts.mode, limits.version) {
             (WalkMode::GetNext, _) | (WalkMode::Auto, Version::V1) => (false, None),
-            (WalkMode::GetBulk | WalkMode::Auto, Version::V2c) => (true, None),
+            (WalkMode::GetBulk | WalkMode::Auto, Version::V2c | Version::V3) => (true, None),
             (WalkMode::GetBulk, Version::V1) => (true, Some(SnmpError::NotInV1("GETBULK"))),
         };
         let invalid = invalid.or_else(|| {

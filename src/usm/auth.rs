@@ -15,6 +15,13 @@ use super::LocalizedKey;
 /// the hash. Put the result into msgAuthenticationParameters.
 #[must_use]
 pub fn authenticate(key: &LocalizedKey, message: &[u8]) -> Vec<u8> {
+    authenticate_parts(key, &[message])
+}
+
+/// [`authenticate`] of the concatenation of `parts`, so a received message can be checked
+/// without copying it to zero its parameters (pass the zeros as a part).
+#[must_use]
+pub fn authenticate_parts(key: &LocalizedKey, parts: &[&[u8]]) -> Vec<u8> {
     let mut mac = with_digest!(key.auth(), D => {
         // HMAC pads a key shorter than the hash block with zeros (RFC 2104 §2), so the
         // block-sized key built here gives the same MAC without a fallible length check. A
@@ -24,7 +31,9 @@ pub fn authenticate(key: &LocalizedKey, message: &[u8]) -> Vec<u8> {
             *dst = *src;
         }
         let mut hmac = <Hmac<D> as KeyInit>::new(&block);
-        hmac.update(message);
+        for part in parts {
+            hmac.update(part);
+        }
         hmac.finalize().into_bytes().to_vec()
     });
     mac.truncate(key.auth().mac_len());
@@ -36,7 +45,13 @@ pub fn authenticate(key: &LocalizedKey, message: &[u8]) -> Vec<u8> {
 /// of the wrong length is `false`.
 #[must_use]
 pub fn verify(key: &LocalizedKey, message: &[u8], mac: &[u8]) -> bool {
-    let expected = authenticate(key, message);
+    verify_parts(key, &[message], mac)
+}
+
+/// [`verify`] of the concatenation of `parts`.
+#[must_use]
+pub fn verify_parts(key: &LocalizedKey, parts: &[&[u8]], mac: &[u8]) -> bool {
+    let expected = authenticate_parts(key, parts);
     expected.len() == mac.len() && bool::from(expected.ct_eq(mac))
 }
 
