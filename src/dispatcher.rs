@@ -2,6 +2,12 @@
 //! out requests, and matches each response to its request by request-id **and** source address
 //! (and version and community). Everything else is dropped and counted by reason.
 //!
+//! SNMPv3 requests ([`Submit::usm`]) are sealed here (msgID = request-id, one salt counter per
+//! dispatcher) and their answers gated before a session sees them: the HMAC must verify, the
+//! engine time must be inside the window of the request's snapshot, and an answer below the
+//! request's security level is let through only when it is a Report (RFC 3412 §7.2, RFC 3414
+//! §3.2). The session decrypts and decodes.
+//!
 //! One dispatcher serves many sessions (one per agent); the engine runs one dispatcher per
 //! arbiter (thread), each with its own socket, so the hot path never crosses threads.
 //!
@@ -29,6 +35,8 @@ use tokio_util::udp::UdpFramed;
 
 use crate::pdu::{Message, Pdu, PduType, Version};
 use crate::session::{RetryPolicy, SnmpError};
+use crate::usm::{SecurityLevel, UserKeys};
+use crate::v3;
 
 /// How often due retransmissions and timeouts are looked for.
 pub const SWEEP_INTERVAL: Duration = Duration::from_millis(5);
@@ -155,7 +163,34 @@ pub struct Submit {
     pub pdu: Pdu<'static>,
     /// Timeout, retries and backoff.
     pub policy: RetryPolicy,
+    /// For SNMPv3 (`version` [`Version::V3`]): how to seal the request and check its answer.
+    pub usm: Option<Arc<UsmSubmit>>,
 }
+
+/// What the dispatcher needs to seal one SNMPv3 request and check its answer. Its `Debug`
+/// shows no key.
+#[derive(Debug)]
+pub struct UsmSubmit {
+    /// msgUserName (empty in a discovery probe).
+    pub user_name: Arc<[u8]>,
+    /// The request's security level (its msgFlags, with reportable set).
+    pub level: SecurityLevel,
+    /// The user's keys for the agent's engine (none for noAuthNoPriv).
+    pub keys: Arc<UserKeys>,
+    /// msgAuthoritativeEngineID (empty to discover it).
+    pub engine_id: Arc<[u8]>,
+    /// msgAuthoritativeEngineBoots as the session believes it.
+    pub boots: u32,
+    /// msgAuthoritativeEngineTime as the session believes it, when submitted.
+    pub time: u32,
+    /// contextEngineID.
+    pub context_engine_id: Arc<[u8]>,
+    /// contextName.
+    pub context_name: Arc<[u8]>,
+}
+
+/// msgMaxSize of this manager's requests: the largest UDP payload over IPv4, as net-snmp says.
+pub const V3_MAX_SIZE: i32 = 65507;
 
 /// Sent by a session that no longer wants the answer to `token` (its caller went away).
 #[derive(Debug, Message)]
@@ -194,11 +229,18 @@ pub enum DropReason {
     Duplicate,
     /// An answer to a request that had already timed out or been cancelled.
     Late,
+    /// An SNMPv3 answer whose HMAC does not verify (forged or corrupted).
+    WrongDigest,
+    /// An SNMPv3 answer at another security level or for another user than its request, or
+    /// a Response below the request's level (only Reports may be).
+    WrongSecurity,
+    /// An SNMPv3 answer whose engine boots/time are outside the 150 s window (a replay).
+    NotInTimeWindow,
 }
 
 impl DropReason {
     /// Every reason, for reports.
-    pub const ALL: [DropReason; 7] = [
+    pub const ALL: [DropReason; 10] = [
         Self::Undecodable,
         Self::NotResponse,
         Self::UnknownId,
@@ -206,6 +248,9 @@ impl DropReason {
         Self::WrongCommunity,
         Self::Duplicate,
         Self::Late,
+        Self::WrongDigest,
+        Self::WrongSecurity,
+        Self::NotInTimeWindow,
     ];
 
     /// Stable label.
@@ -219,6 +264,9 @@ impl DropReason {
             Self::WrongCommunity => "wrong_community",
             Self::Duplicate => "duplicate",
             Self::Late => "late",
+            Self::WrongDigest => "wrong_digest",
+            Self::WrongSecurity => "wrong_security",
+            Self::NotInTimeWindow => "not_in_time_window",
         }
     }
 }
@@ -296,6 +344,8 @@ struct Pending {
     community: Arc<[u8]>,
     datagram: Bytes,
     policy: RetryPolicy,
+    /// An SNMPv3 request's security, and when it was first sent (the time window's clock).
+    usm: Option<(Arc<UsmSubmit>, Instant)>,
     /// Transmissions made so far.
     transmissions: u32,
     /// Identifies the current deadline (stale queue entries are skipped).
@@ -347,6 +397,8 @@ pub struct Dispatcher {
     next_stamp: u64,
     /// Reusable encode buffer.
     buf: Vec<u8>,
+    /// Privacy salts of the SNMPv3 requests this dispatcher seals.
+    salt: v3::Salt,
     /// Counters.
     total: Counters,
     /// Counters per agent.
@@ -374,6 +426,7 @@ impl Dispatcher {
             next_id: start,
             next_stamp: 0,
             buf: Vec::with_capacity(1500),
+            salt: v3::Salt::random(),
             total: Counters::default(),
             per_agent: FastMap::default(),
         }
@@ -644,7 +697,11 @@ impl Dispatcher {
     }
 
     fn on_datagram(&mut self, buf: &[u8], from: SocketAddr) {
-        let Ok(peek) = Message::peek(buf) else {
+        let peek = match Message::peek(buf) {
+            Err(crate::pdu::Error::Version3 { .. }) => return self.on_v3_datagram(buf, from),
+            other => other,
+        };
+        let Ok(peek) = peek else {
             self.drop_datagram(DropReason::Undecodable, from, self.known(from));
             return;
         };
@@ -669,7 +726,7 @@ impl Dispatcher {
             self.drop_datagram(DropReason::WrongSource, from, self.known(from));
             return;
         }
-        if p.version != peek.version || *p.community != *peek.community {
+        if p.version != peek.version || *p.community != *peek.community || p.usm.is_some() {
             let agent = p.agent;
             self.drop_datagram(DropReason::WrongCommunity, from, Some(agent));
             return;
@@ -681,6 +738,100 @@ impl Dispatcher {
             });
         }
     }
+
+    /// An SNMPv3 datagram: matched by msgID (the request-id's value) and source, then gated
+    /// by its security (see the module documentation) before its session sees it.
+    fn on_v3_datagram(&mut self, buf: &[u8], from: SocketAddr) {
+        let Ok((head, rest)) = v3::Head::read(buf) else {
+            self.drop_datagram(DropReason::Undecodable, from, self.known(from));
+            return;
+        };
+        let id = head.msg_id;
+        let Some(p) = self.pending.get(&id) else {
+            let reason = match self.recent(id) {
+                Some(Ended::Answered) => DropReason::Duplicate,
+                Some(Ended::Abandoned) => DropReason::Late,
+                None => DropReason::UnknownId,
+            };
+            self.drop_datagram(reason, from, self.known(from));
+            return;
+        };
+        if !same_endpoint(p.agent, from) {
+            self.drop_datagram(DropReason::WrongSource, from, self.known(from));
+            return;
+        }
+        let agent = p.agent;
+        let Some((usm, sent_at)) = &p.usm else {
+            self.drop_datagram(DropReason::WrongCommunity, from, Some(agent));
+            return;
+        };
+        if let Err(reason) = gate(buf, &head, rest, usm, *sent_at) {
+            self.drop_datagram(reason, from, Some(agent));
+            return;
+        }
+        if let Some(p) = self.finish(id, Ended::Answered) {
+            p.reply_to.do_send(Inbound::Response {
+                token: p.token,
+                datagram: Bytes::copy_from_slice(buf),
+            });
+        }
+    }
+}
+
+/// The security gate of an SNMPv3 answer to the request `usm` first sent at `sent_at`
+/// (RFC 3412 §7.2 steps 10-13, RFC 3414 §3.2 steps 6-7):
+/// - privacy without authentication, or another user: dropped;
+/// - authenticated: the HMAC must verify with the request's key, the engine must be the
+///   request's, and boots/time must be inside the window of the request's snapshot advanced
+///   by the time since it was sent;
+/// - below the request's level (unauthenticated to an authenticated request): only a Report
+///   passes, and the session takes nothing from it but the error;
+/// - a Response must be at exactly the request's level.
+fn gate(
+    buf: &[u8],
+    head: &v3::Head<'_>,
+    rest: v3::Rest<'_>,
+    usm: &UsmSubmit,
+    sent_at: Instant,
+) -> Result<(), DropReason> {
+    let Some(level) = head.flags.level() else {
+        return Err(DropReason::Undecodable);
+    };
+    if level > usm.level {
+        return Err(DropReason::WrongSecurity);
+    }
+    if level.auth() {
+        if *head.usm.user_name != *usm.user_name || *head.usm.engine_id != *usm.engine_id {
+            return Err(DropReason::WrongSecurity);
+        }
+        let Some(key) = &usm.keys.auth else {
+            return Err(DropReason::WrongSecurity);
+        };
+        if !v3::check(buf, head, key) {
+            return Err(DropReason::WrongDigest);
+        }
+        let elapsed = u32::try_from(sent_at.elapsed().as_secs()).unwrap_or(u32::MAX);
+        let local_time = usm.time.saturating_add(elapsed);
+        // A notInTimeWindow Report carries the engine's own clock, which is the point of it:
+        // the session resynchronises from it, so it is not judged by the stale snapshot.
+        let report = matches!(rest.pdu_type(), Ok(PduType::Report));
+        if !report
+            && (head.usm.boots < usm.boots
+                || (head.usm.boots == usm.boots
+                    && head.usm.time.saturating_add(v3::TIME_WINDOW) < local_time))
+        {
+            return Err(DropReason::NotInTimeWindow);
+        }
+    }
+    if level < usm.level {
+        // Encrypted data is never below the level: level < AuthPriv means plaintext here.
+        return match rest.pdu_type() {
+            Ok(PduType::Report) => Ok(()),
+            Ok(_) => Err(DropReason::WrongSecurity),
+            Err(_) => Err(DropReason::Undecodable),
+        };
+    }
+    Ok(())
 }
 
 /// An IPv4 agent may answer from the same address seen as IPv4-mapped IPv6; compare the
@@ -731,15 +882,36 @@ impl Handler<Submit> for Dispatcher {
     fn handle(&mut self, mut m: Submit, ctx: &mut Context<Self>) {
         let id = self.alloc_id();
         m.pdu.set_request_id(id);
-        let msg = Message {
-            version: m.version,
-            community: std::borrow::Cow::Borrowed(&m.community),
-            pdu: m.pdu,
-        };
         self.buf.clear();
-        msg.encode(&mut self.buf);
+        if let Some(usm) = &m.usm {
+            let out = v3::Outgoing {
+                msg_id: id,
+                max_size: V3_MAX_SIZE,
+                flags: v3::Flags::of(usm.level, true),
+                engine_id: &usm.engine_id,
+                boots: usm.boots,
+                time: usm.time,
+                user_name: &usm.user_name,
+                context_engine_id: &usm.context_engine_id,
+                context_name: &usm.context_name,
+                pdu: &m.pdu,
+            };
+            if let Err(e) = v3::seal(&out, &usm.keys, &mut self.salt, &mut self.buf) {
+                m.reply_to.do_send(Inbound::Failed {
+                    token: m.token,
+                    error: SnmpError::V3(e),
+                });
+                return;
+            }
+        } else {
+            let msg = Message {
+                version: m.version,
+                community: std::borrow::Cow::Borrowed(&m.community),
+                pdu: m.pdu,
+            };
+            msg.encode(&mut self.buf);
+        }
         let datagram = Bytes::copy_from_slice(&self.buf);
-        drop(msg);
         self.total.sent += 1;
         self.total.in_flight += 1;
         let c = self.agent_counters(m.agent);
@@ -761,6 +933,7 @@ impl Handler<Submit> for Dispatcher {
                 community: m.community,
                 datagram,
                 policy: m.policy,
+                usm: m.usm.map(|u| (u, Instant::now())),
                 transmissions: 1,
                 stamp,
             },

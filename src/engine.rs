@@ -83,6 +83,8 @@ struct Inner {
     /// Arbiters this engine started (all shards but the first, which runs on the caller's).
     own_arbiters: std::sync::Mutex<Vec<Arbiter>>,
     registry: DashMap<String, SessionEntry>,
+    /// SNMPv3 agent engines and keys, shared by all sessions.
+    usm: Arc<crate::session::UsmCache>,
 }
 
 /// The engine: cheap to clone, shared by the console, batch runner and poller.
@@ -119,8 +121,15 @@ impl Engine {
                 shards,
                 own_arbiters: std::sync::Mutex::new(extra),
                 registry: DashMap::new(),
+                usm: crate::session::UsmCache::new(),
             }),
         }
+    }
+
+    /// The SNMPv3 engine and key cache all sessions share.
+    #[must_use]
+    pub fn usm_cache(&self) -> &Arc<crate::session::UsmCache> {
+        &self.inner.usm
     }
 
     /// Number of dispatchers.
@@ -178,8 +187,16 @@ impl Engine {
                 let disp = shard.dispatcher.clone();
                 let cfg = config.clone();
                 let nm: Arc<str> = Arc::from(name);
+                let usm = self.inner.usm.clone();
                 let addr = Session::start_in_arbiter(&shard.arbiter, move |_| {
-                    Session::new(nm, agent, cfg, disp.clone().recipient(), disp.recipient())
+                    Session::new(
+                        nm,
+                        agent,
+                        cfg,
+                        disp.clone().recipient(),
+                        disp.recipient(),
+                        usm,
+                    )
                 });
                 SessionEntry {
                     addr,

@@ -6,10 +6,12 @@
 //!   timing. No actors.
 //! - `actor`: the actix actor and its messages.
 //! - `error`: [`SnmpError`].
+//! - `usm`: the SNMPv3 side (discovery, keys, resynchronisation, Reports) and [`UsmCache`].
 
 mod actor;
 mod error;
 pub mod machine;
+mod usm;
 
 use std::fmt;
 use std::sync::Arc;
@@ -22,6 +24,7 @@ pub use actor::{
 };
 pub use error::SnmpError;
 pub use machine::{Backoff, RetryPolicy, WalkMode, WalkOptions};
+pub use usm::UsmCache;
 
 use crate::pdu::Version;
 

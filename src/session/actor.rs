@@ -17,6 +17,7 @@ use smallvec::SmallVec;
 use tokio::sync::oneshot;
 
 use super::machine::{BulkOp, GetKind, GetOp, Op, Outcome, SetOp, WalkOp, WalkOptions};
+use super::usm::{Prepared, UsmCache, V3Answer, V3State};
 use super::{SessionConfig, SnmpError, next_token};
 use crate::dispatcher::{Cancel, FastMap, Inbound, Submit};
 use crate::oid::Oid;
@@ -282,10 +283,13 @@ pub struct Session {
     in_flight: usize,
     /// Source of operation ids.
     next_op: u64,
+    /// SNMPv3: discovery, keys, retries (`None` for v1/v2c).
+    v3: Option<V3State>,
 }
 
 impl Session {
-    /// A session for the agent at `agent`, sending through `dispatcher`.
+    /// A session for the agent at `agent`, sending through `dispatcher`. SNMPv3 sessions
+    /// share what they learn of agent engines, and their keys, through `usm`.
     #[must_use]
     pub fn new(
         name: Arc<str>,
@@ -293,8 +297,14 @@ impl Session {
         config: SessionConfig,
         dispatcher: Recipient<Submit>,
         cancel: Recipient<Cancel>,
+        usm: Arc<UsmCache>,
     ) -> Self {
+        let v3 = match (config.version, &config.user) {
+            (crate::pdu::Version::V3, Some(user)) => Some(V3State::new(user.clone(), usm)),
+            _ => None,
+        };
         Self {
+            v3,
             name,
             agent,
             config,
@@ -388,6 +398,9 @@ impl Session {
             return;
         };
         for t in &state.tokens {
+            if let Some(v3) = &mut self.v3 {
+                v3.forget(*t);
+            }
             if self.tokens.remove(t).is_some() && self.submitted.remove(t).is_some() {
                 // In flight: tell the dispatcher, and free its slot now (no Inbound will come).
                 self.in_flight = self.in_flight.saturating_sub(1);
@@ -399,14 +412,25 @@ impl Session {
 
     fn pump(&mut self, ctx: &mut Context<Self>) {
         while self.in_flight < self.config.max_in_flight.max(1) {
-            let Some((token, pdu)) = self.queue.pop_front() else {
+            let Some(&(token, _)) = self.queue.front() else {
                 break;
             };
             if !self.tokens.contains_key(&token) {
-                continue; // its operation ended meanwhile
+                self.queue.pop_front(); // its operation ended meanwhile
+                continue;
             }
+            let usm = match self.prepare_v3(ctx) {
+                Ok(usm) => usm,
+                Err(()) => break,
+            };
+            let Some((token, pdu)) = self.queue.pop_front() else {
+                break;
+            };
             self.in_flight += 1;
             self.submitted.insert(token, ());
+            if let (Some(v3), Some(u)) = (&mut self.v3, &usm) {
+                v3.sent(token, pdu.clone(), u.clone());
+            }
             self.dispatcher.do_send(Submit {
                 reply_to: ctx.address().recipient(),
                 token,
@@ -415,7 +439,60 @@ impl Session {
                 community: self.config.community.expose().clone(),
                 pdu,
                 policy: self.config.policy(),
+                usm,
             });
+        }
+    }
+
+    /// The SNMPv3 security of the next request (`Ok(None)` for v1/v2c), or `Err` when requests
+    /// must wait (a discovery probe went out or is in flight) or were all failed.
+    fn prepare_v3(
+        &mut self,
+        ctx: &mut Context<Self>,
+    ) -> Result<Option<Arc<crate::dispatcher::UsmSubmit>>, ()> {
+        if self.config.version != crate::pdu::Version::V3 {
+            return Ok(None);
+        }
+        let prepared = match &mut self.v3 {
+            Some(v3) => v3.prepare(self.agent),
+            None => Prepared::Fail(SnmpError::InvalidRequest("SNMPv3 needs a user name (-u)")),
+        };
+        match prepared {
+            Prepared::Ready(u) => Ok(Some(u)),
+            Prepared::Wait => Err(()),
+            Prepared::Discover(probe, pdu) => {
+                let token = next_token();
+                if let Some(v3) = &mut self.v3 {
+                    v3.probe = Some(token);
+                }
+                self.dispatcher.do_send(Submit {
+                    reply_to: ctx.address().recipient(),
+                    token,
+                    agent: self.agent,
+                    version: crate::pdu::Version::V3,
+                    community: self.config.community.expose().clone(),
+                    pdu,
+                    policy: self.config.policy(),
+                    usm: Some(probe),
+                });
+                Err(())
+            }
+            Prepared::Fail(e) => {
+                self.fail_queued(&e);
+                Err(())
+            }
+        }
+    }
+
+    /// Fails every operation with requests waiting in the queue.
+    fn fail_queued(&mut self, e: &SnmpError) {
+        let ids: Vec<u64> = self
+            .queue
+            .drain(..)
+            .filter_map(|(t, _)| self.tokens.get(&t).map(|r| r.0))
+            .collect();
+        for id in ids {
+            self.end(id, Err(e.clone()));
         }
     }
 
@@ -460,40 +537,99 @@ impl Handler<Inbound> for Session {
         let token = match &msg {
             Inbound::Response { token, .. } | Inbound::Failed { token, .. } => *token,
         };
+        if let Some(v3) = &mut self.v3
+            && v3.probe == Some(token)
+        {
+            let learned = match msg {
+                Inbound::Response { datagram, .. } => v3.on_probe_answer(self.agent, &datagram),
+                Inbound::Failed { error, .. } => {
+                    v3.probe = None;
+                    Err(error)
+                }
+            };
+            if let Err(e) = learned {
+                self.fail_queued(&e);
+            }
+            self.pump(ctx);
+            return;
+        }
         if self.submitted.remove(&token).is_some() {
             self.in_flight = self.in_flight.saturating_sub(1);
         }
         match msg {
             Inbound::Response { token, datagram } => {
                 if let Some((id, part)) = self.resolve_token(token) {
-                    let outcome = match Message::decode(&datagram) {
-                        Ok(m) => {
-                            // Operations read only the PDU: the community is not copied.
-                            let m = Message {
-                                version: m.version,
-                                community: Cow::Borrowed(&[]),
-                                pdu: m.pdu.into_owned(),
-                            };
-                            match self.ops.get_mut(&id) {
-                                Some(s) => s.op.on_response(part, m),
-                                None => Outcome::default(),
-                            }
+                    let outcome = match self.decode(token, id, part, &datagram) {
+                        Ok(Some(m)) => match self.ops.get_mut(&id) {
+                            Some(s) => s.op.on_response(part, m),
+                            None => Outcome::default(),
+                        },
+                        Ok(None) => {
+                            // Sent once more: the same operation and part, a new token.
+                            self.pump(ctx);
+                            return;
                         }
                         Err(e) => Outcome {
-                            done: Some(Err(SnmpError::Decode(e))),
+                            done: Some(Err(e)),
                             ..Outcome::default()
                         },
                     };
                     self.apply(id, outcome, ctx);
+                } else if let Some(v3) = &mut self.v3 {
+                    v3.forget(token);
                 }
             }
             Inbound::Failed { token, error } => {
+                if let Some(v3) = &mut self.v3 {
+                    v3.forget(token);
+                }
                 if let Some((id, _)) = self.resolve_token(token) {
                     self.end(id, Err(error));
                 }
             }
         }
         self.pump(ctx);
+    }
+}
+
+impl Session {
+    /// Decodes the answer to `token`: the message for its operation, `None` when the request
+    /// was queued once more (SNMPv3 resynchronisation), or why it failed. The token has been
+    /// resolved already; a retry is queued under a new token of the same operation and part.
+    fn decode(
+        &mut self,
+        token: u64,
+        id: u64,
+        part: u32,
+        datagram: &[u8],
+    ) -> Result<Option<Message<'static>>, SnmpError> {
+        let Some(v3) = &mut self.v3 else {
+            let m = Message::decode(datagram).map_err(SnmpError::Decode)?;
+            // Operations read only the PDU: the community is not copied.
+            return Ok(Some(Message {
+                version: m.version,
+                community: Cow::Borrowed(&[]),
+                pdu: m.pdu.into_owned(),
+            }));
+        };
+        match v3.on_answer(self.agent, token, datagram) {
+            V3Answer::Pdu(pdu) => Ok(Some(Message {
+                version: crate::pdu::Version::V3,
+                community: Cow::Borrowed(&[]),
+                pdu,
+            })),
+            V3Answer::Failed(e) => Err(e),
+            V3Answer::Retry(pdu) => {
+                let new = next_token();
+                v3.mark_retry(new);
+                if let Some(s) = self.ops.get_mut(&id) {
+                    s.tokens.push(new);
+                }
+                self.tokens.insert(new, (id, part));
+                self.queue.push_front((new, pdu));
+                Ok(None)
+            }
+        }
     }
 }
 

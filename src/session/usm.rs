@@ -1,0 +1,302 @@
+//! The SNMPv3 side of a session: engine discovery, keys per engine, the one automatic retry
+//! after resynchronisation, and Reports turned into [`SnmpError`]s. And [`UsmCache`], the
+//! engine-wide cache of agent engines and keys that every session shares.
+//!
+//! Flow (RFC 3414 §4, RFC 5343): before the first request to an agent whose engine is unknown,
+//! one discovery probe (noAuthNoPriv, empty engine id and user, no varbinds) goes out; its
+//! Report gives the engine id, boots and time, kept in the [`UsmCache`] under the agent's
+//! address for every session that talks to it. Requests wait in the session meanwhile. An
+//! authenticated notInTimeWindow Report resynchronises the clock and the request is sent once
+//! more; an unknownEngineID Report forgets the engine, which is discovered again, and the
+//! request is sent once more. Any other Report fails the request with [`SnmpError::Report`].
+//!
+//! Trust (RFC 3414 §3.2, RFC 3412 §7.2): the dispatcher lets an unauthenticated answer to an
+//! authenticated request through only when it is a Report, and from such a Report this module
+//! takes the error only, never boots or time. Only discovery learns from an unauthenticated
+//! Report (there is nothing to authenticate it with), and a wrong engine id learned that way
+//! can only make requests fail, never make a forged answer acceptable.
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use dashmap::DashMap;
+use std::net::SocketAddr;
+
+use crate::dispatcher::{FastMap, UsmSubmit};
+use crate::pdu::{GenericPdu, Pdu};
+use crate::usm::{KeyCache, SecurityLevel, User, UserKeys};
+use crate::v3::{self, EngineRecord, ReportKind};
+
+use super::SnmpError;
+
+/// Agent engines and keys shared by every session of an engine: one discovery per agent, one
+/// 1 MB password hash per (protocol, pass phrase), one localisation per engine id.
+/// `Debug` shows sizes only.
+#[derive(Default)]
+pub struct UsmCache {
+    /// What is known of each agent's engine, by agent address.
+    engines: DashMap<SocketAddr, EngineRecord>,
+    /// Keys by pass phrase fingerprint and engine id.
+    keys: Mutex<KeyCache>,
+}
+
+impl std::fmt::Debug for UsmCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UsmCache")
+            .field("engines", &self.engines.len())
+            .field("password_hashes", &self.password_hashes())
+            .finish()
+    }
+}
+
+impl UsmCache {
+    /// An empty cache.
+    #[must_use]
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+
+    /// What is known of the engine of the agent at `agent`.
+    #[must_use]
+    pub fn engine(&self, agent: SocketAddr) -> Option<EngineRecord> {
+        self.engines.get(&agent).map(|r| r.clone())
+    }
+
+    /// Forgets the agent's engine: the next request discovers it again.
+    pub fn forget(&self, agent: SocketAddr) {
+        self.engines.remove(&agent);
+    }
+
+    /// How many agent engines are known.
+    #[must_use]
+    pub fn engines(&self) -> usize {
+        self.engines.len()
+    }
+
+    /// How many 1 MB password hashes have run.
+    #[must_use]
+    pub fn password_hashes(&self) -> u64 {
+        self.keys.lock().map_or(0, |k| k.password_hashes())
+    }
+
+    fn keys_for(&self, user: &User, engine_id: &[u8]) -> Result<UserKeys, SnmpError> {
+        let mut cache = self
+            .keys
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        user.keys(engine_id, &mut cache).map_err(SnmpError::User)
+    }
+}
+
+/// What the session should do before submitting its next request.
+pub(super) enum Prepared {
+    /// Submit with this security.
+    Ready(Arc<UsmSubmit>),
+    /// Submit this discovery probe first; requests wait.
+    Discover(Arc<UsmSubmit>, Pdu<'static>),
+    /// A probe is in flight; requests wait.
+    Wait,
+    /// Requests cannot be made: fail them.
+    Fail(SnmpError),
+}
+
+/// What an answer to a v3 request means for its operation.
+pub(super) enum V3Answer {
+    /// The Response PDU.
+    Pdu(Pdu<'static>),
+    /// Send this PDU once more (after resynchronisation or rediscovery).
+    Retry(Pdu<'static>),
+    /// The request failed.
+    Failed(SnmpError),
+}
+
+/// A v3 session's state.
+pub(super) struct V3State {
+    user: Arc<User>,
+    cache: Arc<UsmCache>,
+    /// The keys for the engine id they were made for.
+    keys: Option<(Arc<[u8]>, Arc<UserKeys>)>,
+    /// Token of the discovery probe in flight.
+    pub(super) probe: Option<u64>,
+    /// Requests in flight: their PDU (for the retry) and security (to open the answer).
+    sent: FastMap<u64, (Pdu<'static>, Arc<UsmSubmit>)>,
+    /// Tokens that are already the one retry of their request.
+    retried: FastMap<u64, ()>,
+    user_name: Arc<[u8]>,
+    context_name: Arc<[u8]>,
+}
+
+impl V3State {
+    pub(super) fn new(user: Arc<User>, cache: Arc<UsmCache>) -> Self {
+        let user_name: Arc<[u8]> = Arc::from(user.name.as_bytes());
+        let context_name: Arc<[u8]> = Arc::from(user.context_name.as_slice());
+        Self {
+            user,
+            cache,
+            keys: None,
+            probe: None,
+            sent: FastMap::default(),
+            retried: FastMap::default(),
+            user_name,
+            context_name,
+        }
+    }
+
+    /// The security of the next request to `agent`, or what must happen first.
+    pub(super) fn prepare(&mut self, agent: SocketAddr) -> Prepared {
+        if self.probe.is_some() {
+            return Prepared::Wait;
+        }
+        if let Err(e) = self.user.validate() {
+            return Prepared::Fail(SnmpError::User(e));
+        }
+        let now = Instant::now();
+        let record = match self.cache.engine(agent) {
+            Some(r) => r,
+            None => match &self.user.security_engine_id {
+                Some(id) => {
+                    // Engine id given (-e): no discovery; boots and time come from the
+                    // agent's first notInTimeWindow Report.
+                    let r = EngineRecord::discovered(id.clone(), 0, 0, now);
+                    self.cache.engines.entry(agent).or_insert(r).clone()
+                }
+                None => return self.discovery(),
+            },
+        };
+        let keys = match &self.keys {
+            Some((id, k)) if **id == *record.engine_id => k.clone(),
+            _ => match self.cache.keys_for(&self.user, &record.engine_id) {
+                Ok(k) => {
+                    let k = Arc::new(k);
+                    self.keys = Some((Arc::from(record.engine_id.as_slice()), k.clone()));
+                    k
+                }
+                Err(e) => return Prepared::Fail(e),
+            },
+        };
+        let (boots, time) = record.boots_and_time(now);
+        let engine_id: Arc<[u8]> = match &self.keys {
+            Some((id, _)) => id.clone(),
+            None => Arc::from(record.engine_id.as_slice()),
+        };
+        let context_engine_id = self
+            .user
+            .context_engine_id
+            .as_deref()
+            .map_or_else(|| engine_id.clone(), Arc::from);
+        Prepared::Ready(Arc::new(UsmSubmit {
+            user_name: self.user_name.clone(),
+            level: self.user.level,
+            keys,
+            engine_id,
+            boots,
+            time,
+            context_engine_id,
+            context_name: self.context_name.clone(),
+        }))
+    }
+
+    fn discovery(&self) -> Prepared {
+        let empty: Arc<[u8]> = Arc::from(&[][..]);
+        let probe = UsmSubmit {
+            user_name: empty.clone(),
+            level: SecurityLevel::NoAuthNoPriv,
+            keys: Arc::new(UserKeys {
+                auth: None,
+                privacy: None,
+            }),
+            engine_id: empty.clone(),
+            boots: 0,
+            time: 0,
+            context_engine_id: empty.clone(),
+            context_name: empty,
+        };
+        Prepared::Discover(Arc::new(probe), Pdu::GetRequest(GenericPdu::default()))
+    }
+
+    /// Remembers a submitted request.
+    pub(super) fn sent(&mut self, token: u64, pdu: Pdu<'static>, usm: Arc<UsmSubmit>) {
+        self.sent.insert(token, (pdu, usm));
+    }
+
+    /// Forgets a request that ended without an answer (failed, cancelled).
+    pub(super) fn forget(&mut self, token: u64) {
+        self.sent.remove(&token);
+        self.retried.remove(&token);
+    }
+
+    /// Marks `token` as the retry of a request.
+    pub(super) fn mark_retry(&mut self, token: u64) {
+        self.retried.insert(token, ());
+    }
+
+    /// The probe's answer (a Report, or a Response from a lenient agent): learns the engine.
+    pub(super) fn on_probe_answer(
+        &mut self,
+        agent: SocketAddr,
+        datagram: &[u8],
+    ) -> Result<(), SnmpError> {
+        self.probe = None;
+        let none = UserKeys {
+            auth: None,
+            privacy: None,
+        };
+        let opened = v3::open(datagram, &none).map_err(SnmpError::V3)?;
+        let id = opened.usm.engine_id.into_owned();
+        if id.is_empty() {
+            return Err(SnmpError::V3(v3::Error::Malformed(
+                "discovery Report without an engine id",
+            )));
+        }
+        let record =
+            EngineRecord::discovered(id, opened.usm.boots, opened.usm.time, Instant::now());
+        // Another session may have learned (and synchronised) it meanwhile: keep that.
+        self.cache.engines.entry(agent).or_insert(record);
+        Ok(())
+    }
+
+    /// The answer to the request `token`.
+    pub(super) fn on_answer(&mut self, agent: SocketAddr, token: u64, datagram: &[u8]) -> V3Answer {
+        let retried = self.retried.remove(&token).is_some();
+        let Some((pdu, usm)) = self.sent.remove(&token) else {
+            return V3Answer::Failed(SnmpError::UnexpectedResponse("unknown SNMPv3 request"));
+        };
+        let opened = match v3::open(datagram, &usm.keys) {
+            Ok(o) => o,
+            Err(e) => return V3Answer::Failed(SnmpError::V3(e)),
+        };
+        let now = Instant::now();
+        match opened.scoped.pdu {
+            Pdu::Report(_) => {
+                let kind = ReportKind::of(&opened.scoped.pdu);
+                match kind {
+                    // Authenticated (`open` checked the HMAC): the engine's own clock.
+                    ReportKind::NotInTimeWindow if opened.flags.auth() => {
+                        if let Some(mut r) = self.cache.engines.get_mut(&agent) {
+                            r.resync(opened.usm.boots, opened.usm.time, now);
+                        }
+                        if retried {
+                            V3Answer::Failed(SnmpError::Report(kind))
+                        } else {
+                            V3Answer::Retry(pdu)
+                        }
+                    }
+                    ReportKind::UnknownEngineId if !retried => {
+                        self.cache.forget(agent);
+                        self.keys = None;
+                        V3Answer::Retry(pdu)
+                    }
+                    kind => V3Answer::Failed(SnmpError::Report(kind)),
+                }
+            }
+            response => {
+                if opened.flags.auth()
+                    && let Some(mut r) = self.cache.engines.get_mut(&agent)
+                {
+                    r.receive_authenticated(opened.usm.boots, opened.usm.time, now);
+                }
+                V3Answer::Pdu(response)
+            }
+        }
+    }
+}
