@@ -129,7 +129,7 @@ mod net_snmp {
     }
 
     /// Every datagram, named.
-    const ALL: [(&str, &str); 30] = [
+    const ALL: [(&str, &str); 36] = [
         ("DISCOVERY_PROBE", v::DISCOVERY_PROBE),
         ("DISCOVERY_REPORT", v::DISCOVERY_REPORT),
         ("MD5_GET", v::MD5_GET),
@@ -163,6 +163,12 @@ mod net_snmp {
             "UNSUPPORTED_SEC_LEVEL_REPORT",
             v::UNSUPPORTED_SEC_LEVEL_REPORT,
         ),
+        ("SHA224_GET", v::SHA224_GET),
+        ("SHA224_RESPONSE", v::SHA224_RESPONSE),
+        ("SHA384_AES192_GET", v::SHA384_AES192_GET),
+        ("SHA384_AES192_RESPONSE", v::SHA384_AES192_RESPONSE),
+        ("SHA512_AES256_GET", v::SHA512_AES256_GET),
+        ("SHA512_AES256_RESPONSE", v::SHA512_AES256_RESPONSE),
     ];
 
     /// One successful `snmpget`: the user as snmpd knows it, the request and response
@@ -179,7 +185,7 @@ mod net_snmp {
     const SYS_LOCATION: &[u8] = b"snmpact v3 vectors";
 
     fn exchanges() -> Vec<Exchange> {
-        use AuthProtocol::{Md5, Sha1, Sha256};
+        use AuthProtocol::{Md5, Sha1, Sha224, Sha256, Sha384, Sha512};
         use PrivProtocol::{Aes128, Aes192, Aes192Cisco, Aes256, Aes256Cisco, Des};
         let location = |user, request, response| Exchange {
             user,
@@ -246,6 +252,27 @@ mod net_snmp {
                     .with_privacy(Aes192Cisco, "aes192c-priv-pass"),
                 v::MD5_AES192C_GET,
                 v::MD5_AES192C_RESPONSE,
+            ),
+            Exchange {
+                user: User::new("sha224user").with_auth(Sha224, "sha224-auth-pass"),
+                request: v::SHA224_GET,
+                response: v::SHA224_RESPONSE,
+                oid: "1.3.6.1.2.1.1.5.0",
+                value: b"vm",
+            },
+            location(
+                User::new("sha384user")
+                    .with_auth(Sha384, "sha384-auth-pass")
+                    .with_privacy(Aes192, "sha384-priv-pass"),
+                v::SHA384_AES192_GET,
+                v::SHA384_AES192_RESPONSE,
+            ),
+            location(
+                User::new("sha512user")
+                    .with_auth(Sha512, "sha512-auth-pass")
+                    .with_privacy(Aes256, "sha512-priv-pass"),
+                v::SHA512_AES256_GET,
+                v::SHA512_AES256_RESPONSE,
             ),
         ]
     }

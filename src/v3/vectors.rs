@@ -22,6 +22,16 @@
 //! rouser md5user auth      (and shauser auth; every other user: priv)
 //! ```
 //!
+//! The last three exchanges (SHA-224, SHA-384, SHA-512) come from the same snmpd restarted
+//! with three more users (same persistent directory and engine id):
+//!
+//! ```text
+//! createUser sha224user  SHA-224 "sha224-auth-pass"
+//! createUser sha384user  SHA-384 "sha384-auth-pass" AES-192   "sha384-priv-pass"
+//! createUser sha512user  SHA-512 "sha512-auth-pass" AES-256   "sha512-priv-pass"
+//! rouser sha224user auth   (sha384user, sha512user: priv)
+//! ```
+//!
 //! `snmpget -v3 ...` (each command is in the constant's doc) was pointed at a Python UDP relay
 //! on 127.0.0.1 that forwarded datagrams to snmpd and back and logged the hex of both
 //! directions. Each `snmpget` run is four datagrams: the discovery probe, snmpd's
@@ -881,4 +891,175 @@ pub(super) const UNSUPPORTED_SEC_LEVEL_REPORT: &str = concat!(
     "300f",                           // VarBind
     "060a2b060106030f01010100",       // name: 1.3.6.1.6.3.15.1.1.1.0
     "410101",                         // value: Counter32 1
+);
+
+/// authNoPriv HMAC-SHA-224-128 (RFC 7860) GET of sysName.0 by `sha224user` (snmpd restarted
+/// with the three SHA-2 users added). Third datagram of
+/// `snmpget -v3 -On -r0 -t1 -l authNoPriv -u sha224user -a SHA-224 -A sha224-auth-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.5.0`.
+#[rustfmt::skip]
+pub(super) const SHA224_GET: &str = concat!(
+    "307e",                                   // SNMPv3Message
+    "020103",                                 // msgVersion: 3
+    "3011",                                   // msgGlobalData
+    "02043791d9e5",                           // msgID: 932305381
+    "020300ffe3",                             // msgMaxSize: 65507
+    "040105",                                 // msgFlags: auth|reportable
+    "020103",                                 // msgSecurityModel: 3 (USM)
+    "0436",                                   // msgSecurityParameters
+    "3034",                                   // UsmSecurityParameters
+    "040c80001f8804736e6d70616374",           // msgAuthoritativeEngineID: 80001f8804736e6d70616374
+    "020101",                                 // msgAuthoritativeEngineBoots: 1
+    "020101",                                 // msgAuthoritativeEngineTime: 1
+    "040a73686132323475736572",               // msgUserName: "sha224user"
+    "0410d53cbfa8a252bbdb65dbb59443680e3c",   // msgAuthenticationParameters: HMAC-SHA-224-128
+    "0400",                                   // msgPrivacyParameters: empty
+    "302e",                                   // ScopedPDU
+    "040c80001f8804736e6d70616374",           // contextEngineID: 80001f8804736e6d70616374
+    "0400",                                   // contextName: ""
+    "a01c",                                   // GetRequest-PDU
+    "02043f32ccad",                           // request-id: 1060293805
+    "020100",                                 // error-status: 0
+    "020100",                                 // error-index: 0
+    "300e",                                   // variable-bindings
+    "300c",                                   // VarBind
+    "06082b06010201010500",                   // name: 1.3.6.1.2.1.1.5.0
+    "0500",                                   // value: NULL
+);
+
+/// snmpd's Response to [`SHA224_GET`]. Fourth datagram of
+/// `snmpget -v3 -On -r0 -t1 -l authNoPriv -u sha224user -a SHA-224 -A sha224-auth-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.5.0`.
+#[rustfmt::skip]
+pub(super) const SHA224_RESPONSE: &str = concat!(
+    "308180",                                 // SNMPv3Message
+    "020103",                                 // msgVersion: 3
+    "3011",                                   // msgGlobalData
+    "02043791d9e5",                           // msgID: 932305381
+    "020300ffe3",                             // msgMaxSize: 65507
+    "040101",                                 // msgFlags: auth
+    "020103",                                 // msgSecurityModel: 3 (USM)
+    "0436",                                   // msgSecurityParameters
+    "3034",                                   // UsmSecurityParameters
+    "040c80001f8804736e6d70616374",           // msgAuthoritativeEngineID: 80001f8804736e6d70616374
+    "020101",                                 // msgAuthoritativeEngineBoots: 1
+    "020101",                                 // msgAuthoritativeEngineTime: 1
+    "040a73686132323475736572",               // msgUserName: "sha224user"
+    "0410db2233aadef363679c266149b605c32e",   // msgAuthenticationParameters: HMAC-SHA-224-128
+    "0400",                                   // msgPrivacyParameters: empty
+    "3030",                                   // ScopedPDU
+    "040c80001f8804736e6d70616374",           // contextEngineID: 80001f8804736e6d70616374
+    "0400",                                   // contextName: ""
+    "a21e",                                   // Response-PDU
+    "02043f32ccad",                           // request-id: 1060293805
+    "020100",                                 // error-status: 0
+    "020100",                                 // error-index: 0
+    "3010",                                   // variable-bindings
+    "300e",                                   // VarBind
+    "06082b06010201010500",                   // name: 1.3.6.1.2.1.1.5.0
+    "0402766d",                               // value: OCTET STRING "vm"
+);
+
+/// authPriv HMAC-SHA-384-256 + AES-192-CFB GET of sysLocation.0 by `sha384user`: SHA-384's
+/// 48-octet key is cut to 24, no extension. Third datagram of
+/// `snmpget -v3 -On -r0 -t1 -l authPriv -u sha384user -a SHA-384 -A sha384-auth-pass -x AES-192 -X sha384-priv-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.6.0`.
+#[rustfmt::skip]
+pub(super) const SHA384_AES192_GET: &str = concat!(
+    "308198",                             // SNMPv3Message
+    "020103",                             // msgVersion: 3
+    "3011",                               // msgGlobalData
+    "0204430fd8d7",                       // msgID: 1125112023
+    "020300ffe3",                         // msgMaxSize: 65507
+    "040107",                             // msgFlags: auth|priv|reportable
+    "020103",                             // msgSecurityModel: 3 (USM)
+    "044e",                               // msgSecurityParameters
+    "304c",                               // UsmSecurityParameters
+    "040c80001f8804736e6d70616374",       // msgAuthoritativeEngineID: 80001f8804736e6d70616374
+    "020101",                             // msgAuthoritativeEngineBoots: 1
+    "020101",                             // msgAuthoritativeEngineTime: 1
+    "040a73686133383475736572",           // msgUserName: "sha384user"
+    "0420",                               // msgAuthenticationParameters: HMAC-SHA-384-256 (32 octets)
+    "0b39e2bffdba00c996b95f7f82fd8dcd7750a74ec52bed1d989f774d99de278f",
+    "0408941836278714e608",               // msgPrivacyParameters: salt 941836278714e608
+    "0430",                               // encryptedPDU (48 octets)
+    "25f3942324455e92174197bd366ada43c7297d640541af203ca212dd51ac1395",
+    "1b0e18cde09e158b7bd613e4c10e2ac1",
+);
+
+/// snmpd's Response to [`SHA384_AES192_GET`]. Fourth datagram of
+/// `snmpget -v3 -On -r0 -t1 -l authPriv -u sha384user -a SHA-384 -A sha384-auth-pass -x AES-192 -X sha384-priv-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.6.0`.
+#[rustfmt::skip]
+pub(super) const SHA384_AES192_RESPONSE: &str = concat!(
+    "3081aa",                         // SNMPv3Message
+    "020103",                         // msgVersion: 3
+    "3011",                           // msgGlobalData
+    "0204430fd8d7",                   // msgID: 1125112023
+    "020300ffe3",                     // msgMaxSize: 65507
+    "040103",                         // msgFlags: auth|priv
+    "020103",                         // msgSecurityModel: 3 (USM)
+    "044e",                           // msgSecurityParameters
+    "304c",                           // UsmSecurityParameters
+    "040c80001f8804736e6d70616374",   // msgAuthoritativeEngineID: 80001f8804736e6d70616374
+    "020101",                         // msgAuthoritativeEngineBoots: 1
+    "020101",                         // msgAuthoritativeEngineTime: 1
+    "040a73686133383475736572",       // msgUserName: "sha384user"
+    "0420",                           // msgAuthenticationParameters: HMAC-SHA-384-256 (32 octets)
+    "7f19899d0d0ad74becd6e7b4bfb3b5cff43c212886cec5d1603abb3be2f2605d",
+    "040822b8bd6b3a3a9dc9",           // msgPrivacyParameters: salt 22b8bd6b3a3a9dc9
+    "0442",                           // encryptedPDU (66 octets)
+    "d235821bf7d7c440e186bd4036c2a752c8f407bc194ffb76798db49f0223cc97",
+    "2dfc2367b1460f1f1e6663e948ecabb564d037a46d5104f500a6e1d0addbc0a3",
+    "cab3",
+);
+
+/// authPriv HMAC-SHA-512-384 + AES-256-CFB GET of sysLocation.0 by `sha512user`. Third
+/// datagram of
+/// `snmpget -v3 -On -r0 -t1 -l authPriv -u sha512user -a SHA-512 -A sha512-auth-pass -x AES-256 -X sha512-priv-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.6.0`.
+#[rustfmt::skip]
+pub(super) const SHA512_AES256_GET: &str = concat!(
+    "3081a8",                             // SNMPv3Message
+    "020103",                             // msgVersion: 3
+    "3011",                               // msgGlobalData
+    "02042a3362d1",                       // msgID: 708010705
+    "020300ffe3",                         // msgMaxSize: 65507
+    "040107",                             // msgFlags: auth|priv|reportable
+    "020103",                             // msgSecurityModel: 3 (USM)
+    "045e",                               // msgSecurityParameters
+    "305c",                               // UsmSecurityParameters
+    "040c80001f8804736e6d70616374",       // msgAuthoritativeEngineID: 80001f8804736e6d70616374
+    "020101",                             // msgAuthoritativeEngineBoots: 1
+    "020101",                             // msgAuthoritativeEngineTime: 1
+    "040a73686135313275736572",           // msgUserName: "sha512user"
+    "0430",                               // msgAuthenticationParameters: HMAC-SHA-512-384 (48 octets)
+    "f7a5d061f5580a18285f09b7c896cd94b7e8a87bdb8ade1d79e92879e32e0de1",
+    "a5f445842faccea6467560a622fa9863",
+    "0408b84f4b22eaee5923",               // msgPrivacyParameters: salt b84f4b22eaee5923
+    "0430",                               // encryptedPDU (48 octets)
+    "85e69f830eab02d82a6c3f5f804fb8edc48958418e8fdf45c8eddb91f21983d7",
+    "05b473959af994d6da8e152df83a52ef",
+);
+
+/// snmpd's Response to [`SHA512_AES256_GET`]. Fourth datagram of
+/// `snmpget -v3 -On -r0 -t1 -l authPriv -u sha512user -a SHA-512 -A sha512-auth-pass -x AES-256 -X sha512-priv-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.6.0`.
+#[rustfmt::skip]
+pub(super) const SHA512_AES256_RESPONSE: &str = concat!(
+    "3081ba",                             // SNMPv3Message
+    "020103",                             // msgVersion: 3
+    "3011",                               // msgGlobalData
+    "02042a3362d1",                       // msgID: 708010705
+    "020300ffe3",                         // msgMaxSize: 65507
+    "040103",                             // msgFlags: auth|priv
+    "020103",                             // msgSecurityModel: 3 (USM)
+    "045e",                               // msgSecurityParameters
+    "305c",                               // UsmSecurityParameters
+    "040c80001f8804736e6d70616374",       // msgAuthoritativeEngineID: 80001f8804736e6d70616374
+    "020101",                             // msgAuthoritativeEngineBoots: 1
+    "020101",                             // msgAuthoritativeEngineTime: 1
+    "040a73686135313275736572",           // msgUserName: "sha512user"
+    "0430",                               // msgAuthenticationParameters: HMAC-SHA-512-384 (48 octets)
+    "b735b26b88afda1966f6c92e90f58414e7da655fbd754ad84ef5dea406303fd6",
+    "8e0f1cc23409ee2b7726bf15ab7fdfb1",
+    "040822b8bd6b3a3a9dca",               // msgPrivacyParameters: salt 22b8bd6b3a3a9dca
+    "0442",                               // encryptedPDU (66 octets)
+    "28514803159f1cabd8f66b2411ceb1cb39359f4ac83bfb84cbf1619fb5be606e",
+    "b6b8da40871f4ff43247c256649dcc5c37e7f25e74e7465291aadd12e35d77e5",
+    "5871",
 );
