@@ -3,7 +3,8 @@
 //! them follow the protocol in [`crate::common`] and get one thread:
 //!
 //! - `snmpact`: the library: an [`Engine`] with one shard, a session per agent, callers sending
-//!   [`Get`] and awaiting the answer.
+//!   [`Get`] and awaiting the answer. `snmpact-v3-auth` and `snmpact-v3-priv`: the same over
+//!   SNMPv3 (SHA-256 authNoPriv; SHA-256 + AES-128 authPriv) with the `v3` section's user.
 //! - `async-snmp`: one shared-socket `UdpTransport` (4 MiB receive buffer, like ours), a
 //!   `Client` per agent built on it, on a current-thread tokio runtime.
 //! - `csnmp`: `Snmp2cClient`s on a current-thread tokio runtime. A csnmp client owns a socket and
@@ -31,8 +32,10 @@ pub(crate) fn run(name: &str, load: &Load) -> Result<Outcome, String> {
     snmpact::agent::server::ensure_open_files(load.ports.len() as u64 + load.inflight as u64 + 256)
         .map_err(|e| e.to_string())?;
     match name {
-        "snmpact" => snmpact_client(load, 1),
-        "snmpact-2" => snmpact_client(load, 2),
+        "snmpact" => snmpact_client(load, 1, None),
+        "snmpact-2" => snmpact_client(load, 2, None),
+        "snmpact-v3-auth" => snmpact_client(load, 1, Some(v3_user(false))),
+        "snmpact-v3-priv" => snmpact_client(load, 1, Some(v3_user(true))),
         "async-snmp" => current_thread(async_snmp_client(load)),
         "csnmp" => current_thread(csnmp_client(load)),
         other => Err(format!("unknown client {other}")),
@@ -76,7 +79,23 @@ async fn measure(
     outcome(&mut shared.rec.borrow_mut(), load, p0, p1, rss, sessions)
 }
 
-fn snmpact_client(load: &Load, shards: usize) -> Result<Outcome, String> {
+/// The `v3` section's user (see `V3_USER` in main.rs): SHA-256, and AES-128 when `privacy`.
+fn v3_user(privacy: bool) -> snmpact::usm::User {
+    use snmpact::usm::{AuthProtocol, PrivProtocol, User};
+    let (name, auth, privp) = crate::V3_USER;
+    let user = User::new(name).with_auth(AuthProtocol::Sha256, auth);
+    if privacy {
+        user.with_privacy(PrivProtocol::Aes128, privp)
+    } else {
+        user
+    }
+}
+
+fn snmpact_client(
+    load: &Load,
+    shards: usize,
+    user: Option<snmpact::usm::User>,
+) -> Result<Outcome, String> {
     let load = load.clone();
     actix::System::new().block_on(async move {
         let base = rss_kb();
@@ -88,6 +107,12 @@ fn snmpact_client(load: &Load, shards: usize) -> Result<Outcome, String> {
             timeout: TIMEOUT,
             retries: RETRIES,
             max_in_flight: load.inflight,
+            version: if user.is_some() {
+                snmpact::pdu::Version::V3
+            } else {
+                snmpact::pdu::Version::V2c
+            },
+            user: user.map(std::sync::Arc::new),
             ..SessionConfig::default()
         };
         let mut sessions = Vec::with_capacity(load.ports.len());

@@ -18,6 +18,9 @@
 //!   agent have a core each); and each client's RSS with its 10,000 sessions open.
 //! - `walk`: whole-process walks timed by hyperfine: `snmpact bulkwalk` against `snmpbulkwalk`
 //!   with the same `-Cr`, of a real `snmpd` (`.1`) and of a 10,000-row simulated table.
+//! - `v3`: SNMPv3 against a real `snmpd`: GET throughput of v2c, v3 authNoPriv (SHA-256) and v3
+//!   authPriv (SHA-256 + AES-128) through the same engine, beside net-snmp's C API for v2c and
+//!   authPriv; and whole-agent walks `snmpact bulkwalk` vs `snmpbulkwalk`, v2c and authPriv.
 
 mod blast;
 mod clients;
@@ -56,6 +59,11 @@ const TABLE_ROWS: u32 = 10_000;
 const TABLE_OID: &str = "1.3.6.1.2.1.2.2";
 /// hyperfine runs per command (after its warm-up runs).
 const WALK_RUNS: &str = "15";
+/// The SNMPv3 user of the `v3` section: name, authentication and privacy pass phrases
+/// (created in the bench's snmpd with SHA-256 and AES-128).
+pub(crate) const V3_USER: (&str, &str, &str) = ("benchuser", "benchauth1", "benchpriv1");
+/// Requests in flight in the `v3` section's GET rows (one snmpd answers them one by one).
+const V3_INFLIGHT: usize = 32;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -93,6 +101,9 @@ fn main() -> ExitCode {
     }
     if want("walk") {
         sections.push(("walk", walk_rows));
+    }
+    if want("v3") {
+        sections.push(("v3", v3_rows));
     }
     for (name, f) in sections {
         eprintln!("== {name}");
@@ -264,6 +275,13 @@ fn run_client(name: &str, load: &Load, c_client: &Path) -> Result<Outcome, Strin
     let _ = std::fs::create_dir_all(&persist);
     let mut cmd = if name == "net-snmp" {
         Command::new(c_client)
+    } else if name == "net-snmp-v3-priv" {
+        let mut c = Command::new(c_client);
+        c.env(
+            "NETSNMP_GET_V3",
+            format!("{}:{}:{}", V3_USER.0, V3_USER.1, V3_USER.2),
+        );
+        c
     } else {
         let mut c = Command::new(std::env::current_exe().map_err(|e| e.to_string())?);
         c.args(["--client", name]);
@@ -406,7 +424,9 @@ impl Snmpd {
             &conf,
             format!(
                 "agentaddress udp:127.0.0.1:{port}\nrocommunity public 127.0.0.1\nmaster no\n\
-                 dontLogTCPWrappersConnects yes\n[snmp] serverRecvBuf 4194304\n"
+                 dontLogTCPWrappersConnects yes\n[snmp] serverRecvBuf 4194304\n\
+                 createUser {0} SHA-256 \"{1}\" AES \"{2}\"\nrouser {0} auth\n",
+                V3_USER.0, V3_USER.1, V3_USER.2
             ),
         )
         .map_err(|e| e.to_string())?;
@@ -605,6 +625,103 @@ fn walk_rows(_: Duration) -> Result<String, String> {
             thousands(n / a),
             thousands(n / b),
             b / a
+        );
+    }
+    Ok(o)
+}
+
+/// The `v3` section: GET throughput v2c vs v3 through the same engine, and authPriv walks, all
+/// against one real snmpd.
+fn v3_rows(window: Duration) -> Result<String, String> {
+    let c_client = build_c_client()?;
+    let snmpd = Snmpd::start()?;
+    let mut o = format!(
+        "\n### SNMPv3: GET against one snmpd, {V3_INFLIGHT} in flight, one thread per client\n\n\
+         | client | security | GET/s | CPU µs/GET | p50 | p99 | snmpd CPU | other processes | errors |\n\
+         |---|---|--:|--:|--:|--:|--:|--:|--:|\n"
+    );
+    let load = Load {
+        ports: vec![snmpd.port],
+        inflight: V3_INFLIGHT,
+        warmup: WARM_UP,
+        window,
+        agent_pid: snmpd.child.id(),
+    };
+    let clients = [
+        ("snmpact", "v2c"),
+        ("snmpact-v3-auth", "v3 authNoPriv SHA-256"),
+        ("snmpact-v3-priv", "v3 authPriv SHA-256 + AES-128"),
+        ("net-snmp", "v2c"),
+        ("net-snmp-v3-priv", "v3 authPriv SHA-256 + AES-128"),
+    ];
+    for (name, security) in clients {
+        std::thread::sleep(SETTLE);
+        let row = match run_client(name, &load, &c_client) {
+            Ok(r) => {
+                eprintln!("  {name}: {} GET/s, {:.2} µs CPU/GET", thousands(r.rate), r.cpu_us);
+                format!(
+                    "| {name} | {security} | {} | {:.2} | {} | {} | {:.0} % | {:.0} % | {} |",
+                    thousands(r.rate),
+                    r.cpu_us,
+                    micros(r.p50_us),
+                    micros(r.p99_us),
+                    r.agent_pct,
+                    r.others_pct,
+                    r.errors
+                )
+            }
+            Err(e) => {
+                eprintln!("  {name}: FAILED {e}");
+                format!("| {name} | {security} | failed: {e} | | | | | | |")
+            }
+        };
+        let _ = writeln!(o, "{row}");
+    }
+    let _ = write!(
+        o,
+        "\n### SNMPv3: whole-agent walk of snmpd, `-Cr{MAX_REPETITIONS} -On`, whole process (hyperfine, {WALK_RUNS} runs)\n\n\
+         | security | varbinds | snmpact bulkwalk | snmpbulkwalk | snmpact ÷ snmpbulkwalk |\n\
+         |---|--:|--:|--:|--:|\n"
+    );
+    let (ours_v2, theirs_v2) = walkers(&snmpd.target(), ".1");
+    let v3 = [
+        "-v3", "-u", V3_USER.0, "-l", "authPriv", "-a", "SHA-256", "-A", V3_USER.1, "-x", "AES",
+        "-X", V3_USER.2,
+    ];
+    let as_v3 = |cmd: &[String]| -> Vec<String> {
+        let mut out = Vec::new();
+        let mut skip = 0;
+        for a in cmd {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            match a.as_str() {
+                "-v2c" => out.extend(v3.iter().map(|s| (*s).to_owned())),
+                "-c" => skip = 1,
+                _ => out.push(a.clone()),
+            }
+        }
+        out
+    };
+    let (ours_v3, theirs_v3) = (as_v3(&ours_v2), as_v3(&theirs_v2));
+    for (label, ours, theirs) in [
+        ("v2c", &ours_v2, &theirs_v2),
+        ("v3 authPriv SHA-256 + AES-128", &ours_v3, &theirs_v3),
+    ] {
+        let n_theirs = count_varbinds(theirs)?;
+        let n_ours = count_varbinds(ours)?;
+        eprintln!("  walk {label}: snmpbulkwalk {n_theirs} varbinds, snmpact {n_ours}");
+        let t = hyperfine(&[ours, theirs])?;
+        let _ = writeln!(
+            o,
+            "| {label} | {} | {:.1} ± {:.1} ms | {:.1} ± {:.1} ms | {:.2} |",
+            thousands(n_theirs as f64),
+            t[0].0 * 1e3,
+            t[0].1 * 1e3,
+            t[1].0 * 1e3,
+            t[1].1 * 1e3,
+            t[1].0 / t[0].0
         );
     }
     Ok(o)
