@@ -29,6 +29,7 @@ pub use message::{
 };
 pub use report::ReportKind;
 pub use security::{Opened, Outgoing, Salt, check, open, seal};
+pub(crate) use security::open_checked;
 pub use timeliness::{EngineRecord, TIME_WINDOW};
 
 /// Why an SNMPv3 message could not be made or read.

@@ -261,7 +261,8 @@ impl V3State {
         let Some((pdu, usm)) = self.sent.remove(&token) else {
             return V3Answer::Failed(SnmpError::UnexpectedResponse("unknown SNMPv3 request"));
         };
-        let opened = match v3::open(datagram, &usm.keys) {
+        // The dispatcher's gate verified the HMAC of an authenticated answer with these keys.
+        let opened = match v3::open_checked(datagram, &usm.keys) {
             Ok(o) => o,
             Err(e) => return V3Answer::Failed(SnmpError::V3(e)),
         };
