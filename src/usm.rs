@@ -16,6 +16,8 @@
 //!   (module `privacy`).
 //! - [`User`], [`SecurityLevel`], [`KeySource`], [`Secret`]: a user as a manager configures it,
 //!   and its keys per engine id (module `user`).
+//! - [`key_change`], [`random_key_change`], [`apply_key_change`]: the KeyChange values that
+//!   change a key at an agent without sending it (RFC 3414 §5; module `key_change`).
 //!
 //! Keys and passwords never appear in `Debug` output; their buffers are zeroed on drop.
 //! The hashes and ciphers are RustCrypto's (`md-5`, `sha1`, `sha2`, `hmac`, `des`, `aes`,
@@ -56,11 +58,13 @@ macro_rules! with_digest {
 
 mod auth;
 mod key;
+mod key_change;
 mod privacy;
 mod user;
 
 pub use auth::{authenticate, authenticate_parts, verify, verify_parts};
 pub use key::{KeyCache, LocalizedKey, PrivKey, localize_key, password_to_key};
+pub use key_change::{apply_key_change, key_change, random_key_change};
 pub use privacy::{PRIV_PARAMS_LEN, decrypt, encrypt};
 pub use user::{
     BadHex, KeySource, Secret, SecurityLevel, UnknownSecurityLevel, User, UserError, UserKeys,
