@@ -629,4 +629,107 @@ mod tests {
         cache.clear();
         assert!(cache.is_empty());
     }
+
+    /// AES-192/256 keys from "maplesyrup" and engine id 00…02, computed independently with
+    /// Python's `hashlib`: password to key and localization as RFC 3414 A.2, then Blumenthal
+    /// (append `H(key so far)`) and Reeder (append `localize(password_to_key(key so far))`)
+    /// until 32 octets, cut to 24 or 32. SHA-224's 28 octets need extending only for AES-256,
+    /// and there the two methods differ in the last 4 octets.
+    #[rustfmt::skip]
+    const KEY_EXTENSION_CROSS_CHECK: &[(AuthProtocol, PrivProtocol, &str)] = &[
+        (AuthProtocol::Md5, PrivProtocol::Aes192,
+         "526f5eed9fcce26f8964c2930787d82b fa24a92467426c2f"),
+        (AuthProtocol::Md5, PrivProtocol::Aes256,
+         "526f5eed9fcce26f8964c2930787d82b fa24a92467426c2f4b09192be10dfaec"),
+        (AuthProtocol::Md5, PrivProtocol::Aes192Cisco,
+         "526f5eed9fcce26f8964c2930787d82b 79eff44a90650ee0"),
+        (AuthProtocol::Md5, PrivProtocol::Aes256Cisco,
+         "526f5eed9fcce26f8964c2930787d82b 79eff44a90650ee0a3a40abfac5acc12"),
+        (AuthProtocol::Sha1, PrivProtocol::Aes192,
+         "6695febc9288e36282235fc7151f128497b38f3f 505e07eb"),
+        (AuthProtocol::Sha1, PrivProtocol::Aes256,
+         "6695febc9288e36282235fc7151f128497b38f3f 505e07eb9af25568fa1f5dbe"),
+        (AuthProtocol::Sha1, PrivProtocol::Aes192Cisco,
+         "6695febc9288e36282235fc7151f128497b38f3f 9b8b6d78"),
+        (AuthProtocol::Sha1, PrivProtocol::Aes256Cisco,
+         "6695febc9288e36282235fc7151f128497b38f3f 9b8b6d78936ba6e7d19dfd9c"),
+        (AuthProtocol::Sha224, PrivProtocol::Aes192,
+         "0bd8827c6e29f8065e08e09237f177e410f69b90e1782be6"),
+        (AuthProtocol::Sha224, PrivProtocol::Aes192Cisco,
+         "0bd8827c6e29f8065e08e09237f177e410f69b90e1782be6"),
+        (AuthProtocol::Sha224, PrivProtocol::Aes256,
+         "0bd8827c6e29f8065e08e09237f177e410f69b90e1782be682075674 e82d9bf0"),
+        (AuthProtocol::Sha224, PrivProtocol::Aes256Cisco,
+         "0bd8827c6e29f8065e08e09237f177e410f69b90e1782be682075674 22c34be4"),
+    ];
+
+    #[test]
+    fn aes_key_extensions_match_an_independent_implementation() {
+        for &(auth, protocol, key) in KEY_EXTENSION_CROSS_CHECK {
+            let kul = LocalizedKey::from_password(auth, PASSWORD, ENGINE_ID).unwrap();
+            let derived = PrivKey::derive(protocol, &kul, ENGINE_ID);
+            assert_eq!(
+                *derived.to_bytes(),
+                hex(&key.replace(' ', "")),
+                "{auth} {protocol}"
+            );
+            assert_eq!(derived.protocol(), protocol);
+        }
+    }
+
+    /// net-snmp's own keys: what snmpd 5.9.3 wrote to its persistent `snmpd.conf`
+    /// (`usmUser ... authKey ... privKey`) for the `createUser` lines of the SNMPv3 vectors
+    /// (`src/v3/vectors.rs`; engine id 80001f8804736e6d70616374). Its privacy keys are already
+    /// cut or extended: `AES-192`/`AES-256` are Blumenthal's extension (privacy protocol OIDs
+    /// 1.3.6.1.4.1.14832.1.3/4), `AES-192-C`/`AES-256-C` Reeder's (1.3.6.1.4.1.9.12.6.1.1/2).
+    #[rustfmt::skip]
+    const NET_SNMP_USERS: &[(AuthProtocol, &str, &str, Option<(PrivProtocol, &str, &str)>)] = &[
+        (AuthProtocol::Md5, "md5-auth-pass", "91a09f1702aba70e1f50567fd05a870d", None),
+        (AuthProtocol::Sha1, "sha-auth-pass", "8b46ae870e9656abf514031ad868d2b56ff40a64", None),
+        (AuthProtocol::Sha224, "sha224-auth-pass",
+         "3be11af3b0597f574cac6a1e7a0c7111e4f00f702c330592fa7c4186", None),
+        (AuthProtocol::Md5, "des-auth-pass", "0a7005ef567c750ba4dace8a0b4698b6",
+         Some((PrivProtocol::Des, "des-priv-pass", "3196488dfb436371ed9c5b867e09ceef"))),
+        (AuthProtocol::Sha256, "sha256-auth-pass",
+         "dfea68364dc81a00a787c9550e8d454e93658f85fc114bcda2fda842df80be16",
+         Some((PrivProtocol::Aes128, "aes128-priv-pass", "94039a6bff25abce0be66e6131af7756"))),
+        (AuthProtocol::Md5, "aes192-auth-pass", "e60fa03796a339dc1c6f565b7fd4f4fc",
+         Some((PrivProtocol::Aes192, "aes192-priv-pass",
+               "0e9865344e3b8acab73547457e6b05537a6450135ac259da"))),
+        (AuthProtocol::Sha1, "aes256-auth-pass", "3488cc630e3cd8abc39a431d6818aa7fd8ab04dc",
+         Some((PrivProtocol::Aes256, "aes256-priv-pass",
+               "36f797aee3414d8f8b35ecde3b85a86ebda10382ef184de5c58498421daa5187"))),
+        (AuthProtocol::Md5, "aes192c-auth-pass", "ba4bcba8ff512e4dcf2cda66a15187e0",
+         Some((PrivProtocol::Aes192Cisco, "aes192c-priv-pass",
+               "9e6f4ff3c8a266b45d5f772c09fa1d3f53a666c3006bade5"))),
+        (AuthProtocol::Sha1, "aes256c-auth-pass", "4a96f93a582effd9b5a96bfbdd1fe617a1df52a5",
+         Some((PrivProtocol::Aes256Cisco, "aes256c-priv-pass",
+               "44ff60e1f247139af142d2ed4ba928fa3d651dbd77949b692ea2e63633036abd"))),
+        (AuthProtocol::Sha384, "sha384-auth-pass",
+         "f8bb848b599c2fc94b9cfc2d331204abb629371efa1e3de76364e350af1b4ff3\
+          36ad6b8c71d4c7f70bed4fc51a8d4ac8",
+         Some((PrivProtocol::Aes192, "sha384-priv-pass",
+               "e4e8a76e0be64d3cd43e9e74e6892bb46825acb5a64e26fb"))),
+        (AuthProtocol::Sha512, "sha512-auth-pass",
+         "045280cd12ca697d875fb26d3d150cf50226ce024eb880b0b22300b524529eda\
+          05647ec0af0bb1367682fad25e82d53d6c7ad53b9ad04ba133b7a84957fe6d2e",
+         Some((PrivProtocol::Aes256, "sha512-priv-pass",
+               "18c04d9a159158acf85e00e5966d58f8dbc42b8dcbd4a9c7d14895dd907b66f9"))),
+    ];
+
+    #[test]
+    fn keys_match_the_ones_net_snmp_stored() {
+        let engine = hex("80001f8804736e6d70616374");
+        let mut cache = KeyCache::new();
+        for &(auth, pass, key, privacy) in NET_SNMP_USERS {
+            let kul = cache.localized(auth, pass.as_bytes(), &engine).unwrap();
+            assert_eq!(kul.as_bytes(), hex(key), "{pass}");
+            if let Some((protocol, pass, key)) = privacy {
+                let k = cache
+                    .priv_key(auth, protocol, pass.as_bytes(), &engine)
+                    .unwrap();
+                assert_eq!(*k.to_bytes(), hex(key), "{pass}");
+            }
+        }
+    }
 }
