@@ -677,13 +677,16 @@ mod tests {
         }
     }
 
+    /// A privacy protocol, its pass phrase, and the privacy key net-snmp stored.
+    type StoredPriv = (PrivProtocol, &'static str, &'static str);
+
     /// net-snmp's own keys: what snmpd 5.9.3 wrote to its persistent `snmpd.conf`
     /// (`usmUser ... authKey ... privKey`) for the `createUser` lines of the SNMPv3 vectors
     /// (`src/v3/vectors.rs`; engine id 80001f8804736e6d70616374). Its privacy keys are already
     /// cut or extended: `AES-192`/`AES-256` are Blumenthal's extension (privacy protocol OIDs
     /// 1.3.6.1.4.1.14832.1.3/4), `AES-192-C`/`AES-256-C` Reeder's (1.3.6.1.4.1.9.12.6.1.1/2).
     #[rustfmt::skip]
-    const NET_SNMP_USERS: &[(AuthProtocol, &str, &str, Option<(PrivProtocol, &str, &str)>)] = &[
+    const NET_SNMP_USERS: &[(AuthProtocol, &str, &str, Option<StoredPriv>)] = &[
         (AuthProtocol::Md5, "md5-auth-pass", "91a09f1702aba70e1f50567fd05a870d", None),
         (AuthProtocol::Sha1, "sha-auth-pass", "8b46ae870e9656abf514031ad868d2b56ff40a64", None),
         (AuthProtocol::Sha224, "sha224-auth-pass",
