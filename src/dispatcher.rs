@@ -1039,6 +1039,150 @@ mod tests {
         assert!(d.recent(later).is_none());
     }
 
+    /// An answer from the agent engine `ENGINE` to `submit`, sealed at `level` with `keys`.
+    fn answer(
+        submit: &UsmSubmit,
+        level: SecurityLevel,
+        keys: &UserKeys,
+        pdu: &Pdu<'_>,
+        boots: u32,
+        time: u32,
+    ) -> Vec<u8> {
+        let out = v3::Outgoing {
+            msg_id: 77,
+            max_size: V3_MAX_SIZE,
+            flags: v3::Flags::of(level, false),
+            engine_id: &submit.engine_id,
+            boots,
+            time,
+            user_name: &submit.user_name,
+            context_engine_id: &submit.engine_id,
+            context_name: b"",
+            pdu,
+        };
+        let mut buf = Vec::new();
+        v3::seal(&out, keys, &mut v3::Salt::starting_at(1), &mut buf).unwrap();
+        buf
+    }
+
+    fn gate_of(buf: &[u8], submit: &UsmSubmit, sent_at: Instant) -> Result<(), DropReason> {
+        let (head, rest) = v3::Head::read(buf).unwrap();
+        gate(buf, &head, rest, submit, sent_at)
+    }
+
+    #[test]
+    fn v3_gate_accepts_only_authentic_timely_answers_at_the_request_level() {
+        use crate::pdu::GenericPdu;
+        use crate::usm::{AuthProtocol, KeyCache, PrivProtocol, User};
+        let engine = [0x80, 0, 0x1f, 0x88, 0x80, 9, 9, 9, 9];
+        let user = User::new("alice")
+            .with_auth(AuthProtocol::Sha256, "authpass1")
+            .with_privacy(PrivProtocol::Aes128, "privpass1");
+        let keys = user.keys(&engine, &mut KeyCache::new()).unwrap();
+        let none = UserKeys {
+            auth: None,
+            privacy: None,
+        };
+        let submit = UsmSubmit {
+            user_name: Arc::from(&b"alice"[..]),
+            level: SecurityLevel::AuthPriv,
+            keys: Arc::new(keys.clone()),
+            engine_id: Arc::from(&engine[..]),
+            boots: 5,
+            time: 1000,
+            context_engine_id: Arc::from(&engine[..]),
+            context_name: Arc::from(&b""[..]),
+        };
+        let response = Pdu::Response(GenericPdu {
+            request_id: 77,
+            ..GenericPdu::default()
+        });
+        let report = Pdu::Report(GenericPdu {
+            request_id: 77,
+            varbinds: vec![crate::pdu::VarBind::null(
+                "1.3.6.1.6.3.15.1.1.3.0".parse().unwrap(),
+            )],
+            ..GenericPdu::default()
+        });
+        let now = Instant::now();
+        let priv_ = SecurityLevel::AuthPriv;
+        // The genuine answer passes.
+        let good = answer(&submit, priv_, &keys, &response, 5, 1000);
+        assert_eq!(gate_of(&good, &submit, now), Ok(()));
+        // A later boots, or a time within the window, passes too.
+        assert_eq!(
+            gate_of(
+                &answer(&submit, priv_, &keys, &response, 5, 850),
+                &submit,
+                now
+            ),
+            Ok(())
+        );
+        // Replayed: an old time or older boots.
+        for (boots, time) in [(5, 849), (4, 1000)] {
+            let old = answer(&submit, priv_, &keys, &response, boots, time);
+            assert_eq!(
+                gate_of(&old, &submit, now),
+                Err(DropReason::NotInTimeWindow)
+            );
+        }
+        // The window moves with the time since the request was sent.
+        let sent_long_ago = now.checked_sub(Duration::from_secs(100)).unwrap_or(now);
+        if sent_long_ago < now {
+            let t = answer(&submit, priv_, &keys, &response, 5, 940);
+            assert_eq!(
+                gate_of(&t, &submit, sent_long_ago),
+                Err(DropReason::NotInTimeWindow)
+            );
+        }
+        // Forged: another key.
+        let other = User::new("alice")
+            .with_auth(AuthProtocol::Sha256, "guessed-pass")
+            .with_privacy(PrivProtocol::Aes128, "privpass1")
+            .keys(&engine, &mut KeyCache::new())
+            .unwrap();
+        let forged = answer(&submit, priv_, &other, &response, 5, 1000);
+        assert_eq!(gate_of(&forged, &submit, now), Err(DropReason::WrongDigest));
+        // A Response below the request's level is dropped, authenticated or not...
+        let auth_only = answer(
+            &submit,
+            SecurityLevel::AuthNoPriv,
+            &keys,
+            &response,
+            5,
+            1000,
+        );
+        assert_eq!(
+            gate_of(&auth_only, &submit, now),
+            Err(DropReason::WrongSecurity)
+        );
+        let plain = answer(
+            &submit,
+            SecurityLevel::NoAuthNoPriv,
+            &none,
+            &response,
+            5,
+            1000,
+        );
+        assert_eq!(
+            gate_of(&plain, &submit, now),
+            Err(DropReason::WrongSecurity)
+        );
+        // ...but a Report below it passes (the session takes only its error).
+        let plain_report = answer(&submit, SecurityLevel::NoAuthNoPriv, &none, &report, 0, 0);
+        assert_eq!(gate_of(&plain_report, &submit, now), Ok(()));
+        // Above the request's level: dropped.
+        let mut low = UsmSubmit {
+            level: SecurityLevel::AuthNoPriv,
+            ..submit
+        };
+        assert_eq!(gate_of(&good, &low, now), Err(DropReason::WrongSecurity));
+        // Another user, at the right level and key: dropped.
+        low.level = SecurityLevel::AuthPriv;
+        low.user_name = Arc::from(&b"mallory"[..]);
+        assert_eq!(gate_of(&good, &low, now), Err(DropReason::WrongSecurity));
+    }
+
     #[test]
     fn deadlines_queue_per_wait_in_time_order() {
         let mut d = Dispatcher::new(Binding::default());

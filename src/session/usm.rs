@@ -301,3 +301,83 @@ impl V3State {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdu::Version;
+    use crate::session::SessionConfig;
+    use crate::usm::{AuthProtocol, PrivProtocol};
+
+    fn user() -> Arc<User> {
+        Arc::new(
+            User::new("alice")
+                .with_auth(AuthProtocol::Sha384, "authsecret1")
+                .with_privacy(PrivProtocol::Aes256, "privsecret1"),
+        )
+    }
+
+    #[test]
+    fn no_secret_in_debug_of_config_cache_or_submit() {
+        let config = SessionConfig {
+            version: Version::V3,
+            user: Some(user()),
+            ..SessionConfig::default()
+        };
+        let cache = UsmCache::new();
+        let agent: SocketAddr = "127.0.0.1:161".parse().unwrap();
+        cache.engines.insert(
+            agent,
+            EngineRecord::discovered(vec![0x80, 0, 0, 1, 2], 1, 2, Instant::now()),
+        );
+        let mut state = V3State::new(user(), cache.clone());
+        let Prepared::Ready(submit) = state.prepare(agent) else {
+            panic!("a known engine gives a ready request");
+        };
+        let text = format!("{config:?} {cache:?} {submit:?}");
+        assert!(text.contains("alice") && text.contains("Sha384"), "{text}");
+        for secret in ["authsecret1", "privsecret1"] {
+            assert!(!text.contains(secret), "{text}");
+        }
+        for key in [
+            submit.keys.auth.as_ref().unwrap().as_bytes().to_vec(),
+            submit.keys.privacy.as_ref().unwrap().to_bytes().to_vec(),
+        ] {
+            let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+            assert!(!text.to_lowercase().contains(&hex));
+            assert!(!text.contains(&format!("{:?}", &key[..4])));
+        }
+    }
+
+    #[test]
+    fn unknown_engines_are_discovered_once_and_keys_made_once() {
+        let cache = UsmCache::new();
+        let agent: SocketAddr = "127.0.0.1:161".parse().unwrap();
+        let mut a = V3State::new(user(), cache.clone());
+        let mut b = V3State::new(user(), cache.clone());
+        assert!(matches!(a.prepare(agent), Prepared::Discover(..)));
+        a.probe = Some(1);
+        assert!(matches!(a.prepare(agent), Prepared::Wait));
+        cache.engines.insert(
+            agent,
+            EngineRecord::discovered(vec![0x80, 0, 0, 1, 2], 1, 2, Instant::now()),
+        );
+        a.probe = None;
+        assert!(matches!(a.prepare(agent), Prepared::Ready(_)));
+        assert!(matches!(b.prepare(agent), Prepared::Ready(_)));
+        // Two pass phrases, each hashed once for both sessions.
+        assert_eq!(cache.password_hashes(), 2);
+    }
+
+    #[test]
+    fn a_user_without_keys_fails_before_sending() {
+        let mut u = User::new("bob");
+        u.level = SecurityLevel::AuthNoPriv;
+        let mut s = V3State::new(Arc::new(u), UsmCache::new());
+        let agent: SocketAddr = "127.0.0.1:161".parse().unwrap();
+        assert!(matches!(
+            s.prepare(agent),
+            Prepared::Fail(SnmpError::User(crate::usm::UserError::MissingAuthKey(_)))
+        ));
+    }
+}
