@@ -8,7 +8,10 @@
 //! Modules covered: SNMPv2-SMI (RFC 2578), SNMPv2-MIB (RFC 3418), IF-MIB (RFC 2863), IP-MIB
 //! (RFC 4293), IP-FORWARD-MIB (RFC 4292), TCP-MIB (RFC 4022), UDP-MIB (RFC 4113),
 //! HOST-RESOURCES-MIB and HOST-RESOURCES-TYPES (RFC 2790), ENTITY-MIB (RFC 4133), the `at` group
-//! and `ipRouteTable` of RFC1213-MIB, and net-snmp's NET-SNMP-MIB, NET-SNMP-TC and UCD-SNMP-MIB.
+//! and `ipRouteTable` of RFC1213-MIB, net-snmp's NET-SNMP-MIB, NET-SNMP-TC and UCD-SNMP-MIB, and
+//! of the SNMPv3 modules the counters a Report PDU carries and the `snmpEngine` group:
+//! SNMP-FRAMEWORK-MIB (RFC 3411), SNMP-MPD-MIB (RFC 3412), SNMP-TARGET-MIB (RFC 3413) and
+//! SNMP-USER-BASED-SM-MIB (RFC 3414).
 //!
 //! Text forms follow net-snmp 5.9 (`snmptranslate`, `snmpget`):
 //! - Printed: `MODULE::name` of the longest known prefix, then the other arcs in decimal
@@ -706,6 +709,20 @@ mod tests {
         ("NET-SNMP-MIB::netSnmpAgentOIDs", ".1.3.6.1.4.1.8072.3.2", NodeKind::Node),
         ("NET-SNMP-TC::linux", ".1.3.6.1.4.1.8072.3.2.10", NodeKind::Node),
         ("NET-SNMP-MIB::netSnmpNotificationPrefix", ".1.3.6.1.4.1.8072.4", NodeKind::Node),
+        ("SNMP-FRAMEWORK-MIB::snmpEngineID", ".1.3.6.1.6.3.10.2.1.1", NodeKind::Scalar),
+        ("SNMP-FRAMEWORK-MIB::snmpEngineBoots", ".1.3.6.1.6.3.10.2.1.2", NodeKind::Scalar),
+        ("SNMP-FRAMEWORK-MIB::snmpEngineTime", ".1.3.6.1.6.3.10.2.1.3", NodeKind::Scalar),
+        ("SNMP-MPD-MIB::snmpUnknownSecurityModels", ".1.3.6.1.6.3.11.2.1.1", NodeKind::Scalar),
+        ("SNMP-MPD-MIB::snmpInvalidMsgs", ".1.3.6.1.6.3.11.2.1.2", NodeKind::Scalar),
+        ("SNMP-MPD-MIB::snmpUnknownPDUHandlers", ".1.3.6.1.6.3.11.2.1.3", NodeKind::Scalar),
+        ("SNMP-TARGET-MIB::snmpUnavailableContexts", ".1.3.6.1.6.3.12.1.4", NodeKind::Scalar),
+        ("SNMP-TARGET-MIB::snmpUnknownContexts", ".1.3.6.1.6.3.12.1.5", NodeKind::Scalar),
+        ("SNMP-USER-BASED-SM-MIB::usmStatsUnsupportedSecLevels", ".1.3.6.1.6.3.15.1.1.1", NodeKind::Scalar),
+        ("SNMP-USER-BASED-SM-MIB::usmStatsNotInTimeWindows", ".1.3.6.1.6.3.15.1.1.2", NodeKind::Scalar),
+        ("SNMP-USER-BASED-SM-MIB::usmStatsUnknownUserNames", ".1.3.6.1.6.3.15.1.1.3", NodeKind::Scalar),
+        ("SNMP-USER-BASED-SM-MIB::usmStatsUnknownEngineIDs", ".1.3.6.1.6.3.15.1.1.4", NodeKind::Scalar),
+        ("SNMP-USER-BASED-SM-MIB::usmStatsWrongDigests", ".1.3.6.1.6.3.15.1.1.5", NodeKind::Scalar),
+        ("SNMP-USER-BASED-SM-MIB::usmStatsDecryptionErrors", ".1.3.6.1.6.3.15.1.1.6", NodeKind::Scalar),
     ];
 
     #[test]
@@ -792,6 +809,26 @@ mod tests {
             ("1.3.6.1.6.3.1.1.4.1.0", "SNMPv2-MIB::snmpTrapOID.0"),
             ("1.3.6.1.6.3.1.1.5.3", "IF-MIB::linkDown"),
             ("1.3.6.1.6.3.1", "SNMPv2-MIB::snmpMIB"),
+            (
+                "1.3.6.1.6.3.15.1.1.4.0",
+                "SNMP-USER-BASED-SM-MIB::usmStatsUnknownEngineIDs.0",
+            ),
+            (
+                "1.3.6.1.6.3.11.2.1.3.0",
+                "SNMP-MPD-MIB::snmpUnknownPDUHandlers.0",
+            ),
+            (
+                "1.3.6.1.6.3.12.1.5.0",
+                "SNMP-TARGET-MIB::snmpUnknownContexts.0",
+            ),
+            (
+                "1.3.6.1.6.3.10.2.1.1.0",
+                "SNMP-FRAMEWORK-MIB::snmpEngineID.0",
+            ),
+            (
+                "1.3.6.1.6.3.15.1.2",
+                "SNMP-USER-BASED-SM-MIB::usmMIBObjects.2",
+            ),
             ("1.3.6.1.4.1.8072.3.2.10", "NET-SNMP-TC::linux"),
             ("1.3.6.1.4.1.9.1.1", "SNMPv2-SMI::enterprises.9.1.1"),
             ("1.3.6.1.2.1.99999", "SNMPv2-SMI::mib-2.99999"),

@@ -43,6 +43,14 @@ const NET_SNMP: &str = "NET-SNMP-MIB";
 const NET_SNMP_TC: &str = "NET-SNMP-TC";
 /// Net-snmp's older enterprise tree, 1.3.6.1.4.1.2021 (`mibs/UCD-SNMP-MIB.txt`).
 const UCD: &str = "UCD-SNMP-MIB";
+/// RFC 3411: the snmpEngine group only.
+const FRAMEWORK: &str = "SNMP-FRAMEWORK-MIB";
+/// RFC 3412: snmpMPDStats only (the counters SNMPv3 Report PDUs carry).
+const MPD: &str = "SNMP-MPD-MIB";
+/// RFC 3413: snmpTargetSpinLock and the two context counters Report PDUs carry; not the tables.
+const TARGET: &str = "SNMP-TARGET-MIB";
+/// RFC 3414: usmStats only (the counters SNMPv3 Report PDUs carry), not the user table.
+const USM: &str = "SNMP-USER-BASED-SM-MIB";
 
 /// Shorthand that keeps each entry on one line.
 const fn e(
@@ -1082,5 +1090,36 @@ pub(super) static ENTRIES: &[MibEntry] = &[
     e(&[1, 3, 6, 1, 6, 3, 1, 2], SNMPV2, "snmpMIBConformance", Node),
     e(&[1, 3, 6, 1, 6, 3, 1, 2, 1], SNMPV2, "snmpMIBCompliances", Node),
     e(&[1, 3, 6, 1, 6, 3, 1, 2, 2], SNMPV2, "snmpMIBGroups", Node),
+    // SNMP-FRAMEWORK-MIB::snmpEngine
+    e(&[1, 3, 6, 1, 6, 3, 10], FRAMEWORK, "snmpFrameworkMIB", Node),
+    e(&[1, 3, 6, 1, 6, 3, 10, 2], FRAMEWORK, "snmpFrameworkMIBObjects", Node),
+    e(&[1, 3, 6, 1, 6, 3, 10, 2, 1], FRAMEWORK, "snmpEngine", Node),
+    e(&[1, 3, 6, 1, 6, 3, 10, 2, 1, 1], FRAMEWORK, "snmpEngineID", Scalar),
+    e(&[1, 3, 6, 1, 6, 3, 10, 2, 1, 2], FRAMEWORK, "snmpEngineBoots", Scalar),
+    e(&[1, 3, 6, 1, 6, 3, 10, 2, 1, 3], FRAMEWORK, "snmpEngineTime", Scalar),
+    e(&[1, 3, 6, 1, 6, 3, 10, 2, 1, 4], FRAMEWORK, "snmpEngineMaxMessageSize", Scalar),
+    // SNMP-MPD-MIB::snmpMPDStats
+    e(&[1, 3, 6, 1, 6, 3, 11], MPD, "snmpMPDMIB", Node),
+    e(&[1, 3, 6, 1, 6, 3, 11, 2], MPD, "snmpMPDMIBObjects", Node),
+    e(&[1, 3, 6, 1, 6, 3, 11, 2, 1], MPD, "snmpMPDStats", Node),
+    e(&[1, 3, 6, 1, 6, 3, 11, 2, 1, 1], MPD, "snmpUnknownSecurityModels", Scalar),
+    e(&[1, 3, 6, 1, 6, 3, 11, 2, 1, 2], MPD, "snmpInvalidMsgs", Scalar),
+    e(&[1, 3, 6, 1, 6, 3, 11, 2, 1, 3], MPD, "snmpUnknownPDUHandlers", Scalar),
+    // SNMP-TARGET-MIB::snmpTargetObjects
+    e(&[1, 3, 6, 1, 6, 3, 12], TARGET, "snmpTargetMIB", Node),
+    e(&[1, 3, 6, 1, 6, 3, 12, 1], TARGET, "snmpTargetObjects", Node),
+    e(&[1, 3, 6, 1, 6, 3, 12, 1, 1], TARGET, "snmpTargetSpinLock", Scalar),
+    e(&[1, 3, 6, 1, 6, 3, 12, 1, 4], TARGET, "snmpUnavailableContexts", Scalar),
+    e(&[1, 3, 6, 1, 6, 3, 12, 1, 5], TARGET, "snmpUnknownContexts", Scalar),
+    // SNMP-USER-BASED-SM-MIB::usmStats
+    e(&[1, 3, 6, 1, 6, 3, 15], USM, "snmpUsmMIB", Node),
+    e(&[1, 3, 6, 1, 6, 3, 15, 1], USM, "usmMIBObjects", Node),
+    e(&[1, 3, 6, 1, 6, 3, 15, 1, 1], USM, "usmStats", Node),
+    e(&[1, 3, 6, 1, 6, 3, 15, 1, 1, 1], USM, "usmStatsUnsupportedSecLevels", Scalar),
+    e(&[1, 3, 6, 1, 6, 3, 15, 1, 1, 2], USM, "usmStatsNotInTimeWindows", Scalar),
+    e(&[1, 3, 6, 1, 6, 3, 15, 1, 1, 3], USM, "usmStatsUnknownUserNames", Scalar),
+    e(&[1, 3, 6, 1, 6, 3, 15, 1, 1, 4], USM, "usmStatsUnknownEngineIDs", Scalar),
+    e(&[1, 3, 6, 1, 6, 3, 15, 1, 1, 5], USM, "usmStatsWrongDigests", Scalar),
+    e(&[1, 3, 6, 1, 6, 3, 15, 1, 1, 6], USM, "usmStatsDecryptionErrors", Scalar),
     e(&[2], ROOT, "joint-iso-ccitt", Node),
 ];
