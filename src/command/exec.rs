@@ -23,19 +23,21 @@
 //! left to finish or time out inside its session, unseen.
 //!
 //! Which session a command uses: a registered name without options uses that agent's session;
-//! options (`-c`, `-v`, `-t`, `-r`) over a name or a target use a session of their own,
-//! registered as `TARGET#HASH`, where HASH is a keyed hash of the options (so the community
-//! never shows in `agents`); a bare `HOST:PORT` uses the session registered under that text,
-//! created with the defaults the first time.
+//! options (`-c`, `-v`, `-t`, `-r`, the SNMPv3 ones) over a name or a target use a session of
+//! their own, registered as `TARGET#HASH`, where HASH is a keyed hash of the options (so neither
+//! the community nor a pass phrase shows in `agents`); a bare `HOST:PORT` uses the session
+//! registered under that text, created with the defaults the first time. SNMPv3 options without
+//! `-u` change a registered agent's own user (`get -n CONTEXT core-sw1 ...`); with `-u` the
+//! options make the user alone.
 
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::net::IpAddr;
 use std::sync::LazyLock;
 
 use actix::prelude::*;
 use tokio::sync::mpsc;
 
-use super::render::{AgentInfo, Event};
+use super::render::{AgentInfo, Event, UserInfo};
 use super::{Action, AgentRef};
 use crate::engine::Engine;
 use crate::mib;
@@ -43,6 +45,7 @@ use crate::session::{
     Get, GetBulk, GetNext, Session, SessionConfig, Set, SnmpError, Table, WalkOptions, WalkRows,
     WalkStream,
 };
+use crate::usm::{KeySource, User};
 
 /// Why a command failed. `Display` is the one line shown after `error: `.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -62,6 +65,15 @@ pub enum ExecError {
     /// `agent del` of a name that is not registered.
     #[error("no agent '{0}'")]
     NoSuchAgent(String),
+    /// The options given cannot make a session for this agent (SNMPv3 without a user name, or
+    /// a user that misses a key its level needs). Never quotes a pass phrase or a key.
+    #[error("{agent}: {error}")]
+    Options {
+        /// The agent as typed.
+        agent: String,
+        /// Why.
+        error: super::UserOptionError,
+    },
 }
 
 impl ExecError {
@@ -72,6 +84,7 @@ impl ExecError {
             ExecError::Snmp { error, .. } => error.label(),
             ExecError::UnknownAgent(_) => "unknown_agent",
             ExecError::NoSuchAgent(_) => "no_such_agent",
+            ExecError::Options { .. } => "options",
         }
     }
 }
@@ -165,6 +178,7 @@ pub async fn execute(
                         version: e.config.version,
                         timeout: e.config.timeout,
                         retries: e.config.retries,
+                        user: e.config.user.as_deref().map(UserInfo::from),
                     }));
                 }
             }
@@ -176,7 +190,13 @@ pub async fn execute(
             options,
         } => {
             let existed = engine.get(&name).is_some();
-            let config = options.apply(SessionConfig::default());
+            let config =
+                options
+                    .apply(SessionConfig::default())
+                    .map_err(|error| ExecError::Options {
+                        agent: name.clone(),
+                        error,
+                    })?;
             engine
                 .replace_session(&name, &target, config.clone())
                 .await
@@ -241,11 +261,15 @@ async fn session(
         let agent = name.map(str::to_owned);
         move |error| ExecError::Snmp { agent, error }
     };
+    let options = |error| ExecError::Options {
+        agent: super::clip(&agent.name),
+        error,
+    };
     if let Some(entry) = engine.get(&agent.name) {
         if agent.options.is_empty() {
             return Ok((entry.addr, Some(agent.name.clone())));
         }
-        let config = agent.options.apply(entry.config.clone());
+        let config = agent.options.apply(entry.config.clone()).map_err(options)?;
         let key = adhoc_name(&entry.target, &config);
         let s = engine
             .session(&key, &entry.target, config)
@@ -256,7 +280,10 @@ async fn session(
     if !is_target(&agent.name) {
         return Err(ExecError::UnknownAgent(super::clip(&agent.name)));
     }
-    let config = agent.options.apply(SessionConfig::default());
+    let config = agent
+        .options
+        .apply(SessionConfig::default())
+        .map_err(options)?;
     let key = if agent.options.is_empty() {
         agent.name.clone()
     } else {
@@ -269,15 +296,45 @@ async fn session(
     Ok((s, None))
 }
 
-/// `TARGET#HASH`: a registry name for a target used with its own options.
+/// `TARGET#HASH`: a registry name for a target used with its own options. The SNMPv3 user
+/// is in the hash, keys included, so two users never share a session.
 fn adhoc_name(target: &str, c: &SessionConfig) -> String {
-    let h = SESSION_KEY.hash_one((
+    let mut h = SESSION_KEY.build_hasher();
+    (
         c.version.to_wire(),
         &**c.community.expose(),
         c.timeout,
         c.retries,
-    ));
-    format!("{target}#{h:016x}")
+    )
+        .hash(&mut h);
+    if let Some(u) = &c.user {
+        hash_user(u, &mut h);
+    }
+    format!("{target}#{:016x}", h.finish())
+}
+
+/// Feeds every field of `u` to `h` (`User` has no `Hash`: its secrets are not meant to be
+/// hashed by accident).
+fn hash_user(u: &User, h: &mut impl Hasher) {
+    fn key(k: Option<&KeySource>) -> Option<(u8, &[u8])> {
+        k.map(|k| match k {
+            KeySource::Password(s) => (0, s.expose()),
+            KeySource::Master(s) => (1, s.expose()),
+            KeySource::Localized(s) => (2, s.expose()),
+        })
+    }
+    (
+        &u.name,
+        u.level,
+        u.auth_protocol,
+        key(u.auth_key.as_ref()),
+        u.priv_protocol,
+        key(u.priv_key.as_ref()),
+        &u.context_name,
+        &u.context_engine_id,
+        &u.security_engine_id,
+    )
+        .hash(h);
 }
 
 /// A `HOST[:PORT]` rather than a name: an IP address, or text with a dot, a colon or a bracket,

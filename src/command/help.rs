@@ -14,8 +14,32 @@ pub struct CommandHelp {
     pub details: &'static [&'static str],
 }
 
-const OPTIONS_LINE: &str = "OPTIONS before AGENT: -v 1|2c, -c COMMUNITY, -t SECONDS, -r RETRIES";
+const OPTIONS_LINE: &str =
+    "OPTIONS before AGENT: -v 1|2c|3, -c COMMUNITY, -t SECONDS, -r RETRIES, SNMPv3 (help v3)";
 const AGENT_LINE: &str = "AGENT: a name from 'agents', or HOST[:PORT]";
+
+/// What `help v3` prints after its first line: the SNMPv3 options every command takes before
+/// AGENT (and `agent add` anywhere after NAME).
+pub const V3_HELP: &[&str] = &[
+    "-v 3 -u USER  the user; any SNMPv3 option below selects -v 3",
+    "-l noAuthNoPriv|authNoPriv|authPriv  security level (default noAuthNoPriv, even",
+    "   with -A: as in net-snmp, the level comes from -l only)",
+    "-a MD5|SHA|SHA-224|SHA-256|SHA-384|SHA-512  authentication (default MD5)",
+    "-A PASSPHRASE  authentication pass phrase (8 characters or more)",
+    "-x DES|AES|AES-192|AES-256|AES-192-C|AES-256-C  privacy (default DES; -C: the",
+    "   Cisco key extension)",
+    "-X PASSPHRASE  privacy pass phrase (8 characters or more)",
+    "-3m HEX, -3M HEX  authentication, privacy master key (Ku)",
+    "-3k HEX, -3K HEX  authentication, privacy key localized for the agent's engine",
+    "-n CONTEXT  context name; -E HEX context engine id; -e HEX the agent's engine id",
+    "Without -u, the options change a registered agent's own user (get -n ctx r1 ...);",
+    "with -u they make the whole user.",
+    "Pass phrases and keys are never shown: not in jobs, agents, errors or logs.",
+    "example: get -v 3 -u alice -l authPriv -a SHA-256 -A PASS -x AES -X PASS r1 sysDescr.0",
+];
+
+/// The first line of `help v3`.
+const V3_USAGE: &str = "SNMPv3 OPTIONS (before AGENT, as net-snmp's):";
 
 /// Every command, in the order `help` lists them.
 pub const COMMANDS: &[CommandHelp] = &[
@@ -45,8 +69,8 @@ pub const COMMANDS: &[CommandHelp] = &[
         aliases: &["getbulk"],
         usage: "bulk [OPTIONS] AGENT [-n NON-REPEATERS] [-r MAX-REPETITIONS] OID...",
         details: &[
-            "One GETBULK (SNMPv2c), as snmpbulkget; -Cn/-Cr are accepted too.",
-            "Defaults: -n 0 -r 10.",
+            "One GETBULK (SNMPv2c and SNMPv3), as snmpbulkget; -Cn/-Cr are accepted too.",
+            "Defaults: -n 0 -r 10. Before AGENT, -n is the SNMPv3 context and -r the retries.",
             "example: bulk demo -n 1 -r 5 sysUpTime ifDescr",
         ],
     },
@@ -56,7 +80,7 @@ pub const COMMANDS: &[CommandHelp] = &[
         usage: "walk [OPTIONS] AGENT [OID]",
         details: &[
             "Walks the subtree under OID (default mib-2), printing rows as they arrive.",
-            "GETBULK on v2c, GETNEXT on v1. Stop it with: cancel N",
+            "GETBULK on v2c and v3, GETNEXT on v1. Stop it with: cancel N",
             "example: walk demo system",
         ],
     },
@@ -84,7 +108,7 @@ pub const COMMANDS: &[CommandHelp] = &[
         name: "agents",
         aliases: &[],
         usage: "agents",
-        details: &["Lists the registered agents (never their communities)."],
+        details: &["Lists the registered agents (never their communities, pass phrases or keys)."],
     },
     CommandHelp {
         name: "agent add",
@@ -92,8 +116,9 @@ pub const COMMANDS: &[CommandHelp] = &[
         usage: "agent add NAME HOST[:PORT] [OPTIONS]",
         details: &[
             "Registers an agent under NAME (replacing one of that name).",
-            "OPTIONS: -v 1|2c, -c COMMUNITY, -t SECONDS, -r RETRIES",
+            "OPTIONS: -v 1|2c|3, -c COMMUNITY, -t SECONDS, -r RETRIES, SNMPv3 (help v3)",
             "example: agent add core-sw1 127.0.0.1:16100 -v 2c -c public -t 0.5 -r 2",
+            "example: agent add r1 127.0.0.1:1161 -v 3 -u alice -l authPriv -a SHA-256 -A PASS -x AES -X PASS",
         ],
     },
     CommandHelp {
@@ -174,6 +199,12 @@ pub fn help(topic: Option<&str>) -> Option<Vec<String>> {
         None => {
             let mut lines = vec!["Commands (help COMMAND tells more):".to_owned()];
             lines.extend(COMMANDS.iter().map(|c| format!("  {}", c.usage)));
+            lines.push("SNMPv3 options: help v3".to_owned());
+            Some(lines)
+        }
+        Some("v3" | "snmpv3") => {
+            let mut lines = vec![V3_USAGE.to_owned()];
+            lines.extend(V3_HELP.iter().map(|d| format!("  {d}")));
             Some(lines)
         }
         Some("agent") => {

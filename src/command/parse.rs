@@ -6,12 +6,12 @@ use super::help::usage;
 use super::value::parse_set_value;
 use super::{
     Action, AgentOptions, AgentRef, Command, DEFAULT_WALK_ROOT, MAX_NAME_LEN, MAX_RETRIES,
-    MAX_TIMEOUT_SECS, OutputFormat, ParseError, clip,
+    MAX_TIMEOUT_SECS, OutputFormat, ParseError, UserOption, UserOptionError, clip,
 };
 use crate::mib;
 use crate::oid::Oid;
 use crate::pdu::{VarBind, Version};
-use crate::session::Community;
+use crate::session::{Community, SessionConfig};
 
 /// Splits a line into words: blanks separate, `"…"` groups with `\"` and `\\` escapes, `'…'`
 /// groups literally. `a"b c"d` is one word, `ab cd`, as in a shell.
@@ -163,7 +163,7 @@ pub fn parse(line: &str) -> Result<Option<Command>, ParseError> {
             let rest: Vec<&str> = std::iter::from_fn(|| args.next()).collect();
             let topic = (!rest.is_empty()).then(|| rest.join(" "));
             if let Some(t) = &topic
-                && super::help::find(t).is_none()
+                && super::help::help(Some(t)).is_none()
             {
                 return Err(ParseError::UnknownHelpTopic(clip(t)));
             }
@@ -275,6 +275,10 @@ fn parse_agent(args: &mut Args<'_>) -> Result<Command, ParseError> {
                 });
             }
             check_name(name)?;
+            // `agent add` starts from the defaults: its options must make a whole session.
+            options
+                .apply(SessionConfig::default())
+                .map_err(|error| ParseError::User { command: C, error })?;
             Ok(Command::Run(Action::AgentAdd {
                 name: name.to_owned(),
                 target: target.to_owned(),
@@ -293,6 +297,49 @@ fn parse_agent(args: &mut Args<'_>) -> Result<Command, ParseError> {
             usage: usage("agent"),
         }),
     }
+}
+
+fn unknown(command: &'static str, word: &str) -> ParseError {
+    ParseError::UnknownOption {
+        command,
+        option: clip(word),
+        usage: usage(command),
+    }
+}
+
+/// One SNMPv3 option into `options`.
+fn user_option(
+    command: &'static str,
+    options: &mut AgentOptions,
+    option: UserOption,
+    value: &str,
+) -> Result<(), ParseError> {
+    options
+        .user
+        .set(option, value)
+        .map_err(|error| ParseError::User { command, error })
+}
+
+/// What can be checked of an AGENT's options before knowing the agent: SNMPv3 options with
+/// `-v 1|2c`, and a user given whole with `-u` (the agent's own user is not used then).
+fn check_options(command: &'static str, options: &AgentOptions) -> Result<(), ParseError> {
+    let user = &options.user;
+    if let (Some(option), Some(v)) = (user.first, options.version)
+        && v != Version::V3
+    {
+        return Err(ParseError::User {
+            command,
+            error: UserOptionError::NotV3 {
+                option,
+                version: v.as_str(),
+            },
+        });
+    }
+    if user.name.is_some() {
+        user.build(None)
+            .map_err(|error| ParseError::User { command, error })?;
+    }
+    Ok(())
 }
 
 fn check_name(name: &str) -> Result<(), ParseError> {
@@ -383,10 +430,12 @@ impl<'a> Args<'a> {
             self.option(command, w, &mut options)?;
         }
         let name = self.require(command, "AGENT")?.to_owned();
+        check_options(command, &options)?;
         Ok(AgentRef { name, options })
     }
 
-    /// One of `-v`, `-c`, `-t`, `-r`, with its value glued on or in the next word.
+    /// One of `-v`, `-c`, `-t`, `-r` or the SNMPv3 options (`-u -l -a -A -x -X -n -E -e`,
+    /// `-3m -3M -3k -3K`), with its value glued on or in the next word.
     fn option(
         &mut self,
         command: &'static str,
@@ -400,15 +449,16 @@ impl<'a> Args<'a> {
         match letter {
             Some('v') => {
                 let v = self.option_value(command, "-v", glued)?;
-                options.version = Some(match v {
+                options.version = Some(match v.to_ascii_lowercase().as_str() {
                     "1" => Version::V1,
                     "2c" => Version::V2c,
+                    "3" => Version::V3,
                     _ => {
                         return Err(ParseError::BadValue {
                             command,
                             what: "-v",
                             value: clip(v),
-                            expected: "1 or 2c",
+                            expected: "1, 2c or 3",
                         });
                     }
                 });
@@ -441,13 +491,35 @@ impl<'a> Args<'a> {
                     "a number of retries up to 100",
                 )?);
             }
-            _ => {
-                return Err(ParseError::UnknownOption {
+            Some('3') => {
+                // `-3m KEY`, `-3mKEY`, `-3m=KEY` (net-snmp's spellings), and `-3 m KEY`.
+                let mut rest = glued.chars();
+                let sub = match rest.next() {
+                    Some(c) => c,
+                    None => {
+                        let w = self.option_value(command, "-3", "")?;
+                        let mut cs = w.chars();
+                        match (cs.next(), cs.next()) {
+                            (Some(c), None) => c,
+                            _ => return Err(unknown(command, word)),
+                        }
+                    }
+                };
+                let option = UserOption::from_extended(sub).ok_or(ParseError::User {
                     command,
-                    option: clip(word),
-                    usage: usage(command),
-                });
+                    error: UserOptionError::Extended(sub),
+                })?;
+                let after = rest.as_str();
+                let after = after.strip_prefix('=').unwrap_or(after);
+                let value = self.option_value(command, option.flag(), after)?;
+                user_option(command, options, option, value)?;
             }
+            Some(c) => {
+                let option = UserOption::from_letter(c).ok_or_else(|| unknown(command, word))?;
+                let value = self.option_value(command, option.flag(), glued)?;
+                user_option(command, options, option, value)?;
+            }
+            None => return Err(unknown(command, word)),
         }
         Ok(())
     }

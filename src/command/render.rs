@@ -22,6 +22,7 @@ use crate::mib;
 use crate::oid::Oid;
 use crate::pdu::{VarBind, Version};
 use crate::session::TableRows;
+use crate::usm::{AuthProtocol, PrivProtocol, SecurityLevel, User};
 
 /// One piece of an answer, in the order it arrived.
 #[derive(Debug, Clone)]
@@ -47,12 +48,38 @@ pub struct AgentInfo {
     pub target: String,
     /// The address it resolved to.
     pub address: SocketAddr,
-    /// v1 or v2c.
+    /// 1, 2c or 3.
     pub version: Version,
     /// Wait for an answer.
     pub timeout: Duration,
     /// Retries.
     pub retries: u32,
+    /// The SNMPv3 user (version 3): its name, level and protocols, never a key.
+    pub user: Option<UserInfo>,
+}
+
+/// What `agents` shows of an SNMPv3 user: no pass phrase, no key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserInfo {
+    /// The user name.
+    pub name: String,
+    /// The security level.
+    pub level: SecurityLevel,
+    /// The authentication protocol (shown from authNoPriv up).
+    pub auth_protocol: AuthProtocol,
+    /// The privacy protocol (shown at authPriv).
+    pub priv_protocol: PrivProtocol,
+}
+
+impl From<&User> for UserInfo {
+    fn from(u: &User) -> Self {
+        Self {
+            name: u.name.clone(),
+            level: u.level,
+            auth_protocol: u.auth_protocol,
+            priv_protocol: u.priv_protocol,
+        }
+    }
 }
 
 /// The lines `event` prints as in `format`, each tagged with `tag` when there is one.
@@ -144,13 +171,17 @@ fn text_lines(event: &Event, numeric: bool) -> Vec<String> {
             if a.target != a.address.to_string() {
                 let _ = write!(s, " ({})", a.address);
             }
-            let _ = write!(
-                s,
-                "  -v {} -t {} -r {}",
-                a.version.as_str(),
-                secs(a.timeout),
-                a.retries
-            );
+            let _ = write!(s, "  -v {}", a.version.as_str());
+            if let Some(u) = &a.user {
+                let _ = write!(s, " -u {} -l {}", u.name, u.level);
+                if u.level.auth() {
+                    let _ = write!(s, " -a {}", u.auth_protocol);
+                }
+                if u.level.privacy() {
+                    let _ = write!(s, " -x {}", u.priv_protocol);
+                }
+            }
+            let _ = write!(s, " -t {} -r {}", secs(a.timeout), a.retries);
             vec![s]
         }
         Event::Stats(st) => {
@@ -301,14 +332,27 @@ fn json_lines(event: &Event) -> Vec<Json> {
                 })
                 .collect()
         }
-        Event::Agent(a) => vec![json!({
-            "name": a.name,
-            "target": a.target,
-            "address": a.address.to_string(),
-            "version": a.version.as_str(),
-            "timeout": a.timeout.as_secs_f64(),
-            "retries": a.retries,
-        })],
+        Event::Agent(a) => {
+            let mut o = json!({
+                "name": a.name,
+                "target": a.target,
+                "address": a.address.to_string(),
+                "version": a.version.as_str(),
+                "timeout": a.timeout.as_secs_f64(),
+                "retries": a.retries,
+            });
+            if let (Some(u), Json::Object(m)) = (&a.user, &mut o) {
+                m.insert("user".into(), json!(u.name));
+                m.insert("security_level".into(), json!(u.level.name()));
+                if u.level.auth() {
+                    m.insert("auth_protocol".into(), json!(u.auth_protocol.name()));
+                }
+                if u.level.privacy() {
+                    m.insert("priv_protocol".into(), json!(u.priv_protocol.name()));
+                }
+            }
+            vec![o]
+        }
         Event::Stats(st) => {
             let mut per = Map::new();
             let mut agents: Vec<_> = st.per_agent.iter().collect();
@@ -406,6 +450,7 @@ mod tests {
             version: Version::V2c,
             timeout: Duration::from_millis(1500),
             retries: 2,
+            user: None,
         };
         assert_eq!(
             render(&Event::Agent(a.clone()), OutputFormat::Text, None),

@@ -59,9 +59,10 @@ fn get_takes_options_before_the_agent_as_net_snmp() {
             community: Some(Community::from("private")),
             timeout: Some(Duration::from_millis(250)),
             retries: Some(2),
+            user: Box::default(),
         }
     );
-    let applied = a.options.apply(SessionConfig::default());
+    let applied = a.options.apply(SessionConfig::default()).unwrap();
     assert_eq!(applied.timeout, Duration::from_millis(250));
     assert_eq!(applied.retries, 2);
     assert_eq!(applied.version, Version::V1);
@@ -198,6 +199,7 @@ fn agents_and_console_commands() {
                 community: Some("public".into()),
                 timeout: Some(Duration::from_millis(500)),
                 retries: Some(2),
+                user: Box::default(),
             },
         }
     );
@@ -245,13 +247,13 @@ fn every_mistake_is_one_clear_line() {
             "get: unknown object name 'sysDescrr'",
         ),
         (
-            "get -x demo sysDescr.0",
-            "get: unknown option '-x' (usage: get [OPTIONS] AGENT OID...)",
+            "get -k demo sysDescr.0",
+            "get: unknown option '-k' (usage: get [OPTIONS] AGENT OID...)",
         ),
         ("get -c", "get: option -c needs a value"),
         (
-            "get -v 3 demo sysDescr.0",
-            "get: bad value '3' for -v: expected 1 or 2c",
+            "get -v 4 demo sysDescr.0",
+            "get: bad value '4' for -v: expected 1, 2c or 3",
         ),
         (
             "get -t 0 demo sysDescr.0",
@@ -368,4 +370,247 @@ fn options_debug_hides_the_community() {
     assert!(!format!("{o:?}").contains("s3cret"));
     let a = run("get -c s3cret demo sysDescr.0");
     assert!(!format!("{a:?}").contains("s3cret"));
+}
+
+fn options_of(line: &str) -> AgentOptions {
+    match run(line) {
+        Action::Get { agent, .. } | Action::Walk { agent, .. } | Action::Bulk { agent, .. } => {
+            agent.options
+        }
+        Action::AgentAdd { options, .. } => options,
+        other => panic!("{line}: {other:?}"),
+    }
+}
+
+const LOCAL_KEY: &str = "0102030405060708090a0b0c0d0e0f10";
+
+#[test]
+fn snmpv3_options_make_the_user() {
+    use crate::usm::{AuthProtocol, KeySource, PrivProtocol, Secret, SecurityLevel};
+    let o = options_of(
+        "get -v 3 -u alice -l authPriv -a SHA-256 -A authpass1 -x AES -X privpass1 -n ctx \
+         -E 8000000001 -e 80001f8880aa 127.0.0.1:1161 sysDescr.0",
+    );
+    let cfg = o.apply(SessionConfig::default()).unwrap();
+    assert_eq!(cfg.version, Version::V3);
+    let u = cfg.user.unwrap();
+    assert_eq!(u.name, "alice");
+    assert_eq!(u.level, SecurityLevel::AuthPriv);
+    assert_eq!(u.auth_protocol, AuthProtocol::Sha256);
+    assert_eq!(
+        u.auth_key,
+        Some(KeySource::Password(Secret::from("authpass1")))
+    );
+    assert_eq!(u.priv_protocol, PrivProtocol::Aes128);
+    assert_eq!(
+        u.priv_key,
+        Some(KeySource::Password(Secret::from("privpass1")))
+    );
+    assert_eq!(u.context_name, b"ctx");
+    assert_eq!(u.context_engine_id, Some(vec![0x80, 0, 0, 0, 1]));
+    assert_eq!(
+        u.security_engine_id,
+        Some(vec![0x80, 0, 0x1f, 0x88, 0x80, 0xaa])
+    );
+
+    // Glued values, and every spelling of -3k: -3kKEY, -3k=KEY, -3k KEY, -3 k KEY.
+    for k in [
+        format!("-3k{LOCAL_KEY}"),
+        format!("-3k={LOCAL_KEY}"),
+        format!("-3k {LOCAL_KEY}"),
+        format!("-3 k {LOCAL_KEY}"),
+    ] {
+        let o = options_of(&format!(
+            "walk -v3 -ualice -lauthPriv -aSHA -xAES-256-C -3K {LOCAL_KEY} {k} demo system"
+        ));
+        let u = o.user.build(None).unwrap();
+        assert_eq!(u.level, SecurityLevel::AuthPriv, "{k}");
+        assert_eq!(u.auth_protocol, AuthProtocol::Sha1);
+        assert_eq!(u.priv_protocol, PrivProtocol::Aes256Cisco);
+        let key = Secret::from_hex(LOCAL_KEY).unwrap();
+        assert_eq!(u.auth_key, Some(KeySource::Localized(key.clone())), "{k}");
+        assert_eq!(u.priv_key, Some(KeySource::Localized(key)), "{k}");
+    }
+
+    // Any SNMPv3 option selects version 3; as net-snmp, the level comes from -l only.
+    let cfg = options_of("get -u bob -A authpass1 demo sysDescr.0")
+        .apply(SessionConfig::default())
+        .unwrap();
+    assert_eq!(cfg.version, Version::V3);
+    assert_eq!(cfg.user.unwrap().level, SecurityLevel::NoAuthNoPriv);
+
+    // A localized key wins over a master key over a pass phrase, whatever their order.
+    let o = options_of(&format!(
+        "get -u bob -l authNoPriv -3k {LOCAL_KEY} -3m {LOCAL_KEY} -A authpass1 demo sysDescr.0"
+    ));
+    assert!(matches!(o.user.auth_key, Some(KeySource::Localized(_))));
+    let o = options_of(&format!(
+        "get -u bob -l authNoPriv -A authpass1 -3m {LOCAL_KEY} demo sysDescr.0"
+    ));
+    assert!(matches!(o.user.auth_key, Some(KeySource::Master(_))));
+
+    // agent add takes them anywhere after `add`, and bulk's -n before AGENT is the context.
+    let o = options_of("agent add r1 127.0.0.1:1161 -v 3 -u alice -l authNoPriv -A authpass1");
+    let cfg = o.apply(SessionConfig::default()).unwrap();
+    assert_eq!(cfg.user.unwrap().level, SecurityLevel::AuthNoPriv);
+    let Action::Bulk {
+        agent,
+        non_repeaters,
+        ..
+    } = run("bulk -u alice -n ctx demo -n 1 ifDescr")
+    else {
+        panic!()
+    };
+    assert_eq!(agent.options.user.context, Some(b"ctx".to_vec()));
+    assert_eq!(non_repeaters, Some(1));
+}
+
+#[test]
+fn snmpv3_options_over_a_registered_agent() {
+    use crate::usm::{AuthProtocol, SecurityLevel, User};
+    let alice = User::new("alice").with_auth(AuthProtocol::Sha256, "authpass1");
+    let registered = SessionConfig {
+        version: Version::V3,
+        user: Some(Arc::new(alice.clone())),
+        ..SessionConfig::default()
+    };
+    // No option: the agent's own user.
+    let cfg = AgentOptions::default().apply(registered.clone()).unwrap();
+    assert_eq!(cfg.user.as_deref(), Some(&alice));
+    // Without -u the options change the agent's user ...
+    let cfg = options_of("get -n ctx -l noAuthNoPriv r1 sysDescr.0")
+        .apply(registered.clone())
+        .unwrap();
+    let u = cfg.user.unwrap();
+    assert_eq!(
+        (u.name.as_str(), u.level),
+        ("alice", SecurityLevel::NoAuthNoPriv)
+    );
+    assert_eq!(u.context_name, b"ctx");
+    assert_eq!(u.auth_key, alice.auth_key);
+    // ... with -u they make a user of their own (alice's key is not lent to bob).
+    let u = options_of("get -u bob r1 sysDescr.0")
+        .apply(registered.clone())
+        .unwrap()
+        .user
+        .unwrap();
+    assert_eq!((u.name.as_str(), u.auth_key.is_none()), ("bob", true));
+    // -v 2c over a v3 agent: no user.
+    let cfg = options_of("get -v 2c r1 sysDescr.0")
+        .apply(registered)
+        .unwrap();
+    assert_eq!((cfg.version, cfg.user.is_none()), (Version::V2c, true));
+    // -v 3 over a v2c agent needs a user name.
+    assert_eq!(
+        options_of("get -v 3 demo sysDescr.0")
+            .apply(SessionConfig::default())
+            .unwrap_err(),
+        UserOptionError::NoSecurityName
+    );
+}
+
+#[test]
+fn snmpv3_mistakes_are_one_line_without_secrets() {
+    let cases = [
+        (
+            "get -v 2c -u alice demo sysDescr.0".to_owned(),
+            "get: -u is an SNMPv3 option: it needs -v 3, not -v 2c",
+        ),
+        (
+            "get -v1 -A authpass1 demo sysDescr.0".to_owned(),
+            "get: -A is an SNMPv3 option: it needs -v 3, not -v 1",
+        ),
+        (
+            "get -u alice -a SHA-3 demo sysDescr.0".to_owned(),
+            "get: Invalid authentication protocol specified after -a flag: SHA-3 (MD5, SHA, SHA-224, SHA-256, SHA-384 or SHA-512)",
+        ),
+        (
+            "get -x 3DES demo sysDescr.0".to_owned(),
+            "get: Invalid privacy protocol specified after -x flag: 3DES (DES, AES, AES-192, AES-256, AES-192-C or AES-256-C)",
+        ),
+        (
+            "get -l everything demo sysDescr.0".to_owned(),
+            "get: Invalid security level specified after -l flag: everything (noAuthNoPriv, authNoPriv or authPriv)",
+        ),
+        (
+            "get -u alice -l authNoPriv demo sysDescr.0".to_owned(),
+            "get: security level authNoPriv needs an authentication pass phrase (-A) or key",
+        ),
+        (
+            "get -u alice -l authPriv -A authpass1 demo sysDescr.0".to_owned(),
+            "get: security level authPriv needs a privacy pass phrase (-X) or key",
+        ),
+        (
+            "walk -u alice -l authNoPriv -A s3cret demo".to_owned(),
+            "walk: authentication pass phrase shorter than 8 characters",
+        ),
+        (
+            "get -u alice -l authPriv -A authpass1 -X s3cret demo sysDescr.0".to_owned(),
+            "get: privacy pass phrase shorter than 8 characters",
+        ),
+        (
+            "get -3k s3cretzz demo sysDescr.0".to_owned(),
+            "get: Bad key value after -3k flag: expected hex digits",
+        ),
+        (
+            "get -3M=0x123 demo sysDescr.0".to_owned(),
+            "get: Bad key value after -3M flag: expected hex digits",
+        ),
+        (
+            "get -e 0102 demo sysDescr.0".to_owned(),
+            "get: Bad engine ID value after -e flag: expected 5 to 32 octets in hex",
+        ),
+        (
+            format!("get -E {} demo sysDescr.0", "01".repeat(33)),
+            "get: Bad engine ID value after -E flag: expected 5 to 32 octets in hex",
+        ),
+        (
+            "get -3q x demo sysDescr.0".to_owned(),
+            "get: unknown SNMPv3 option -3q (m M k K, or u l a A x X n e E)",
+        ),
+        ("get -A".to_owned(), "get: option -A needs a value"),
+        ("get -3k".to_owned(), "get: option -3k needs a value"),
+        (
+            "agent add r1 127.0.0.1:1161 -v 3".to_owned(),
+            "agent add: No securityName specified (-u USER)",
+        ),
+        (
+            "agent add r1 127.0.0.1:1161 -v 3 -u '' -A authpass1".to_owned(),
+            "agent add: No securityName specified (-u USER)",
+        ),
+    ];
+    for (line, want) in &cases {
+        let e = err(line);
+        assert_eq!(e, *want, "{line}");
+        assert!(!e.contains("s3cret") && !e.contains("authpass1"), "{e}");
+    }
+}
+
+#[test]
+fn snmpv3_debug_never_shows_a_secret() {
+    let line = format!(
+        "get -c comm1234 -u alice -l authPriv -A authpass1 -X privpass1 -3m {LOCAL_KEY} \
+         -3K {LOCAL_KEY} 127.0.0.1:1161 sysDescr.0"
+    );
+    let a = run(&line);
+    let cfg = options_of(&line).apply(SessionConfig::default()).unwrap();
+    let shown = format!("{a:?} {cfg:?}");
+    assert!(shown.contains("alice"), "{shown}");
+    for secret in [
+        "comm1234",
+        "authpass1",
+        "privpass1",
+        "0102030405",
+        "1, 2, 3, 4",
+    ] {
+        assert!(!shown.contains(secret), "{secret}: {shown}");
+    }
+    // `help v3` tells the options; `help` points at it.
+    assert_eq!(
+        parse("help v3").unwrap(),
+        Some(Command::Help(Some("v3".into())))
+    );
+    let lines = help(Some("v3")).unwrap();
+    assert!(lines.iter().any(|l| l.contains("-3k HEX")));
+    assert!(help(None).unwrap().iter().any(|l| l.contains("help v3")));
 }

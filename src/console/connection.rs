@@ -474,7 +474,8 @@ impl Connection {
     }
 }
 
-/// `walk demo`: the command word and the agent, never options (a community) or values.
+/// `walk demo`: the command word and the agent, never options (a community, a pass phrase, a
+/// key) or values.
 fn describe(a: &Action) -> String {
     let agent = match a {
         Action::Get { agent, .. }
@@ -647,5 +648,50 @@ impl Handler<Close> for Connection {
     fn handle(&mut self, m: Close, ctx: &mut Context<Self>) {
         self.line(m.0, ctx);
         self.close(ctx);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command::parse;
+
+    fn action(line: &str) -> Action {
+        match parse(line) {
+            Ok(Some(Command::Run(a))) => a,
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn jobs_show_no_community_pass_phrase_or_key() {
+        let lines = [
+            (
+                "walk -c s3cret -u alice -l authPriv -a SHA -A authpass1 -x AES -X privpass1 demo system",
+                "walk demo",
+            ),
+            (
+                "get -u alice -l authPriv -3k 0102030405060708090a0b0c0d0e0f10 -3K 1112131415161718191a1b1c1d1e1f20 127.0.0.1:1161 sysDescr.0",
+                "get 127.0.0.1:1161",
+            ),
+            (
+                "agent add r1 127.0.0.1:1161 -v 3 -u alice -l authNoPriv -A authpass1",
+                "agent add r1",
+            ),
+        ];
+        for (line, want) in lines {
+            let a = action(line);
+            let shown = format!("{} {a:?}", describe(&a));
+            assert!(shown.starts_with(want), "{shown}");
+            for secret in [
+                "s3cret",
+                "authpass1",
+                "privpass1",
+                "0102030405",
+                "1112131415",
+            ] {
+                assert!(!shown.contains(secret), "{line}: {shown}");
+            }
+        }
     }
 }
