@@ -5,10 +5,12 @@
 //! snmpact walk -v 2c -c public 127.0.0.1:16100 system
 //! snmpact get -v2c -cpublic -Onq 127.0.0.1:16100,127.0.0.1:16101 sysDescr.0 sysUpTime.0
 //! snmpact bulkwalk -Cr25 --targets etc/agents-sample.txt --format json ifTable
+//! snmpact get -v 3 -u alice -l authPriv -a SHA-256 -A authpass1 -x AES -X privpass1 127.0.0.1:1161 sysDescr.0
 //! ```
 //!
-//! - [`args`]: the command line (`-v 1|2c -c -t -r -O… -C…`, options before or after the
-//!   agent, `--format text|json|csv`, `--targets FILE`, `--concurrency N`, `--no-progress`).
+//! - [`args`]: the command line (`-v 1|2c|3 -c -t -r -O… -C…`, the SNMPv3 options `-u -l -a -A
+//!   -x -X -n -E -e -3m -3M -3k -3K` ([`crate::command::UserOptions`]), options before or after
+//!   the agent, `--format text|json|csv`, `--targets FILE`, `--concurrency N`, `--no-progress`).
 //! - [`targets`]: the `--targets` file, one `HOST[:PORT] [NAME]` a line, `#` comments.
 //! - [`walk`]: the loops of `snmpwalk` and `snmpbulkwalk`, pure.
 //! - [`output`]: text, JSON and CSV; net-snmp's error messages; `snmptable`'s layout.
@@ -43,7 +45,11 @@
 //! before anything is sent (net-snmp's tools use 1 for those and 2 for agent errors).
 //!
 //! # Where we differ from net-snmp, on purpose
-//! - Default version 2c (Debian's net-snmp defaults to 3, which snmpact does not speak yet).
+//! - Default version 2c (Debian's net-snmp defaults to 3), but any SNMPv3 option (`-u`, `-l`,
+//!   `-A`, ...) selects 3; SNMPv3 options with `-v 1` or `-v 2c` are a usage error (net-snmp
+//!   ignores them). As in net-snmp, the security level comes from `-l` only: `-A` without `-l`
+//!   still sends noAuthNoPriv. Pass phrases shorter than 8 characters are refused before anything
+//!   is sent, and neither they nor keys are ever printed (errors name the option, not its value).
 //! - `-Cr 10` (apart) is accepted as well as `-Cr10`; net-snmp 5.9.3 takes only the glued form.
 //! - A negative number (`i -5` in `set`) is a value, not an option.
 //! - `walk` takes several OIDs and walks each in turn; `snmpwalk` ignores all but the first.
@@ -61,8 +67,8 @@
 //!   refuses to run without MIB files: `Was that a table?`), with column names from the
 //!   compiled-in MIB, or numbers for tables it does not know.
 //! - Output options other than `-On -Oq -Ov -Ot` (and `-Oe -OS -OU`, which change nothing here)
-//!   are refused; `-m -M -I -P -L` are accepted and ignored; `-d -D -H` and the v3 options are
-//!   refused.
+//!   are refused; `-m -M -I -P -L` are accepted and ignored; `-d -D -H` and `-Z` (the agent's
+//!   boots and time are discovered) are refused.
 
 pub mod args;
 pub mod output;

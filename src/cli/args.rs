@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::command::{SetValueError, parse_set_value};
+use crate::command::{SetValueError, UserOption, UserOptionError, UserOptions, parse_set_value};
 use crate::format::{OidStyle, TextOptions};
 use crate::mib::{self, MibError};
 use crate::oid::{Oid, OidError};
@@ -287,9 +287,9 @@ pub enum UsageError {
     /// A GETBULK tool with `-v 1`.
     #[error("{0} sends GETBULK, which SNMPv1 does not have: use -v 2c")]
     BulkInV1(&'static str),
-    /// `-v 3`.
-    #[error("SNMPv3 is not supported yet (use -v 1 or -v 2c)")]
-    V3,
+    /// SNMPv3 options that cannot make a user. Never quotes a pass phrase or a key.
+    #[error("{0}")]
+    User(#[from] UserOptionError),
 }
 
 /// The whole help text of `tool`.
@@ -302,7 +302,7 @@ pub fn help(tool: Tool) -> String {
          --targets FILE (then every argument is an OID). With several agents each line starts\n\
          with `NAME: `.\n\n\
          Options (net-snmp's; before or after AGENT):\n\
-         \x20 -v 1|2c          SNMP version (default 2c)\n\
+         \x20 -v 1|2c|3        SNMP version (default 2c; 3 with any SNMPv3 option)\n\
          \x20 -c COMMUNITY     community (default public)\n\
          \x20 -t SECONDS       timeout of one try (default 1)\n\
          \x20 -r RETRIES       retries after the first try (default 5)\n\
@@ -321,6 +321,21 @@ pub fn help(tool: Tool) -> String {
         },
     );
     s.push_str(tool.app_help());
+    s.push_str(
+        "\nSNMPv3 (net-snmp's; the level comes from -l only, as in net-snmp):\n\
+         \x20 -u USER          security name (required with -v 3)\n\
+         \x20 -l LEVEL         noAuthNoPriv (default), authNoPriv or authPriv\n\
+         \x20 -a PROTOCOL      MD5 (default), SHA, SHA-224, SHA-256, SHA-384, SHA-512\n\
+         \x20 -A PASSPHRASE    authentication pass phrase (8 characters or more)\n\
+         \x20 -x PROTOCOL      DES (default), AES, AES-192, AES-256; AES-192-C, AES-256-C\n\
+         \x20                  with the Cisco key extension\n\
+         \x20 -X PASSPHRASE    privacy pass phrase (8 characters or more)\n\
+         \x20 -3m KEY, -3M KEY authentication, privacy master key Ku (hex)\n\
+         \x20 -3k KEY, -3K KEY authentication, privacy key localized for the agent (hex)\n\
+         \x20 -n CONTEXT       context name (default empty)\n\
+         \x20 -E ENGINEID      context engine id (hex; default the agent's)\n\
+         \x20 -e ENGINEID      the agent's engine id (hex; default discovered)\n",
+    );
     if tool == Tool::Set {
         s.push_str(
             "\nTYPE: i INTEGER, u Gauge32, c Counter32, C Counter64, t TimeTicks, a IpAddress,\n\
@@ -340,10 +355,8 @@ pub fn help(tool: Tool) -> String {
     s
 }
 
-/// Options that take a value, by their letter.
+/// Options that take a value, by their letter (the SNMPv3 ones are [`UserOption`]s).
 const VALUE_OPTIONS: &str = "vctrOCmMLIP";
-/// SNMPv3 options (they all take a value).
-const V3_OPTIONS: &str = "aAeElnuxXZ3";
 
 /// Reads a tool's arguments (everything after `snmpact TOOL`).
 ///
@@ -433,7 +446,49 @@ pub fn parse(tool: Tool, args: &[String]) -> Result<Parsed, UsageError> {
                     why: "set RUST_LOG=debug for snmpact's logs instead",
                 });
             }
-            c if V3_OPTIONS.contains(c) => return Err(UsageError::V3),
+            'Z' => {
+                return Err(UsageError::Unsupported {
+                    option: "-Z".into(),
+                    why: "the agent's engine boots and time are discovered",
+                });
+            }
+            '3' => {
+                // `-3m KEY`, `-3mKEY`, `-3m=KEY` (net-snmp's spellings). A bare `-3` is a
+                // number (`i -3` in `set`), so `-3 m KEY` is not taken here.
+                let mut rest = glued.chars();
+                let Some(sub) = rest.next() else {
+                    return Err(UsageError::MissingValue("-3".into()));
+                };
+                let option =
+                    UserOption::from_extended(sub).ok_or(UserOptionError::Extended(sub))?;
+                let after = rest.as_str();
+                let after = after.strip_prefix('=').unwrap_or(after);
+                let value = if after.is_empty() {
+                    let v = args
+                        .get(i)
+                        .ok_or_else(|| UsageError::MissingValue(option.flag().into()))?;
+                    i += 1;
+                    v.as_str()
+                } else {
+                    after
+                };
+                p.user.set(option, value)?;
+            }
+            c if UserOption::from_letter(c).is_some() => {
+                let Some(option) = UserOption::from_letter(c) else {
+                    return Err(UsageError::UnknownOption(arg.clone()));
+                };
+                let value = if glued.is_empty() {
+                    let v = args
+                        .get(i)
+                        .ok_or_else(|| UsageError::MissingValue(option.flag().into()))?;
+                    i += 1;
+                    v.as_str()
+                } else {
+                    glued.as_str()
+                };
+                p.user.set(option, value)?;
+            }
             c if VALUE_OPTIONS.contains(c) => {
                 let option = format!("-{c}");
                 let value = if glued.is_empty() {
@@ -488,6 +543,10 @@ struct Parser {
     table: TableFlags,
     non_repeaters: u32,
     max_repetitions: u32,
+    /// `-v` as given (SNMPv3 options with `-v 1|2c` are refused).
+    version: Option<Version>,
+    /// The SNMPv3 options.
+    user: UserOptions,
 }
 
 impl Parser {
@@ -504,6 +563,8 @@ impl Parser {
             table: TableFlags::default(),
             non_repeaters: 0,
             max_repetitions: DEFAULT_MAX_REPETITIONS,
+            version: None,
+            user: UserOptions::default(),
         }
     }
 
@@ -511,12 +572,14 @@ impl Parser {
     fn option(&mut self, c: char, option: &str, value: &str) -> Result<(), UsageError> {
         match c {
             'v' => {
-                self.session.version = match value.to_ascii_lowercase().as_str() {
+                let v = match value.to_ascii_lowercase().as_str() {
                     "1" => Version::V1,
                     "2c" => Version::V2c,
-                    "3" => return Err(UsageError::V3),
-                    _ => return Err(bad(option, value, "1 or 2c")),
+                    "3" => Version::V3,
+                    _ => return Err(bad(option, value, "1, 2c or 3")),
                 };
+                self.session.version = v;
+                self.version = Some(v);
             }
             'c' => self.session.community = Community::from(value),
             't' => {
@@ -614,6 +677,21 @@ impl Parser {
 
     fn finish(mut self, positional: Vec<String>) -> Result<Invocation, UsageError> {
         let tool = self.tool;
+        if let Some(option) = self.user.first {
+            match self.version {
+                None | Some(Version::V3) => self.session.version = Version::V3,
+                Some(v) => {
+                    return Err(UserOptionError::NotV3 {
+                        option,
+                        version: v.as_str(),
+                    }
+                    .into());
+                }
+            }
+        }
+        if self.session.version == Version::V3 {
+            self.session.user = Some(std::sync::Arc::new(self.user.build(None)?));
+        }
         if tool.is_bulk() && self.session.version == Version::V1 {
             return Err(UsageError::BulkInV1(tool.name()));
         }

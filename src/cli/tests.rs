@@ -111,17 +111,22 @@ fn usage_errors_are_one_line_each() {
         (
             Tool::Get,
             "-v 4 h .1.3",
-            "bad value '4' for -v: expected 1 or 2c",
+            "bad value '4' for -v: expected 1, 2c or 3",
         ),
         (
             Tool::Get,
             "-v3 h .1.3",
-            "SNMPv3 is not supported yet (use -v 1 or -v 2c)",
+            "No securityName specified (-u USER)",
         ),
         (
             Tool::Get,
-            "-u bob h .1.3",
-            "SNMPv3 is not supported yet (use -v 1 or -v 2c)",
+            "-v 2c -u bob h .1.3",
+            "-u is an SNMPv3 option: it needs -v 3, not -v 2c",
+        ),
+        (
+            Tool::Get,
+            "-Z 1,2 h .1.3",
+            "option -Z is not supported: the agent's engine boots and time are discovered",
         ),
         (
             Tool::Get,
@@ -603,4 +608,182 @@ fn table_text_is_snmptables_layout() {
         table_text(&oid("1.3.6.1.2.1.2.2"), &empty, Default::default(), &names),
         "IF-MIB::ifTable: No entries\n"
     );
+}
+
+const LOCAL_KEY: &str = "0102030405060708090a0b0c0d0e0f10";
+
+#[test]
+fn snmpv3_options_make_the_sessions_user() {
+    use crate::usm::{AuthProtocol, KeySource, PrivProtocol, Secret, SecurityLevel};
+    for line in [
+        "-v 3 -u alice -l authPriv -a SHA-256 -A authpass1 -x AES -X privpass1 -n ctx -E 8000000001 -e 80001f8880aa 127.0.0.1:1161 sysDescr.0",
+        // Glued, and after the agent, as getopt takes them.
+        "127.0.0.1:1161 -v3 -ualice -lauthPriv -aSHA-256 -Aauthpass1 -xAES -Xprivpass1 -nctx -E8000000001 -e80001f8880aa sysDescr.0",
+        // -3 spellings of the same options (a bare `-3` is a number, as `i -3` in `set`).
+        "-3u alice -3l authPriv -3a SHA-256 -3A authpass1 -3x AES -3X=privpass1 -3n ctx -3E 8000000001 -3e80001f8880aa 127.0.0.1:1161 sysDescr.0",
+    ] {
+        let inv = run(Tool::Get, line);
+        assert_eq!(inv.session.version, Version::V3, "{line}");
+        let u = inv.session.user.expect(line);
+        assert_eq!(u.name, "alice");
+        assert_eq!(u.level, SecurityLevel::AuthPriv);
+        assert_eq!(u.auth_protocol, AuthProtocol::Sha256);
+        assert_eq!(
+            u.auth_key,
+            Some(KeySource::Password(Secret::from("authpass1")))
+        );
+        assert_eq!(u.priv_protocol, PrivProtocol::Aes128);
+        assert_eq!(
+            u.priv_key,
+            Some(KeySource::Password(Secret::from("privpass1")))
+        );
+        assert_eq!(u.context_name, b"ctx");
+        assert_eq!(u.context_engine_id, Some(vec![0x80, 0, 0, 0, 1]));
+        assert_eq!(
+            u.security_engine_id,
+            Some(vec![0x80, 0, 0x1f, 0x88, 0x80, 0xaa])
+        );
+    }
+
+    // Every protocol name net-snmp takes (and the Cisco AES variants).
+    for (a, want) in [
+        ("MD5", AuthProtocol::Md5),
+        ("SHA", AuthProtocol::Sha1),
+        ("SHA-224", AuthProtocol::Sha224),
+        ("SHA-256", AuthProtocol::Sha256),
+        ("SHA-384", AuthProtocol::Sha384),
+        ("sha-512", AuthProtocol::Sha512),
+    ] {
+        let inv = run(
+            Tool::Walk,
+            &format!("-u u -l authNoPriv -a {a} -A authpass1 h"),
+        );
+        assert_eq!(inv.session.user.unwrap().auth_protocol, want, "{a}");
+    }
+    for (x, want) in [
+        ("DES", PrivProtocol::Des),
+        ("AES", PrivProtocol::Aes128),
+        ("AES-192", PrivProtocol::Aes192),
+        ("AES-256", PrivProtocol::Aes256),
+        ("AES-192-C", PrivProtocol::Aes192Cisco),
+        ("AES-256-C", PrivProtocol::Aes256Cisco),
+    ] {
+        let inv = run(
+            Tool::BulkWalk,
+            &format!("-u u -l authPriv -A authpass1 -x {x} -X privpass1 h"),
+        );
+        assert_eq!(inv.session.user.unwrap().priv_protocol, want, "{x}");
+    }
+
+    // net-snmp's rule: without -l the level is noAuthNoPriv, even with -A and -X; any SNMPv3
+    // option selects version 3; the defaults are MD5 and DES.
+    let inv = run(Tool::Get, "-u bob -A authpass1 -X privpass1 h .1.3");
+    assert_eq!(inv.session.version, Version::V3);
+    let u = inv.session.user.unwrap();
+    assert_eq!(u.level, SecurityLevel::NoAuthNoPriv);
+    assert_eq!(
+        (u.auth_protocol, u.priv_protocol),
+        (AuthProtocol::Md5, PrivProtocol::Des)
+    );
+
+    // Keys in hex: master (-3m/-3M) and localized (-3k/-3K); localized wins whatever the order.
+    let inv = run(
+        Tool::Get,
+        &format!("-u bob -l authPriv -3k{LOCAL_KEY} -3m {LOCAL_KEY} -3M=0x{LOCAL_KEY} h .1.3"),
+    );
+    let u = inv.session.user.unwrap();
+    assert!(matches!(u.auth_key, Some(KeySource::Localized(_))));
+    assert!(matches!(u.priv_key, Some(KeySource::Master(_))));
+
+    // v2c stays without a user.
+    assert!(run(Tool::Get, "h .1.3").session.user.is_none());
+}
+
+#[test]
+fn snmpv3_usage_errors_never_quote_a_secret() {
+    let cases: &[(&str, &str)] = &[
+        ("-v 3 h .1.3", "No securityName specified (-u USER)"),
+        (
+            "-v 1 -l authPriv h .1.3",
+            "-l is an SNMPv3 option: it needs -v 3, not -v 1",
+        ),
+        (
+            "-u a -a SHA1024 h .1.3",
+            "Invalid authentication protocol specified after -a flag: SHA1024 (MD5, SHA, SHA-224, SHA-256, SHA-384 or SHA-512)",
+        ),
+        (
+            "-u a -x BLOWFISH h .1.3",
+            "Invalid privacy protocol specified after -x flag: BLOWFISH (DES, AES, AES-192, AES-256, AES-192-C or AES-256-C)",
+        ),
+        (
+            "-u a -l secure h .1.3",
+            "Invalid security level specified after -l flag: secure (noAuthNoPriv, authNoPriv or authPriv)",
+        ),
+        (
+            "-u a -l authNoPriv h .1.3",
+            "security level authNoPriv needs an authentication pass phrase (-A) or key",
+        ),
+        (
+            "-u a -l authPriv -A authpass1 h .1.3",
+            "security level authPriv needs a privacy pass phrase (-X) or key",
+        ),
+        (
+            "-u a -l authNoPriv -A s3cret h .1.3",
+            "authentication pass phrase shorter than 8 characters",
+        ),
+        (
+            "-u a -3k s3cretxx h .1.3",
+            "Bad key value after -3k flag: expected hex digits",
+        ),
+        (
+            "-u a -e 00 h .1.3",
+            "Bad engine ID value after -e flag: expected 5 to 32 octets in hex",
+        ),
+        (
+            "-3z 1 h .1.3",
+            "unknown SNMPv3 option -3z (m M k K, or u l a A x X n e E)",
+        ),
+        ("-u a -A", "option -A needs a value"),
+        ("-u a -3K", "option -3K needs a value"),
+    ];
+    for (line, want) in cases {
+        let e = usage(Tool::Get, line);
+        assert_eq!(e.to_string(), *want, "{line}");
+        assert!(!e.to_string().contains("s3cret"), "{line}");
+    }
+}
+
+#[test]
+fn snmpv3_secrets_never_show_in_debug() {
+    let inv = run(
+        Tool::Get,
+        &format!(
+            "-u alice -l authPriv -A authpass1 -X privpass1 -3m {LOCAL_KEY} -3K {LOCAL_KEY} h .1.3"
+        ),
+    );
+    let shown = format!("{inv:?}");
+    assert!(shown.contains("alice"), "{shown}");
+    for secret in ["authpass1", "privpass1", "0102030405", "[1, 2, 3"] {
+        assert!(!shown.contains(secret), "{secret}: {shown}");
+    }
+}
+
+#[test]
+fn help_tells_the_snmpv3_options() {
+    let h = super::args::help(Tool::Walk);
+    for want in [
+        "-v 1|2c|3",
+        "-u USER",
+        "-l LEVEL",
+        "-a PROTOCOL",
+        "-A PASSPHRASE",
+        "-x PROTOCOL",
+        "-X PASSPHRASE",
+        "-3k KEY",
+        "-n CONTEXT",
+        "-E ENGINEID",
+        "-e ENGINEID",
+    ] {
+        assert!(h.contains(want), "{want}");
+    }
 }
