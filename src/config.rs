@@ -3,8 +3,8 @@
 //!
 //! - [`raw`]: serde structs mirroring the file, `deny_unknown_fields`, every field optional.
 //! - [`settings`]: the validated result: durations, OIDs resolved with [`crate::mib::resolve`],
-//!   agents with their [`crate::SessionConfig`], groups expanded, secrets read from the
-//!   environment.
+//!   agents with their [`crate::SessionConfig`] (and SNMPv3 [`crate::usm::User`], checked with
+//!   [`crate::usm::User::validate`]), groups expanded, secrets read from the environment.
 //!
 //! Entry point: [`load`] (`load(&paths, &overrides)`), or [`load_with_env`] with an explicit
 //! environment (tests). The documented default is `etc/snmpact.toml`.
@@ -26,15 +26,28 @@
 //! Every error names where the value came from (the file path, `environment variable NAME` or
 //! `command line (--set KEY=...)`) and the key (`jobs.demo.interval`): unknown keys, wrong types,
 //! bad durations, OIDs that do not resolve, references to agents, groups or outputs that do not
-//! exist, missing secrets.
+//! exist, missing secrets (naming the variable, never a value), SNMPv3 users that miss a key
+//! their level needs (naming the agent).
+//!
+//! # SNMPv3
+//! `version = "3"` with the keys below, in `[defaults]`, `[groups.NAME]` or `[agents.NAME]`;
+//! layers go built-in, `[defaults]`, the agent's group (one at most that sets session keys), the
+//! agent's own table, key by key. A later layer's secret replaces an earlier one's, whatever its
+//! kind. SNMPv3 keys in a table whose version is not 3 are an error (except in `[defaults]`,
+//! shared with v1/v2c agents). Each secret has three spellings, one per table at most:
+//! `auth_password = "..."`, `auth_password_env = "VARIABLE"` (the pass phrase from the
+//! environment), `auth_key_env = "VARIABLE"` (the key already localized for the agent's engine,
+//! in hex, as net-snmp's `-3k`); the same with `priv_`. Without `security_level` the level is the
+//! highest the secrets given allow (net-snmp's command line defaults to noAuthNoPriv; a file that
+//! names a privacy pass phrase means to use it).
 //!
 //! # Schema (see `etc/snmpact.toml` for a commented example)
 //! ```toml
 //! [console]
 //! listen = "127.0.0.1:2323"
 //! [engine]                  # shards = 0 (one per core), bind = "0.0.0.0:0", bind6 = "[::]:0"
-//! [defaults]                # every agent starts from these
-//! version = "2c"            # "1" or "2c"
+//! [defaults]                # every agent starts from these (then its group's, then its own)
+//! version = "2c"            # "1", "2c" or "3"
 //! community = "public"      # or community_env = "VARIABLE" (the secret stays out of the file)
 //! timeout = "1s"
 //! retries = 2
@@ -52,8 +65,25 @@
 //! [agents.demo]
 //! simulator = "demo"        # or address = "host:port"; any [defaults] key overrides here
 //! groups = ["lab"]
+//! [agents.r1]               # SNMPv3 (any of these keys also in [defaults] or [groups.NAME])
+//! address = "127.0.0.1:1161"
+//! version = "3"
+//! user = "alice"            # the USM user name (net-snmp -u)
+//! security_level = "authPriv"  # noAuthNoPriv | authNoPriv | authPriv; default: the highest
+//!                           # the secrets given allow
+//! auth_protocol = "SHA-256" # MD5 (default) | SHA | SHA-224 | SHA-256 | SHA-384 | SHA-512
+//! auth_password_env = "R1_AUTH"  # or auth_password = "...", or auth_key_env (localized, hex)
+//! priv_protocol = "AES"     # DES (default) | AES | AES-192 | AES-256 | AES-192-C | AES-256-C
+//! priv_password_env = "R1_PRIV"  # or priv_password = "...", or priv_key_env (localized, hex)
+//! context = ""              # contextName (-n)
+//! context_engine_id = "80001f8880..."  # hex (-E); default: the agent's engine id
+//! security_engine_id = "80001f8880..." # hex (-e); default: discovered
 //! [groups]
 //! core = ["r1", "r2", "lab"]  # agents or other groups
+//! [groups.edge]             # or a table: members, and session keys for them (an agent takes
+//! members = ["r3", "r4"]    # them from one group at most)
+//! version = "3"
+//! user = "monitor"
 //! [jobs.interfaces]
 //! agents = ["core"]         # agent names, group names, or "*"
 //! interval = "10s"

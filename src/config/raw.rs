@@ -5,10 +5,17 @@
 //! environment, the command line) deserializes on its own and its errors name that layer;
 //! required keys, ranges and cross references are checked afterwards in
 //! [`settings`](super::settings). Values stay as written (durations and OIDs are text here).
+//!
+//! The session keys are the same in `[defaults]`, `[agents.NAME]` and `[groups.NAME]`: one
+//! macro (`with_session_keys`) writes them into the three structs. Secrets (community strings,
+//! pass phrases) are [`SecretText`], whose `Debug` shows nothing.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
-use serde::Deserialize;
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 
 use crate::console::ConsoleConfig;
 
@@ -29,9 +36,10 @@ pub struct Raw {
     /// `[agents.NAME]`.
     #[serde(default)]
     pub agents: BTreeMap<String, Agent>,
-    /// `[groups]`: `NAME = ["agent-or-group", ...]`.
+    /// `[groups]`: `NAME = ["agent-or-group", ...]`, or `[groups.NAME]` with `members` and
+    /// session keys.
     #[serde(default)]
-    pub groups: BTreeMap<String, Vec<String>>,
+    pub groups: BTreeMap<String, GroupDef>,
     /// `[jobs.NAME]`.
     #[serde(default)]
     pub jobs: BTreeMap<String, Job>,
@@ -52,28 +60,99 @@ pub struct Engine {
     pub bind6: Option<String>,
 }
 
-/// `[defaults]`: the session settings of every agent.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Session {
-    /// `"1"` or `"2c"`.
-    pub version: Option<String>,
-    /// The community string (a secret).
-    pub community: Option<String>,
-    /// The name of an environment variable holding the community string.
-    pub community_env: Option<String>,
-    /// Wait for an answer (`"1s"`).
-    pub timeout: Option<String>,
-    /// Retransmissions after the first.
-    pub retries: Option<u32>,
-    /// `"fixed"` or `"doubling"`.
-    pub backoff: Option<String>,
-    /// Most OIDs in one request.
-    pub max_oids: Option<usize>,
-    /// max-repetitions of GETBULK walks.
-    pub max_repetitions: Option<u32>,
-    /// Most requests in flight to one agent.
-    pub max_in_flight: Option<usize>,
+/// A secret as written (a community string, a pass phrase): `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct SecretText(String);
+
+impl SecretText {
+    /// The secret (to make a key or a community from, never to print).
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for SecretText {
+    fn from(s: &str) -> Self {
+        Self(s.to_owned())
+    }
+}
+
+impl fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Writes `$name` with its own fields first, then every session key (`version`, `community`,
+/// ..., the SNMPv3 keys), documented once here.
+macro_rules! with_session_keys {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$fmeta:meta])* pub $field:ident : $ty:ty, )*
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $( $(#[$fmeta])* pub $field : $ty, )*
+            /// `"1"`, `"2c"` or `"3"`.
+            pub version: Option<String>,
+            /// The community string (v1, v2c).
+            pub community: Option<SecretText>,
+            /// The name of an environment variable holding the community string.
+            pub community_env: Option<String>,
+            /// Wait for an answer (`"1s"`).
+            pub timeout: Option<String>,
+            /// Retransmissions after the first.
+            pub retries: Option<u32>,
+            /// `"fixed"` or `"doubling"`.
+            pub backoff: Option<String>,
+            /// Most OIDs in one request.
+            pub max_oids: Option<usize>,
+            /// max-repetitions of GETBULK walks.
+            pub max_repetitions: Option<u32>,
+            /// Most requests in flight to one agent.
+            pub max_in_flight: Option<usize>,
+            /// SNMPv3: the USM user name (net-snmp `-u`).
+            pub user: Option<String>,
+            /// SNMPv3: `"noAuthNoPriv"`, `"authNoPriv"` or `"authPriv"` (`-l`).
+            pub security_level: Option<String>,
+            /// SNMPv3: `"MD5"`, `"SHA"`, `"SHA-224"`, `"SHA-256"`, `"SHA-384"`, `"SHA-512"` (`-a`).
+            pub auth_protocol: Option<String>,
+            /// SNMPv3: the authentication pass phrase (`-A`).
+            pub auth_password: Option<SecretText>,
+            /// SNMPv3: an environment variable holding the authentication pass phrase.
+            pub auth_password_env: Option<String>,
+            /// SNMPv3: an environment variable holding the authentication key localized for
+            /// the agent's engine, in hex (`-3k`).
+            pub auth_key_env: Option<String>,
+            /// SNMPv3: `"DES"`, `"AES"`, `"AES-192"`, `"AES-256"`, `"AES-192-C"`, `"AES-256-C"`
+            /// (`-x`).
+            pub priv_protocol: Option<String>,
+            /// SNMPv3: the privacy pass phrase (`-X`).
+            pub priv_password: Option<SecretText>,
+            /// SNMPv3: an environment variable holding the privacy pass phrase.
+            pub priv_password_env: Option<String>,
+            /// SNMPv3: an environment variable holding the localized privacy key, in hex
+            /// (`-3K`).
+            pub priv_key_env: Option<String>,
+            /// SNMPv3: the context name (`-n`).
+            pub context: Option<String>,
+            /// SNMPv3: the context engine id, in hex (`-E`).
+            pub context_engine_id: Option<String>,
+            /// SNMPv3: the agent's engine id, in hex, when known (`-e`; else discovered).
+            pub security_engine_id: Option<String>,
+        }
+    };
+}
+
+with_session_keys! {
+    /// `[defaults]`: the session settings of every agent.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Session {}
 }
 
 /// `[poller]`.
@@ -107,34 +186,72 @@ pub struct SimAgent {
     pub community: Option<String>,
 }
 
-/// `[agents.NAME]`: one agent (session settings override `[defaults]`).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Agent {
-    /// `host`, `host:port`, `[v6]:port`, `udp:host:port`.
-    pub address: Option<String>,
-    /// The simulated agent (a `[simulator.agents]` name) to poll instead of an address.
-    pub simulator: Option<String>,
-    /// Groups this agent belongs to (besides those in `[groups]`).
-    pub groups: Option<Vec<String>>,
-    /// See [`Session::version`].
-    pub version: Option<String>,
-    /// See [`Session::community`].
-    pub community: Option<String>,
-    /// See [`Session::community_env`].
-    pub community_env: Option<String>,
-    /// See [`Session::timeout`].
-    pub timeout: Option<String>,
-    /// See [`Session::retries`].
-    pub retries: Option<u32>,
-    /// See [`Session::backoff`].
-    pub backoff: Option<String>,
-    /// See [`Session::max_oids`].
-    pub max_oids: Option<usize>,
-    /// See [`Session::max_repetitions`].
-    pub max_repetitions: Option<u32>,
-    /// See [`Session::max_in_flight`].
-    pub max_in_flight: Option<usize>,
+with_session_keys! {
+    /// `[agents.NAME]`: one agent (session settings override its group's and `[defaults]`).
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Agent {
+        /// `host`, `host:port`, `[v6]:port`, `udp:host:port`.
+        pub address: Option<String>,
+        /// The simulated agent (a `[simulator.agents]` name) to poll instead of an address.
+        pub simulator: Option<String>,
+        /// Groups this agent belongs to (besides those in `[groups]`).
+        pub groups: Option<Vec<String>>,
+    }
+}
+
+with_session_keys! {
+    /// `[groups.NAME]`: a group with session settings for its agents (over `[defaults]`, under
+    /// each agent's own).
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Group {
+        /// Agents or other groups.
+        pub members: Option<Vec<String>>,
+    }
+}
+
+/// One entry of `[groups]`: a list of members, or a table with `members` and session keys.
+#[derive(Debug)]
+pub enum GroupDef {
+    /// `NAME = ["r1", "core"]`.
+    Members(Vec<String>),
+    /// `[groups.NAME]` (boxed: it is much larger than a list).
+    Table(Box<Group>),
+}
+
+impl GroupDef {
+    /// The agents and groups named as members.
+    #[must_use]
+    pub fn members(&self) -> &[String] {
+        match self {
+            Self::Members(m) => m,
+            Self::Table(g) => g.members.as_deref().unwrap_or_default(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GroupDef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = GroupDef;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of agent and group names, or a table with `members`")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<GroupDef, A::Error> {
+                Vec::deserialize(SeqAccessDeserializer::new(seq)).map(GroupDef::Members)
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<GroupDef, A::Error> {
+                Group::deserialize(MapAccessDeserializer::new(map))
+                    .map(|g| GroupDef::Table(Box::new(g)))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// `[jobs.NAME]`: what to poll, from which agents, how often.

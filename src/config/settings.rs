@@ -11,10 +11,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::{Error, Origins, raw};
 use crate::agent::{Responder, Store, snmprec};
+use crate::command::{MAX_ENGINE_ID_LEN, MIN_ENGINE_ID_LEN, UserOptionError, UserOptions};
 use crate::console::ConsoleConfig;
 use crate::dispatcher::Binding;
 use crate::engine::{EngineConfig, split_target};
@@ -22,6 +24,7 @@ use crate::mib::{self, NodeKind};
 use crate::oid::Oid;
 use crate::pdu::Version;
 use crate::session::{Backoff, Community, SessionConfig};
+use crate::usm::{KeySource, Secret, SecurityLevel, UserError, parse_hex};
 
 /// Default Prometheus endpoint address (loopback).
 pub const DEFAULT_PROMETHEUS: &str = "127.0.0.1:9464";
@@ -227,12 +230,13 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(n * scale).map_err(|_| bad())
 }
 
-/// Parses `"1"`, `"v1"`, `"2c"`, `"v2c"`, `"2"`.
+/// Parses `"1"`, `"v1"`, `"2c"`, `"v2c"`, `"2"`, `"3"`, `"v3"`.
 fn parse_version(text: &str) -> Result<Version, String> {
     match text.trim().to_ascii_lowercase().as_str() {
         "1" | "v1" => Ok(Version::V1),
         "2c" | "v2c" | "2" => Ok(Version::V2c),
-        _ => Err(format!("bad version {text:?}: \"1\" or \"2c\"")),
+        "3" | "v3" => Ok(Version::V3),
+        _ => Err(format!("bad version {text:?}: \"1\", \"2c\" or \"3\"")),
     }
 }
 
@@ -287,10 +291,10 @@ impl At<'_, '_> {
     }
 }
 
-/// The session keys shared by `[defaults]` and `[agents.NAME]`.
+/// The session keys shared by `[defaults]`, `[groups.NAME]` and `[agents.NAME]`.
 struct SessionKeys<'r> {
     version: Option<&'r String>,
-    community: Option<&'r String>,
+    community: Option<&'r raw::SecretText>,
     community_env: Option<&'r String>,
     timeout: Option<&'r String>,
     retries: Option<u32>,
@@ -298,38 +302,153 @@ struct SessionKeys<'r> {
     max_oids: Option<usize>,
     max_repetitions: Option<u32>,
     max_in_flight: Option<usize>,
+    user: Option<&'r String>,
+    security_level: Option<&'r String>,
+    auth_protocol: Option<&'r String>,
+    auth_password: Option<&'r raw::SecretText>,
+    auth_password_env: Option<&'r String>,
+    auth_key_env: Option<&'r String>,
+    priv_protocol: Option<&'r String>,
+    priv_password: Option<&'r raw::SecretText>,
+    priv_password_env: Option<&'r String>,
+    priv_key_env: Option<&'r String>,
+    context: Option<&'r String>,
+    context_engine_id: Option<&'r String>,
+    security_engine_id: Option<&'r String>,
 }
 
-impl<'r> From<&'r raw::Session> for SessionKeys<'r> {
-    fn from(s: &'r raw::Session) -> Self {
-        Self {
-            version: s.version.as_ref(),
-            community: s.community.as_ref(),
-            community_env: s.community_env.as_ref(),
-            timeout: s.timeout.as_ref(),
-            retries: s.retries,
-            backoff: s.backoff.as_ref(),
-            max_oids: s.max_oids,
-            max_repetitions: s.max_repetitions,
-            max_in_flight: s.max_in_flight,
+/// `From<&raw::X> for SessionKeys` for the structs `with_session_keys!` wrote.
+macro_rules! session_keys_from {
+    ($($raw:ty),*) => {$(
+        impl<'r> From<&'r $raw> for SessionKeys<'r> {
+            fn from(s: &'r $raw) -> Self {
+                Self {
+                    version: s.version.as_ref(),
+                    community: s.community.as_ref(),
+                    community_env: s.community_env.as_ref(),
+                    timeout: s.timeout.as_ref(),
+                    retries: s.retries,
+                    backoff: s.backoff.as_ref(),
+                    max_oids: s.max_oids,
+                    max_repetitions: s.max_repetitions,
+                    max_in_flight: s.max_in_flight,
+                    user: s.user.as_ref(),
+                    security_level: s.security_level.as_ref(),
+                    auth_protocol: s.auth_protocol.as_ref(),
+                    auth_password: s.auth_password.as_ref(),
+                    auth_password_env: s.auth_password_env.as_ref(),
+                    auth_key_env: s.auth_key_env.as_ref(),
+                    priv_protocol: s.priv_protocol.as_ref(),
+                    priv_password: s.priv_password.as_ref(),
+                    priv_password_env: s.priv_password_env.as_ref(),
+                    priv_key_env: s.priv_key_env.as_ref(),
+                    context: s.context.as_ref(),
+                    context_engine_id: s.context_engine_id.as_ref(),
+                    security_engine_id: s.security_engine_id.as_ref(),
+                }
+            }
         }
+    )*};
+}
+
+session_keys_from!(raw::Session, raw::Agent, raw::Group);
+
+impl SessionKeys<'_> {
+    /// The SNMPv3 keys given, by name (for errors).
+    fn v3_keys(&self) -> Vec<&'static str> {
+        [
+            ("user", self.user.is_some()),
+            ("security_level", self.security_level.is_some()),
+            ("auth_protocol", self.auth_protocol.is_some()),
+            ("auth_password", self.auth_password.is_some()),
+            ("auth_password_env", self.auth_password_env.is_some()),
+            ("auth_key_env", self.auth_key_env.is_some()),
+            ("priv_protocol", self.priv_protocol.is_some()),
+            ("priv_password", self.priv_password.is_some()),
+            ("priv_password_env", self.priv_password_env.is_some()),
+            ("priv_key_env", self.priv_key_env.is_some()),
+            ("context", self.context.is_some()),
+            ("context_engine_id", self.context_engine_id.is_some()),
+            ("security_engine_id", self.security_engine_id.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(k, given)| given.then_some(k))
+        .collect()
+    }
+
+    /// True when no session key is given (a group that only lists members).
+    fn is_empty(&self) -> bool {
+        self.v3_keys().is_empty()
+            && self.version.is_none()
+            && self.community.is_none()
+            && self.community_env.is_none()
+            && self.timeout.is_none()
+            && self.retries.is_none()
+            && self.backoff.is_none()
+            && self.max_oids.is_none()
+            && self.max_repetitions.is_none()
+            && self.max_in_flight.is_none()
     }
 }
 
-impl<'r> From<&'r raw::Agent> for SessionKeys<'r> {
-    fn from(s: &'r raw::Agent) -> Self {
-        Self {
-            version: s.version.as_ref(),
-            community: s.community.as_ref(),
-            community_env: s.community_env.as_ref(),
-            timeout: s.timeout.as_ref(),
-            retries: s.retries,
-            backoff: s.backoff.as_ref(),
-            max_oids: s.max_oids,
-            max_repetitions: s.max_repetitions,
-            max_in_flight: s.max_in_flight,
-        }
+/// A session being built layer by layer (built-in, `[defaults]`, a group, the agent): its
+/// settings, and the SNMPv3 keys so far, made into a user by [`finish_session`] once every
+/// layer is in. `Debug` shows no secret.
+#[derive(Debug, Clone, Default)]
+struct Partial {
+    cfg: SessionConfig,
+    user: UserOptions,
+}
+
+/// The value of the environment variable `var`, or an error at `path` naming the variable
+/// (never a value).
+fn env_var<'e>(
+    at: &At<'_, '_>,
+    path: &[&str],
+    env: &'e [(String, String)],
+    var: &str,
+) -> Result<&'e str, Error> {
+    env.iter()
+        .find(|(k, _)| k == var)
+        .map(|(_, v)| v.as_str())
+        .ok_or_else(|| at.err(path, format!("environment variable {var} is not set")))
+}
+
+/// The key source of one layer's `{what}_password`, `{what}_password_env`, `{what}_key_env`:
+/// at most one may be given.
+fn key_source<'p>(
+    at: &At<'_, '_>,
+    key: &dyn Fn(&'static str) -> Vec<&'p str>,
+    env: &[(String, String)],
+    what: &'static str,
+    given: [(&'static str, Option<&str>); 3],
+) -> Result<Option<KeySource>, Error> {
+    let set: Vec<_> = given.iter().filter(|(_, v)| v.is_some()).collect();
+    if set.len() > 1 {
+        return Err(at.err(
+            &key(set[1].0),
+            format!("give one of {what}_password, {what}_password_env and {what}_key_env"),
+        ));
     }
+    let Some(&(name, Some(value))) = set.first().copied() else {
+        return Ok(None);
+    };
+    let path = key(name);
+    Ok(Some(match name {
+        n if n.ends_with("_password") => KeySource::Password(Secret::from(value)),
+        n if n.ends_with("_password_env") => {
+            KeySource::Password(Secret::from(env_var(at, &path, env, value)?))
+        }
+        _ => {
+            let hex = env_var(at, &path, env, value)?;
+            KeySource::Localized(Secret::from_hex(hex).map_err(|_| {
+                at.err(
+                    &path,
+                    format!("environment variable {value} is not a key in hex"),
+                )
+            })?)
+        }
+    }))
 }
 
 fn apply_session(
@@ -337,31 +456,22 @@ fn apply_session(
     base: &[&str],
     keys: &SessionKeys<'_>,
     env: &[(String, String)],
-    mut cfg: SessionConfig,
-) -> Result<SessionConfig, Error> {
+    mut partial: Partial,
+) -> Result<Partial, Error> {
     let key = |k: &'static str| -> Vec<&str> {
         let mut p = base.to_vec();
         p.push(k);
         p
     };
+    let cfg = &mut partial.cfg;
     if let Some(v) = keys.version {
         cfg.version = parse_version(v).map_err(|m| at.err(&key("version"), m))?;
     }
     if let Some(c) = keys.community {
-        cfg.community = Community::from(c.as_str());
+        cfg.community = Community::from(c.expose());
     }
     if let Some(var) = keys.community_env {
-        let value = env
-            .iter()
-            .find(|(k, _)| k == var)
-            .map(|(_, v)| v)
-            .ok_or_else(|| {
-                at.err(
-                    &key("community_env"),
-                    format!("environment variable {var} is not set"),
-                )
-            })?;
-        cfg.community = Community::from(value.as_str());
+        cfg.community = Community::from(env_var(at, &key("community_env"), env, var)?);
     }
     if let Some(d) = at.duration(&key("timeout"), keys.timeout)? {
         cfg.timeout = d;
@@ -401,6 +511,168 @@ fn apply_session(
     if let Some(n) = keys.max_in_flight {
         cfg.max_in_flight = positive("max_in_flight", n)?;
     }
+
+    let user = &mut partial.user;
+    if let Some(name) = keys.user {
+        user.name = Some(name.clone());
+    }
+    if let Some(l) = keys.security_level {
+        user.level = Some(l.parse().map_err(|_| {
+            at.err(
+                &key("security_level"),
+                format!(
+                    "bad security level {l:?}: \"noAuthNoPriv\", \"authNoPriv\" or \"authPriv\""
+                ),
+            )
+        })?);
+    }
+    if let Some(a) = keys.auth_protocol {
+        user.auth_protocol = Some(a.parse().map_err(|_| {
+            at.err(
+                &key("auth_protocol"),
+                format!(
+                    "bad authentication protocol {a:?}: \"MD5\", \"SHA\", \"SHA-224\", \"SHA-256\", \"SHA-384\" or \"SHA-512\""
+                ),
+            )
+        })?);
+    }
+    if let Some(x) = keys.priv_protocol {
+        user.priv_protocol = Some(x.parse().map_err(|_| {
+            at.err(
+                &key("priv_protocol"),
+                format!(
+                    "bad privacy protocol {x:?}: \"DES\", \"AES\", \"AES-192\", \"AES-256\", \"AES-192-C\" or \"AES-256-C\""
+                ),
+            )
+        })?);
+    }
+    let auth = key_source(
+        at,
+        &key,
+        env,
+        "auth",
+        [
+            (
+                "auth_password",
+                keys.auth_password.map(raw::SecretText::expose),
+            ),
+            (
+                "auth_password_env",
+                keys.auth_password_env.map(String::as_str),
+            ),
+            ("auth_key_env", keys.auth_key_env.map(String::as_str)),
+        ],
+    )?;
+    if auth.is_some() {
+        user.auth_key = auth;
+    }
+    let privacy = key_source(
+        at,
+        &key,
+        env,
+        "priv",
+        [
+            (
+                "priv_password",
+                keys.priv_password.map(raw::SecretText::expose),
+            ),
+            (
+                "priv_password_env",
+                keys.priv_password_env.map(String::as_str),
+            ),
+            ("priv_key_env", keys.priv_key_env.map(String::as_str)),
+        ],
+    )?;
+    if privacy.is_some() {
+        user.priv_key = privacy;
+    }
+    if let Some(c) = keys.context {
+        user.context = Some(c.as_bytes().to_vec());
+    }
+    let engine_id = |k: &'static str, text: &String| {
+        parse_hex(text)
+            .ok()
+            .filter(|id| (MIN_ENGINE_ID_LEN..=MAX_ENGINE_ID_LEN).contains(&id.len()))
+            .ok_or_else(|| {
+                at.err(
+                    &key(k),
+                    format!("bad engine id {text:?}: {MIN_ENGINE_ID_LEN} to {MAX_ENGINE_ID_LEN} octets in hex"),
+                )
+            })
+    };
+    if let Some(id) = keys.context_engine_id {
+        user.context_engine_id = Some(engine_id("context_engine_id", id)?);
+    }
+    if let Some(id) = keys.security_engine_id {
+        user.security_engine_id = Some(engine_id("security_engine_id", id)?);
+    }
+    Ok(partial)
+}
+
+/// Checks that SNMPv3 keys given in the table at `path` are used: the table's session must be
+/// at version 3 (`version` given there or inherited).
+fn check_v3_keys(
+    at: &At<'_, '_>,
+    path: &[&str],
+    keys: &SessionKeys<'_>,
+    partial: &Partial,
+) -> Result<(), Error> {
+    let given = keys.v3_keys();
+    if partial.cfg.version != Version::V3
+        && let Some(first) = given.first()
+    {
+        let mut p = path.to_vec();
+        p.push(first);
+        return Err(at.err(
+            &p,
+            format!(
+                "an SNMPv3 key, but the version is {}: add version = \"3\"",
+                partial.cfg.version.as_str()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The session of the table at `path` once every layer is in. At version 3 the user is made
+/// and checked ([`User::validate`]); without `security_level` it is the highest the given
+/// secrets allow. `require_user`: version 3 without `user` is an error (not for `[defaults]`,
+/// whose agents may each name their own).
+fn finish_session(
+    at: &At<'_, '_>,
+    path: &[&str],
+    partial: Partial,
+    require_user: bool,
+) -> Result<SessionConfig, Error> {
+    let Partial { mut cfg, mut user } = partial;
+    if cfg.version != Version::V3 || (user.name.is_none() && !require_user) {
+        cfg.user = None;
+        return Ok(cfg);
+    }
+    if user.level.is_none() {
+        user.level = Some(match (&user.auth_key, &user.priv_key) {
+            (Some(_), Some(_)) => SecurityLevel::AuthPriv,
+            (Some(_), None) => SecurityLevel::AuthNoPriv,
+            _ => SecurityLevel::NoAuthNoPriv,
+        });
+    }
+    let name = user.name.clone().unwrap_or_default();
+    let built = user.build(None).map_err(|e| {
+        let message = match e {
+            UserOptionError::NoSecurityName => {
+                "version 3 needs `user` (the SNMPv3 user name)".to_owned()
+            }
+            UserOptionError::User(UserError::MissingAuthKey(level)) => format!(
+                "SNMPv3 user {name:?}: security level {level} needs auth_password, auth_password_env or auth_key_env"
+            ),
+            UserOptionError::User(UserError::MissingPrivKey) => format!(
+                "SNMPv3 user {name:?}: security level authPriv needs priv_password, priv_password_env or priv_key_env"
+            ),
+            other => format!("SNMPv3 user {name:?}: {other}"),
+        };
+        at.err(path, message)
+    })?;
+    cfg.user = Some(Arc::new(built));
     Ok(cfg)
 }
 
@@ -442,13 +714,14 @@ impl Settings {
         }
 
         let d = raw.defaults.take().unwrap_or_default();
-        let defaults = apply_session(
+        let base = apply_session(
             &at,
             &["defaults"],
             &SessionKeys::from(&d),
             env,
-            SessionConfig::default(),
+            Partial::default(),
         )?;
+        let defaults = finish_session(&at, &["defaults"], base.clone(), false)?;
 
         let p = raw.poller.take().unwrap_or_default();
         let poller = PollerSettings {
@@ -492,7 +765,7 @@ impl Settings {
             );
         }
 
-        let mut agents = BTreeMap::new();
+        let mut targets = BTreeMap::new();
         for (name, a) in &raw.agents {
             let base = ["agents", name.as_str()];
             let k = |key: &'static str| [base[0], base[1], key];
@@ -521,25 +794,66 @@ impl Settings {
                     return Err(at.err(&base, "needs `address` (or `simulator`)"));
                 }
             };
-            let session = apply_session(&at, &base, &SessionKeys::from(a), env, defaults.clone())?;
+            targets.insert(name.clone(), target);
+        }
+
+        let groups = expand_groups(&at, &raw, &targets)?;
+
+        // Groups with session keys: each over [defaults]; an agent takes at most one's.
+        let mut group_sessions: BTreeMap<&str, Partial> = BTreeMap::new();
+        for (g, def) in &raw.groups {
+            let raw::GroupDef::Table(table) = def else {
+                continue;
+            };
+            let keys = SessionKeys::from(&**table);
+            if keys.is_empty() {
+                continue;
+            }
+            let path = ["groups", g.as_str()];
+            let partial = apply_session(&at, &path, &keys, env, base.clone())?;
+            check_v3_keys(&at, &path, &keys, &partial)?;
+            group_sessions.insert(g.as_str(), partial);
+        }
+
+        let mut agents = BTreeMap::new();
+        for (name, target) in targets {
+            let a = &raw.agents[&name];
+            let path = ["agents", name.as_str()];
+            let member_of: Vec<String> = groups
+                .iter()
+                .filter(|(_, members)| members.contains(&name))
+                .map(|(g, _)| g.clone())
+                .collect();
+            let with_keys: Vec<&str> = member_of
+                .iter()
+                .map(String::as_str)
+                .filter(|g| group_sessions.contains_key(g))
+                .collect();
+            let start = match with_keys.as_slice() {
+                [] => base.clone(),
+                [g] => group_sessions[g].clone(),
+                [g1, g2, ..] => {
+                    return Err(at.err(
+                        &path,
+                        format!(
+                            "in groups {g1:?} and {g2:?}, which both set session keys: an agent takes them from one group at most"
+                        ),
+                    ));
+                }
+            };
+            let keys = SessionKeys::from(a);
+            let partial = apply_session(&at, &path, &keys, env, start)?;
+            check_v3_keys(&at, &path, &keys, &partial)?;
+            let session = finish_session(&at, &path, partial, true)?;
             agents.insert(
                 name.clone(),
                 AgentSettings {
-                    name: name.clone(),
+                    name,
                     target,
                     session,
-                    groups: Vec::new(),
+                    groups: member_of,
                 },
             );
-        }
-
-        let groups = expand_groups(&at, &raw, &agents)?;
-        for (g, members) in &groups {
-            for m in members {
-                if let Some(a) = agents.get_mut(m) {
-                    a.groups.push(g.clone());
-                }
-            }
         }
 
         let mut outputs = BTreeMap::new();
@@ -713,13 +1027,14 @@ impl Settings {
 }
 
 /// Expands `[groups]` (members may be groups) plus each agent's own `groups` into agent lists.
-fn expand_groups(
+fn expand_groups<V>(
     at: &At<'_, '_>,
     raw: &raw::Raw,
-    agents: &BTreeMap<String, AgentSettings>,
+    agents: &BTreeMap<String, V>,
 ) -> Result<BTreeMap<String, Vec<String>>, Error> {
     let mut direct: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (g, members) in &raw.groups {
+    for (g, def) in &raw.groups {
+        let members = def.members();
         if agents.contains_key(g) {
             return Err(at.err(&["groups", g], "an agent has the same name"));
         }
@@ -762,10 +1077,10 @@ fn expand_groups(
     Ok(out)
 }
 
-fn collect_members(
+fn collect_members<V>(
     at: &At<'_, '_>,
     direct: &BTreeMap<String, BTreeSet<String>>,
-    agents: &BTreeMap<String, AgentSettings>,
+    agents: &BTreeMap<String, V>,
     group: &str,
     path: &mut Vec<String>,
     found: &mut BTreeSet<String>,

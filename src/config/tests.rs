@@ -133,7 +133,7 @@ fn bad_values_name_the_file_and_the_key() {
             "invalid type",
         ),
         (
-            "[defaults]\nversion = \"3\"\n",
+            "[defaults]\nversion = \"4\"\n",
             "defaults.version",
             "bad version",
         ),
@@ -425,4 +425,324 @@ fn outputs_resolve_paths_next_to_their_file() {
             listen: "127.0.0.1:9464".parse().unwrap()
         }
     );
+}
+
+const V3_AGENT: &str = r#"
+[agents.r1]
+address = "127.0.0.1:1161"
+version = "3"
+user = "alice"
+security_level = "authPriv"
+auth_protocol = "SHA-256"
+auth_password = "authpass1"
+priv_protocol = "AES-256-C"
+priv_password = "privpass1"
+context = "vlan-10"
+context_engine_id = "0x8000000001"
+security_engine_id = "80:00:1f:88:80:aa"
+"#;
+
+fn v3_user(s: &Settings, agent: &str) -> crate::usm::User {
+    let session = &s.agents[agent].session;
+    assert_eq!(session.version, Version::V3, "{agent}");
+    (**session.user.as_ref().expect(agent)).clone()
+}
+
+#[test]
+fn snmpv3_users_per_agent() {
+    use crate::usm::{AuthProtocol, KeySource, PrivProtocol, Secret, SecurityLevel};
+    let s = load_text(V3_AGENT).unwrap();
+    let u = v3_user(&s, "r1");
+    assert_eq!(u.name, "alice");
+    assert_eq!(u.level, SecurityLevel::AuthPriv);
+    assert_eq!(u.auth_protocol, AuthProtocol::Sha256);
+    assert_eq!(
+        u.auth_key,
+        Some(KeySource::Password(Secret::from("authpass1")))
+    );
+    assert_eq!(u.priv_protocol, PrivProtocol::Aes256Cisco);
+    assert_eq!(
+        u.priv_key,
+        Some(KeySource::Password(Secret::from("privpass1")))
+    );
+    assert_eq!(u.context_name, b"vlan-10");
+    assert_eq!(u.context_engine_id, Some(vec![0x80, 0, 0, 0, 1]));
+    assert_eq!(
+        u.security_engine_id,
+        Some(vec![0x80, 0, 0x1f, 0x88, 0x80, 0xaa])
+    );
+    let shown = format!("{s:?}");
+    assert!(shown.contains("alice"));
+    assert!(!shown.contains("authpass1") && !shown.contains("privpass1"));
+
+    // Without security_level: the highest the given secrets allow.
+    let s = load_text(
+        r#"
+[defaults]
+version = "3"
+[agents.a]
+address = "h1"
+user = "u"
+[agents.b]
+address = "h2"
+user = "u"
+auth_password = "authpass1"
+[agents.c]
+address = "h3"
+user = "u"
+auth_password = "authpass1"
+priv_password = "privpass1"
+[agents.d]
+address = "h4"
+user = "u"
+security_level = "noauth"
+auth_password = "authpass1"
+[agents.e]
+address = "h5"
+version = "2c"
+"#,
+    )
+    .unwrap();
+    let levels: Vec<_> = ["a", "b", "c", "d"]
+        .iter()
+        .map(|a| v3_user(&s, a).level)
+        .collect();
+    assert_eq!(
+        levels,
+        [
+            SecurityLevel::NoAuthNoPriv,
+            SecurityLevel::AuthNoPriv,
+            SecurityLevel::AuthPriv,
+            SecurityLevel::NoAuthNoPriv
+        ]
+    );
+    // net-snmp's defaults: MD5 and DES.
+    let c = v3_user(&s, "c");
+    assert_eq!(
+        (c.auth_protocol, c.priv_protocol),
+        (AuthProtocol::Md5, PrivProtocol::Des)
+    );
+    // A v2c agent has no user, and [defaults] at version 3 without `user` is fine.
+    assert!(s.agents["e"].session.user.is_none());
+    assert!(s.defaults.user.is_none());
+}
+
+#[test]
+fn snmpv3_secrets_from_the_environment() {
+    use crate::usm::{KeySource, Secret};
+    let text = r#"
+[defaults]
+version = "3"
+user = "monitor"
+security_level = "authPriv"
+auth_protocol = "SHA"
+auth_password_env = "SNMP_AUTH"
+priv_protocol = "AES"
+priv_key_env = "SNMP_PRIV_KEY"
+[agents.r1]
+address = "127.0.0.1:1161"
+"#;
+    let paths = files(&[("v3.toml", text)]);
+    let vars = env(&[
+        ("SNMP_AUTH", "authpass1"),
+        ("SNMP_PRIV_KEY", "0x0102030405060708090a0b0c0d0e0f10"),
+    ]);
+    let s = load_with_env(&paths, &vars, &[]).unwrap();
+    let u = v3_user(&s, "r1");
+    assert_eq!(
+        u.auth_key,
+        Some(KeySource::Password(Secret::from("authpass1")))
+    );
+    assert_eq!(
+        u.priv_key,
+        Some(KeySource::Localized(
+            Secret::from_hex("0102030405060708090a0b0c0d0e0f10").unwrap()
+        ))
+    );
+    // The defaults make a user too, as they name one.
+    assert_eq!(s.defaults.user.as_ref().unwrap().name, "monitor");
+    assert!(!format!("{s:?}").contains("authpass1"));
+
+    // An unset variable names the variable and the key, never a value.
+    let (origin, key, message) = key_error(load_with_env(
+        &paths,
+        &env(&[("SNMP_PRIV_KEY", "0102030405060708090a0b0c0d0e0f10")]),
+        &[],
+    ));
+    assert_eq!(origin, paths[0].display().to_string());
+    assert_eq!(key, "defaults.auth_password_env");
+    assert_eq!(message, "environment variable SNMP_AUTH is not set");
+    // A key that is not hex: the variable is named, its value is not shown.
+    let (_, key, message) = key_error(load_with_env(
+        &paths,
+        &env(&[("SNMP_AUTH", "authpass1"), ("SNMP_PRIV_KEY", "s3cretzz")]),
+        &[],
+    ));
+    assert_eq!(key, "defaults.priv_key_env");
+    assert_eq!(
+        message,
+        "environment variable SNMP_PRIV_KEY is not a key in hex"
+    );
+
+    // The pass phrase itself from SNMPACT_..., as any key.
+    let s = load_with_env(
+        &files(&[("v3b.toml", V3_AGENT)]),
+        &env(&[("SNMPACT_AGENTS__R1__AUTH_PASSWORD", "fromtheenv")]),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        v3_user(&s, "r1").auth_key,
+        Some(KeySource::Password(Secret::from("fromtheenv")))
+    );
+}
+
+#[test]
+fn snmpv3_users_per_group() {
+    use crate::usm::{AuthProtocol, SecurityLevel};
+    let s = load_with_env(
+        &files(&[(
+            "g.toml",
+            r#"
+[agents.r1]
+address = "h1"
+[agents.r2]
+address = "h2"
+user = "bob"
+auth_password = "bobpass12"
+[agents.r3]
+address = "h3"
+groups = ["lab"]
+[agents.r4]
+address = "h4"
+groups = ["core"]
+version = "2c"
+[groups]
+lab = ["r3"]
+all = ["core", "lab"]
+[groups.core]
+members = ["r1", "r2"]
+version = "3"
+user = "monitor"
+security_level = "authNoPriv"
+auth_protocol = "SHA-512"
+auth_password_env = "CORE_AUTH"
+timeout = "3s"
+"#,
+        )]),
+        &env(&[("CORE_AUTH", "corepass1")]),
+        &[],
+    )
+    .unwrap();
+    // The group's keys over [defaults], under each agent's own.
+    let r1 = v3_user(&s, "r1");
+    assert_eq!(
+        (r1.name.as_str(), r1.level, r1.auth_protocol),
+        ("monitor", SecurityLevel::AuthNoPriv, AuthProtocol::Sha512)
+    );
+    assert_eq!(s.agents["r1"].session.timeout, Duration::from_secs(3));
+    let r2 = v3_user(&s, "r2");
+    assert_eq!(
+        (r2.name.as_str(), r2.auth_protocol),
+        ("bob", AuthProtocol::Sha512)
+    );
+    assert_ne!(r2.auth_key, r1.auth_key);
+    // Outside the group: v2c. An agent of the group may go back to v2c on its own.
+    assert_eq!(s.agents["r3"].session.version, Version::V2c);
+    assert!(s.agents["r4"].session.user.is_none());
+    // Both forms of group nest and select as before.
+    assert_eq!(s.groups["core"], ["r1", "r2", "r4"]);
+    assert_eq!(s.groups["all"], ["r1", "r2", "r3", "r4"]);
+    assert_eq!(s.agents["r1"].groups, ["all", "core"]);
+}
+
+#[test]
+fn snmpv3_mistakes_name_the_agent_and_key() {
+    let r1 = "[agents.r1]\naddress = \"h\"\n";
+    let cases: Vec<(String, &str, &str)> = vec![
+        (
+            format!("{r1}version = \"3\"\n"),
+            "agents.r1",
+            "version 3 needs `user` (the SNMPv3 user name)",
+        ),
+        (
+            format!(
+                "{r1}version = \"3\"\nuser = \"alice\"\nsecurity_level = \"authPriv\"\nauth_password = \"authpass1\"\n"
+            ),
+            "agents.r1",
+            "SNMPv3 user \"alice\": security level authPriv needs priv_password, priv_password_env or priv_key_env",
+        ),
+        (
+            format!("{r1}version = \"3\"\nuser = \"alice\"\nsecurity_level = \"authNoPriv\"\n"),
+            "agents.r1",
+            "SNMPv3 user \"alice\": security level authNoPriv needs auth_password, auth_password_env or auth_key_env",
+        ),
+        (
+            format!("{r1}version = \"3\"\nuser = \"alice\"\nauth_password = \"s3cret\"\n"),
+            "agents.r1",
+            "SNMPv3 user \"alice\": authentication pass phrase shorter than 8 characters",
+        ),
+        (
+            format!("{r1}user = \"alice\"\n"),
+            "agents.r1.user",
+            "an SNMPv3 key, but the version is 2c: add version = \"3\"",
+        ),
+        (
+            format!(
+                "{r1}version = \"3\"\nuser = \"a\"\nauth_password = \"s3cretpass\"\nauth_password_env = \"X\"\n"
+            ),
+            "agents.r1.auth_password_env",
+            "give one of auth_password, auth_password_env and auth_key_env",
+        ),
+        (
+            format!("{r1}version = \"3\"\nuser = \"a\"\nauth_protocol = \"SHA-3\"\n"),
+            "agents.r1.auth_protocol",
+            "bad authentication protocol \"SHA-3\"",
+        ),
+        (
+            format!("{r1}version = \"3\"\nuser = \"a\"\npriv_protocol = \"3DES\"\n"),
+            "agents.r1.priv_protocol",
+            "bad privacy protocol \"3DES\"",
+        ),
+        (
+            format!("{r1}version = \"3\"\nuser = \"a\"\nsecurity_level = \"high\"\n"),
+            "agents.r1.security_level",
+            "bad security level \"high\"",
+        ),
+        (
+            format!("{r1}version = \"3\"\nuser = \"a\"\nsecurity_engine_id = \"0102\"\n"),
+            "agents.r1.security_engine_id",
+            "bad engine id \"0102\": 5 to 32 octets in hex",
+        ),
+        (
+            format!("{r1}version = \"3\"\nuser = \"a\"\nauth_pasword = \"s3cretpass\"\n"),
+            "agents.r1.auth_pasword",
+            "unknown field",
+        ),
+        (
+            format!("{r1}[groups.g]\nmembers = [\"r1\"]\nbogus = 1\n"),
+            "groups.g.bogus",
+            "unknown field",
+        ),
+        (
+            format!("{r1}[groups.g]\nmembers = [\"r1\"]\nuser = \"a\"\n"),
+            "groups.g.user",
+            "an SNMPv3 key, but the version is 2c",
+        ),
+        (
+            format!(
+                "{r1}[groups.g]\nmembers = [\"r1\"]\ntimeout = \"2s\"\n[groups.h]\nmembers = [\"r1\"]\nretries = 1\n"
+            ),
+            "agents.r1",
+            "in groups \"g\" and \"h\", which both set session keys",
+        ),
+    ];
+    for (text, want_key, want_message) in &cases {
+        let paths = files(&[("e.toml", text)]);
+        let (origin, key, message) = key_error(load_with_env(&paths, &[], &[]));
+        assert_eq!(&key, want_key, "{text}");
+        assert!(message.contains(want_message), "{text}: {message}");
+        assert!(!message.contains("s3cret"), "{text}: {message}");
+        assert_eq!(origin, paths[0].display().to_string(), "{text}");
+    }
 }
