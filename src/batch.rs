@@ -10,7 +10,9 @@
 //!
 //! - The whole script is read and parsed first ([`script`]): every bad line is reported as
 //!   `snmpact batch: FILE:LINE: message` and nothing is sent (exit 2). An AGENT must be defined
-//!   at its line (`agent add` above it, or `--agents`), be a `HOST:PORT`, or be `demo`.
+//!   at its line (`agent add` above it, or `--agents`), be a `HOST:PORT`, or be `demo`, and its
+//!   options must make a session over that agent's settings (SNMPv3: a user name, the keys its
+//!   level needs, pass phrases of 8 characters or more; no secret is ever printed).
 //! - Then the commands run ([`runner`]), up to `--concurrency` at once (default 16). A `set`,
 //!   `agent add`, `agent del`, `agents` and `stats` run alone, after everything above them and
 //!   before everything below, so a `get` after a `set` sees the new value and a command after

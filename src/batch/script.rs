@@ -1,11 +1,13 @@
 //! A batch script, read whole before anything runs: each line through the console's parser
 //! ([`crate::command::parse`]), then the checks a line cannot make alone (is that agent known at
-//! that point of the script?). Pure: no engine, no I/O.
+//! that point of the script? do the options make a session over that agent's settings, such as
+//! `-v 3` without `-u` over an agent that has no SNMPv3 user?). Pure: no engine, no I/O.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::net::IpAddr;
 
 use crate::command::{self, Action, Command, OutputFormat};
+use crate::session::SessionConfig;
 
 /// The name that stands for snmpact's embedded simulated agent when nothing else defines it,
 /// and the host that means it in `agent add NAME demo` and in an agent list.
@@ -94,7 +96,11 @@ pub fn parse_script(
     known: &[String],
     format: OutputFormat,
 ) -> Result<Script, Vec<BadLine>> {
-    let mut known: HashSet<String> = known.iter().cloned().collect();
+    // The agents defined so far, with the settings their commands start from.
+    let mut known: HashMap<String, SessionConfig> = known
+        .iter()
+        .map(|n| (n.clone(), SessionConfig::default()))
+        .collect();
     let mut format = format;
     let mut script = Script::default();
     let mut bad = Vec::new();
@@ -139,10 +145,11 @@ pub fn parse_script(
 }
 
 /// Keeps track of the names defined so far and checks that every AGENT is one of them, a
-/// `HOST:PORT`, or `demo`.
+/// `HOST:PORT`, or `demo`, and that its options make a session over its settings (as the
+/// executor will make it).
 fn check_agents(
     action: &Action,
-    known: &mut HashSet<String>,
+    known: &mut HashMap<String, SessionConfig>,
     uses_demo: &mut bool,
 ) -> Result<(), String> {
     let agent = match action {
@@ -152,15 +159,21 @@ fn check_agents(
         | Action::Walk { agent, .. }
         | Action::Table { agent, .. }
         | Action::Set { agent, .. } => agent,
-        Action::AgentAdd { name, target, .. } => {
+        Action::AgentAdd {
+            name,
+            target,
+            options,
+        } => {
             if target == DEMO {
                 *uses_demo = true;
             }
-            known.insert(name.clone());
+            // The parser checked that these options make a session.
+            let config = options.apply(SessionConfig::default()).unwrap_or_default();
+            known.insert(name.clone(), config);
             return Ok(());
         }
         Action::AgentDel { name } => {
-            return if known.remove(name) {
+            return if known.remove(name).is_some() {
                 Ok(())
             } else {
                 Err(format!("agent del: no agent '{name}' at this line"))
@@ -168,17 +181,24 @@ fn check_agents(
         }
         Action::Agents | Action::Stats => return Ok(()),
     };
-    if known.contains(&agent.name) || is_target(&agent.name) {
-        Ok(())
+    let base = if let Some(config) = known.get(&agent.name) {
+        config.clone()
+    } else if is_target(&agent.name) {
+        SessionConfig::default()
     } else if agent.name == DEMO {
         *uses_demo = true;
-        Ok(())
+        SessionConfig::default()
     } else {
-        Err(format!(
+        return Err(format!(
             "unknown agent '{}' (define it with `agent add`, list it in --agents, or give HOST:PORT)",
             agent.name
-        ))
-    }
+        ));
+    };
+    agent
+        .options
+        .apply(base)
+        .map(drop)
+        .map_err(|e| format!("{}: {}: {e}", action.verb(), command::clip(&agent.name)))
 }
 
 /// A `HOST[:PORT]` rather than a name, as the console's executor tells them apart: an IP

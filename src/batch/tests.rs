@@ -107,3 +107,32 @@ fn json_lines_carry_the_line_number() {
         [".1.3.6.1.2.1.1.7.0 = INTEGER: 72"]
     );
 }
+
+#[test]
+fn snmpv3_options_are_checked_against_each_agent_before_anything_runs() {
+    let script = "\
+get -v 3 127.0.0.1:1161 sysDescr.0
+agent add r1 127.0.0.1:1161 -v 3 -u alice -l authNoPriv -A authpass1
+get -n ctx r1 sysDescr.0
+get -l authPriv r1 sysDescr.0
+walk -v 3 demo system
+get -u bob -l authNoPriv -A s3cret 127.0.0.1:1161 sysDescr.0
+";
+    assert_eq!(
+        lines(script),
+        [
+            "line 1: get: 127.0.0.1:1161: No securityName specified (-u USER)",
+            "line 4: get: r1: security level authPriv needs a privacy pass phrase (-X) or key",
+            "line 5: walk: demo: No securityName specified (-u USER)",
+            "line 6: get: authentication pass phrase shorter than 8 characters",
+        ]
+    );
+    let ok = "agent add r1 127.0.0.1:1161 -v 3 -u alice -l authNoPriv -A authpass1\nget -n ctx r1 sysDescr.0\n";
+    assert_eq!(
+        parse_script(ok, &[], OutputFormat::Text)
+            .unwrap()
+            .steps
+            .len(),
+        2
+    );
+}
