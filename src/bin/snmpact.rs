@@ -6,6 +6,7 @@
 //! The tools (`get`, `walk`, ...) and `batch`: 0 all answered, 1 some agent or command failed or
 //! timed out, 2 a usage or input error (nothing sent).
 
+use std::fmt;
 use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -65,7 +66,7 @@ enum Command {
     Record(snmpact::simulator::RecordArgs),
 }
 
-#[derive(Debug, Args, Default)]
+#[derive(Args, Default)]
 struct ServeArgs {
     /// Configuration files, layered in order (default: etc/snmpact.toml).
     #[arg(long = "config", short = 'f', value_name = "FILE")]
@@ -73,6 +74,21 @@ struct ServeArgs {
     /// Override one setting, after files and environment: `--set jobs.demo.interval=5s`.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
+}
+
+impl fmt::Debug for ServeArgs {
+    /// The `--set` keys without their values: a value may be a secret (`agents.r1.auth_password`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let keys: Vec<&str> = self
+            .set
+            .iter()
+            .map(|kv| kv.split_once('=').map_or(kv.as_str(), |(k, _)| k))
+            .collect();
+        f.debug_struct("ServeArgs")
+            .field("config", &self.config)
+            .field("set", &keys)
+            .finish()
+    }
 }
 
 /// The configuration used when none is given.
@@ -99,7 +115,7 @@ struct BatchArgs {
 }
 
 /// A net-snmp style command line, read by `snmpact::cli` (options may follow the agent).
-#[derive(Debug, Args)]
+#[derive(Args)]
 struct ToolArgs {
     /// net-snmp's options, the agent(s) and the OIDs.
     #[arg(
@@ -108,6 +124,13 @@ struct ToolArgs {
         value_name = "ARGS"
     )]
     args: Vec<String>,
+}
+
+impl fmt::Debug for ToolArgs {
+    /// Only how many arguments: they may hold a community, pass phrases (`-A`, `-X`) or keys.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ToolArgs(<{} arguments>)", self.args.len())
+    }
 }
 
 #[derive(Debug, Args)]
