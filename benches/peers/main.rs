@@ -658,7 +658,11 @@ fn v3_rows(window: Duration) -> Result<String, String> {
         std::thread::sleep(SETTLE);
         let row = match run_client(name, &load, &c_client) {
             Ok(r) => {
-                eprintln!("  {name}: {} GET/s, {:.2} µs CPU/GET", thousands(r.rate), r.cpu_us);
+                eprintln!(
+                    "  {name}: {} GET/s, {:.2} µs CPU/GET",
+                    thousands(r.rate),
+                    r.cpu_us
+                );
                 format!(
                     "| {name} | {security} | {} | {:.2} | {} | {} | {:.0} % | {:.0} % | {} |",
                     thousands(r.rate),
