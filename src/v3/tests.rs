@@ -37,6 +37,28 @@ fn sealed(user: &User, salt: u64) -> (Vec<u8>, crate::usm::UserKeys) {
     (buf, keys)
 }
 
+/// [`open`] of `bytes` after putting a valid HMAC under `keys` where its header says the
+/// MAC is, so arbitrary input gets past the digest to decryption and the scopedPDU. The
+/// digest then never fails.
+fn open_reauthenticated(
+    bytes: &[u8],
+    keys: &crate::usm::UserKeys,
+) -> Option<Result<Opened, Error>> {
+    let (head, _) = Head::read(bytes).ok()?;
+    let key = keys.auth.as_ref()?;
+    let (at, len) = (head.layout.auth_params, head.layout.auth_len);
+    if !head.flags.auth() || len != key.auth().mac_len() {
+        return None;
+    }
+    let mut signed = bytes.to_vec();
+    signed[at..at + len].fill(0);
+    let mac = crate::usm::authenticate(key, &signed);
+    signed[at..at + len].copy_from_slice(&mac);
+    let opened = open(&signed, keys);
+    assert_ne!(opened, Err(Error::WrongDigest));
+    Some(opened)
+}
+
 #[test]
 fn every_protocol_pair_round_trips() {
     for auth in AuthProtocol::ALL {
@@ -668,5 +690,349 @@ mod net_snmp {
         record.resync(o.usm.boots, o.usm.time, t0);
         assert_eq!(record.boots_and_time(t0), (1, 36));
         assert_eq!(reseal(&report, &keys(&shauser), PrivProtocol::Des), report);
+    }
+
+    /// Every datagram of [`ALL`] with the keys of the user it names (none for users snmpd
+    /// does not know), made once: key derivation is the slow part.
+    fn corpus() -> &'static [(Vec<u8>, UserKeys)] {
+        static CORPUS: std::sync::OnceLock<Vec<(Vec<u8>, UserKeys)>> = std::sync::OnceLock::new();
+        CORPUS.get_or_init(|| {
+            let users: Vec<(Vec<u8>, UserKeys)> = exchanges()
+                .iter()
+                .map(|x| (x.user.name.clone().into_bytes(), keys(&x.user)))
+                .collect();
+            ALL.iter()
+                .map(|(_, hex)| {
+                    let wire = bytes(hex);
+                    let name = Head::read(&wire).unwrap().0.usm.user_name.to_vec();
+                    let keys = users
+                        .iter()
+                        .find(|(n, _)| *n == name)
+                        .map_or_else(no_keys, |(_, k)| k.clone());
+                    (wire, keys)
+                })
+                .collect()
+        })
+    }
+
+    proptest::proptest! {
+        /// Overwritten, inserted and removed octets in net-snmp's datagrams: nothing panics,
+        /// [`Head::read`] accepts whatever [`MessageV3::decode`] accepts, and [`open`] never
+        /// returns a changed datagram as authenticated.
+        #[test]
+        fn mutated_net_snmp_datagrams_never_open_as_authentic(
+            pick in proptest::prelude::any::<proptest::sample::Index>(),
+            edits in proptest::collection::vec(
+                (proptest::prelude::any::<proptest::sample::Index>(), proptest::prelude::any::<u8>(), 0u8..3),
+                1..6,
+            ),
+        ) {
+            let (wire, keys) = &corpus()[pick.index(corpus().len())];
+            let mut m = wire.clone();
+            for (at, byte, kind) in edits {
+                match kind {
+                    0 if !m.is_empty() => {
+                        let i = at.index(m.len());
+                        m[i] = byte;
+                    }
+                    1 => {
+                        let i = at.index(m.len() + 1);
+                        m.insert(i, byte);
+                    }
+                    _ if !m.is_empty() => {
+                        m.remove(at.index(m.len()));
+                    }
+                    _ => {}
+                }
+            }
+            if let Ok((msg, layout)) = MessageV3::decode(&m) {
+                let (head, _) = Head::read(&m).unwrap();
+                proptest::prop_assert_eq!((head.msg_id, head.layout), (msg.msg_id, layout));
+            }
+            if let Ok(o) = open(&m, keys) {
+                proptest::prop_assert!(m == *wire || !o.flags.auth(), "changed and authentic");
+            }
+            // Past the digest, to decryption and the scopedPDU of the changed datagram.
+            let _ = open_reauthenticated(&m, keys);
+        }
+    }
+}
+
+/// Property tests: the decoder and [`open`] on any input, and [`seal`] then [`open`] on any
+/// message, user keys and salt.
+mod properties {
+    use super::*;
+    use crate::oid::Oid;
+    use crate::pdu::{BulkPdu, ErrorStatus, Value};
+    use crate::usm::{LocalizedKey, PrivKey, UserKeys};
+    use proptest::prelude::*;
+    use proptest::sample::{Index, select};
+    use std::borrow::Cow;
+    use std::sync::OnceLock;
+
+    fn arb_oid() -> impl Strategy<Value = Oid> {
+        (
+            0u32..3,
+            0u32..40,
+            prop::collection::vec(any::<u32>(), 0..12),
+        )
+            .prop_map(|(a, b, rest)| {
+                let mut arcs = vec![a, b];
+                arcs.extend(rest);
+                Oid::new(&arcs).unwrap()
+            })
+    }
+
+    fn arb_bytes(max: usize) -> impl Strategy<Value = Vec<u8>> {
+        prop::collection::vec(any::<u8>(), 0..=max)
+    }
+
+    fn arb_value() -> impl Strategy<Value = Value<'static>> {
+        prop_oneof![
+            any::<i32>().prop_map(Value::Integer),
+            arb_bytes(200).prop_map(|b| Value::OctetString(Cow::Owned(b))),
+            Just(Value::Null),
+            arb_oid().prop_map(Value::ObjectId),
+            any::<[u8; 4]>().prop_map(Value::IpAddress),
+            any::<u32>().prop_map(Value::Counter32),
+            any::<u32>().prop_map(Value::Gauge32),
+            any::<u32>().prop_map(Value::TimeTicks),
+            arb_bytes(40).prop_map(|b| Value::Opaque(Cow::Owned(b))),
+            any::<u64>().prop_map(Value::Counter64),
+            Just(Value::NoSuchObject),
+            Just(Value::NoSuchInstance),
+            Just(Value::EndOfMibView),
+        ]
+    }
+
+    fn arb_pdu() -> impl Strategy<Value = Pdu<'static>> {
+        let varbinds = prop::collection::vec(
+            (arb_oid(), arb_value()).prop_map(|(o, v)| VarBind::new(o, v)),
+            0..8,
+        );
+        (0u8..8, any::<i32>(), any::<i32>(), any::<i32>(), varbinds).prop_map(
+            |(kind, request_id, a, b, varbinds)| {
+                let generic = GenericPdu {
+                    request_id,
+                    error_status: ErrorStatus::from_i32(a),
+                    error_index: b,
+                    varbinds,
+                };
+                match kind {
+                    0 => Pdu::GetRequest(generic),
+                    1 => Pdu::GetNextRequest(generic),
+                    2 => Pdu::Response(generic),
+                    3 => Pdu::SetRequest(generic),
+                    4 => Pdu::InformRequest(generic),
+                    5 => Pdu::SnmpV2Trap(generic),
+                    6 => Pdu::Report(generic),
+                    _ => Pdu::GetBulkRequest(BulkPdu {
+                        request_id,
+                        non_repeaters: a,
+                        max_repetitions: b,
+                        varbinds: generic.varbinds,
+                    }),
+                }
+            },
+        )
+    }
+
+    /// A security level and keys for it, from random key octets (not pass phrases, so no
+    /// 1 MB hash per case; the Reeder extension of a short key still costs one).
+    fn arb_keys() -> impl Strategy<Value = (SecurityLevel, UserKeys)> {
+        (
+            0u8..3,
+            select(AuthProtocol::ALL.to_vec()),
+            select(PrivProtocol::ALL.to_vec()),
+            any::<[u8; 64]>(),
+            any::<[u8; 64]>(),
+            arb_bytes(32),
+        )
+            .prop_map(|(level, auth, privacy, a, p, engine)| {
+                let n = auth.digest_len();
+                let auth_key = LocalizedKey::from_bytes(auth, &a[..n]).unwrap();
+                let priv_kul = LocalizedKey::from_bytes(auth, &p[..n]).unwrap();
+                match level {
+                    0 => (SecurityLevel::NoAuthNoPriv, no_keys()),
+                    1 => (
+                        SecurityLevel::AuthNoPriv,
+                        UserKeys {
+                            auth: Some(auth_key),
+                            privacy: None,
+                        },
+                    ),
+                    _ => (
+                        SecurityLevel::AuthPriv,
+                        UserKeys {
+                            auth: Some(auth_key),
+                            privacy: Some(PrivKey::derive(privacy, &priv_kul, &engine)),
+                        },
+                    ),
+                }
+            })
+    }
+
+    fn no_keys() -> UserKeys {
+        UserKeys {
+            auth: None,
+            privacy: None,
+        }
+    }
+
+    /// A few fixed users' keys to open arbitrary input with, made once.
+    fn fixed_keys() -> &'static [UserKeys] {
+        static KEYS: OnceLock<Vec<UserKeys>> = OnceLock::new();
+        KEYS.get_or_init(|| {
+            let with = |auth: AuthProtocol, privacy: Option<PrivProtocol>| {
+                let kul = LocalizedKey::from_bytes(auth, &[0x5a; 64][..auth.digest_len()]).unwrap();
+                UserKeys {
+                    privacy: privacy.map(|p| PrivKey::derive(p, &kul, &ENGINE)),
+                    auth: Some(kul),
+                }
+            };
+            vec![
+                no_keys(),
+                with(AuthProtocol::Md5, None),
+                with(AuthProtocol::Sha256, None),
+                with(AuthProtocol::Md5, Some(PrivProtocol::Des)),
+                with(AuthProtocol::Sha1, Some(PrivProtocol::Aes128)),
+                with(AuthProtocol::Sha1, Some(PrivProtocol::Aes256Cisco)),
+                with(AuthProtocol::Sha512, Some(PrivProtocol::Aes256)),
+            ]
+        })
+    }
+
+    /// Every entry point on `bytes`; none may panic.
+    fn every_reader(bytes: &[u8]) {
+        let _ = MessageV3::decode(bytes);
+        if let Ok((head, rest)) = Head::read(bytes) {
+            let _ = rest.pdu_type();
+            for keys in fixed_keys() {
+                if let Some(k) = &keys.auth {
+                    let _ = check(bytes, &head, k);
+                }
+            }
+        }
+        for keys in fixed_keys() {
+            let _ = open(bytes, keys);
+            let _ = open_reauthenticated(bytes, keys);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+            every_reader(&bytes);
+        }
+
+        /// A well-formed SNMPv3 header followed by any bytes: reaches the scopedPDU and
+        /// encryptedPDU paths that random bytes rarely do.
+        #[test]
+        fn any_body_after_a_valid_header_never_panics(
+            flags in any::<u8>(),
+            body in prop::collection::vec(any::<u8>(), 0..300),
+            mac_len in select(vec![0usize, 12, 16, 24, 32, 48]),
+            priv_len in 0usize..12,
+        ) {
+            let m = MessageV3 {
+                msg_id: 1,
+                max_size: 65507,
+                flags: Flags(flags),
+                usm: UsmParams {
+                    engine_id: ENGINE[..].into(),
+                    boots: 1,
+                    time: 2,
+                    user_name: b"u"[..].into(),
+                    auth_params: vec![0; mac_len].into(),
+                    priv_params: vec![7; priv_len].into(),
+                },
+                data: ScopedPduData::Encrypted(body.clone().into()),
+            };
+            every_reader(&m.to_bytes());
+            // The same body as the raw msgData, where a plaintext ScopedPDU goes.
+            let mut bytes = Vec::new();
+            m.encode_with_scoped_tlv(&body, &mut bytes);
+            every_reader(&bytes);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        /// [`seal`] then [`open`] gives back every field; the encoding is canonical;
+        /// the salt is where RFC 3414/3826 put it; and any flipped bit of an authenticated
+        /// message, or another key, is refused.
+        #[test]
+        fn seal_then_open_round_trips(
+            (level, keys) in arb_keys(),
+            (other_level, other) in arb_keys(),
+            pdu in arb_pdu(),
+            engine in arb_bytes(32),
+            user in arb_bytes(32),
+            context_engine in arb_bytes(40),
+            context_name in arb_bytes(40),
+            msg_id in 0..=i32::MAX,
+            max_size in 484..=i32::MAX,
+            boots in 0..=i32::MAX.cast_unsigned(),
+            time in 0..=i32::MAX.cast_unsigned(),
+            reportable in any::<bool>(),
+            salt in any::<u64>(),
+            flip in any::<Index>(),
+            bit in 0u8..8,
+        ) {
+            let out = Outgoing {
+                msg_id,
+                max_size,
+                flags: Flags::of(level, reportable),
+                engine_id: &engine,
+                boots,
+                time,
+                user_name: &user,
+                context_engine_id: &context_engine,
+                context_name: &context_name,
+                pdu: &pdu,
+            };
+            let mut buf = Vec::new();
+            seal(&out, &keys, &mut Salt::starting_at(salt), &mut buf).unwrap();
+
+            let o = open(&buf, &keys).unwrap();
+            prop_assert_eq!(o.msg_id, msg_id);
+            prop_assert_eq!(o.flags, out.flags);
+            prop_assert_eq!(
+                (&*o.usm.engine_id, o.usm.boots, o.usm.time, &*o.usm.user_name),
+                (&engine[..], boots, time, &user[..])
+            );
+            prop_assert_eq!(&*o.scoped.context_engine_id, &context_engine[..]);
+            prop_assert_eq!(&*o.scoped.context_name, &context_name[..]);
+            prop_assert_eq!(&o.scoped.pdu, &pdu);
+            let mac_len = keys.auth.as_ref().map_or(0, |k| k.auth().mac_len());
+            prop_assert_eq!(o.usm.auth_params.len(), mac_len);
+            match &keys.privacy {
+                None => prop_assert!(o.usm.priv_params.is_empty()),
+                Some(k) if k.protocol() == PrivProtocol::Des => {
+                    let mut expected = boots.to_be_bytes().to_vec();
+                    expected.extend_from_slice(&salt.to_be_bytes()[4..]);
+                    prop_assert_eq!(&*o.usm.priv_params, &expected[..]);
+                }
+                Some(_) => prop_assert_eq!(&*o.usm.priv_params, &salt.to_be_bytes()[..]),
+            }
+
+            let (m, layout) = MessageV3::decode(&buf).unwrap();
+            prop_assert_eq!(m.to_bytes(), buf.clone());
+            let (head, _) = Head::read(&buf).unwrap();
+            prop_assert_eq!(head.layout, layout);
+
+            if let Some(k) = &keys.auth {
+                prop_assert!(check(&buf, &head, k));
+                let mut t = buf.clone();
+                let i = flip.index(t.len());
+                t[i] ^= 1 << bit;
+                prop_assert!(open(&t, &keys).is_err(), "flipped bit {} of octet {}", bit, i);
+                if other_level == level {
+                    // Another user's keys at the same level: the digest fails.
+                    prop_assert_eq!(open(&buf, &other), Err(Error::WrongDigest));
+                }
+            }
+        }
     }
 }
