@@ -3,12 +3,13 @@
 //! Owns [`dissect`] and its result, [`Dissection`]: an indented tree with one line per TLV (offset,
 //! raw identifier and length octets, tag name, length, and the decoded value with its meaning
 //! where the position in the SNMP grammar is known), then the verdict of the strict decoder
-//! ([`Message::decode`]). Also a JSON form of the same tree ([`Dissection::to_json`]), the text
-//! input forms `snmpact decode` accepts ([`input`]) and the subcommand itself ([`command`]).
+//! ([`crate::pdu::Message::decode`], [`crate::v3::MessageV3::decode`]). Also a JSON form of the
+//! same tree ([`Dissection::to_json`]), the text input forms `snmpact decode` accepts
+//! ([`input`]) and the subcommand itself ([`command`]).
 //!
 //! The walk is generic: it follows the TLV framing with [`crate::ber::Reader`], descending into
 //! every constructed element up to [`crate::ber::MAX_DEPTH`], and names fields by their position
-//! (RFC 1157 §4, RFC 3416 §3). So a message the strict decoder rejects is still shown up to the
+//! (RFC 1157 §4, RFC 3416 §3, RFC 3412 §6, RFC 3414 §2.4). So a message the strict decoder rejects is still shown up to the
 //! fault: an element whose content is wrong (an integer out of range) is shown with its error and
 //! the walk goes on; an element longer than what is left (a truncated capture) is shown with the
 //! bytes that are there; framing the walk cannot get past (an indefinite length) ends the
@@ -31,6 +32,37 @@
 //!
 //! Offsets are decimal byte indexes into the input, the same numbers every error names.
 //!
+//! An SNMPv3 message (RFC 3412 §6) is named field by field too: msgGlobalData (msgFlags by
+//! name: `07 (auth, priv, reportable)`), msgSecurityParameters opened as the
+//! UsmSecurityParameters its octets hold (RFC 3414 §2.4; offsets still count from the start of
+//! the datagram), then the plaintext scopedPDU with the same PDU fields as v2c, or the
+//! encryptedPDU, whose octets cannot be shown without the privacy key. A Report PDU is named for
+//! the counter it carries (`usmStatsUnknownEngineIDs: Unknown engine ID`):
+//!
+//! ```text
+//!  0  30 3d  SEQUENCE len 61: message
+//!  2  02 01    INTEGER len 1: msgVersion = 3 (v3)
+//!  5  30 10    SEQUENCE len 16: msgGlobalData
+//!  7  02 03      INTEGER len 3: msgID = 2555329
+//! 12  02 03      INTEGER len 3: msgMaxSize = 65507
+//! 17  04 01      OCTET STRING len 1: msgFlags = 04 (reportable)
+//! 20  02 01      INTEGER len 1: msgSecurityModel = 3 (USM)
+//! 23  04 10    OCTET STRING len 16: msgSecurityParameters
+//! 25  30 0e      SEQUENCE len 14: UsmSecurityParameters
+//! 27  04 00        OCTET STRING len 0: msgAuthoritativeEngineID (empty)
+//! 29  02 01        INTEGER len 1: msgAuthoritativeEngineBoots = 0
+//! 32  02 01        INTEGER len 1: msgAuthoritativeEngineTime = 0
+//! 35  04 00        OCTET STRING len 0: msgUserName = ""
+//! 37  04 00        OCTET STRING len 0: msgAuthenticationParameters (empty)
+//! 39  04 00        OCTET STRING len 0: msgPrivacyParameters (empty)
+//! ...
+//! ```
+//!
+//! The verdict is [`crate::pdu::Message::decode`]'s for v1 and v2c. For SNMPv3 it is what
+//! [`crate::v3::MessageV3::decode`] decides (and [`crate::v3::open`]'s refusal of privacy without
+//! authentication, the one check that needs no key), with the same errors, made in the same order
+//! by the `verdict` module so that every offset counts from the start of the datagram.
+//!
 //! The community string is a shared secret. [`dissect`] shows it, because whoever holds the bytes
 //! holds the secret already; [`Options::redact_community`] replaces it (and its octets) with
 //! `<redacted>`, which is what `snmpact decode` does unless given `--show-community`.
@@ -38,11 +70,13 @@
 pub mod command;
 pub mod input;
 mod render;
+mod verdict;
 mod walk;
 
 use crate::ber;
 use crate::oid::Oid;
-use crate::pdu::{self, Message, PduType, Version};
+use crate::pdu::{self, PduType, Version};
+use crate::v3::{self, Flags};
 
 /// How to dissect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -106,10 +140,56 @@ pub struct Node {
 /// What the strict decoder made of a valid message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Verdict {
-    /// v1 or v2c.
+    /// v1, v2c or v3.
     pub version: Version,
-    /// The PDU type.
-    pub pdu_type: PduType,
+    /// The PDU type; `None` for an SNMPv3 message whose scopedPDU is encrypted.
+    pub pdu_type: Option<PduType>,
+    /// SNMPv3's msgFlags; `None` for v1 and v2c.
+    pub flags: Option<Flags>,
+}
+
+/// Why the strict decoder refused a message: its exact error, at a byte of the input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Refused by the v1/v2c codec, or by the BER or PDU layer inside an SNMPv3 message.
+    #[error(transparent)]
+    Pdu(#[from] pdu::Error),
+    /// An SNMPv3 header field out of its range or of the wrong size, or a security model other
+    /// than USM ([`v3::Error::Malformed`], [`v3::Error::SecurityModel`]).
+    #[error("{error} at byte {offset}")]
+    V3 {
+        /// The error [`v3::MessageV3::decode`] gives.
+        error: v3::Error,
+        /// Offset of the field at fault.
+        offset: usize,
+    },
+}
+
+impl From<ber::Error> for Error {
+    fn from(e: ber::Error) -> Self {
+        Self::Pdu(e.into())
+    }
+}
+
+impl Error {
+    /// Byte offset of the fault.
+    #[must_use]
+    pub fn offset(&self) -> usize {
+        match self {
+            Self::Pdu(e) => e.offset(),
+            Self::V3 { offset, .. } => *offset,
+        }
+    }
+
+    /// A short stable label for counters and scripts.
+    #[must_use]
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Pdu(e) => e.label(),
+            Self::V3 { error, .. } => error.label(),
+        }
+    }
 }
 
 /// The dissection of one message: the TLV tree and the strict decoder's verdict.
@@ -120,7 +200,7 @@ pub struct Dissection {
     len: usize,
     elements: Vec<Node>,
     fault: Option<ber::Error>,
-    verdict: Result<Verdict, pdu::Error>,
+    verdict: Result<Verdict, Error>,
 }
 
 /// Dissects `bytes` as one SNMP message, showing the community string.
@@ -145,10 +225,7 @@ pub fn dissect(bytes: &[u8]) -> Dissection {
 #[must_use]
 pub fn dissect_with(bytes: &[u8], options: Options) -> Dissection {
     let (elements, fault) = walk::walk(bytes, options);
-    let verdict = Message::decode(bytes).map(|m| Verdict {
-        version: m.version,
-        pdu_type: m.pdu.pdu_type(),
-    });
+    let verdict = verdict::verdict(bytes);
     Dissection {
         len: bytes.len(),
         elements,
@@ -185,18 +262,20 @@ impl Dissection {
     /// The strict decoder's verdict: the version and PDU type, or its exact error.
     ///
     /// # Errors
-    /// The [`pdu::Error`] of [`Message::decode`] for this input.
-    pub fn verdict(&self) -> Result<Verdict, pdu::Error> {
-        self.verdict
+    /// The [`Error`] of [`crate::pdu::Message::decode`] for this input, or for SNMPv3 that of
+    /// [`v3::MessageV3::decode`] (see the module doc).
+    pub fn verdict(&self) -> Result<Verdict, Error> {
+        self.verdict.clone()
     }
 
-    /// True when [`Message::decode`] accepts the input.
+    /// True when the strict decoder accepts the input.
     #[must_use]
     pub fn is_valid(&self) -> bool {
         self.verdict.is_ok()
     }
 
-    /// The verdict as the last line of the text form: `valid SNMPv2c Response`, or
+    /// The verdict as the last line of the text form: `valid SNMPv2c Response`,
+    /// `valid SNMPv3 encrypted (authPriv)`, or
     /// `error at byte 23: integer out of range for its type`.
     #[must_use]
     pub fn verdict_line(&self) -> String {
@@ -207,7 +286,11 @@ impl Dissection {
                     Version::V2c => "SNMPv2c",
                     Version::V3 => "SNMPv3",
                 };
-                format!("valid {version} {}", v.pdu_type.name())
+                match (v.pdu_type, v.flags.and_then(Flags::level)) {
+                    (Some(p), _) => format!("valid {version} {}", p.name()),
+                    (None, Some(level)) => format!("valid {version} encrypted ({level})"),
+                    (None, None) => format!("valid {version} encrypted"),
+                }
             }
             Err(e) => format!("error at byte {}: {}", e.offset(), error_text(e)),
         }
@@ -215,7 +298,8 @@ impl Dissection {
 
     /// The same tree as JSON, for scripts: `length`, `elements` (each with `offset`, `header`,
     /// `tag`, `length`, and where they apply `present`, `role`, `value`, `format`, `meaning`,
-    /// `error`, `children`, `fault`), `fault`, `valid`, and `version` + `pdu` or `error`.
+    /// `error`, `children`, `fault`), `fault`, `valid`, and `version` + `pdu` (with, for
+    /// SNMPv3, `security_level` and `encrypted`; no `pdu` when encrypted) or `error`.
     /// `value` is a number for the integer types and a string otherwise; `format` says which
     /// (`integer`, `unsigned`, `text`, `hex`, `oid`, `ipaddress`, `redacted`). Errors are
     /// `{"offset", "message", "label"}`.

@@ -21,7 +21,7 @@ mod timeliness;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
-mod vectors;
+pub(crate) mod vectors;
 
 pub use message::{
     Flags, Head, Layout, MAX_ENGINE_ID, MAX_USER_NAME, MIN_MAX_SIZE, MessageV3, Rest, ScopedPdu,

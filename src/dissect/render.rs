@@ -6,11 +6,15 @@
 //! constructed element is a line `error: ...` at its offset, one level in. The last line is the
 //! strict decoder's verdict.
 //!
-//! JSON: `{"length", "elements": [node], "fault"?, "valid", "version"?, "pdu"?, "error"?}` where a
-//! node is `{"offset", "header", "tag", "length", "present"?, "role"?, "value"?, "format"?,
-//! "meaning"?, "error"?, "children"?, "fault"?}`. `value` is a number for the integer types and
-//! a string otherwise, `format` says which (`integer`, `unsigned`, `text`, `hex`, `oid`,
-//! `ipaddress`, `redacted`); errors are `{"offset", "message", "label"}`.
+//! JSON: `{"length", "elements": [node], "fault"?, "valid", "version"?, "pdu"?,
+//! "security_level"?, "encrypted"?, "error"?}` where a node is `{"offset", "header", "tag",
+//! "length", "present"?, "role"?, "value"?, "format"?, "meaning"?, "error"?, "children"?,
+//! "fault"?}`. `value` is a number for the integer types and a string otherwise, `format` says
+//! which (`integer`, `unsigned`, `text`, `hex`, `oid`, `ipaddress`, `redacted`); errors are
+//! `{"offset", "message", "label"}`. `children` is there for every constructed element, and for
+//! the one primitive whose octets are BER (SNMPv3's msgSecurityParameters). `security_level`
+//! (`noAuthNoPriv`, `authNoPriv`, `authPriv`) and `encrypted` are there for a valid SNMPv3
+//! message, and `pdu` is not when it is encrypted.
 
 use std::fmt::{self, Write as _};
 
@@ -75,7 +79,10 @@ impl fmt::Display for Dissection {
             write_node(f, n, 0, &cols)?;
         }
         // A top-level fault is usually the strict decoder's error too: say it once.
-        if let Some(e) = self.fault.filter(|&e| self.verdict != Err(e.into())) {
+        if let Some(e) = self
+            .fault
+            .filter(|&e| self.verdict.as_ref().err() != Some(&e.into()))
+        {
             write_fault(f, e, 0, &cols)?;
         }
         writeln!(f, "{}", self.verdict_line())
@@ -175,7 +182,7 @@ fn node_json(n: &Node) -> Value {
     if let Some(e) = &n.error {
         m.insert("error".into(), ber_error_json(e));
     }
-    if n.constructed {
+    if n.constructed || !n.children.is_empty() {
         m.insert(
             "children".into(),
             n.children.iter().map(node_json).collect(),
@@ -202,7 +209,14 @@ pub(super) fn to_json(d: &Dissection) -> Value {
     match &d.verdict {
         Ok(v) => {
             m.insert("version".into(), v.version.as_str().into());
-            m.insert("pdu".into(), v.pdu_type.name().into());
+            if let Some(p) = v.pdu_type {
+                m.insert("pdu".into(), p.name().into());
+            }
+            if let Some(f) = v.flags {
+                let level = f.level().map(|l| l.name());
+                m.insert("security_level".into(), level.into());
+                m.insert("encrypted".into(), f.privacy().into());
+            }
         }
         Err(e) => {
             m.insert(

@@ -1,12 +1,17 @@
 //! The generic TLV walk behind [`super::dissect`]: framing with [`Reader`], roles by position in
-//! the SNMP grammar (RFC 1157 §4, RFC 3416 §3), values by tag.
+//! the SNMP grammar (RFC 1157 §4, RFC 3416 §3; for SNMPv3 RFC 3412 §6 and RFC 3414 §2.4), values
+//! by tag, and what a value means by its role.
 //!
-//! Recursion follows constructed elements and is bounded by [`crate::ber::MAX_DEPTH`] through
-//! [`Reader::enter`], so no input can exhaust the stack.
+//! Recursion follows constructed elements, and the one primitive that holds BER
+//! (msgSecurityParameters, whose octets are a UsmSecurityParameters SEQUENCE), and is bounded by
+//! [`crate::ber::MAX_DEPTH`] through [`Reader::enter`], so no input can exhaust the stack.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::ber::{self, ErrorKind, Header, Reader, reader, tag};
 use crate::mib;
 use crate::pdu::{ErrorStatus, PduType};
+use crate::v3::{Flags, ReportKind, USM_SECURITY_MODEL};
 
 use super::{Decoded, Node, Options};
 
@@ -17,6 +22,14 @@ enum Ctx {
     Top,
     /// Inside the Message SEQUENCE.
     Message,
+    /// Inside SNMPv3's msgGlobalData.
+    GlobalData,
+    /// The octets of msgSecurityParameters (USM): one UsmSecurityParameters.
+    SecurityParameters,
+    /// Inside UsmSecurityParameters.
+    Usm,
+    /// Inside a plaintext ScopedPDU.
+    ScopedPdu,
     /// Inside a PDU with request-id, error-status, error-index.
     Generic,
     /// Inside a GetBulkRequest-PDU.
@@ -41,18 +54,56 @@ enum Expect {
     Any,
 }
 
+/// What the first fields of a Message said, which decides how the later ones are read.
+#[derive(Debug, Clone, Copy, Default)]
+struct Seen {
+    /// The version field, once read.
+    version: Option<i64>,
+    /// msgSecurityModel is USM, so msgSecurityParameters holds UsmSecurityParameters.
+    usm: bool,
+}
+
 /// The role of the element at `index` in `ctx`, what it must be to have that role, and the
-/// context of its children. `version` is the Message's version field, once read.
-fn slot(ctx: Ctx, index: usize, version: Option<i64>) -> Option<(String, Expect, Ctx)> {
+/// context of its children. `t` is the element's tag (SNMPv3's msgData is named by it).
+fn slot(ctx: Ctx, index: usize, seen: Seen, t: u32) -> Option<(String, Expect, Ctx)> {
     let fixed = |role: &str, t: u8, child: Ctx| Some((role.to_owned(), Expect::Tag(t), child));
     let int = |role: &str| fixed(role, tag::INTEGER, Ctx::Unknown);
+    let octets = |role: &str| fixed(role, tag::OCTET_STRING, Ctx::Unknown);
     let varbinds = || fixed("variable-bindings", tag::SEQUENCE, Ctx::VarBindList);
+    let v3 = seen.version == Some(3);
     match (ctx, index) {
         (Ctx::Top, 0) => fixed("message", tag::SEQUENCE, Ctx::Message),
         (Ctx::Top, _) => Some(("after the message".to_owned(), Expect::Any, Ctx::Unknown)),
         (Ctx::Message, 0) => int("version"),
-        // SNMPv3 (RFC 3412 §6) has no community; its fields are walked without names.
-        (Ctx::Message, _) if version == Some(3) => None,
+        // SNMPv3 (RFC 3412 §6).
+        (Ctx::Message, 1) if v3 => fixed("msgGlobalData", tag::SEQUENCE, Ctx::GlobalData),
+        (Ctx::Message, 2) if v3 && seen.usm => fixed(
+            "msgSecurityParameters",
+            tag::OCTET_STRING,
+            Ctx::SecurityParameters,
+        ),
+        (Ctx::Message, 2) if v3 => octets("msgSecurityParameters"),
+        // msgData is named for what it is; the verdict says whether msgFlags agree.
+        (Ctx::Message, 3) if v3 => Some(match t {
+            0x30 => ("scopedPDU".to_owned(), Expect::Any, Ctx::ScopedPdu),
+            0x04 => ("encryptedPDU".to_owned(), Expect::Any, Ctx::Unknown),
+            _ => ("msgData".to_owned(), Expect::Any, Ctx::Unknown),
+        }),
+        (Ctx::Message, _) if v3 => None,
+        (Ctx::GlobalData, 0) => int("msgID"),
+        (Ctx::GlobalData, 1) => int("msgMaxSize"),
+        (Ctx::GlobalData, 2) => octets("msgFlags"),
+        (Ctx::GlobalData, 3) => int("msgSecurityModel"),
+        (Ctx::SecurityParameters, 0) => fixed("UsmSecurityParameters", tag::SEQUENCE, Ctx::Usm),
+        (Ctx::Usm, 0) => octets("msgAuthoritativeEngineID"),
+        (Ctx::Usm, 1) => int("msgAuthoritativeEngineBoots"),
+        (Ctx::Usm, 2) => int("msgAuthoritativeEngineTime"),
+        (Ctx::Usm, 3) => octets("msgUserName"),
+        (Ctx::Usm, 4) => octets("msgAuthenticationParameters"),
+        (Ctx::Usm, 5) => octets("msgPrivacyParameters"),
+        (Ctx::ScopedPdu, 0) => octets("contextEngineID"),
+        (Ctx::ScopedPdu, 1) => octets("contextName"),
+        (Ctx::ScopedPdu, 2) => Some((String::new(), Expect::Pdu, Ctx::Unknown)),
         (Ctx::Message, 1) => fixed("community", tag::OCTET_STRING, Ctx::Unknown),
         (Ctx::Message, 2) => Some((String::new(), Expect::Pdu, Ctx::Unknown)),
         (Ctx::Generic, 0) | (Ctx::Bulk, 0) => int("request-id"),
@@ -90,7 +141,7 @@ fn walk_level(
     out: &mut Vec<Node>,
 ) -> Option<ber::Error> {
     let input = r.input();
-    let mut version = None;
+    let mut seen = Seen::default();
     let mut index = 0;
     while !r.is_empty() {
         let start = r.offset();
@@ -110,7 +161,7 @@ fn walk_level(
         }
         // The role only when the element is what the grammar wants there.
         let mut child_ctx = Ctx::Unknown;
-        if let Some((role, expect, child)) = slot(ctx, index, version) {
+        if let Some((role, expect, child)) = slot(ctx, index, seen, h.tag) {
             let pdu = PduType::from_tag(h.tag);
             let fits = match expect {
                 Expect::Tag(t) => h.tag == u32::from(t),
@@ -127,8 +178,10 @@ fn walk_level(
                 node.role = (!role.is_empty()).then_some(role);
             }
         }
-        if node.constructed {
-            if node.error.is_none() {
+        // msgSecurityParameters is an OCTET STRING whose octets are BER (RFC 3412 §6): walked
+        // as if it were constructed.
+        if node.constructed || child_ctx == Ctx::SecurityParameters {
+            if node.constructed && node.error.is_none() {
                 node.error = constructed_primitive(&h);
             }
             // `r` is already past the element; `enter` gives a reader over its content, one
@@ -139,14 +192,28 @@ fn walk_level(
                 }
                 Err(e) => node.fault = Some(e),
             }
+            if PduType::from_tag(h.tag) == Some(PduType::Report) {
+                node.meaning = report_meaning(&node);
+            }
         } else if truncated.is_none() {
             decode_primitive(&mut node, &h, content, options);
         }
-        if ctx == Ctx::Message
-            && index == 0
-            && let Some(Decoded::Integer(v)) = node.value
-        {
-            version = Some(v);
+        if ctx == Ctx::Message {
+            match (index, &node.value) {
+                (0, Some(Decoded::Integer(v))) => {
+                    seen.version = Some(*v);
+                    if *v == 3 && node.role.is_some() {
+                        node.role = Some("msgVersion".to_owned());
+                    }
+                }
+                (1, _) if node.role.is_some() => {
+                    seen.usm = node.children.iter().any(|c| {
+                        c.role.as_deref() == Some("msgSecurityModel")
+                            && c.value == Some(Decoded::Integer(USM_SECURITY_MODEL.into()))
+                    });
+                }
+                _ => {}
+            }
         }
         out.push(node);
         if truncated.is_some() {
@@ -282,13 +349,27 @@ pub(super) fn tag_name(t: u32) -> String {
     format!("[{class} {number}]")
 }
 
+/// Roles whose octets are binary whatever they hold: shown in hex, never as text.
+const HEX_ROLES: [&str; 6] = [
+    "msgFlags",
+    "msgSecurityParameters",
+    "msgAuthoritativeEngineID",
+    "msgAuthenticationParameters",
+    "msgPrivacyParameters",
+    "contextEngineID",
+];
+
 /// Decodes a primitive's content by its tag and gives it a meaning by its role.
 fn decode_primitive(node: &mut Node, h: &Header, c: &[u8], options: Options) {
     let off = h.offset;
+    let role = node.role.as_deref().unwrap_or_default();
     let result = match h.tag {
         0x02 => reader::decode_i32(c, off).map(|v| Some(Decoded::Integer(i64::from(v)))),
-        0x04 if options.redact_community && node.role.as_deref() == Some("community") => {
-            Ok(Some(Decoded::Redacted))
+        0x04 if options.redact_community && role == "community" => Ok(Some(Decoded::Redacted)),
+        // Ciphertext: its octets say nothing without the key; the meaning says how many.
+        0x04 if role == "encryptedPDU" => Ok(None),
+        0x04 if HEX_ROLES.contains(&role) => {
+            Ok((!c.is_empty()).then(|| Decoded::Bytes(c.to_vec())))
         }
         0x04 => Ok(Some(octets(c))),
         0x05 | 0x80 | 0x81 | 0x82 => reader::check_len(h, 0).map(|()| None),
@@ -328,6 +409,38 @@ fn octets(c: &[u8]) -> Decoded {
 fn meaning(node: &Node, t: u32) -> Option<String> {
     let role = node.role.as_deref();
     match (&node.value, role) {
+        (None, Some("encryptedPDU")) => Some(format!(
+            "{} octets, cannot be shown without the privacy key",
+            node.len
+        )),
+        (None, Some(r)) if HEX_ROLES.contains(&r) => Some("empty".to_owned()),
+        (Some(Decoded::Bytes(b)), Some("msgFlags")) => match b[..] {
+            [f] => Some(flags(f)),
+            _ => None,
+        },
+        (Some(Decoded::Integer(v)), Some("msgSecurityModel")) => Some(
+            match v {
+                0 => "any",
+                1 => "SNMPv1",
+                2 => "SNMPv2c",
+                3 => "USM",
+                4 => "TSM",
+                _ => "unknown",
+            }
+            .to_owned(),
+        ),
+        (Some(Decoded::Bytes(b)), Some("msgAuthoritativeEngineID" | "contextEngineID")) => {
+            engine_id(b)
+        }
+        (Some(Decoded::Bytes(b)), Some("msgAuthenticationParameters")) => match b.len() {
+            12 => Some("HMAC-MD5-96 or HMAC-SHA-96"),
+            16 => Some("HMAC-SHA-224-128"),
+            24 => Some("HMAC-SHA-256-192"),
+            32 => Some("HMAC-SHA-384-256"),
+            48 => Some("HMAC-SHA-512-384"),
+            _ => None,
+        }
+        .map(str::to_owned),
         (Some(Decoded::Integer(v)), Some("version")) => Some(
             match v {
                 0 => "v1",
@@ -366,6 +479,81 @@ fn meaning(node: &Node, t: u32) -> Option<String> {
         (Some(Decoded::Unsigned(v)), _) if t == u32::from(tag::TIMETICKS) => Some(ticks(*v)),
         _ => None,
     }
+}
+
+/// msgFlags (RFC 3412 §6.4) by name: `auth, priv, reportable`, or `none`.
+fn flags(f: u8) -> String {
+    let mut parts = Vec::new();
+    for (bit, name) in [
+        (Flags::AUTH, "auth"),
+        (Flags::PRIV, "priv"),
+        (Flags::REPORTABLE, "reportable"),
+    ] {
+        if f & bit != 0 {
+            parts.push(name.to_owned());
+        }
+    }
+    let reserved = f & !(Flags::AUTH | Flags::PRIV | Flags::REPORTABLE);
+    if reserved != 0 {
+        parts.push(format!("reserved bits {reserved:#04x}"));
+    }
+    if Flags(f).level().is_none() {
+        parts.push("invalid: priv without auth".to_owned());
+    }
+    if parts.is_empty() {
+        return "none".to_owned();
+    }
+    parts.join(", ")
+}
+
+/// What an snmpEngineID says of itself (RFC 3411 §5, `SnmpEngineID`): the enterprise that made
+/// it and the format of the rest, `enterprise 8072, text "snmpact"`.
+fn engine_id(id: &[u8]) -> Option<String> {
+    let (head, rest) = id.split_first_chunk::<4>()?;
+    let enterprise = u32::from_be_bytes(*head) & 0x7fff_ffff;
+    if head[0] & 0x80 == 0 {
+        // The older form (RFC 1910): the enterprise, then 8 octets of its choosing.
+        return (id.len() == 12).then(|| format!("enterprise {enterprise}, RFC 1910 format"));
+    }
+    let (&format, data) = rest.split_first()?;
+    let what = match format {
+        1 => <[u8; 4]>::try_from(data).map(|a| format!("IPv4 {}", Ipv4Addr::from(a))),
+        2 => <[u8; 16]>::try_from(data).map(|a| format!("IPv6 {}", Ipv6Addr::from(a))),
+        3 => <[u8; 6]>::try_from(data).map(|a| {
+            let hex: Vec<String> = a.iter().map(|b| format!("{b:02x}")).collect();
+            format!("MAC {}", hex.join(":"))
+        }),
+        4 => Ok(match octets(data) {
+            Decoded::Text(s) => format!("text {s:?}"),
+            _ => "text".to_owned(),
+        }),
+        5 => Ok("octets".to_owned()),
+        128.. => Ok(format!("enterprise-specific format {format}")),
+        _ => Ok(format!("format {format}")),
+    }
+    .unwrap_or_else(|_| format!("format {format} of the wrong length"));
+    Some(format!("enterprise {enterprise}, {what}"))
+}
+
+/// What a Report PDU reports (RFC 3412 §7.2, RFC 3414 §3.2): the counter its first varbind
+/// names, `usmStatsUnknownEngineIDs: Unknown engine ID` (net-snmp's wording).
+fn report_meaning(pdu: &Node) -> Option<String> {
+    let list = pdu.children.get(3)?;
+    let name = list.children.first()?.children.first()?;
+    if list.role.as_deref() != Some("variable-bindings") || name.role.as_deref() != Some("name") {
+        return None;
+    }
+    let Some(Decoded::Oid(oid)) = &name.value else {
+        return None;
+    };
+    let kind = ReportKind::from_oid(oid);
+    if matches!(kind, ReportKind::Other(_)) {
+        return None;
+    }
+    Some(match mib::lookup_oid(oid) {
+        Some((entry, _)) => format!("{}: {kind}", entry.name),
+        None => kind.to_string(),
+    })
 }
 
 /// TimeTicks (hundredths of a second) as net-snmp prints them: `1 day, 2:03:04.05`.
@@ -407,6 +595,60 @@ mod tests {
             (0x5f_81_00, "[APPLICATION 128]"),
         ] {
             assert_eq!(tag_name(t), want, "{t:#x}");
+        }
+    }
+
+    #[test]
+    fn msg_flags() {
+        for (f, want) in [
+            (0x00, "none"),
+            (0x04, "reportable"),
+            (0x05, "auth, reportable"),
+            (0x07, "auth, priv, reportable"),
+            (0x03, "auth, priv"),
+            (0x02, "priv, invalid: priv without auth"),
+            (0x0c, "reportable, reserved bits 0x08"),
+        ] {
+            assert_eq!(flags(f), want, "{f:#04x}");
+        }
+    }
+
+    #[test]
+    fn engine_ids() {
+        let id = |s: &str| crate::usm::parse_hex(s).unwrap();
+        for (hex, want) in [
+            (
+                "80001f8804736e6d70616374",
+                Some(r#"enterprise 8072, text "snmpact""#),
+            ),
+            ("8000000901c0000201", Some("enterprise 9, IPv4 192.0.2.1")),
+            (
+                "8000000903001122334455",
+                Some("enterprise 9, MAC 00:11:22:33:44:55"),
+            ),
+            (
+                "8000000902200109b8000000000000000000000001",
+                Some("enterprise 9, IPv6 2001:9b8::1"),
+            ),
+            (
+                "80001f8803001122",
+                Some("enterprise 8072, format 3 of the wrong length"),
+            ),
+            (
+                "80001f888001020304050607080910",
+                Some("enterprise 8072, enterprise-specific format 128"),
+            ),
+            ("80001f880501", Some("enterprise 8072, octets")),
+            ("80001f8804ff", Some("enterprise 8072, text")),
+            (
+                "000000090102030405060708",
+                Some("enterprise 9, RFC 1910 format"),
+            ),
+            ("0000000901", None),
+            ("800000", None),
+            ("80000009", None),
+        ] {
+            assert_eq!(engine_id(&id(hex)).as_deref(), want, "{hex}");
         }
     }
 

@@ -44,13 +44,13 @@
 
 /// snmpd's snmpEngineID (`exactEngineID`): RFC 3411 format 4 (text), enterprise 8072
 /// (net-snmp), "snmpact".
-pub(super) const ENGINE_ID: &str = "80001f8804736e6d70616374";
+pub(crate) const ENGINE_ID: &str = "80001f8804736e6d70616374";
 
 /// The discovery probe net-snmp sends first (RFC 3414 §4): noAuthNoPriv, reportable, empty
 /// engine id and user name, a GetRequest without varbinds. First datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authNoPriv -u md5user -a MD5 -A md5-auth-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.1.0`.
 #[rustfmt::skip]
-pub(super) const DISCOVERY_PROBE: &str = concat!(
+pub(crate) const DISCOVERY_PROBE: &str = concat!(
     "303d",           // SNMPv3Message
     "020103",         // msgVersion: 3
     "3010",           // msgGlobalData
@@ -80,7 +80,7 @@ pub(super) const DISCOVERY_PROBE: &str = concat!(
 /// engine id, boots and time. Second datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authNoPriv -u md5user -a MD5 -A md5-auth-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.1.0`.
 #[rustfmt::skip]
-pub(super) const DISCOVERY_REPORT: &str = concat!(
+pub(crate) const DISCOVERY_REPORT: &str = concat!(
     "3066",                           // SNMPv3Message
     "020103",                         // msgVersion: 3
     "3010",                           // msgGlobalData
@@ -112,7 +112,7 @@ pub(super) const DISCOVERY_REPORT: &str = concat!(
 /// authNoPriv HMAC-MD5-96 GET of sysDescr.0 by `md5user`. Third datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authNoPriv -u md5user -a MD5 -A md5-auth-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.1.0`.
 #[rustfmt::skip]
-pub(super) const MD5_GET: &str = concat!(
+pub(crate) const MD5_GET: &str = concat!(
     "3076",                           // SNMPv3Message
     "020103",                         // msgVersion: 3
     "3010",                           // msgGlobalData
@@ -144,7 +144,7 @@ pub(super) const MD5_GET: &str = concat!(
 /// snmpd's Response to [`MD5_GET`]. Fourth datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authNoPriv -u md5user -a MD5 -A md5-auth-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.1.0`.
 #[rustfmt::skip]
-pub(super) const MD5_RESPONSE: &str = concat!(
+pub(crate) const MD5_RESPONSE: &str = concat!(
     "3081af",                                               // SNMPv3Message
     "020103",                                               // msgVersion: 3
     "3010",                                                 // msgGlobalData
@@ -178,7 +178,7 @@ pub(super) const MD5_RESPONSE: &str = concat!(
 /// authNoPriv HMAC-SHA-96 GET of sysName.0 by `shauser`. Third datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authNoPriv -u shauser -a SHA -A sha-auth-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.5.0`.
 #[rustfmt::skip]
-pub(super) const SHA1_GET: &str = concat!(
+pub(crate) const SHA1_GET: &str = concat!(
     "3077",                           // SNMPv3Message
     "020103",                         // msgVersion: 3
     "3011",                           // msgGlobalData
@@ -210,7 +210,7 @@ pub(super) const SHA1_GET: &str = concat!(
 /// snmpd's Response to [`SHA1_GET`]. Fourth datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authNoPriv -u shauser -a SHA -A sha-auth-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.5.0`.
 #[rustfmt::skip]
-pub(super) const SHA1_RESPONSE: &str = concat!(
+pub(crate) const SHA1_RESPONSE: &str = concat!(
     "3079",                           // SNMPv3Message
     "020103",                         // msgVersion: 3
     "3011",                           // msgGlobalData
@@ -242,7 +242,7 @@ pub(super) const SHA1_RESPONSE: &str = concat!(
 /// authPriv HMAC-SHA-256-192 + AES-128-CFB GET of sysLocation.0 by `sha256aes`. Third datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authPriv -u sha256aes -a SHA-256 -A sha256-auth-pass -x AES -X aes128-priv-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.6.0`.
 #[rustfmt::skip]
-pub(super) const SHA256_AES_GET: &str = concat!(
+pub(crate) const SHA256_AES_GET: &str = concat!(
     "30818f",                                                 // SNMPv3Message
     "020103",                                                 // msgVersion: 3
     "3011",                                                   // msgGlobalData
@@ -266,7 +266,7 @@ pub(super) const SHA256_AES_GET: &str = concat!(
 /// snmpd's Response to [`SHA256_AES_GET`]. Fourth datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authPriv -u sha256aes -a SHA-256 -A sha256-auth-pass -x AES -X aes128-priv-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.6.0`.
 #[rustfmt::skip]
-pub(super) const SHA256_AES_RESPONSE: &str = concat!(
+pub(crate) const SHA256_AES_RESPONSE: &str = concat!(
     "3081a1",                                                 // SNMPv3Message
     "020103",                                                 // msgVersion: 3
     "3011",                                                   // msgGlobalData
@@ -291,7 +291,7 @@ pub(super) const SHA256_AES_RESPONSE: &str = concat!(
 /// authPriv HMAC-MD5-96 + DES-CBC GET of sysContact.0 by `desuser`. Third datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authPriv -u desuser -a MD5 -A des-auth-pass -x DES -X des-priv-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.4.0`.
 #[rustfmt::skip]
-pub(super) const MD5_DES_GET: &str = concat!(
+pub(crate) const MD5_DES_GET: &str = concat!(
     "308181",                             // SNMPv3Message
     "020103",                             // msgVersion: 3
     "3011",                               // msgGlobalData
@@ -315,7 +315,7 @@ pub(super) const MD5_DES_GET: &str = concat!(
 /// snmpd's Response to [`MD5_DES_GET`]. Fourth datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authPriv -u desuser -a MD5 -A des-auth-pass -x DES -X des-priv-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.4.0`.
 #[rustfmt::skip]
-pub(super) const MD5_DES_RESPONSE: &str = concat!(
+pub(crate) const MD5_DES_RESPONSE: &str = concat!(
     "308189",                                             // SNMPv3Message
     "020103",                                             // msgVersion: 3
     "3011",                                               // msgGlobalData
@@ -340,7 +340,7 @@ pub(super) const MD5_DES_RESPONSE: &str = concat!(
 /// sysLocation.0 by `aes256user`. SHA-1's 20-octet key is extended to 32. Third datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authPriv -u aes256user -a SHA -A aes256-auth-pass -x AES-256 -X aes256-priv-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.6.0`.
 #[rustfmt::skip]
-pub(super) const SHA1_AES256_GET: &str = concat!(
+pub(crate) const SHA1_AES256_GET: &str = concat!(
     "308184",                             // SNMPv3Message
     "020103",                             // msgVersion: 3
     "3011",                               // msgGlobalData
@@ -364,7 +364,7 @@ pub(super) const SHA1_AES256_GET: &str = concat!(
 /// snmpd's Response to [`SHA1_AES256_GET`]. Fourth datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authPriv -u aes256user -a SHA -A aes256-auth-pass -x AES-256 -X aes256-priv-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.6.0`.
 #[rustfmt::skip]
-pub(super) const SHA1_AES256_RESPONSE: &str = concat!(
+pub(crate) const SHA1_AES256_RESPONSE: &str = concat!(
     "308196",                         // SNMPv3Message
     "020103",                         // msgVersion: 3
     "3011",                           // msgGlobalData
@@ -390,7 +390,7 @@ pub(super) const SHA1_AES256_RESPONSE: &str = concat!(
 /// sysLocation.0 by `aes192user`. MD5's 16-octet key is extended to 24. Third datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authPriv -u aes192user -a MD5 -A aes192-auth-pass -x AES-192 -X aes192-priv-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.6.0`.
 #[rustfmt::skip]
-pub(super) const MD5_AES192_GET: &str = concat!(
+pub(crate) const MD5_AES192_GET: &str = concat!(
     "308184",                             // SNMPv3Message
     "020103",                             // msgVersion: 3
     "3011",                               // msgGlobalData
@@ -414,7 +414,7 @@ pub(super) const MD5_AES192_GET: &str = concat!(
 /// snmpd's Response to [`MD5_AES192_GET`]. Fourth datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authPriv -u aes192user -a MD5 -A aes192-auth-pass -x AES-192 -X aes192-priv-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.6.0`.
 #[rustfmt::skip]
-pub(super) const MD5_AES192_RESPONSE: &str = concat!(
+pub(crate) const MD5_AES192_RESPONSE: &str = concat!(
     "308196",                         // SNMPv3Message
     "020103",                         // msgVersion: 3
     "3011",                           // msgGlobalData
@@ -440,7 +440,7 @@ pub(super) const MD5_AES192_RESPONSE: &str = concat!(
 /// sysLocation.0 by `aes256cuser`. Third datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authPriv -u aes256cuser -a SHA -A aes256c-auth-pass -x AES-256-C -X aes256c-priv-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.6.0`.
 #[rustfmt::skip]
-pub(super) const SHA1_AES256C_GET: &str = concat!(
+pub(crate) const SHA1_AES256C_GET: &str = concat!(
     "308185",                             // SNMPv3Message
     "020103",                             // msgVersion: 3
     "3011",                               // msgGlobalData
@@ -464,7 +464,7 @@ pub(super) const SHA1_AES256C_GET: &str = concat!(
 /// snmpd's Response to [`SHA1_AES256C_GET`]. Fourth datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authPriv -u aes256cuser -a SHA -A aes256c-auth-pass -x AES-256-C -X aes256c-priv-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.6.0`.
 #[rustfmt::skip]
-pub(super) const SHA1_AES256C_RESPONSE: &str = concat!(
+pub(crate) const SHA1_AES256C_RESPONSE: &str = concat!(
     "308197",                         // SNMPv3Message
     "020103",                         // msgVersion: 3
     "3011",                           // msgGlobalData
@@ -490,7 +490,7 @@ pub(super) const SHA1_AES256C_RESPONSE: &str = concat!(
 /// sysLocation.0 by `aes192cuser`. Third datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authPriv -u aes192cuser -a MD5 -A aes192c-auth-pass -x AES-192-C -X aes192c-priv-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.6.0`.
 #[rustfmt::skip]
-pub(super) const MD5_AES192C_GET: &str = concat!(
+pub(crate) const MD5_AES192C_GET: &str = concat!(
     "308185",                             // SNMPv3Message
     "020103",                             // msgVersion: 3
     "3011",                               // msgGlobalData
@@ -514,7 +514,7 @@ pub(super) const MD5_AES192C_GET: &str = concat!(
 /// snmpd's Response to [`MD5_AES192C_GET`]. Fourth datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authPriv -u aes192cuser -a MD5 -A aes192c-auth-pass -x AES-192-C -X aes192c-priv-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.6.0`.
 #[rustfmt::skip]
-pub(super) const MD5_AES192C_RESPONSE: &str = concat!(
+pub(crate) const MD5_AES192C_RESPONSE: &str = concat!(
     "308197",                         // SNMPv3Message
     "020103",                         // msgVersion: 3
     "3011",                           // msgGlobalData
@@ -539,7 +539,7 @@ pub(super) const MD5_AES192C_RESPONSE: &str = concat!(
 /// `shauser`'s GET authenticated with the wrong pass phrase `wrong-auth-pass`. Third datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authNoPriv -u shauser -a SHA -A wrong-auth-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.5.0`.
 #[rustfmt::skip]
-pub(super) const WRONG_DIGEST_GET: &str = concat!(
+pub(crate) const WRONG_DIGEST_GET: &str = concat!(
     "3077",                           // SNMPv3Message
     "020103",                         // msgVersion: 3
     "3011",                           // msgGlobalData
@@ -571,7 +571,7 @@ pub(super) const WRONG_DIGEST_GET: &str = concat!(
 /// snmpd's Report (usmStatsWrongDigests, unauthenticated) to [`WRONG_DIGEST_GET`]. Fourth datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authNoPriv -u shauser -a SHA -A wrong-auth-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.5.0`.
 #[rustfmt::skip]
-pub(super) const WRONG_DIGEST_REPORT: &str = concat!(
+pub(crate) const WRONG_DIGEST_REPORT: &str = concat!(
     "306e",                           // SNMPv3Message
     "020103",                         // msgVersion: 3
     "3011",                           // msgGlobalData
@@ -603,7 +603,7 @@ pub(super) const WRONG_DIGEST_REPORT: &str = concat!(
 /// A GET by `nosuchuser`, a user snmpd does not have. Third datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authNoPriv -u nosuchuser -a SHA -A sha-auth-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.5.0`.
 #[rustfmt::skip]
-pub(super) const UNKNOWN_USER_GET: &str = concat!(
+pub(crate) const UNKNOWN_USER_GET: &str = concat!(
     "307a",                           // SNMPv3Message
     "020103",                         // msgVersion: 3
     "3011",                           // msgGlobalData
@@ -635,7 +635,7 @@ pub(super) const UNKNOWN_USER_GET: &str = concat!(
 /// snmpd's Report (usmStatsUnknownUserNames) to [`UNKNOWN_USER_GET`]. Fourth datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authNoPriv -u nosuchuser -a SHA -A sha-auth-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.5.0`.
 #[rustfmt::skip]
-pub(super) const UNKNOWN_USER_REPORT: &str = concat!(
+pub(crate) const UNKNOWN_USER_REPORT: &str = concat!(
     "3071",                           // SNMPv3Message
     "020103",                         // msgVersion: 3
     "3011",                           // msgGlobalData
@@ -669,7 +669,7 @@ pub(super) const UNKNOWN_USER_REPORT: &str = concat!(
 /// Third datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authPriv -u desuser -a MD5 -A des-auth-pass -x DES -X wrong-priv-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.4.0`.
 #[rustfmt::skip]
-pub(super) const DES_WRONG_PRIV_GET: &str = concat!(
+pub(crate) const DES_WRONG_PRIV_GET: &str = concat!(
     "308181",                             // SNMPv3Message
     "020103",                             // msgVersion: 3
     "3011",                               // msgGlobalData
@@ -694,7 +694,7 @@ pub(super) const DES_WRONG_PRIV_GET: &str = concat!(
 /// Third datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authPriv -u sha256aes -a SHA-256 -A sha256-auth-pass -x AES -X wrong-priv-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.6.0`.
 #[rustfmt::skip]
-pub(super) const AES_WRONG_PRIV_GET: &str = concat!(
+pub(crate) const AES_WRONG_PRIV_GET: &str = concat!(
     "30818f",                                                 // SNMPv3Message
     "020103",                                                 // msgVersion: 3
     "3011",                                                   // msgGlobalData
@@ -718,7 +718,7 @@ pub(super) const AES_WRONG_PRIV_GET: &str = concat!(
 /// [`SHA256_AES_GET`] with msgPrivacyParameters cut to 7 octets and the HMAC recomputed with
 /// `sha256aes`'s key (a Python script: TLV re-encoding, `hmac`/`hashlib`), sent to the same snmpd.
 #[rustfmt::skip]
-pub(super) const DECRYPTION_ERROR_GET: &str = concat!(
+pub(crate) const DECRYPTION_ERROR_GET: &str = concat!(
     "30818e",                                                 // SNMPv3Message
     "020103",                                                 // msgVersion: 3
     "3011",                                                   // msgGlobalData
@@ -742,7 +742,7 @@ pub(super) const DECRYPTION_ERROR_GET: &str = concat!(
 /// snmpd's Report (usmStatsDecryptionErrors, unauthenticated, request-id 0) to
 /// [`DECRYPTION_ERROR_GET`].
 #[rustfmt::skip]
-pub(super) const DECRYPTION_ERROR_REPORT: &str = concat!(
+pub(crate) const DECRYPTION_ERROR_REPORT: &str = concat!(
     "306d",                           // SNMPv3Message
     "020103",                         // msgVersion: 3
     "3011",                           // msgGlobalData
@@ -774,7 +774,7 @@ pub(super) const DECRYPTION_ERROR_REPORT: &str = concat!(
 /// [`SHA1_GET`] with msgAuthoritativeEngineTime moved 1000 s ahead (8 to 1008) and the HMAC
 /// recomputed with `shauser`'s key (a Python script), sent to the same snmpd.
 #[rustfmt::skip]
-pub(super) const NOT_IN_TIME_WINDOW_GET: &str = concat!(
+pub(crate) const NOT_IN_TIME_WINDOW_GET: &str = concat!(
     "3078",                           // SNMPv3Message
     "020103",                         // msgVersion: 3
     "3011",                           // msgGlobalData
@@ -806,7 +806,7 @@ pub(super) const NOT_IN_TIME_WINDOW_GET: &str = concat!(
 /// snmpd's Report (usmStatsNotInTimeWindows) to [`NOT_IN_TIME_WINDOW_GET`]: **authenticated**
 /// with `shauser`'s key (RFC 3414 §3.2 step 7b), carrying the engine's true boots and time.
 #[rustfmt::skip]
-pub(super) const NOT_IN_TIME_WINDOW_REPORT: &str = concat!(
+pub(crate) const NOT_IN_TIME_WINDOW_REPORT: &str = concat!(
     "307a",                           // SNMPv3Message
     "020103",                         // msgVersion: 3
     "3011",                           // msgGlobalData
@@ -839,7 +839,7 @@ pub(super) const NOT_IN_TIME_WINDOW_REPORT: &str = concat!(
 /// Third datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authPriv -u md5user -a MD5 -A md5-auth-pass -x DES -X des-priv-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.1.0`.
 #[rustfmt::skip]
-pub(super) const UNSUPPORTED_SEC_LEVEL_GET: &str = concat!(
+pub(crate) const UNSUPPORTED_SEC_LEVEL_GET: &str = concat!(
     "308181",                             // SNMPv3Message
     "020103",                             // msgVersion: 3
     "3011",                               // msgGlobalData
@@ -864,7 +864,7 @@ pub(super) const UNSUPPORTED_SEC_LEVEL_GET: &str = concat!(
 /// datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authPriv -u md5user -a MD5 -A md5-auth-pass -x DES -X des-priv-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.1.0`.
 #[rustfmt::skip]
-pub(super) const UNSUPPORTED_SEC_LEVEL_REPORT: &str = concat!(
+pub(crate) const UNSUPPORTED_SEC_LEVEL_REPORT: &str = concat!(
     "306b",                           // SNMPv3Message
     "020103",                         // msgVersion: 3
     "3011",                           // msgGlobalData
@@ -897,7 +897,7 @@ pub(super) const UNSUPPORTED_SEC_LEVEL_REPORT: &str = concat!(
 /// with the three SHA-2 users added). Third datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authNoPriv -u sha224user -a SHA-224 -A sha224-auth-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.5.0`.
 #[rustfmt::skip]
-pub(super) const SHA224_GET: &str = concat!(
+pub(crate) const SHA224_GET: &str = concat!(
     "307e",                                   // SNMPv3Message
     "020103",                                 // msgVersion: 3
     "3011",                                   // msgGlobalData
@@ -929,7 +929,7 @@ pub(super) const SHA224_GET: &str = concat!(
 /// snmpd's Response to [`SHA224_GET`]. Fourth datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authNoPriv -u sha224user -a SHA-224 -A sha224-auth-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.5.0`.
 #[rustfmt::skip]
-pub(super) const SHA224_RESPONSE: &str = concat!(
+pub(crate) const SHA224_RESPONSE: &str = concat!(
     "308180",                                 // SNMPv3Message
     "020103",                                 // msgVersion: 3
     "3011",                                   // msgGlobalData
@@ -962,7 +962,7 @@ pub(super) const SHA224_RESPONSE: &str = concat!(
 /// 48-octet key is cut to 24, no extension. Third datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authPriv -u sha384user -a SHA-384 -A sha384-auth-pass -x AES-192 -X sha384-priv-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.6.0`.
 #[rustfmt::skip]
-pub(super) const SHA384_AES192_GET: &str = concat!(
+pub(crate) const SHA384_AES192_GET: &str = concat!(
     "308198",                             // SNMPv3Message
     "020103",                             // msgVersion: 3
     "3011",                               // msgGlobalData
@@ -987,7 +987,7 @@ pub(super) const SHA384_AES192_GET: &str = concat!(
 /// snmpd's Response to [`SHA384_AES192_GET`]. Fourth datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authPriv -u sha384user -a SHA-384 -A sha384-auth-pass -x AES-192 -X sha384-priv-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.6.0`.
 #[rustfmt::skip]
-pub(super) const SHA384_AES192_RESPONSE: &str = concat!(
+pub(crate) const SHA384_AES192_RESPONSE: &str = concat!(
     "3081aa",                         // SNMPv3Message
     "020103",                         // msgVersion: 3
     "3011",                           // msgGlobalData
@@ -1014,7 +1014,7 @@ pub(super) const SHA384_AES192_RESPONSE: &str = concat!(
 /// datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authPriv -u sha512user -a SHA-512 -A sha512-auth-pass -x AES-256 -X sha512-priv-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.6.0`.
 #[rustfmt::skip]
-pub(super) const SHA512_AES256_GET: &str = concat!(
+pub(crate) const SHA512_AES256_GET: &str = concat!(
     "3081a8",                             // SNMPv3Message
     "020103",                             // msgVersion: 3
     "3011",                               // msgGlobalData
@@ -1040,7 +1040,7 @@ pub(super) const SHA512_AES256_GET: &str = concat!(
 /// snmpd's Response to [`SHA512_AES256_GET`]. Fourth datagram of
 /// `snmpget -v3 -On -r0 -t1 -l authPriv -u sha512user -a SHA-512 -A sha512-auth-pass -x AES-256 -X sha512-priv-pass 127.0.0.1:PORT 1.3.6.1.2.1.1.6.0`.
 #[rustfmt::skip]
-pub(super) const SHA512_AES256_RESPONSE: &str = concat!(
+pub(crate) const SHA512_AES256_RESPONSE: &str = concat!(
     "3081ba",                             // SNMPv3Message
     "020103",                             // msgVersion: 3
     "3011",                               // msgGlobalData

@@ -254,11 +254,128 @@ fn dump_of_request_and_response_gives_both() {
         lines[14],
         "packet 2 of 2: Received 7 byte packet from UDP: [127.0.0.1]:16999"
     );
-    assert_eq!(lines[16], "2  02 01    INTEGER len 1: version = 3 (v3)");
+    assert_eq!(lines[16], "2  02 01    INTEGER len 1: msgVersion = 3 (v3)");
     assert_eq!(
         r.stderr,
-        "snmpact: packet 2: invalid SNMP message: error at byte 2: \
-         SNMPv3 message (version 3) is not supported by the v1/v2c codec\n"
+        "snmpact: packet 2: invalid SNMP message: error at byte 5: \
+         unexpected tag 0x04 (expected 0x30)\n"
+    );
+}
+
+/// net-snmp 5.9.3 snmpd's answer to `snmpget -v3`'s discovery probe: a Report of
+/// usmStatsUnknownEngineIDs (`DISCOVERY_REPORT` in `src/v3/vectors.rs`), one TLV per line.
+const V3_REPORT_HEX: &str = "
+    30 66
+    02 01 03
+    30 10
+    02 03 26 fd c1
+    02 03 00 ff e3
+    04 01 00
+    02 01 03
+    04 1c
+    30 1a
+    04 0c 80 00 1f 88 04 73 6e 6d 70 61 63 74
+    02 01 01
+    02 01 08
+    04 00
+    04 00
+    04 00
+    30 31
+    04 0c 80 00 1f 88 04 73 6e 6d 70 61 63 74
+    04 00
+    a8 1f
+    02 04 7c c8 47 c6
+    02 01 00
+    02 01 00
+    30 11
+    30 0f
+    06 0a 2b 06 01 06 03 0f 01 01 04 00
+    41 01 01
+";
+
+#[test]
+fn snmpv3_report_is_dissected_field_by_field() {
+    let r = snmpact(&["decode", V3_REPORT_HEX], b"");
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let want = r#"
+  0  30 66  SEQUENCE len 102: message
+  2  02 01    INTEGER len 1: msgVersion = 3 (v3)
+  5  30 10    SEQUENCE len 16: msgGlobalData
+  7  02 03      INTEGER len 3: msgID = 2555329
+ 12  02 03      INTEGER len 3: msgMaxSize = 65507
+ 17  04 01      OCTET STRING len 1: msgFlags = 00 (none)
+ 20  02 01      INTEGER len 1: msgSecurityModel = 3 (USM)
+ 23  04 1c    OCTET STRING len 28: msgSecurityParameters
+ 25  30 1a      SEQUENCE len 26: UsmSecurityParameters
+ 27  04 0c        OCTET STRING len 12: msgAuthoritativeEngineID = 80 00 1f 88 04 73 6e 6d 70 61 63 74 (enterprise 8072, text "snmpact")
+ 41  02 01        INTEGER len 1: msgAuthoritativeEngineBoots = 1
+ 44  02 01        INTEGER len 1: msgAuthoritativeEngineTime = 8
+ 47  04 00        OCTET STRING len 0: msgUserName = ""
+ 49  04 00        OCTET STRING len 0: msgAuthenticationParameters (empty)
+ 51  04 00        OCTET STRING len 0: msgPrivacyParameters (empty)
+ 53  30 31    SEQUENCE len 49: scopedPDU
+ 55  04 0c      OCTET STRING len 12: contextEngineID = 80 00 1f 88 04 73 6e 6d 70 61 63 74 (enterprise 8072, text "snmpact")
+ 69  04 00      OCTET STRING len 0: contextName = ""
+ 71  a8 1f      Report-PDU len 31 (usmStatsUnknownEngineIDs: Unknown engine ID)
+ 73  02 04        INTEGER len 4: request-id = 2093500358
+ 79  02 01        INTEGER len 1: error-status = 0 (noError)
+ 82  02 01        INTEGER len 1: error-index = 0
+ 85  30 11        SEQUENCE len 17: variable-bindings
+ 87  30 0f          SEQUENCE len 15: varbind 1
+ 89  06 0a            OBJECT IDENTIFIER len 10: name = 1.3.6.1.6.3.15.1.1.4.0 (SNMP-USER-BASED-SM-MIB::usmStatsUnknownEngineIDs.0)
+101  41 01            Counter32 len 1: value = 1
+valid SNMPv3 Report
+"#;
+    assert_eq!(r.stdout, want.strip_prefix('\n').unwrap());
+
+    let r = snmpact(&["decode", "--json", V3_REPORT_HEX], b"");
+    assert_eq!(r.code, 0);
+    let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(j["valid"], true);
+    assert_eq!(j["version"], "3");
+    assert_eq!(j["pdu"], "Report");
+    assert_eq!(j["security_level"], "noAuthNoPriv");
+    assert_eq!(j["encrypted"], false);
+    let msg = &j["elements"][0];
+    assert_eq!(msg["children"][1]["children"][3]["meaning"], "USM");
+    let usm = &msg["children"][2]["children"][0];
+    assert_eq!(usm["role"], "UsmSecurityParameters");
+    assert_eq!(usm["children"][0]["offset"], 27);
+    assert_eq!(
+        usm["children"][0]["value"],
+        "80 00 1f 88 04 73 6e 6d 70 61 63 74"
+    );
+    let pdu = &msg["children"][3]["children"][2];
+    assert_eq!(
+        pdu["meaning"],
+        "usmStatsUnknownEngineIDs: Unknown engine ID"
+    );
+
+    // Cut inside the scopedPDU: exit 1, the first fault named.
+    let cut: Vec<&str> = V3_REPORT_HEX.split_whitespace().take(60).collect();
+    let r = snmpact(&[&["decode"], &cut[..]].concat(), b"");
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains(
+            "53  30 31    SEQUENCE len 49: scopedPDU (error: truncated: needs 49 bytes, 5 available)\n"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        r.stderr,
+        "snmpact: invalid SNMP message: error at byte 0: truncated: needs 102 bytes, 58 available\n"
+    );
+
+    // msgMaxSize below the minimum (RFC 3412 §6): the header error, at its field.
+    let small = V3_REPORT_HEX.replacen("02 03 00 ff e3", "02 03 00 01 90", 1);
+    let r = snmpact(&["decode", &small], b"");
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("msgMaxSize = 400\n"), "{}", r.stdout);
+    assert_eq!(
+        r.stderr,
+        "snmpact: invalid SNMP message: error at byte 12: \
+         malformed SNMPv3 header: msgMaxSize below 484\n"
     );
 }
 

@@ -213,13 +213,23 @@ fn numeric() -> TextOptions {
     TextOptions::numeric()
 }
 
-/// Compares our walk with snmpwalk's as described in the module doc.
+/// Compares our walk of the whole agent with snmpwalk's as described in the module doc.
 pub(crate) fn compare_walks(ours: &[VarBind<'_>], theirs: &str, version: Version) {
+    compare_subtree_walks(ours, theirs, version, MIN_WALK);
+}
+
+/// [`compare_walks`] for a walk of a subtree, which must hold at least `min` entries.
+pub(crate) fn compare_subtree_walks(
+    ours: &[VarBind<'_>],
+    theirs: &str,
+    version: Version,
+    min: usize,
+) {
     let ours: Vec<Entry> = ours
         .iter()
         .map(|vb| Entry::parse(&format_varbind_with(vb, &numeric())))
         .collect();
-    compare_entries(ours, theirs, version);
+    compare_entries(ours, theirs, version, min);
 }
 
 /// Compares two `snmpwalk -On` outputs the same way (used by the simulator's record-and-serve
@@ -235,10 +245,11 @@ pub(crate) fn compare_walk_outputs(ours: &str, theirs: &str, version: Version) {
         ours.iter().map(|e| Entry::parse(e)).collect(),
         theirs,
         version,
+        MIN_WALK,
     );
 }
 
-fn compare_entries(ours: Vec<Entry>, theirs: &str, version: Version) {
+fn compare_entries(ours: Vec<Entry>, theirs: &str, version: Version, min: usize) {
     let (theirs, end_of_mib) = split_entries(theirs);
     assert_eq!(
         end_of_mib,
@@ -247,7 +258,7 @@ fn compare_entries(ours: Vec<Entry>, theirs: &str, version: Version) {
     );
     let theirs: Vec<Entry> = theirs.iter().map(|e| Entry::parse(e)).collect();
     assert!(
-        theirs.len() >= MIN_WALK && ours.len() >= MIN_WALK,
+        theirs.len() >= min && ours.len() >= min,
         "walks too short: ours {}, snmpwalk {}",
         ours.len(),
         theirs.len()

@@ -2,8 +2,15 @@
 //!
 //! [`Snmpd::start`] runs `snmpd` in the foreground on a free `127.0.0.1` port with its own
 //! generated config and persistent directory (see `NETSNMP-NOTES.md`), waits until it answers,
-//! and kills it by pid when dropped. Tests that need it fail, never skip, when net-snmp is missing:
-//! CI installs it. Traffic only ever goes to 127.0.0.1.
+//! and kills it by pid when dropped. [`Snmpd::start_with`] adds config lines (SNMPv3 users:
+//! `createUser`, `rouser`); [`Snmpd::restart`] starts it again on the same port with the same
+//! persistent state, as a reboot would (its engine id stays, snmpEngineBoots goes up by one).
+//! Tests that need it fail, never skip, when net-snmp is missing: CI installs it. Traffic only
+//! ever goes to 127.0.0.1.
+//!
+//! The agent reads exactly two places, through `SNMPCONFPATH`: its `conf/snmpd.conf` and its
+//! persistent directory (`engineBoots`, `oldEngineID`, the users it keyed). `-C -c FILE` would
+//! skip the persistent file too, so every start would be a new engine with boots 1.
 
 use std::borrow::Cow;
 use std::fs;
@@ -28,6 +35,8 @@ const START_TIMEOUT: Duration = Duration::from_secs(10);
 const PROBE_TIMEOUT: Duration = Duration::from_millis(200);
 /// Fresh ports to try when another process takes ours between choosing and binding it.
 const START_ATTEMPTS: usize = 5;
+/// Lowest port an agent may get (ports from here to the ephemeral range are seldom in use).
+const FIXED_PORTS_FROM: u16 = 20000;
 /// `sysUpTime.0`: what the readiness probe asks for.
 const PROBE_OID: &str = "1.3.6.1.2.1.1.3.0";
 /// Where binaries live on Debian when `sbin` is not on `PATH`.
@@ -44,6 +53,8 @@ pub(crate) struct Snmpd {
     /// Config, log and persistent state of this agent and of the tools run against it; removed
     /// on drop.
     dir: PathBuf,
+    /// The `snmpd` binary, to start it again.
+    bin: PathBuf,
 }
 
 impl Snmpd {
@@ -58,34 +69,64 @@ impl Snmpd {
     /// With [`SNMPD_MISSING`] when net-snmp is not installed, or with the agent's log when it does
     /// not answer within the start timeout.
     pub(crate) fn start() -> Snmpd {
+        Snmpd::start_with("")
+    }
+
+    /// [`Snmpd::start`] with `extra` appended to the agent's config (whole lines, such as
+    /// `createUser NAME SHA-256 "authpass" AES "privpass"` and `rouser NAME priv`).
+    ///
+    /// # Panics
+    /// As [`Snmpd::start`].
+    pub(crate) fn start_with(extra: &str) -> Snmpd {
         let bin = find_program("snmpd").unwrap_or_else(|| panic!("{SNMPD_MISSING}"));
         let mut last_log = String::new();
         for _ in 0..START_ATTEMPTS {
             let port = free_udp_port();
             let dir = scratch_dir("snmpd");
             fs::create_dir_all(dir.join("persist")).expect("create the agent's directory");
-            fs::write(dir.join("snmpd.conf"), config(port)).expect("write snmpd.conf");
-            let log = fs::File::create(dir.join("snmpd.log")).expect("create snmpd.log");
-            let child = Command::new(&bin)
-                .args(["-f", "-Lo", "-C", "-c"])
-                .arg(dir.join("snmpd.conf"))
-                .env("SNMP_PERSISTENT_DIR", dir.join("persist"))
-                .env("MIBS", "")
-                .stdin(Stdio::null())
-                .stdout(log.try_clone().expect("clone the log handle"))
-                .stderr(log)
-                .spawn()
-                .expect("spawn snmpd");
-            let mut agent = Snmpd { port, child, dir };
+            fs::create_dir_all(dir.join("conf")).expect("create the agent's directory");
+            let conf = config(port) + extra;
+            fs::write(dir.join("conf/snmpd.conf"), conf).expect("write snmpd.conf");
+            let child = spawn(&bin, &dir);
+            let mut agent = Snmpd {
+                port,
+                child,
+                dir,
+                bin: bin.clone(),
+            };
             if agent.wait_until_answering() {
                 return agent;
             }
-            last_log = fs::read_to_string(agent.dir.join("snmpd.log")).unwrap_or_default();
+            last_log = agent.log();
             // Dropping `agent` kills it and removes its directory; try another port.
         }
         panic!(
             "snmpd did not answer on loopback after {START_ATTEMPTS} attempts; last log:\n{last_log}"
         );
+    }
+
+    /// Stops the agent (by its pid) and starts it again on the same port with the same config
+    /// and persistent directory, then waits until it answers: a reboot, so its snmpEngineBoots
+    /// goes up by one and its snmpEngineTime starts again from 0.
+    ///
+    /// # Panics
+    /// With the agent's log when it does not answer again (say another process took the port
+    /// meanwhile).
+    pub(crate) fn restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.child = spawn(&self.bin, &self.dir);
+        assert!(
+            self.wait_until_answering(),
+            "snmpd did not answer again on port {}; log:\n{}",
+            self.port,
+            self.log()
+        );
+    }
+
+    /// What the agent logged so far.
+    pub(crate) fn log(&self) -> String {
+        fs::read_to_string(self.dir.join("snmpd.log")).unwrap_or_default()
     }
 
     /// `127.0.0.1:port`.
@@ -105,7 +146,7 @@ impl Snmpd {
     /// # Panics
     /// When the tool is missing, exits with an error, or prints anything but UTF-8.
     pub(crate) fn tool(&self, prog: &str, args: &[&str]) -> String {
-        let out = run_tool_in(&self.dir.join("tools"), prog, args);
+        let out = self.tool_output(prog, args);
         assert!(
             out.status.success(),
             "{prog} {args:?} failed ({}): {}",
@@ -113,6 +154,15 @@ impl Snmpd {
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8(out.stdout).expect("tool output is UTF-8")
+    }
+
+    /// Runs a net-snmp tool as [`Snmpd::tool`] does, and returns what it did whether it
+    /// succeeded or not (for tests of failures: its exit status and stderr).
+    ///
+    /// # Panics
+    /// When the tool is missing.
+    pub(crate) fn tool_output(&self, prog: &str, args: &[&str]) -> Output {
+        run_tool_in(&self.dir.join("tools"), prog, args)
     }
 
     /// Polls with GET sysUpTime.0 until the agent answers, it exits, or the start timeout passes.
@@ -190,6 +240,29 @@ fn run_tool_in(persist: &Path, prog: &str, args: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("run {prog}: {e}"))
 }
 
+/// Starts `snmpd` in the foreground for the agent in `dir`, reading only `dir/conf` and
+/// `dir/persist` (see the module documentation), logging to `dir/snmpd.log` (appended, so a
+/// restart keeps the first run's lines).
+fn spawn(bin: &Path, dir: &Path) -> Child {
+    let log = fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("snmpd.log"))
+        .expect("open snmpd.log");
+    let search = std::env::join_paths([dir.join("conf"), dir.join("persist")])
+        .expect("a config search path");
+    Command::new(bin)
+        .args(["-f", "-Lo"])
+        .env("SNMPCONFPATH", search)
+        .env("SNMP_PERSISTENT_DIR", dir.join("persist"))
+        .env("MIBS", "")
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().expect("clone the log handle"))
+        .stderr(log)
+        .spawn()
+        .expect("spawn snmpd")
+}
+
 /// The agent's config: only loopback, both communities, no AgentX, a receive buffer big enough
 /// for bursts (NETSNMP-NOTES.md).
 fn config(port: u16) -> String {
@@ -203,8 +276,22 @@ fn config(port: u16) -> String {
     )
 }
 
-/// A loopback UDP port that was free a moment ago.
+/// A loopback UDP port that was free a moment ago, below the kernel's ephemeral range: the
+/// sockets other tests bind to port 0 never take it, so [`Snmpd::restart`] finds it free again.
+/// An ephemeral port when no such port is free.
 fn free_udp_port() -> u16 {
+    let ephemeral_low = fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|r| r.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32768);
+    if ephemeral_low > FIXED_PORTS_FROM + 1000 {
+        for _ in 0..100 {
+            let port = rand::random_range(FIXED_PORTS_FROM..ephemeral_low);
+            if UdpSocket::bind(("127.0.0.1", port)).is_ok() {
+                return port;
+            }
+        }
+    }
     UdpSocket::bind("127.0.0.1:0")
         .and_then(|s| s.local_addr())
         .expect("bind an ephemeral loopback port")
