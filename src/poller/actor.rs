@@ -308,6 +308,7 @@ fn same_session(a: &SessionConfig, b: &SessionConfig) -> bool {
         && a.max_repetitions == b.max_repetitions
         && a.non_repeaters == b.non_repeaters
         && a.max_in_flight == b.max_in_flight
+        && a.user == b.user
 }
 
 fn secs(d: Duration) -> f64 {

@@ -2,8 +2,9 @@
 //! on v2c, GETNEXT on v1) and writes every object as a `.snmprec` line as it arrives, so
 //! `snmpact agent --data FILE.snmprec` serves the same walk.
 //!
-//! Options as net-snmp's: `-v 1|2c` (default 2c), `-c COMMUNITY` (public), `-t SECONDS` (1),
-//! `-r RETRIES` (5), `-CrN` max-repetitions (10). The OID may be a name of the compiled-in MIB
+//! Options as net-snmp's: `-v 1|2c|3` (default 2c), `-c COMMUNITY` (public), `-t SECONDS` (1),
+//! `-r RETRIES` (5), `-CrN` max-repetitions (10), and SNMPv3's `-u -l -a -A -x -X -n -E -e`
+//! (any of them selects `-v 3`). The OID may be a name of the compiled-in MIB
 //! (`system`); the default, `1.3.6.1`, records the whole device. Values the format cannot hold
 //! (an exception inside the subtree) are skipped and counted. A summary goes to stderr.
 
@@ -26,8 +27,8 @@ use crate::session::{
 /// The subtree recorded when none is given: everything under `internet`.
 pub const DEFAULT_ROOT: &str = "1.3.6.1";
 
-/// `snmpact record`'s command line.
-#[derive(Debug, Clone, Args)]
+/// `snmpact record`'s command line. `Debug` shows no community, pass phrase or key.
+#[derive(Clone, Args)]
 pub struct RecordArgs {
     /// The agent: `HOST`, `HOST:PORT`, `udp:HOST:PORT` or `[IPv6]:PORT` (port 161 by default).
     #[arg(value_name = "HOST[:PORT]")]
@@ -35,9 +36,9 @@ pub struct RecordArgs {
     /// The subtree to record, numeric or a name (`system`); default: the whole device.
     #[arg(value_name = "OID", default_value = DEFAULT_ROOT)]
     pub oid: String,
-    /// SNMP version: 1 or 2c.
-    #[arg(short = 'v', value_name = "1|2c", default_value = "2c")]
-    pub version: String,
+    /// SNMP version: 1, 2c or 3 (any SNMPv3 option selects 3).
+    #[arg(short = 'v', value_name = "1|2c|3")]
+    pub version: Option<String>,
     /// Community string.
     #[arg(short = 'c', value_name = "COMMUNITY", default_value = "public")]
     pub community: String,
@@ -50,6 +51,33 @@ pub struct RecordArgs {
     /// Walk options as net-snmp's: `-CrN` asks N repetitions per GETBULK.
     #[arg(short = 'C', value_name = "rN")]
     pub walk_options: Vec<String>,
+    /// SNMPv3 user name.
+    #[arg(short = 'u', value_name = "USER")]
+    pub user: Option<String>,
+    /// SNMPv3 security level: noAuthNoPriv, authNoPriv or authPriv.
+    #[arg(short = 'l', value_name = "LEVEL")]
+    pub level: Option<String>,
+    /// SNMPv3 authentication protocol: MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512.
+    #[arg(short = 'a', value_name = "PROTOCOL")]
+    pub auth_protocol: Option<String>,
+    /// SNMPv3 authentication pass phrase.
+    #[arg(short = 'A', value_name = "PASSPHRASE")]
+    pub auth_password: Option<String>,
+    /// SNMPv3 privacy protocol: DES, AES, AES-192, AES-256 (AES-192-C, AES-256-C).
+    #[arg(short = 'x', value_name = "PROTOCOL")]
+    pub priv_protocol: Option<String>,
+    /// SNMPv3 privacy pass phrase.
+    #[arg(short = 'X', value_name = "PASSPHRASE")]
+    pub priv_password: Option<String>,
+    /// SNMPv3 context name.
+    #[arg(short = 'n', value_name = "CONTEXT")]
+    pub context: Option<String>,
+    /// SNMPv3 contextEngineID (hex).
+    #[arg(short = 'E', value_name = "ENGINEID")]
+    pub context_engine_id: Option<String>,
+    /// SNMPv3 security (agent) engine id (hex); skips discovery.
+    #[arg(short = 'e', value_name = "ENGINEID")]
+    pub security_engine_id: Option<String>,
 }
 
 /// What to record, checked.
@@ -69,10 +97,23 @@ impl RecordArgs {
     /// # Errors
     /// A one-line message for a bad version, OID, timeout or `-C` option.
     pub fn options(&self) -> Result<RecordOptions, String> {
-        let version = match self.version.as_str() {
-            "1" => Version::V1,
-            "2c" | "2" => Version::V2c,
-            v => return Err(format!("-v {v}: only 1 and 2c are supported")),
+        let user = self.user_options()?;
+        let version = match (self.version.as_deref(), user.is_empty()) {
+            (None, true) => Version::V2c,
+            (None | Some("3"), _) => Version::V3,
+            (Some("1"), true) => Version::V1,
+            (Some("2c" | "2"), true) => Version::V2c,
+            (Some(v @ ("1" | "2c" | "2")), false) => {
+                return Err(format!("SNMPv3 options given with -v {v}"));
+            }
+            (Some(v), _) => return Err(format!("-v {v}: expected 1, 2c or 3")),
+        };
+        let user = if version == Version::V3 {
+            Some(std::sync::Arc::new(
+                user.build(None).map_err(|e| e.to_string())?,
+            ))
+        } else {
+            None
         };
         let root = crate::mib::resolve(self.oid.trim_start_matches('.'))
             .map_err(|e| format!("{}: {e}", self.oid))?;
@@ -97,6 +138,7 @@ impl RecordArgs {
             root,
             session: SessionConfig {
                 version,
+                user,
                 community: Community::from(self.community.as_str()),
                 timeout,
                 retries: self.retries,
@@ -104,6 +146,45 @@ impl RecordArgs {
                 ..SessionConfig::default()
             },
         })
+    }
+}
+
+impl std::fmt::Debug for RecordArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecordArgs")
+            .field("target", &self.target)
+            .field("oid", &self.oid)
+            .field("version", &self.version)
+            .field("user", &self.user)
+            .field("level", &self.level)
+            .field("auth_protocol", &self.auth_protocol)
+            .field("priv_protocol", &self.priv_protocol)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RecordArgs {
+    /// The SNMPv3 options given, parsed (errors never quote a secret).
+    fn user_options(&self) -> Result<crate::command::UserOptions, String> {
+        use crate::command::UserOption as O;
+        let mut options = crate::command::UserOptions::default();
+        let given = [
+            (O::User, &self.user),
+            (O::Level, &self.level),
+            (O::AuthProtocol, &self.auth_protocol),
+            (O::AuthPassword, &self.auth_password),
+            (O::PrivProtocol, &self.priv_protocol),
+            (O::PrivPassword, &self.priv_password),
+            (O::Context, &self.context),
+            (O::ContextEngineId, &self.context_engine_id),
+            (O::SecurityEngineId, &self.security_engine_id),
+        ];
+        for (option, value) in given {
+            if let Some(v) = value {
+                options.set(option, v).map_err(|e| e.to_string())?;
+            }
+        }
+        Ok(options)
     }
 }
 
@@ -307,11 +388,55 @@ mod tests {
         assert_eq!(args(&["h", "-Cr25"]).unwrap().session.max_repetitions, 25);
         assert_eq!(args(&["h", "-C", "r7"]).unwrap().session.max_repetitions, 7);
         assert_eq!(args(&["h"]).unwrap().root.to_string(), DEFAULT_ROOT);
-        assert!(args(&["-v3", "h"]).unwrap_err().contains("only 1 and 2c"));
+        assert!(args(&["-v3", "h"]).unwrap_err().contains("securityName"));
+        assert!(
+            args(&["-v4", "h"])
+                .unwrap_err()
+                .contains("expected 1, 2c or 3")
+        );
+        assert!(
+            args(&["-v2c", "-u", "x", "h"])
+                .unwrap_err()
+                .contains("-v 2c")
+        );
         assert!(args(&["-Cc", "h"]).unwrap_err().contains("only -Cr"));
         assert!(args(&["-Cr0", "h"]).is_err());
         assert!(args(&["-t", "0", "h"]).is_err());
         assert!(args(&["h", "nosuchName"]).is_err());
+    }
+
+    #[test]
+    fn snmpv3_options_make_a_v3_user_and_stay_out_of_debug() {
+        let line = [
+            "-u",
+            "alice",
+            "-l",
+            "authPriv",
+            "-a",
+            "SHA-512",
+            "-A",
+            "authsecret1",
+            "-x",
+            "AES-256",
+            "-X",
+            "privsecret1",
+            "-n",
+            "ctx",
+            "h",
+        ];
+        let o = args(&line).unwrap();
+        assert_eq!(o.session.version, Version::V3);
+        let user = o.session.user.as_deref().unwrap();
+        assert_eq!(user.name, "alice");
+        assert_eq!(user.level, crate::usm::SecurityLevel::AuthPriv);
+        assert_eq!(user.auth_protocol, crate::usm::AuthProtocol::Sha512);
+        assert_eq!(user.priv_protocol, crate::usm::PrivProtocol::Aes256);
+        assert_eq!(user.context_name, b"ctx");
+        let parsed = Cmd::try_parse_from(std::iter::once("record").chain(line)).unwrap();
+        let text = format!("{:?} {:?}", parsed.args, o);
+        assert!(!text.contains("secret"), "{text}");
+        // A level without its key is refused before anything is sent.
+        assert!(args(&["-u", "bob", "-l", "authNoPriv", "h"]).is_err());
     }
 
     /// A `Write` whose bytes the test can read afterwards.
