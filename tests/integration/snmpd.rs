@@ -192,9 +192,14 @@ impl Snmpd {
                 std::thread::sleep(PROBE_TIMEOUT);
                 continue;
             }
+            // The answer to any probe will do: a slow start can make each answer arrive after
+            // its probe's wait, and waiting for the latest probe's own answer would then stay
+            // one behind for ever.
             if let Ok(n) = sock.recv(&mut buf)
                 && let Ok(m) = Message::decode(&buf[..n])
-                && m.pdu.request_id() == Some(request_id)
+                && m.pdu
+                    .request_id()
+                    .is_some_and(|id| (1..=request_id).contains(&id))
             {
                 return true;
             }
