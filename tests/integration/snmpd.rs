@@ -4,7 +4,8 @@
 //! generated config and persistent directory (see `NETSNMP-NOTES.md`), waits until it answers,
 //! and kills it by pid when dropped. [`Snmpd::start_with`] adds config lines (SNMPv3 users:
 //! `createUser`, `rouser`); [`Snmpd::restart`] starts it again on the same port with the same
-//! persistent state, as a reboot would (its engine id stays, snmpEngineBoots goes up by one).
+//! persistent state, as a reboot would (its engine id stays, snmpEngineBoots goes up by one),
+//! and [`Snmpd::restart_as_new_engine`] without it (a new engine id).
 //! Tests that need it fail, never skip, when net-snmp is missing: CI installs it. Traffic only
 //! ever goes to 127.0.0.1.
 //!
@@ -113,8 +114,26 @@ impl Snmpd {
     /// With the agent's log when it does not answer again (say another process took the port
     /// meanwhile).
     pub(crate) fn restart(&mut self) {
+        self.start_again(false);
+    }
+
+    /// [`Snmpd::restart`] with its persistent state forgotten: a new engine id and boots 1, as
+    /// if another agent had taken its address.
+    ///
+    /// # Panics
+    /// As [`Snmpd::restart`].
+    pub(crate) fn restart_as_new_engine(&mut self) {
+        self.start_again(true);
+    }
+
+    fn start_again(&mut self, forget: bool) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if forget {
+            let persist = self.dir.join("persist");
+            fs::remove_dir_all(&persist).expect("remove the agent's persistent state");
+            fs::create_dir_all(&persist).expect("create the agent's directory");
+        }
         self.child = spawn(&self.bin, &self.dir);
         assert!(
             self.wait_until_answering(),
