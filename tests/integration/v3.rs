@@ -487,18 +487,29 @@ async fn every_auth_and_priv_combination_gets_and_walks_like_net_snmp() {
 // ---------------------------------------------------------------------------------------------
 
 /// The error of a GET of sysDescr.0 by a new session `name` with `user`.
+/// No pass phrase shows in the error or the session's configuration, as printed or debugged.
 async fn get_error(e: &Engine, agent: &Snmpd, name: &str, config: SessionConfig) -> SnmpError {
+    let shown = format!("{config:?}");
     let s = e.session(name, &agent.target(), config).await.unwrap();
-    match s.send(Get(vec![oid(SYS_DESCR)])).await.unwrap() {
+    let err = match s.send(Get(vec![oid(SYS_DESCR)])).await.unwrap() {
         Ok(vbs) => panic!("{name}: expected an error, got {vbs:?}"),
         Err(err) => err,
+    };
+    assert_no_secret(&format!("{shown} {err} {err:?}"));
+    err
+}
+
+/// `text` holds none of the test pass phrases.
+fn assert_no_secret(text: &str) {
+    for secret in [AUTH_PASS, PRIV_PASS, WRONG_PASS] {
+        assert!(!text.contains(secret), "a pass phrase shows: {text}");
     }
 }
 
 /// Wrong authentication pass phrase or protocol, unknown user, a level the user was not
 /// created for, a level below its `rouser` level, and a wrong privacy pass phrase or protocol:
 /// each gives exactly the error snmpd means, and `snmpget` with the same options fails the
-/// same way (its message is ours).
+/// same way (its message is ours). No pass phrase shows in errors, configurations or stats.
 #[actix_rt::test]
 async fn wrong_keys_unknown_users_and_levels_fail_as_snmpget_does() {
     let good = Combo::auth_priv(AuthProtocol::Sha256, PrivProtocol::Aes128);
@@ -667,6 +678,8 @@ async fn wrong_keys_unknown_users_and_levels_fail_as_snmpget_does() {
     }
     let stats = e.stats().await;
     assert_eq!(stats.per_agent[&agent.addr()].timed_out, 2);
+    let json = serde_json::to_string(&stats).unwrap();
+    assert_no_secret(&format!("{json} {stats:?} {:?}", e.usm_cache()));
     e.shutdown().await;
 }
 
