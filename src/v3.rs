@@ -28,8 +28,8 @@ pub use message::{
     ScopedPduData, USM_SECURITY_MODEL, UsmParams,
 };
 pub use report::ReportKind;
-pub use security::{Opened, Outgoing, Salt, check, open, seal};
 pub(crate) use security::open_checked;
+pub use security::{Opened, Outgoing, Salt, check, open, seal};
 pub use timeliness::{EngineRecord, TIME_WINDOW};
 
 /// Why an SNMPv3 message could not be made or read.

@@ -17,7 +17,7 @@ use smallvec::SmallVec;
 use tokio::sync::oneshot;
 
 use super::machine::{BulkOp, GetKind, GetOp, Op, Outcome, SetOp, WalkOp, WalkOptions};
-use super::usm::{Prepared, UsmCache, V3Answer, V3State};
+use super::usm::{DiscoveryDone, Prepared, UsmCache, V3Answer, V3State};
 use super::{SessionConfig, SnmpError, next_token};
 use crate::dispatcher::{Cancel, FastMap, Inbound, Submit};
 use crate::oid::Oid;
@@ -454,7 +454,7 @@ impl Session {
             return Ok(None);
         }
         let prepared = match &mut self.v3 {
-            Some(v3) => v3.prepare(self.agent),
+            Some(v3) => v3.prepare(self.agent, || ctx.address().recipient()),
             None => Prepared::Fail(SnmpError::InvalidRequest("SNMPv3 needs a user name (-u)")),
         };
         match prepared {
@@ -523,6 +523,9 @@ impl Actor for Session {
     type Context = Context<Self>;
 
     fn stopped(&mut self, _ctx: &mut Self::Context) {
+        if let Some(v3) = &mut self.v3 {
+            v3.abandon_probe(self.agent);
+        }
         let ids: Vec<u64> = self.ops.keys().copied().collect();
         for id in ids {
             self.end(id, Err(SnmpError::ShuttingDown));
@@ -541,11 +544,8 @@ impl Handler<Inbound> for Session {
             && v3.probe == Some(token)
         {
             let learned = match msg {
-                Inbound::Response { datagram, .. } => v3.on_probe_answer(self.agent, &datagram),
-                Inbound::Failed { error, .. } => {
-                    v3.probe = None;
-                    Err(error)
-                }
+                Inbound::Response { datagram, .. } => v3.on_probe_end(self.agent, Ok(&datagram)),
+                Inbound::Failed { error, .. } => v3.on_probe_end(self.agent, Err(error)),
             };
             if let Err(e) = learned {
                 self.fail_queued(&e);
@@ -630,6 +630,20 @@ impl Session {
                 Ok(None)
             }
         }
+    }
+}
+
+impl Handler<DiscoveryDone> for Session {
+    type Result = ();
+
+    fn handle(&mut self, msg: DiscoveryDone, ctx: &mut Context<Self>) {
+        if let Some(v3) = &mut self.v3 {
+            v3.waiting = false;
+        }
+        if let Some(e) = msg.error {
+            self.fail_queued(&e);
+        }
+        self.pump(ctx);
     }
 }
 

@@ -5,7 +5,9 @@
 //! Flow (RFC 3414 §4, RFC 5343): before the first request to an agent whose engine is unknown,
 //! one discovery probe (noAuthNoPriv, empty engine id and user, no varbinds) goes out; its
 //! Report gives the engine id, boots and time, kept in the [`UsmCache`] under the agent's
-//! address for every session that talks to it. Requests wait in the session meanwhile. An
+//! address for every session that talks to it. One probe per agent address: the first session
+//! to need it sends it, the others register in the cache and hear [`DiscoveryDone`] when it
+//! ends. Requests wait in their sessions meanwhile. An
 //! authenticated notInTimeWindow Report resynchronises the clock and the request is sent once
 //! more; an unknownEngineID Report forgets the engine, which is discovered again, and the
 //! request is sent once more. Any other Report fails the request with [`SnmpError::Report`].
@@ -22,6 +24,8 @@ use std::time::Instant;
 use dashmap::DashMap;
 use std::net::SocketAddr;
 
+use actix::prelude::*;
+
 use crate::dispatcher::{FastMap, UsmSubmit};
 use crate::pdu::{GenericPdu, Pdu};
 use crate::usm::{KeyCache, SecurityLevel, User, UserKeys};
@@ -36,6 +40,8 @@ use super::SnmpError;
 pub struct UsmCache {
     /// What is known of each agent's engine, by agent address.
     engines: DashMap<SocketAddr, EngineRecord>,
+    /// Discoveries in flight, by agent address: the sessions waiting for each.
+    discovering: DashMap<SocketAddr, Vec<Recipient<DiscoveryDone>>>,
     /// Keys by pass phrase fingerprint and engine id.
     keys: Mutex<KeyCache>,
 }
@@ -79,6 +85,18 @@ impl UsmCache {
         self.keys.lock().map_or(0, |k| k.password_hashes())
     }
 
+    /// Ends the discovery of `agent`: every session waiting for it hears `error` (`None`: look
+    /// again; the engine is known, or the prober went away and another may probe).
+    fn discovery_done(&self, agent: SocketAddr, error: Option<&SnmpError>) {
+        if let Some((_, waiters)) = self.discovering.remove(&agent) {
+            for w in waiters {
+                w.do_send(DiscoveryDone {
+                    error: error.cloned(),
+                });
+            }
+        }
+    }
+
     fn keys_for(&self, user: &User, engine_id: &[u8]) -> Result<UserKeys, SnmpError> {
         let mut cache = self
             .keys
@@ -86,6 +104,14 @@ impl UsmCache {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         user.keys(engine_id, &mut cache).map_err(SnmpError::User)
     }
+}
+
+/// Told to a session waiting for another session's discovery of its agent: it ended.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct DiscoveryDone {
+    /// Why it failed (the waiting requests fail too), or `None`: look again.
+    pub error: Option<SnmpError>,
 }
 
 /// What the session should do before submitting its next request.
@@ -116,8 +142,10 @@ pub(super) struct V3State {
     cache: Arc<UsmCache>,
     /// The keys for the engine id they were made for.
     keys: Option<(Arc<[u8]>, Arc<UserKeys>)>,
-    /// Token of the discovery probe in flight.
+    /// Token of the discovery probe this session sent, in flight.
     pub(super) probe: Option<u64>,
+    /// Waiting for another session's discovery (registered in the cache).
+    pub(super) waiting: bool,
     /// Requests in flight: their PDU (for the retry) and security (to open the answer).
     sent: FastMap<u64, (Pdu<'static>, Arc<UsmSubmit>)>,
     /// Tokens that are already the one retry of their request.
@@ -135,6 +163,7 @@ impl V3State {
             cache,
             keys: None,
             probe: None,
+            waiting: false,
             sent: FastMap::default(),
             retried: FastMap::default(),
             user_name,
@@ -142,9 +171,14 @@ impl V3State {
         }
     }
 
-    /// The security of the next request to `agent`, or what must happen first.
-    pub(super) fn prepare(&mut self, agent: SocketAddr) -> Prepared {
-        if self.probe.is_some() {
+    /// The security of the next request to `agent`, or what must happen first. `me` hears
+    /// [`DiscoveryDone`] when another session's discovery of the agent ends.
+    pub(super) fn prepare(
+        &mut self,
+        agent: SocketAddr,
+        me: impl FnOnce() -> Recipient<DiscoveryDone>,
+    ) -> Prepared {
+        if self.probe.is_some() || self.waiting {
             return Prepared::Wait;
         }
         if let Err(e) = self.user.validate() {
@@ -160,7 +194,24 @@ impl V3State {
                     let r = EngineRecord::discovered(id.clone(), 0, 0, now);
                     self.cache.engines.entry(agent).or_insert(r).clone()
                 }
-                None => return self.discovery(),
+                None => match self.cache.discovering.entry(agent) {
+                    dashmap::Entry::Occupied(mut waiters) => {
+                        waiters.get_mut().push(me());
+                        self.waiting = true;
+                        return Prepared::Wait;
+                    }
+                    dashmap::Entry::Vacant(v) => {
+                        // The engine may have been learned between the two lookups: the
+                        // prober stores it before it ends the discovery.
+                        match self.cache.engine(agent) {
+                            Some(r) => r,
+                            None => {
+                                v.insert(Vec::new());
+                                return self.discovery();
+                            }
+                        }
+                    }
+                },
             },
         };
         let keys = match &self.keys {
@@ -230,13 +281,29 @@ impl V3State {
         self.retried.insert(token, ());
     }
 
-    /// The probe's answer (a Report, or a Response from a lenient agent): learns the engine.
-    pub(super) fn on_probe_answer(
+    /// The end of this session's probe: its answer, or why it failed. Learns the engine and
+    /// tells the sessions waiting for it.
+    pub(super) fn on_probe_end(
         &mut self,
         agent: SocketAddr,
-        datagram: &[u8],
+        answer: Result<&[u8], SnmpError>,
     ) -> Result<(), SnmpError> {
         self.probe = None;
+        let learned = answer.and_then(|datagram| self.learn(agent, datagram));
+        self.cache.discovery_done(agent, learned.as_ref().err());
+        learned
+    }
+
+    /// This session is going away with its probe in flight: the waiting sessions look again
+    /// (one of them probes).
+    pub(super) fn abandon_probe(&mut self, agent: SocketAddr) {
+        if self.probe.take().is_some() {
+            self.cache.discovery_done(agent, None);
+        }
+    }
+
+    /// The probe's answer (a Report, or a Response from a lenient agent).
+    fn learn(&self, agent: SocketAddr, datagram: &[u8]) -> Result<(), SnmpError> {
         let none = UserKeys {
             auth: None,
             privacy: None,
@@ -309,6 +376,11 @@ mod tests {
     use crate::session::SessionConfig;
     use crate::usm::{AuthProtocol, PrivProtocol};
 
+    /// For `prepare` calls that must not register as waiters.
+    fn nobody() -> Recipient<DiscoveryDone> {
+        unreachable!("this prepare must not wait for another session's discovery")
+    }
+
     fn user() -> Arc<User> {
         Arc::new(
             User::new("alice")
@@ -331,7 +403,7 @@ mod tests {
             EngineRecord::discovered(vec![0x80, 0, 0, 1, 2], 1, 2, Instant::now()),
         );
         let mut state = V3State::new(user(), cache.clone());
-        let Prepared::Ready(submit) = state.prepare(agent) else {
+        let Prepared::Ready(submit) = state.prepare(agent, nobody) else {
             panic!("a known engine gives a ready request");
         };
         let text = format!("{config:?} {cache:?} {submit:?}");
@@ -355,18 +427,81 @@ mod tests {
         let agent: SocketAddr = "127.0.0.1:161".parse().unwrap();
         let mut a = V3State::new(user(), cache.clone());
         let mut b = V3State::new(user(), cache.clone());
-        assert!(matches!(a.prepare(agent), Prepared::Discover(..)));
+        assert!(matches!(a.prepare(agent, nobody), Prepared::Discover(..)));
         a.probe = Some(1);
-        assert!(matches!(a.prepare(agent), Prepared::Wait));
+        assert!(matches!(a.prepare(agent, nobody), Prepared::Wait));
         cache.engines.insert(
             agent,
             EngineRecord::discovered(vec![0x80, 0, 0, 1, 2], 1, 2, Instant::now()),
         );
         a.probe = None;
-        assert!(matches!(a.prepare(agent), Prepared::Ready(_)));
-        assert!(matches!(b.prepare(agent), Prepared::Ready(_)));
+        assert!(matches!(a.prepare(agent, nobody), Prepared::Ready(_)));
+        assert!(matches!(b.prepare(agent, nobody), Prepared::Ready(_)));
         // Two pass phrases, each hashed once for both sessions.
         assert_eq!(cache.password_hashes(), 2);
+    }
+
+    /// Collects what it is told.
+    struct Waiter(tokio::sync::mpsc::UnboundedSender<Option<String>>);
+
+    impl Actor for Waiter {
+        type Context = Context<Self>;
+    }
+
+    impl Handler<DiscoveryDone> for Waiter {
+        type Result = ();
+        fn handle(&mut self, m: DiscoveryDone, _: &mut Context<Self>) {
+            let _ = self.0.send(m.error.map(|e| e.to_string()));
+        }
+    }
+
+    #[actix_rt::test]
+    async fn one_probe_per_agent_and_the_others_hear_how_it_ended() {
+        let cache = UsmCache::new();
+        let agent: SocketAddr = "127.0.0.1:161".parse().unwrap();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let waiter = Waiter(tx).start().recipient::<DiscoveryDone>();
+        let mut prober = V3State::new(user(), cache.clone());
+        let mut others: Vec<V3State> = (0..3)
+            .map(|_| V3State::new(user(), cache.clone()))
+            .collect();
+        assert!(matches!(
+            prober.prepare(agent, nobody),
+            Prepared::Discover(..)
+        ));
+        prober.probe = Some(7);
+        for o in &mut others {
+            assert!(matches!(
+                o.prepare(agent, || waiter.clone()),
+                Prepared::Wait
+            ));
+            assert!(o.waiting);
+            // Asked again while waiting: still waiting, not registered twice.
+            assert!(matches!(o.prepare(agent, nobody), Prepared::Wait));
+        }
+        // The probe times out: every waiter hears the error.
+        let timeout = SnmpError::Timeout { retries: 0, agent };
+        assert!(prober.on_probe_end(agent, Err(timeout)).is_err());
+        for _ in 0..3 {
+            let heard = rx.recv().await.unwrap();
+            assert!(heard.unwrap().contains("timeout"));
+        }
+        assert!(cache.discovering.is_empty());
+        // The next discovery has one prober again; if it goes away, the waiters look again.
+        for o in &mut others {
+            o.waiting = false;
+        }
+        assert!(matches!(
+            others[0].prepare(agent, nobody),
+            Prepared::Discover(..)
+        ));
+        others[0].probe = Some(8);
+        assert!(matches!(
+            others[1].prepare(agent, || waiter.clone()),
+            Prepared::Wait
+        ));
+        others[0].abandon_probe(agent);
+        assert_eq!(rx.recv().await.unwrap(), None);
     }
 
     #[test]
@@ -376,7 +511,7 @@ mod tests {
         let mut s = V3State::new(Arc::new(u), UsmCache::new());
         let agent: SocketAddr = "127.0.0.1:161".parse().unwrap();
         assert!(matches!(
-            s.prepare(agent),
+            s.prepare(agent, nobody),
             Prepared::Fail(SnmpError::User(crate::usm::UserError::MissingAuthKey(_)))
         ));
     }

@@ -213,6 +213,32 @@ pub(crate) fn encode_scoped(
     pdu.encode(&mut w);
 }
 
+/// `e` with its offset moved by `by`: errors found in a slice of the datagram (the security
+/// parameters, the scopedPDU) are reported at their offset in the whole datagram.
+pub(super) fn shifted(e: Error, by: usize) -> Error {
+    use crate::pdu::Error as P;
+    match e {
+        Error::Pdu(p) => Error::Pdu(match p {
+            P::Ber(mut b) => {
+                b.offset += by;
+                P::Ber(b)
+            }
+            P::Version3 { offset } => P::Version3 {
+                offset: offset + by,
+            },
+            P::UnsupportedVersion { version, offset } => P::UnsupportedVersion {
+                version,
+                offset: offset + by,
+            },
+            P::UnknownPduType { tag, offset } => P::UnknownPduType {
+                tag,
+                offset: offset + by,
+            },
+        }),
+        other => other,
+    }
+}
+
 fn pdu_err(e: ber::Error) -> Error {
     Error::Pdu(e.into())
 }
@@ -369,7 +395,9 @@ impl<'a> MessageV3<'a> {
     pub fn decode(buf: &'a [u8]) -> Result<(Self, Layout), Error> {
         let (head, rest) = Head::read(buf)?;
         let data = match rest {
-            Rest::Plain(bytes) => ScopedPduData::Plaintext(ScopedPdu::decode(bytes)?),
+            Rest::Plain(bytes) => ScopedPduData::Plaintext(
+                ScopedPdu::decode(bytes).map_err(|e| shifted(e, offset_in(buf, bytes)))?,
+            ),
             Rest::Encrypted(bytes) => ScopedPduData::Encrypted(Cow::Borrowed(bytes)),
         };
         Ok((
@@ -479,22 +507,7 @@ impl<'a> Head<'a> {
             return Err(Error::SecurityModel(model));
         }
         let sp = m.read_primitive(tag::OCTET_STRING).map_err(pdu_err)?;
-        let mut spr = Reader::new(sp);
-        let mut u = spr.read_constructed(tag::SEQUENCE).map_err(pdu_err)?;
-        spr.finish().map_err(pdu_err)?;
-        let engine_id = u.read_primitive(tag::OCTET_STRING).map_err(pdu_err)?;
-        let boots = non_negative(&mut u, "msgAuthoritativeEngineBoots")?.cast_unsigned();
-        let time = non_negative(&mut u, "msgAuthoritativeEngineTime")?.cast_unsigned();
-        let user_name = u.read_primitive(tag::OCTET_STRING).map_err(pdu_err)?;
-        let auth_params = u.read_primitive(tag::OCTET_STRING).map_err(pdu_err)?;
-        let priv_params = u.read_primitive(tag::OCTET_STRING).map_err(pdu_err)?;
-        u.finish().map_err(pdu_err)?;
-        if engine_id.len() > MAX_ENGINE_ID {
-            return Err(Error::Malformed("msgAuthoritativeEngineID longer than 32"));
-        }
-        if user_name.len() > MAX_USER_NAME {
-            return Err(Error::Malformed("msgUserName longer than 32"));
-        }
+        let usm = read_usm(sp).map_err(|e| shifted(e, offset_in(buf, sp)))?;
         let rest = if flags.privacy() {
             Rest::Encrypted(m.read_primitive(tag::OCTET_STRING).map_err(pdu_err)?)
         } else {
@@ -509,27 +522,53 @@ impl<'a> Head<'a> {
         };
         m.finish().map_err(pdu_err)?;
         let layout = Layout {
-            auth_params: auth_params.as_ptr().addr() - buf.as_ptr().addr(),
-            auth_len: auth_params.len(),
+            auth_params: offset_in(buf, &usm.auth_params),
+            auth_len: usm.auth_params.len(),
         };
         Ok((
             Self {
                 msg_id,
                 max_size,
                 flags,
-                usm: UsmParams {
-                    engine_id: Cow::Borrowed(engine_id),
-                    boots,
-                    time,
-                    user_name: Cow::Borrowed(user_name),
-                    auth_params: Cow::Borrowed(auth_params),
-                    priv_params: Cow::Borrowed(priv_params),
-                },
+                usm,
                 layout,
             },
             rest,
         ))
     }
+}
+
+/// Where `part` (a slice of `buf`) starts in `buf`.
+pub(super) fn offset_in(buf: &[u8], part: &[u8]) -> usize {
+    part.as_ptr().addr() - buf.as_ptr().addr()
+}
+
+/// UsmSecurityParameters from the contents of msgSecurityParameters (offsets relative to them).
+fn read_usm(sp: &[u8]) -> Result<UsmParams<'_>, Error> {
+    let mut spr = Reader::new(sp);
+    let mut u = spr.read_constructed(tag::SEQUENCE).map_err(pdu_err)?;
+    spr.finish().map_err(pdu_err)?;
+    let engine_id = u.read_primitive(tag::OCTET_STRING).map_err(pdu_err)?;
+    let boots = non_negative(&mut u, "msgAuthoritativeEngineBoots")?.cast_unsigned();
+    let time = non_negative(&mut u, "msgAuthoritativeEngineTime")?.cast_unsigned();
+    let user_name = u.read_primitive(tag::OCTET_STRING).map_err(pdu_err)?;
+    let auth_params = u.read_primitive(tag::OCTET_STRING).map_err(pdu_err)?;
+    let priv_params = u.read_primitive(tag::OCTET_STRING).map_err(pdu_err)?;
+    u.finish().map_err(pdu_err)?;
+    if engine_id.len() > MAX_ENGINE_ID {
+        return Err(Error::Malformed("msgAuthoritativeEngineID longer than 32"));
+    }
+    if user_name.len() > MAX_USER_NAME {
+        return Err(Error::Malformed("msgUserName longer than 32"));
+    }
+    Ok(UsmParams {
+        engine_id: Cow::Borrowed(engine_id),
+        boots,
+        time,
+        user_name: Cow::Borrowed(user_name),
+        auth_params: Cow::Borrowed(auth_params),
+        priv_params: Cow::Borrowed(priv_params),
+    })
 }
 
 /// Reads an INTEGER in 0..=2^31-1.

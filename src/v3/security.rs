@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use crate::pdu::Pdu;
 use crate::usm::{self, LocalizedKey, UserKeys};
 
-use super::message::encode_scoped;
+use super::message::{encode_scoped, offset_in, shifted};
 use super::{Error, Flags, Head, MessageV3, Rest, ScopedPdu, ScopedPduData, UsmParams};
 
 /// Zeros standing in for msgAuthenticationParameters while the HMAC is computed (the longest
@@ -199,7 +199,9 @@ fn open_with(buf: &[u8], keys: &UserKeys, checked: bool) -> Result<Opened, Error
         }
     }
     let scoped = match rest {
-        Rest::Plain(bytes) => ScopedPdu::decode(bytes)?.into_owned(),
+        Rest::Plain(bytes) => ScopedPdu::decode(bytes)
+            .map_err(|e| shifted(e, offset_in(buf, bytes)))?
+            .into_owned(),
         Rest::Encrypted(cipher) => {
             let key = keys.privacy.as_ref().ok_or(Error::Encrypted)?;
             let plain = usm::decrypt(

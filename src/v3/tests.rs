@@ -1036,3 +1036,29 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn decode_errors_name_their_offset_in_the_whole_datagram() {
+    let user = User::new("probe");
+    let (mut bytes, keys) = sealed(&user, 0);
+    // The PDU tag (GetRequest, 0xa0) made unknown: reported where it is in the datagram.
+    let at = bytes.iter().position(|b| *b == 0xa0).unwrap();
+    bytes[at] = 0xbf;
+    let e = MessageV3::decode(&bytes).unwrap_err();
+    let Error::Pdu(p) = &e else { panic!("{e:?}") };
+    assert_eq!(p.offset(), at, "{e}");
+    let Error::Pdu(p) = open(&bytes, &keys).unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(p.offset(), at);
+    // A fault inside the security parameters: msgUserName's tag (0x04 after the time).
+    let (mut bytes, _) = sealed(&user, 0);
+    let (head, _) = Head::read(&bytes).unwrap();
+    let user_tag = head.layout.auth_params - 2 - 2 - user.name.len();
+    assert_eq!(bytes[user_tag], 0x04);
+    bytes[user_tag] = 0x05;
+    let Error::Pdu(p) = Head::read(&bytes).unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(p.offset(), user_tag);
+}

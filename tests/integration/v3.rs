@@ -1234,8 +1234,6 @@ async fn a_fleet_sharing_a_user_hashes_each_pass_phrase_once_and_discovers_each_
 
 /// 50 sessions sharing a user, to one agent none of them knows yet, all asking at once: one
 /// discovery probe for the agent, the others wait for its answer.
-#[ignore = "library: every session sends its own discovery probe while the agent's engine is \
-            unknown (25-50 probes here instead of 1); see the v3 tests' report"]
 #[actix_rt::test]
 async fn concurrent_first_requests_to_one_agent_share_one_discovery() {
     let combo = Combo::auth_priv(AuthProtocol::Sha384, PrivProtocol::Aes256);
