@@ -58,10 +58,9 @@
 //! ...
 //! ```
 //!
-//! The verdict is [`crate::pdu::Message::decode`]'s for v1 and v2c. For SNMPv3 it is what
-//! [`crate::v3::MessageV3::decode`] decides (and [`crate::v3::open`]'s refusal of privacy without
-//! authentication, the one check that needs no key), with the same errors, made in the same order
-//! by the `verdict` module so that every offset counts from the start of the datagram.
+//! The verdict is [`crate::pdu::Message::decode`]'s for v1 and v2c, and
+//! [`crate::v3::MessageV3::decode`]'s for SNMPv3 (which refuses privacy without authentication,
+//! as [`crate::v3::open`] does); every offset counts from the start of the datagram.
 //!
 //! The community string is a shared secret. [`dissect`] shows it, because whoever holds the bytes
 //! holds the secret already; [`Options::redact_community`] replaces it (and its octets) with
@@ -155,15 +154,11 @@ pub enum Error {
     /// Refused by the v1/v2c codec, or by the BER or PDU layer inside an SNMPv3 message.
     #[error(transparent)]
     Pdu(#[from] pdu::Error),
-    /// An SNMPv3 header field out of its range or of the wrong size, or a security model other
-    /// than USM ([`v3::Error::Malformed`], [`v3::Error::SecurityModel`]).
-    #[error("{error} at byte {offset}")]
-    V3 {
-        /// The error [`v3::MessageV3::decode`] gives.
-        error: v3::Error,
-        /// Offset of the field at fault.
-        offset: usize,
-    },
+    /// An SNMPv3 header field out of its range or of the wrong size, privFlag without
+    /// authFlag, or a security model other than USM: the error of [`v3::MessageV3::decode`]
+    /// ([`v3::Error::Malformed`], [`v3::Error::SecurityModel`]), which carries its offset.
+    #[error(transparent)]
+    V3(v3::Error),
 }
 
 impl From<ber::Error> for Error {
@@ -178,7 +173,8 @@ impl Error {
     pub fn offset(&self) -> usize {
         match self {
             Self::Pdu(e) => e.offset(),
-            Self::V3 { offset, .. } => *offset,
+            // Every error of decoding has an offset: `V3` holds no other.
+            Self::V3(e) => e.offset().unwrap_or_default(),
         }
     }
 
@@ -187,7 +183,7 @@ impl Error {
     pub fn label(&self) -> &'static str {
         match self {
             Self::Pdu(e) => e.label(),
-            Self::V3 { error, .. } => error.label(),
+            Self::V3(e) => e.label(),
         }
     }
 }

@@ -33,18 +33,36 @@ pub use security::{Opened, Outgoing, Salt, check, open, seal};
 pub use timeliness::{EngineRecord, TIME_WINDOW};
 
 /// Why an SNMPv3 message could not be made or read.
+///
+/// The errors of decoding ([`Error::NotV3`], [`Error::SecurityModel`], [`Error::Malformed`],
+/// [`Error::Pdu`]) name the byte at fault, counted from the start of the datagram
+/// ([`Error::offset`]), and their `Display` ends with "at byte N" like [`crate::ber::Error`]'s.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// Not an SNMPv3 message (another version, or no version at all).
-    #[error("not an SNMPv3 message")]
-    NotV3,
+    /// Not an SNMPv3 message: msgVersion is not 3.
+    #[error("not an SNMPv3 message at byte {offset}")]
+    NotV3 {
+        /// Offset of msgVersion.
+        offset: usize,
+    },
     /// A security model other than USM (3).
-    #[error("security model {0} is not USM (3)")]
-    SecurityModel(i32),
-    /// A header field out of its range or of the wrong size.
-    #[error("malformed SNMPv3 header: {0}")]
-    Malformed(&'static str),
+    #[error("security model {model} is not USM (3) at byte {offset}")]
+    SecurityModel {
+        /// msgSecurityModel.
+        model: i32,
+        /// Offset of msgSecurityModel.
+        offset: usize,
+    },
+    /// A header field out of its range or of the wrong size, or an invalid combination of
+    /// msgFlags (RFC 3412 §7.2 step 5).
+    #[error("malformed SNMPv3 header: {what} at byte {offset}")]
+    Malformed {
+        /// What is wrong (`msgMaxSize below 484`), or the field out of its range (`msgID`).
+        what: &'static str,
+        /// Offset of the field at fault.
+        offset: usize,
+    },
     /// Malformed BER or PDU.
     #[error(transparent)]
     Pdu(#[from] crate::pdu::Error),
@@ -60,6 +78,10 @@ pub enum Error {
     /// Decryption failed (bad privacy parameters or ciphertext, or not a scopedPDU after).
     #[error("decryption failed: {0}")]
     Decryption(&'static str),
+    /// A discovery Report (RFC 3414 §4) with an empty msgAuthoritativeEngineID: a well-formed
+    /// message that does not do what discovery needs.
+    #[error("discovery Report without an engine id")]
+    NoEngineId,
 }
 
 impl Error {
@@ -67,14 +89,47 @@ impl Error {
     #[must_use]
     pub fn label(&self) -> &'static str {
         match self {
-            Self::NotV3 => "not_v3",
-            Self::SecurityModel(_) => "security_model",
-            Self::Malformed(_) => "malformed_v3_header",
+            Self::NotV3 { .. } => "not_v3",
+            Self::SecurityModel { .. } => "security_model",
+            Self::Malformed { .. } => "malformed_v3_header",
             Self::Pdu(e) => e.label(),
             Self::Encrypted => "encrypted",
             Self::LevelMismatch => "level_mismatch",
             Self::WrongDigest => "wrong_digest",
             Self::Decryption(_) => "decryption",
+            Self::NoEngineId => "no_engine_id",
+        }
+    }
+
+    /// The byte at fault, counted from the start of the datagram, for the errors of decoding;
+    /// `None` for those that are not about bytes (keys, digest, decryption, discovery).
+    ///
+    /// ```
+    /// use snmpact::v3::MessageV3;
+    /// // The start of a header whose msgMaxSize (at byte 10) is 400.
+    /// let bytes = [
+    ///     0x30, 0x0c, // SNMPv3Message
+    ///     0x02, 0x01, 0x03, // msgVersion 3
+    ///     0x30, 0x07, // msgGlobalData
+    ///     0x02, 0x01, 0x01, // msgID 1
+    ///     0x02, 0x02, 0x01, 0x90, // msgMaxSize 400
+    /// ];
+    /// let e = MessageV3::decode(&bytes).unwrap_err();
+    /// assert_eq!(e.offset(), Some(10));
+    /// assert_eq!(e.to_string(), "malformed SNMPv3 header: msgMaxSize below 484 at byte 10");
+    /// ```
+    #[must_use]
+    pub fn offset(&self) -> Option<usize> {
+        match self {
+            Self::NotV3 { offset }
+            | Self::SecurityModel { offset, .. }
+            | Self::Malformed { offset, .. } => Some(*offset),
+            Self::Pdu(e) => Some(e.offset()),
+            Self::Encrypted
+            | Self::LevelMismatch
+            | Self::WrongDigest
+            | Self::Decryption(_)
+            | Self::NoEngineId => None,
         }
     }
 }

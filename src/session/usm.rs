@@ -311,9 +311,7 @@ impl V3State {
         let opened = v3::open(datagram, &none).map_err(SnmpError::V3)?;
         let id = opened.usm.engine_id.into_owned();
         if id.is_empty() {
-            return Err(SnmpError::V3(v3::Error::Malformed(
-                "discovery Report without an engine id",
-            )));
+            return Err(SnmpError::V3(v3::Error::NoEngineId));
         }
         let record =
             EngineRecord::discovered(id, opened.usm.boots, opened.usm.time, Instant::now());

@@ -16,7 +16,9 @@
 //! ```
 //!
 //! No keys here: authentication and privacy are [`super::security`]'s. Decoding records where
-//! msgAuthenticationParameters lies in the datagram so the HMAC can be checked in place.
+//! msgAuthenticationParameters lies in the datagram so the HMAC can be checked in place, and
+//! every decoding error names its byte in the datagram, though msgSecurityParameters and the
+//! scopedPDU are read from slices of their own ([`shifted`]).
 
 use std::borrow::Cow;
 
@@ -218,6 +220,17 @@ pub(crate) fn encode_scoped(
 pub(super) fn shifted(e: Error, by: usize) -> Error {
     use crate::pdu::Error as P;
     match e {
+        Error::NotV3 { offset } => Error::NotV3 {
+            offset: offset + by,
+        },
+        Error::SecurityModel { model, offset } => Error::SecurityModel {
+            model,
+            offset: offset + by,
+        },
+        Error::Malformed { what, offset } => Error::Malformed {
+            what,
+            offset: offset + by,
+        },
         Error::Pdu(p) => Error::Pdu(match p {
             P::Ber(mut b) => {
                 b.offset += by;
@@ -388,10 +401,12 @@ impl<'a> MessageV3<'a> {
     }
 
     /// Decodes a whole message; nothing may follow it. A plaintext scopedPDU is decoded too.
+    /// Every check is [`Head::read`]'s, then the scopedPDU's BER.
     ///
     /// # Errors
     /// [`Error::NotV3`], [`Error::SecurityModel`], [`Error::Malformed`] for header fields out
-    /// of their ranges, or [`Error::Pdu`] for bad BER.
+    /// of their ranges (or privFlag without authFlag), or [`Error::Pdu`] for bad BER; each at
+    /// its offset in `buf` ([`Error::offset`]), the first fault in the order of the fields.
     pub fn decode(buf: &'a [u8]) -> Result<(Self, Layout), Error> {
         let (head, rest) = Head::read(buf)?;
         let data = match rest {
@@ -478,6 +493,12 @@ impl<'a> Head<'a> {
     /// Reads everything but the scopedPDU, checking each field as strictly as a full decode
     /// does; the scopedPDU's bytes are returned unread.
     ///
+    /// The checks, in order (RFC 3412 §6 and §7.2 steps 1-5, RFC 3414 §2.4): the framing of
+    /// the message; msgVersion 3; msgID, msgMaxSize (at least [`MIN_MAX_SIZE`]), msgFlags (one
+    /// octet), msgSecurityModel (USM); the UsmSecurityParameters (engine id and user name of at
+    /// most 32 octets); msgData (an encryptedPDU when privFlag is set, else a ScopedPDU
+    /// SEQUENCE); last, privFlag without authFlag is refused (step 5: no security level).
+    ///
     /// # Errors
     /// As [`MessageV3::decode`].
     pub fn read(buf: &'a [u8]) -> Result<(Self, Rest<'a>), Error> {
@@ -488,23 +509,29 @@ impl<'a> Head<'a> {
         let vc = m.read_primitive(tag::INTEGER).map_err(pdu_err)?;
         match reader::decode_i32(vc, version_at) {
             Ok(3) => {}
-            _ => return Err(Error::NotV3),
+            _ => return Err(Error::NotV3 { offset: version_at }),
         }
         let mut g = m.read_constructed(tag::SEQUENCE).map_err(pdu_err)?;
         let msg_id = non_negative(&mut g, "msgID")?;
+        let max_size_at = g.offset();
         let max_size = non_negative(&mut g, "msgMaxSize")?;
         if max_size < MIN_MAX_SIZE {
-            return Err(Error::Malformed("msgMaxSize below 484"));
+            return Err(malformed("msgMaxSize below 484", max_size_at));
         }
+        let flags_at = g.offset();
         let flags = g.read_primitive(tag::OCTET_STRING).map_err(pdu_err)?;
         let [flags] = flags else {
-            return Err(Error::Malformed("msgFlags not one octet"));
+            return Err(malformed("msgFlags not one octet", flags_at));
         };
         let flags = Flags(*flags);
+        let model_at = g.offset();
         let model = non_negative(&mut g, "msgSecurityModel")?;
         g.finish().map_err(pdu_err)?;
         if model != USM_SECURITY_MODEL {
-            return Err(Error::SecurityModel(model));
+            return Err(Error::SecurityModel {
+                model,
+                offset: model_at,
+            });
         }
         let sp = m.read_primitive(tag::OCTET_STRING).map_err(pdu_err)?;
         let usm = read_usm(sp).map_err(|e| shifted(e, offset_in(buf, sp)))?;
@@ -514,13 +541,16 @@ impl<'a> Head<'a> {
             let start = m.offset();
             let h = m.read_header().map_err(pdu_err)?;
             if h.tag != u32::from(tag::SEQUENCE) {
-                return Err(Error::Malformed("msgData is not a ScopedPDU"));
+                return Err(malformed("msgData is not a ScopedPDU", start));
             }
             m.enter(&h).map_err(pdu_err)?;
             let end = h.content + h.len;
             Rest::Plain(&buf[start..end])
         };
         m.finish().map_err(pdu_err)?;
+        if flags.level().is_none() {
+            return Err(malformed("privFlag without authFlag", flags_at));
+        }
         let layout = Layout {
             auth_params: offset_in(buf, &usm.auth_params),
             auth_len: usm.auth_params.len(),
@@ -548,18 +578,23 @@ fn read_usm(sp: &[u8]) -> Result<UsmParams<'_>, Error> {
     let mut spr = Reader::new(sp);
     let mut u = spr.read_constructed(tag::SEQUENCE).map_err(pdu_err)?;
     spr.finish().map_err(pdu_err)?;
+    let engine_at = u.offset();
     let engine_id = u.read_primitive(tag::OCTET_STRING).map_err(pdu_err)?;
     let boots = non_negative(&mut u, "msgAuthoritativeEngineBoots")?.cast_unsigned();
     let time = non_negative(&mut u, "msgAuthoritativeEngineTime")?.cast_unsigned();
+    let user_at = u.offset();
     let user_name = u.read_primitive(tag::OCTET_STRING).map_err(pdu_err)?;
     let auth_params = u.read_primitive(tag::OCTET_STRING).map_err(pdu_err)?;
     let priv_params = u.read_primitive(tag::OCTET_STRING).map_err(pdu_err)?;
     u.finish().map_err(pdu_err)?;
     if engine_id.len() > MAX_ENGINE_ID {
-        return Err(Error::Malformed("msgAuthoritativeEngineID longer than 32"));
+        return Err(malformed(
+            "msgAuthoritativeEngineID longer than 32",
+            engine_at,
+        ));
     }
     if user_name.len() > MAX_USER_NAME {
-        return Err(Error::Malformed("msgUserName longer than 32"));
+        return Err(malformed("msgUserName longer than 32", user_at));
     }
     Ok(UsmParams {
         engine_id: Cow::Borrowed(engine_id),
@@ -571,14 +606,20 @@ fn read_usm(sp: &[u8]) -> Result<UsmParams<'_>, Error> {
     })
 }
 
-/// Reads an INTEGER in 0..=2^31-1.
+/// [`Error::Malformed`] at `offset`.
+fn malformed(what: &'static str, offset: usize) -> Error {
+    Error::Malformed { what, offset }
+}
+
+/// Reads an INTEGER in 0..=2^31-1; out of that range, [`Error::Malformed`] naming `field`
+/// at the INTEGER's offset.
 fn non_negative(r: &mut Reader<'_>, field: &'static str) -> Result<i32, Error> {
     let at = r.offset();
     let c = r.read_primitive(tag::INTEGER).map_err(pdu_err)?;
     match reader::decode_i32(c, at) {
         Ok(v) if v >= 0 => Ok(v),
-        Ok(_) => Err(Error::Malformed(field)),
-        Err(e) if e.kind == ber::ErrorKind::IntegerOverflow => Err(Error::Malformed(field)),
+        Ok(_) => Err(malformed(field, at)),
+        Err(e) if e.kind == ber::ErrorKind::IntegerOverflow => Err(malformed(field, at)),
         Err(e) => Err(pdu_err(e)),
     }
 }

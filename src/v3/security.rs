@@ -176,7 +176,8 @@ pub struct Opened {
 ///
 /// # Errors
 /// [`Error::WrongDigest`], [`Error::Decryption`], [`Error::LevelMismatch`] (authenticated or
-/// encrypted and no key for it), or a format error.
+/// encrypted and no key for it), or a format error of [`Head::read`] (privFlag without
+/// authFlag among them) or of the plaintext scopedPDU, at its offset in `buf`.
 pub fn open(buf: &[u8], keys: &UserKeys) -> Result<Opened, Error> {
     open_with(buf, keys, false)
 }
@@ -188,10 +189,8 @@ pub(crate) fn open_checked(buf: &[u8], keys: &UserKeys) -> Result<Opened, Error>
 }
 
 fn open_with(buf: &[u8], keys: &UserKeys, checked: bool) -> Result<Opened, Error> {
+    // Head::read refuses privFlag without authFlag (RFC 3412 §7.2 step 5).
     let (head, rest) = Head::read(buf)?;
-    if head.flags.level().is_none() {
-        return Err(Error::Malformed("privFlag without authFlag"));
-    }
     if head.flags.auth() && !checked {
         let key = keys.auth.as_ref().ok_or(Error::LevelMismatch)?;
         if !check(buf, &head, key) {

@@ -692,6 +692,110 @@ mod net_snmp {
         assert_eq!(reseal(&report, &keys(&shauser), PrivProtocol::Des), report);
     }
 
+    /// Broken net-snmp datagrams: [`MessageV3::decode`], [`Head::read`] and [`open`] refuse
+    /// each with the same error, at the byte of the datagram at fault, including inside
+    /// msgSecurityParameters and the scopedPDU (read from slices of their own). The same
+    /// table, as `snmpact decode` shows it, is in `dissect/tests.rs`.
+    #[test]
+    fn decode_errors_name_their_byte() {
+        use crate::ber::{self, ErrorKind};
+        use crate::pdu::Error as P;
+        let malformed = |what, offset| Error::Malformed { what, offset };
+        let ber = |kind, offset| Error::Pdu(P::Ber(ber::Error::new(kind, offset)));
+        let probe = v::DISCOVERY_PROBE;
+        let sha256 = v::SHA256_AES_GET;
+        #[rustfmt::skip]
+        let cases: Vec<(&str, String, Error, &str)> = vec![
+            ("msgVersion 4", probe.replace("303d020103", "303d020104"),
+             Error::NotV3 { offset: 2 },
+             "not an SNMPv3 message at byte 2"),
+            ("msgMaxSize 400", probe.replace("020300ffe3", "0203000190"),
+             malformed("msgMaxSize below 484", 12),
+             "malformed SNMPv3 header: msgMaxSize below 484 at byte 12"),
+            ("negative msgID", probe.replace("020326fdc1", "0203ffffff"),
+             malformed("msgID", 7),
+             "malformed SNMPv3 header: msgID at byte 7"),
+            ("msgFlags of two octets",
+             probe.replacen("303d", "303e", 1).replacen("3010", "3011", 1)
+                 .replacen("040104", "04020400", 1),
+             malformed("msgFlags not one octet", 17),
+             "malformed SNMPv3 header: msgFlags not one octet at byte 17"),
+            ("msgSecurityModel 1", probe.replace("040104020103", "040104020101"),
+             Error::SecurityModel { model: 1, offset: 20 },
+             "security model 1 is not USM (3) at byte 20"),
+            ("privFlag without authFlag", sha256.replace("040107", "040106"),
+             malformed("privFlag without authFlag", 19),
+             "malformed SNMPv3 header: privFlag without authFlag at byte 19"),
+            ("authFlag alone over an encryptedPDU", sha256.replace("040107", "040105"),
+             malformed("msgData is not a ScopedPDU", 96),
+             "malformed SNMPv3 header: msgData is not a ScopedPDU at byte 96"),
+            ("bytes after UsmSecurityParameters",
+             probe.replacen("303d", "303f", 1).replacen("0410300e", "0412300e", 1)
+                 .replacen("04000400040030", "040004000400050030", 1),
+             ber(ErrorKind::TrailingBytes, 41),
+             "trailing bytes after element at byte 41"),
+            ("msgAuthoritativeEngineBoots of no octets",
+             probe.replacen("303d", "303c", 1)
+                 .replacen("0410300e0400020100", "040f300d04000200", 1),
+             ber(ErrorKind::IntegerEmpty, 29),
+             "integer with no content octets at byte 29"),
+            ("unknown PDU type in the scopedPDU", probe.replace("a00e", "af0e"),
+             Error::Pdu(P::UnknownPduType { tag: 0xaf, offset: 47 }),
+             "unknown PDU type 0xaf at byte 47"),
+        ];
+        for (what, hex, want, text) in cases {
+            let wire = bytes(&hex);
+            let e = MessageV3::decode(&wire).unwrap_err();
+            assert_eq!(e, want, "{what}");
+            assert_eq!(e.to_string(), text, "{what}");
+            assert_eq!(open(&wire, &no_keys()).unwrap_err(), want, "{what}");
+            if !matches!(want, Error::Pdu(P::UnknownPduType { .. })) {
+                assert_eq!(Head::read(&wire).unwrap_err(), want, "{what}");
+            }
+        }
+    }
+
+    /// The header fields whose size RFC 3414 §2.4 bounds, too long: refused at their byte.
+    #[test]
+    fn engine_id_and_user_name_too_long_at_their_byte() {
+        let message = |engine_id: &[u8], user_name: &[u8]| {
+            MessageV3 {
+                msg_id: 1,
+                max_size: 65507,
+                flags: Flags(Flags::REPORTABLE),
+                usm: UsmParams {
+                    engine_id: engine_id.to_vec().into(),
+                    user_name: user_name.to_vec().into(),
+                    ..UsmParams::default()
+                },
+                data: ScopedPduData::Plaintext(ScopedPdu {
+                    context_engine_id: b""[..].into(),
+                    context_name: b""[..].into(),
+                    pdu: get(),
+                }),
+            }
+            .to_bytes()
+        };
+        let e = MessageV3::decode(&message(&[0x80; 33], b"u")).unwrap_err();
+        assert_eq!(
+            e,
+            Error::Malformed {
+                what: "msgAuthoritativeEngineID longer than 32",
+                offset: 25
+            }
+        );
+        let e = Head::read(&message(b"", &[b'u'; 33])).unwrap_err();
+        assert_eq!(
+            e,
+            Error::Malformed {
+                what: "msgUserName longer than 32",
+                offset: 33
+            }
+        );
+        assert_eq!(e.offset(), Some(33));
+        assert_eq!(e.label(), "malformed_v3_header");
+    }
+
     /// Every datagram of [`ALL`] with the keys of the user it names (none for users snmpd
     /// does not know), made once: key derivation is the slow part.
     fn corpus() -> &'static [(Vec<u8>, UserKeys)] {
@@ -745,9 +849,17 @@ mod net_snmp {
                     _ => {}
                 }
             }
-            if let Ok((msg, layout)) = MessageV3::decode(&m) {
-                let (head, _) = Head::read(&m).unwrap();
-                proptest::prop_assert_eq!((head.msg_id, head.layout), (msg.msg_id, layout));
+            match MessageV3::decode(&m) {
+                Ok((msg, layout)) => {
+                    let (head, _) = Head::read(&m).unwrap();
+                    proptest::prop_assert_eq!((head.msg_id, head.layout), (msg.msg_id, layout));
+                }
+                // A refusal names a byte of the datagram (or its end, for a truncation).
+                Err(e) => proptest::prop_assert!(
+                    e.offset().is_some_and(|at| at <= m.len()),
+                    "{e:?} of {} octets",
+                    m.len()
+                ),
             }
             if let Ok(o) = open(&m, keys) {
                 proptest::prop_assert!(m == *wire || !o.flags.auth(), "changed and authentic");
@@ -1061,4 +1173,19 @@ fn decode_errors_name_their_offset_in_the_whole_datagram() {
         panic!()
     };
     assert_eq!(p.offset(), user_tag);
+}
+
+#[test]
+fn errors_not_about_bytes_have_no_offset() {
+    for e in [
+        Error::Encrypted,
+        Error::LevelMismatch,
+        Error::WrongDigest,
+        Error::Decryption("usm_priv_params_length"),
+        Error::NoEngineId,
+    ] {
+        assert_eq!(e.offset(), None, "{e}");
+        assert!(!e.to_string().contains(" at byte "), "{e}");
+    }
+    assert_eq!(Error::NoEngineId.label(), "no_engine_id");
 }
