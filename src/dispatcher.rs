@@ -713,19 +713,9 @@ impl Dispatcher {
             self.drop_datagram(DropReason::NotResponse, from, self.known(from));
             return;
         };
-        let Some(p) = self.pending.get(&id) else {
-            let reason = match self.recent(id) {
-                Some(Ended::Answered) => DropReason::Duplicate,
-                Some(Ended::Abandoned) => DropReason::Late,
-                None => DropReason::UnknownId,
-            };
-            self.drop_datagram(reason, from, self.known(from));
+        let Some(p) = self.matching(id, from) else {
             return;
         };
-        if !same_endpoint(p.agent, from) {
-            self.drop_datagram(DropReason::WrongSource, from, self.known(from));
-            return;
-        }
         if p.version != peek.version || *p.community != *peek.community || p.usm.is_some() {
             let agent = p.agent;
             self.drop_datagram(DropReason::WrongCommunity, from, Some(agent));
@@ -739,6 +729,25 @@ impl Dispatcher {
         }
     }
 
+    /// The request `id` when it is in flight and `from` is its agent; otherwise the datagram
+    /// is dropped and counted (duplicate, late, unknown id, wrong source) and `None` returned.
+    fn matching(&mut self, id: i32, from: SocketAddr) -> Option<&Pending> {
+        let reason = match self.pending.get(&id) {
+            Some(p) if same_endpoint(p.agent, from) => None,
+            Some(_) => Some(DropReason::WrongSource),
+            None => Some(match self.recent(id) {
+                Some(Ended::Answered) => DropReason::Duplicate,
+                Some(Ended::Abandoned) => DropReason::Late,
+                None => DropReason::UnknownId,
+            }),
+        };
+        if let Some(reason) = reason {
+            self.drop_datagram(reason, from, self.known(from));
+            return None;
+        }
+        self.pending.get(&id)
+    }
+
     /// An SNMPv3 datagram: matched by msgID (the request-id's value) and source, then gated
     /// by its security (see the module documentation) before its session sees it.
     fn on_v3_datagram(&mut self, buf: &[u8], from: SocketAddr) {
@@ -747,19 +756,9 @@ impl Dispatcher {
             return;
         };
         let id = head.msg_id;
-        let Some(p) = self.pending.get(&id) else {
-            let reason = match self.recent(id) {
-                Some(Ended::Answered) => DropReason::Duplicate,
-                Some(Ended::Abandoned) => DropReason::Late,
-                None => DropReason::UnknownId,
-            };
-            self.drop_datagram(reason, from, self.known(from));
+        let Some(p) = self.matching(id, from) else {
             return;
         };
-        if !same_endpoint(p.agent, from) {
-            self.drop_datagram(DropReason::WrongSource, from, self.known(from));
-            return;
-        }
         let agent = p.agent;
         let Some((usm, sent_at)) = &p.usm else {
             self.drop_datagram(DropReason::WrongCommunity, from, Some(agent));

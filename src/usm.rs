@@ -66,6 +66,8 @@ pub use auth::{authenticate, authenticate_parts, verify, verify_parts};
 pub use key::{KeyCache, LocalizedKey, PrivKey, localize_key, password_to_key};
 pub use key_change::{apply_key_change, key_change, random_key_change};
 pub use privacy::{PRIV_PARAMS_LEN, decrypt, encrypt};
+#[cfg(test)]
+pub(crate) use user::sample_user;
 pub use user::{
     BadHex, KeySource, Secret, SecurityLevel, UnknownSecurityLevel, User, UserError, UserKeys,
     parse_hex,

@@ -351,6 +351,19 @@ impl User {
     }
 }
 
+/// The user the front ends' option tests expect (`-u alice -l authPriv -a SHA-256 -A authpass1
+/// -x PRIV -X privpass1 -n CONTEXT -E 8000000001 -e 80001f8880aa`), for one `assert_eq!`.
+#[cfg(test)]
+pub(crate) fn sample_user(priv_protocol: PrivProtocol, context: &str) -> User {
+    let mut u = User::new("alice")
+        .with_auth(AuthProtocol::Sha256, "authpass1")
+        .with_privacy(priv_protocol, "privpass1");
+    u.context_name = context.as_bytes().to_vec();
+    u.context_engine_id = Some(vec![0x80, 0, 0, 0, 1]);
+    u.security_engine_id = Some(vec![0x80, 0, 0x1f, 0x88, 0x80, 0xaa]);
+    u
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
