@@ -1,8 +1,10 @@
 //! Privacy: encryption of the scoped PDU.
 //!
 //! - DES-CBC (RFC 3414 §8.1.1): salt = snmpEngineBoots (4 octets) || a local 32-bit counter;
-//!   IV = pre-IV XOR salt; the plaintext is padded to a multiple of 8 octets (zeros here; the
-//!   RFC lets the value be anything) and the receiver ignores what follows the scoped PDU.
+//!   IV = pre-IV XOR salt; the plaintext is padded to a multiple of 8 octets (the RFC lets the
+//!   value be anything; as net-snmp, each pad octet holds the pad length, none when aligned,
+//!   so a sealed message is byte for byte net-snmp's) and the receiver ignores what follows the
+//!   scoped PDU.
 //! - AES-CFB128 (RFC 3826 §3.1): salt = a local 64-bit counter; IV = snmpEngineBoots (4) ||
 //!   snmpEngineTime (4) || salt (8); no padding. AES-192/256 work the same with the longer key.
 //!
@@ -10,7 +12,7 @@
 //! values as this side knows them; the caller supplies them and the salt counter.
 
 use aes::{Aes128, Aes192, Aes256};
-use cbc::cipher::block_padding::{NoPadding, ZeroPadding};
+use cbc::cipher::block_padding::NoPadding;
 use cbc::cipher::{AsyncStreamCipher, BlockCipher, BlockDecryptMut, BlockEncryptMut};
 use cbc::cipher::{BlockEncrypt, Iv, Key, KeyInit, KeyIvInit};
 use des::Des;
@@ -45,7 +47,7 @@ pub fn encrypt(
             let iv = des_iv(pre_iv, &params);
             let cipher = cbc::Encryptor::<Des>::new(&Key::<Des>::from(*key), &iv);
             (
-                cipher.encrypt_padded_vec_mut::<ZeroPadding>(scoped_pdu),
+                cipher.encrypt_padded_vec_mut::<NoPadding>(&des_padded(scoped_pdu)),
                 params,
             )
         }
@@ -71,6 +73,18 @@ pub fn encrypt(
             scoped_pdu,
         ),
     }
+}
+
+/// `plain` padded for DES-CBC as net-snmp pads it: `n` octets of value `n`, up to the next
+/// multiple of 8 (nothing when already aligned).
+fn des_padded(plain: &[u8]) -> Vec<u8> {
+    let pad = (DES_BLOCK_LEN - plain.len() % DES_BLOCK_LEN) % DES_BLOCK_LEN;
+    let mut v = Vec::with_capacity(plain.len() + pad);
+    v.extend_from_slice(plain);
+    // `pad` is below 8.
+    #[allow(clippy::cast_possible_truncation)]
+    v.resize(plain.len() + pad, pad as u8);
+    v
 }
 
 /// Decrypts an encryptedPDU with the received msgPrivacyParameters. For DES the result may
@@ -224,7 +238,9 @@ mod tests {
                     if protocol == PrivProtocol::Des {
                         assert_eq!(cipher.len(), len.div_ceil(8) * 8, "{protocol} {len}");
                         assert_eq!(back[..len], plain[..], "{auth} {protocol} {len}");
-                        assert!(back[len..].iter().all(|&b| b == 0));
+                        // net-snmp's padding: n octets of value n.
+                        let pad = back.len() - len;
+                        assert!(back[len..].iter().all(|&b| usize::from(b) == pad));
                     } else {
                         assert_eq!(cipher.len(), len, "{protocol} {len}");
                         assert_eq!(back, plain, "{auth} {protocol} {len}");
