@@ -711,3 +711,93 @@ async fn console_agent_add_and_del_reach_the_poller() {
     );
     e.shutdown().await;
 }
+
+/// A v3 agent in the configuration (user, protocols, pass phrases from the environment) is
+/// polled by the poller over SNMPv3 authPriv from a real snmpd, with the values snmpget
+/// prints; a second agent with a wrong pass phrase fails its cycles with the agent's Report
+/// while the first keeps its interval.
+#[actix_rt::test]
+async fn a_v3_agent_from_the_config_is_polled_over_authpriv() {
+    let snmpd = crate::snmpd::Snmpd::start_with(
+        "createUser pollv3 SHA-512 \"poll-auth-pass\" AES-256 \"poll-priv-pass\"\nrouser pollv3 priv\n",
+    );
+    let target = snmpd.target();
+    let text = format!(
+        "[agents.good]\naddress = \"{target}\"\nversion = \"3\"\nuser = \"pollv3\"\n\
+         security_level = \"authPriv\"\nauth_protocol = \"SHA-512\"\nauth_password_env = \"POLL_AUTH\"\n\
+         priv_protocol = \"AES-256\"\npriv_password_env = \"POLL_PRIV\"\n\
+         [agents.wrong]\naddress = \"{target}\"\nversion = \"3\"\nuser = \"pollv3\"\n\
+         security_level = \"authPriv\"\nauth_protocol = \"SHA-512\"\nauth_password = \"not-the-pass\"\n\
+         priv_protocol = \"AES-256\"\npriv_password_env = \"POLL_PRIV\"\n\
+         [jobs.j]\nagents = [\"*\"]\ninterval = \"300ms\"\nscalars = [\"sysDescr.0\", \"sysObjectID.0\"]\n"
+    );
+    let path = scratch("v3").join("snmpact.toml");
+    std::fs::write(&path, &text).unwrap();
+    let env = [
+        ("POLL_AUTH".to_owned(), "poll-auth-pass".to_owned()),
+        ("POLL_PRIV".to_owned(), "poll-priv-pass".to_owned()),
+    ];
+    let s = config::load_with_env(&[path.clone()], &env, &[]).unwrap();
+    // Without the variables the configuration is refused, naming the variable.
+    let err = config::load_with_env(&[path], &[], &[])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("POLL_AUTH"), "{err}");
+    assert!(!format!("{s:?}").contains("poll-auth-pass"));
+
+    let (e, p, mut rx) = start(&s);
+    let events = collect_until(&mut rx, |ev| {
+        cycles(ev, "good").len() >= 3 && !cycles(ev, "wrong").is_empty()
+    })
+    .await;
+    let expected = snmpd.tool(
+        "snmpget",
+        &[
+            "-v3",
+            "-u",
+            "pollv3",
+            "-l",
+            "authPriv",
+            "-a",
+            "SHA-512",
+            "-A",
+            "poll-auth-pass",
+            "-x",
+            "AES-256",
+            "-X",
+            "poll-priv-pass",
+            "-Oqv",
+            &target,
+            "1.3.6.1.2.1.1.1.0",
+        ],
+    );
+    let good = cycles(&events, "good");
+    for r in &good {
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        let Some(Sample { varbind, .. }) = value(r, "1.3.6.1.2.1.1.1.0") else {
+            panic!("no sysDescr in {r:?}")
+        };
+        let Value::OctetString(descr) = &varbind.value else {
+            panic!("{varbind:?}")
+        };
+        assert_eq!(
+            String::from_utf8_lossy(descr).trim(),
+            expected.trim().trim_matches('"')
+        );
+    }
+    for w in good.windows(2) {
+        assert_eq!(w[1].slot - w[0].slot, Duration::from_millis(300));
+    }
+    let wrong = cycles(&events, "wrong");
+    let errors = format!("{:?}", wrong[0].errors);
+    assert!(
+        wrong[0].errors.iter().all(|p| matches!(
+            p.error,
+            snmpact::session::SnmpError::Report(snmpact::v3::ReportKind::WrongDigest)
+        )),
+        "{errors}"
+    );
+    assert!(!errors.contains("not-the-pass"));
+    drop(p);
+    e.shutdown().await;
+}
