@@ -737,7 +737,7 @@ async fn a_v3_agent_from_the_config_is_polled_over_authpriv() {
         ("POLL_AUTH".to_owned(), "poll-auth-pass".to_owned()),
         ("POLL_PRIV".to_owned(), "poll-priv-pass".to_owned()),
     ];
-    let s = config::load_with_env(&[path.clone()], &env, &[]).unwrap();
+    let s = config::load_with_env(std::slice::from_ref(&path), &env, &[]).unwrap();
     // Without the variables the configuration is refused, naming the variable.
     let err = config::load_with_env(&[path], &[], &[])
         .unwrap_err()
