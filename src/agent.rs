@@ -1,6 +1,13 @@
-//! Simulated SNMP v1/v2c agents: a MIB held in memory ([`Store`]), the pure request → response
-//! logic ([`Responder`], with optional [`Faults`] for tests), and a UDP server for one or many
-//! agents ([`server`]).
+//! Simulated SNMP agents (v1, v2c and, with USM users, SNMPv3): a MIB held in memory
+//! ([`Store`]), the pure request → response logic ([`Responder`], with optional [`Faults`] for
+//! tests), an authoritative SNMPv3 engine ([`usm::AgentEngine`], RFC 3414 §3.2 as an agent),
+//! and a UDP server for one or many agents ([`server`]).
+//!
+//! SNMPv3: [`Responder::with_v3`] gives an agent an engine (engine id, boots, time, users); it
+//! then answers discovery, reports unknown engine ids and users, unsupported levels, wrong
+//! digests, stale time windows and decryption errors (usmStats, which it also serves), and
+//! answers the PDUs of authenticated requests exactly as it answers v2c ones. Without an
+//! engine, SNMPv3 datagrams are dropped, and v1/v2c cost the same either way.
 //!
 //! The responder answers GET, GETNEXT, GETBULK and SET as RFC 3416 §4.2 says (noSuchObject /
 //! noSuchInstance / endOfMibView in v2c; noSuchName in v1; tooBig when the response would not fit
@@ -10,6 +17,7 @@
 pub mod server;
 pub mod snmprec;
 mod store;
+pub mod usm;
 
 use std::borrow::Cow;
 use std::time::Duration;
@@ -78,6 +86,8 @@ pub struct Responder {
     pub community: Vec<u8>,
     /// Misbehaviour.
     pub faults: Faults,
+    /// The SNMPv3 engine, when the agent has USM users.
+    v3: Option<Box<usm::AgentEngine>>,
     requests: u64,
     rng: u64,
 }
@@ -90,9 +100,33 @@ impl Responder {
             store,
             community: community.as_bytes().to_vec(),
             faults: Faults::default(),
+            v3: None,
             requests: 0,
             rng: 0,
         }
+    }
+
+    /// With an SNMPv3 engine: the agent answers SNMPv3 as well.
+    #[must_use]
+    pub fn with_v3(mut self, engine: usm::AgentEngine) -> Self {
+        self.set_v3(Some(engine));
+        self
+    }
+
+    /// Sets or removes the SNMPv3 engine.
+    pub fn set_v3(&mut self, engine: Option<usm::AgentEngine>) {
+        self.v3 = engine.map(Box::new);
+    }
+
+    /// The SNMPv3 engine, if any (its counters, engine id, clock).
+    #[must_use]
+    pub fn v3(&self) -> Option<&usm::AgentEngine> {
+        self.v3.as_deref()
+    }
+
+    /// The SNMPv3 engine, if any, to change (its clock, for tests).
+    pub fn v3_mut(&mut self) -> Option<&mut usm::AgentEngine> {
+        self.v3.as_deref_mut()
     }
 
     /// With these faults.
@@ -139,13 +173,18 @@ impl Responder {
         if self.faults.drop_rate > 0.0 && self.next_random() < self.faults.drop_rate {
             return reply;
         }
-        let Ok(msg) = Message::decode(request) else {
-            return reply; // RFC 3412: undecodable messages are dropped silently (and counted)
+        let msg = match Message::decode(request) {
+            Ok(msg) => msg,
+            Err(crate::pdu::Error::Version3 { .. }) if self.v3.is_some() => {
+                return self.handle_v3(request, reply);
+            }
+            // RFC 3412: undecodable messages are dropped silently (and counted)
+            Err(_) => return reply,
         };
         if *msg.community != *self.community {
             return reply; // bad community: silently dropped, like net-snmp
         }
-        let Some(mut pdu) = self.answer(&msg) else {
+        let Some(mut pdu) = self.answer(msg.version, &msg.pdu) else {
             return reply;
         };
         if self.faults.wrong_request_id {
@@ -158,6 +197,44 @@ impl Responder {
             pdu: Pdu::Response(pdu),
         }
         .to_bytes();
+        self.push(&mut reply, out);
+        reply
+    }
+
+    /// An SNMPv3 request: security processing by the engine, then the PDU answered as in
+    /// v2c and sealed at the request's level.
+    fn handle_v3(&mut self, request: &[u8], mut reply: Reply) -> Reply {
+        let Some(engine) = self.v3.as_deref_mut() else {
+            return reply;
+        };
+        let req = match engine.process(request) {
+            usm::Incoming::Drop => return reply,
+            usm::Incoming::Report(out) => {
+                reply.datagrams.push(out);
+                return reply;
+            }
+            usm::Incoming::Request(req) => req,
+        };
+        let Some(mut pdu) = self.answer(Version::V2c, &req.scoped.pdu) else {
+            return reply;
+        };
+        let mut msg_id = req.msg_id;
+        if self.faults.wrong_request_id {
+            pdu.request_id = pdu.request_id.wrapping_add(1);
+            msg_id = msg_id.wrapping_add(1) & i32::MAX;
+        }
+        let Some(engine) = self.v3.as_deref_mut() else {
+            return reply;
+        };
+        let Some(out) = engine.seal_response(&req, msg_id, &Pdu::Response(pdu)) else {
+            return reply;
+        };
+        self.push(&mut reply, out);
+        reply
+    }
+
+    /// Adds the answer `out` to `reply`, with the garbage and duplicate faults.
+    fn push(&self, reply: &mut Reply, out: Vec<u8>) {
         if self.faults.garbage_first {
             reply.datagrams.push(vec![0x30, 0x03, 0x02, 0x01]);
         }
@@ -165,12 +242,11 @@ impl Responder {
             reply.datagrams.push(out.clone());
         }
         reply.datagrams.push(out);
-        reply
     }
 
-    fn answer(&mut self, msg: &Message<'_>) -> Option<GenericPdu<'static>> {
-        let v1 = msg.version == Version::V1;
-        let (request_id, vbs_in, bulk) = match &msg.pdu {
+    fn answer(&mut self, version: Version, pdu: &Pdu<'_>) -> Option<GenericPdu<'static>> {
+        let v1 = version == Version::V1;
+        let (request_id, vbs_in, bulk) = match pdu {
             Pdu::GetRequest(p) | Pdu::GetNextRequest(p) | Pdu::SetRequest(p) => {
                 (p.request_id, &p.varbinds, None)
             }
@@ -197,13 +273,14 @@ impl Responder {
             resp.error_index = i32::try_from(i + 1).unwrap_or(i32::MAX);
             resp.varbinds = vbs.iter().map(|vb| vb.clone().into_owned()).collect();
         };
-        match &msg.pdu {
+        match pdu {
             Pdu::GetRequest(_) => {
                 for (i, vb) in vbs_in.iter().enumerate() {
                     // v1 cannot carry Counter64: noSuchName (RFC 3584 §4.2.2.1).
-                    let value = self
-                        .store
-                        .get(&vb.oid)
+                    let own = self.v3.as_deref().and_then(|e| e.get(&vb.oid));
+                    let value = own
+                        .as_ref()
+                        .or_else(|| self.store.get(&vb.oid))
                         .filter(|v| !(v1 && matches!(v, Value::Counter64(_))));
                     match value {
                         Some(v) => resp.varbinds.push(VarBind::new(vb.oid.clone(), v.clone())),
@@ -320,10 +397,19 @@ impl Responder {
                 .first()
                 .map(|(o, v)| VarBind::new(o.clone(), v.clone()));
         }
-        self.store
+        let stored = self
+            .store
             .after(oid)
             .find(|(_, v)| !(v1 && matches!(v, Value::Counter64(_))))
-            .map(|(o, v)| VarBind::new(o.clone(), v.clone()))
+            .map(|(o, v)| VarBind::new(o.clone(), v.clone()));
+        // The engine's own objects (snmpEngine, usmStats) take the place of stored ones.
+        let Some(own) = self.v3.as_deref().and_then(|e| e.after(oid)) else {
+            return stored;
+        };
+        match stored {
+            Some(s) if s.oid < own.oid => Some(s),
+            _ => Some(own),
+        }
     }
 }
 
