@@ -1,6 +1,7 @@
 //! The simulator commands: `snmpact agent` serves simulated SNMP v1/v2c agents on loopback
 //! (GET, GETNEXT, GETBULK, SET held in memory) from snmpsim's `.snmprec` data files, one UDP
-//! port per agent, thousands from one process; `snmpact record` walks a real agent through the
+//! port per agent, thousands from one process, and SNMPv3 too when given USM users
+//! (`--v3-user`, `--engine-id`, `--engine-boots`); `snmpact record` walks a real agent through the
 //! engine and writes its objects in the same format, so a device captured once can be served
 //! forever.
 //!
@@ -8,6 +9,7 @@
 //! snmpact agent --data etc/demo.snmprec --listen 127.0.0.1:16100
 //! snmpact agent --ports 16100-26099 --data-dir devices/ --community public
 //! snmpact agent --ports 16100-16199 --drop 0.1 --delay 50ms --fault-ports 16100-16109
+//! snmpact agent --count 100 --v3-user alice:SHA-256:authpass1:AES:privpass1 --v3-user bob:none
 //! snmpact record -v2c -c public 127.0.0.1:161 > device.snmprec
 //! ```
 //!

@@ -8,11 +8,21 @@
 //! the built-in demo device. Agents with the same file share one copy of it until one of them
 //! takes a SET.
 //!
+//! SNMPv3: `--v3-user NAME:AUTH:AUTHPASS[:PRIV:PRIVPASS]` (repeatable) makes every agent an
+//! authoritative SNMPv3 engine as well ([`crate::agent::usm`]), with those users. AUTH is one of
+//! MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512, or `none` for a noAuthNoPriv user
+//! (`NAME:none`); PRIV one of DES, AES, AES-192, AES-256, AES-192-C, AES-256-C. A user may also
+//! use the levels below its own. Each agent's engine id is `--engine-id HEX`, or by default
+//! `80 00 1f 88 04` + `snmpact-PORT` (its own per port); snmpEngineBoots is `--engine-boots`
+//! (1), snmpEngineTime the seconds since the agents started. Pass phrases are for tests: they
+//! show in the process list, never in logs or `Debug`.
+//!
 //! Once every socket is bound, one line goes to stdout, e.g.
 //! `listening on 127.0.0.1:16100-26099 (10000 agents, 2 threads)`, so scripts and tests can wait
 //! for it and read the ports; on a signal, a summary goes to stderr.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::io::{self, Write as _};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -23,7 +33,9 @@ use clap::Args;
 
 use super::{EXIT_USAGE, format_ports, parse_duration, parse_ports};
 use crate::agent::server::{self, AgentsHandle, DEFAULT_BATCH, ServerOptions};
+use crate::agent::usm::{AgentEngine, DEFAULT_BOOTS, default_engine_id};
 use crate::agent::{Faults, Responder, Store, snmprec};
+use crate::usm::{KeyCache, User, parse_hex};
 
 /// Where the single agent listens when no address is given.
 pub const DEFAULT_LISTEN: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 1161);
@@ -65,9 +77,92 @@ pub struct AgentArgs {
     /// Most requests read from one socket per wakeup (recvmmsg); 1 reads them one by one.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_BATCH)]
     pub batch: usize,
+    /// An SNMPv3 user of every agent, `NAME:AUTH:AUTHPASS[:PRIV:PRIVPASS]` (repeatable): AUTH
+    /// MD5|SHA|SHA-224|SHA-256|SHA-384|SHA-512, or `NAME:none` for noAuthNoPriv; PRIV
+    /// DES|AES|AES-192|AES-256|AES-192-C|AES-256-C. With it, the agents answer SNMPv3 too.
+    /// Pass phrases of 8 characters or more, no `:` in AUTHPASS; visible in the process list.
+    #[arg(long = "v3-user", value_name = "USER", value_parser = parse_v3_user)]
+    pub v3_users: Vec<User>,
+    /// The SNMPv3 engine id of every agent, in hex (default: one per agent, 80001f8804 +
+    /// "snmpact-PORT").
+    #[arg(long, value_name = "HEX", value_parser = parse_engine_id)]
+    pub engine_id: Option<EngineId>,
+    /// snmpEngineBoots of the agents' SNMPv3 engines [default: 1].
+    #[arg(long, value_name = "N")]
+    pub engine_boots: Option<u32>,
     /// Misbehaviour on purpose, for tests.
     #[command(flatten)]
     pub faults: FaultArgs,
+}
+
+/// An SNMPv3 engine id given on the command line (1 to 32 octets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineId(pub Vec<u8>);
+
+fn parse_engine_id(s: &str) -> Result<EngineId, String> {
+    match parse_hex(s) {
+        Ok(id) if (1..=crate::v3::MAX_ENGINE_ID).contains(&id.len()) => Ok(EngineId(id)),
+        Ok(_) => Err("an engine id has 1 to 32 octets".to_owned()),
+        Err(_) => Err(format!("{s:?} is not hex")),
+    }
+}
+
+/// Parses `NAME:AUTH:AUTHPASS[:PRIV:PRIVPASS]` or `NAME:none`; the privacy pass phrase may
+/// contain `:`, the authentication one may not. Errors never repeat a pass phrase.
+///
+/// # Errors
+/// A message naming the bad part: the form, a protocol, a short pass phrase.
+pub fn parse_v3_user(s: &str) -> Result<User, String> {
+    const FORM: &str = "expected NAME:AUTH:AUTHPASS[:PRIV:PRIVPASS] or NAME:none";
+    let parts: Vec<&str> = s.splitn(5, ':').collect();
+    let user = match parts.as_slice() {
+        [name, none] if none.eq_ignore_ascii_case("none") => User::new(*name),
+        [name, auth, pass] => User::new(*name).with_auth(auth.parse().map_err(err)?, pass),
+        [name, auth, pass, privacy, priv_pass] => User::new(*name)
+            .with_auth(auth.parse().map_err(err)?, pass)
+            .with_privacy(privacy.parse().map_err(err)?, priv_pass),
+        _ => return Err(FORM.to_owned()),
+    };
+    if user.name.is_empty() || user.name.len() > crate::v3::MAX_USER_NAME {
+        return Err("a user name has 1 to 32 characters".to_owned());
+    }
+    user.validate().map_err(err)?;
+    Ok(user)
+}
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// The SNMPv3 part of a [`Plan`]: users, engine id (or per port), boots.
+#[derive(Debug, Clone)]
+pub struct V3Plan {
+    /// The users of every agent.
+    pub users: Vec<User>,
+    /// The engine id of every agent; `None`: [`default_engine_id`] of its port.
+    pub engine_id: Option<Vec<u8>>,
+    /// snmpEngineBoots.
+    pub boots: u32,
+}
+
+impl V3Plan {
+    fn new(args: &AgentArgs) -> Result<Option<Self>, String> {
+        if args.v3_users.is_empty() {
+            if args.engine_id.is_some() || args.engine_boots.is_some() {
+                return Err("--engine-id and --engine-boots need a --v3-user".to_owned());
+            }
+            return Ok(None);
+        }
+        let boots = args.engine_boots.unwrap_or(DEFAULT_BOOTS);
+        if boots >= i32::MAX.cast_unsigned() {
+            return Err(format!("--engine-boots {boots}: at most 2147483646"));
+        }
+        Ok(Some(Self {
+            users: args.v3_users.clone(),
+            engine_id: args.engine_id.as_ref().map(|e| e.0.clone()),
+            boots,
+        }))
+    }
 }
 
 /// Faults given on the command line; they apply to every agent, or to `--fault-ports` only.
@@ -155,6 +250,8 @@ pub struct Plan {
     pub fault_ports: Option<Vec<u16>>,
     /// Threads and batch size.
     pub options: ServerOptions,
+    /// SNMPv3 engines to give the agents once bound (`None`: v1/v2c only).
+    pub v3: Option<V3Plan>,
 }
 
 impl Plan {
@@ -167,6 +264,7 @@ impl Plan {
         let addrs = addresses(args)?;
         let sources = load_sources(args)?;
         let faults = args.faults.faults()?;
+        let v3 = V3Plan::new(args)?;
         let fault_ports = args
             .faults
             .fault_ports
@@ -193,15 +291,31 @@ impl Plan {
                 threads: args.threads,
                 batch: args.batch,
             },
+            v3,
         })
     }
 
-    /// Binds every agent and starts serving; the faults are set by bound port.
+    /// Binds every agent and starts serving; the faults and SNMPv3 engines (whose default
+    /// engine id names the port) are set by bound port.
     ///
     /// # Errors
-    /// As [`server::spawn_with`]: a port that cannot be bound, too few open files.
+    /// As [`server::spawn_with`]: a port that cannot be bound, too few open files; or a user
+    /// whose keys cannot be made.
     pub fn start(self) -> io::Result<AgentsHandle> {
         let handle = server::spawn_with(self.agents, self.options)?;
+        if let Some(v3) = &self.v3 {
+            // One pass-phrase hash per user for all agents; one localisation per engine id.
+            let mut cache = KeyCache::new();
+            for (i, a) in handle.addrs().iter().enumerate() {
+                let id = v3
+                    .engine_id
+                    .clone()
+                    .unwrap_or_else(|| default_engine_id(a.port()));
+                let engine = AgentEngine::new(id, v3.boots, &v3.users, &mut cache)
+                    .map_err(|e| io::Error::other(format!("SNMPv3 user: {e}")))?;
+                handle.with_agent(i, |r| r.set_v3(Some(engine)));
+            }
+        }
         if let Some(f) = self.faults {
             for (i, a) in handle.addrs().iter().enumerate() {
                 if self
@@ -351,6 +465,21 @@ pub fn run_agent(args: &AgentArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
+    if let Some(v3) = handle.with(|r| r.v3().map(|e| hex(e.engine_id()))) {
+        let per_port = if args.engine_id.is_some() {
+            ""
+        } else {
+            " (the first agent's; one per port)"
+        };
+        eprintln!(
+            "snmpact agent: SNMPv3 users {}; engine id {v3}{per_port}",
+            args.v3_users
+                .iter()
+                .map(|u| format!("{} ({})", u.name, u.level))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     let line = listening_line(handle.addrs(), handle.threads());
     let mut out = io::stdout().lock();
     let _ = writeln!(out, "{line}");
@@ -363,6 +492,13 @@ pub fn run_agent(args: &AgentArgs) -> ExitCode {
     handle.stop();
     eprintln!("snmpact agent: stopped after {requests} requests");
     ExitCode::SUCCESS
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// Blocks until Ctrl-C (SIGINT) or SIGTERM. (One that comes before the listeners are set up
@@ -507,6 +643,65 @@ mod tests {
             listening_line(&addrs[..1], 1),
             "listening on 127.0.0.1:5 (1 agent, 1 thread)"
         );
+    }
+
+    #[test]
+    fn v3_users_parse_and_give_each_agent_its_engine() {
+        use crate::usm::{AuthProtocol, PrivProtocol, SecurityLevel};
+        let u = parse_v3_user("alice:SHA-256:authpass1:AES:priv:pass:1").unwrap();
+        assert_eq!(
+            u,
+            User::new("alice")
+                .with_auth(AuthProtocol::Sha256, "authpass1")
+                .with_privacy(PrivProtocol::Aes128, "priv:pass:1")
+        );
+        let u = parse_v3_user("bob:MD5:authpass2").unwrap();
+        assert_eq!(u.level, SecurityLevel::AuthNoPriv);
+        assert_eq!(
+            parse_v3_user("carol:none").unwrap().level,
+            SecurityLevel::NoAuthNoPriv
+        );
+        let e = parse_v3_user("dave:SHA:short").unwrap_err();
+        assert!(e.contains("shorter than 8") && !e.contains("short:"), "{e}");
+        assert!(parse_v3_user("dave:SHA-999:authpass1").is_err());
+        assert!(parse_v3_user("dave").is_err());
+        assert!(parse_v3_user(":none").is_err());
+        let a = args(&["--v3-user", "alice:SHA:authpass1:DES:privpass1"]);
+        assert!(!format!("{a:?}").contains("authpass1"));
+        assert!(Plan::new(&args(&["--engine-boots", "3"])).is_err());
+        assert!(Cmd::try_parse_from(["agent", "--engine-id", "zz"]).is_err());
+
+        let h = Plan::new(&args(&["--count", "2", "--v3-user", "carol:none"]))
+            .unwrap()
+            .start()
+            .unwrap();
+        for i in 0..2 {
+            let port = h.addrs()[i].port();
+            let id = h.with_agent(i, |r| r.v3().unwrap().engine_id().to_vec());
+            assert_eq!(id, default_engine_id(port));
+        }
+        let h = Plan::new(&args(&[
+            "--v3-user",
+            "carol:none",
+            "--engine-id",
+            "0x8000000001",
+            "--engine-boots",
+            "7",
+            "--count",
+            "1",
+        ]))
+        .unwrap()
+        .start()
+        .unwrap();
+        let (id, boots) = h.with(|r| {
+            let e = r.v3().unwrap();
+            (
+                e.engine_id().to_vec(),
+                e.boots_and_time(std::time::Instant::now()).0,
+            )
+        });
+        assert_eq!((id, boots), (vec![0x80, 0, 0, 0, 1], 7));
+        assert!(Plan::new(&args(&["--count", "1"])).unwrap().v3.is_none());
     }
 
     #[test]
