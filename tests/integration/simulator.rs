@@ -6,6 +6,9 @@
 //! - faults from the command line, on all agents or a port subset: drop, delay, duplicate,
 //!   wrong request id, non-increasing OIDs, tooBig above N varbinds;
 //! - clear errors: a bad data file names its line, a busy port names its address;
+//! - SNMPv3 (`--v3-user`): `snmpget`/`snmpwalk -v3` (authPriv SHA-256 + AES, MD5 + DES,
+//!   noAuthNoPriv) print what they print in v2c; a wrong pass phrase, an unknown user and a
+//!   level above the user's give net-snmp's messages for the Reports; snmpact's engine walks it;
 //! - recording a real `snmpd` and serving the file gives the same `snmpwalk -On` as the
 //!   original, volatile subtrees masked as in [`crate::format_interop`].
 
@@ -539,4 +542,218 @@ fn recording_snmpd_and_serving_it_gives_the_same_walk() {
         "snmpd has Counter64 objects"
     );
     assert_eq!(v1.iter().collect::<Vec<_>>(), without_c64);
+}
+
+/// The SNMPv3 users of [`v3_agent`]: its `--v3-user` argument and net-snmp's options for it.
+const V3_USERS: [(&str, &[&str]); 3] = [
+    (
+        "shauser:SHA-256:authpass1:AES:privpass1",
+        &[
+            "-v3",
+            "-u",
+            "shauser",
+            "-l",
+            "authPriv",
+            "-a",
+            "SHA-256",
+            "-A",
+            "authpass1",
+            "-x",
+            "AES",
+            "-X",
+            "privpass1",
+        ],
+    ),
+    (
+        "md5user:MD5:authpass2:DES:privpass2",
+        &[
+            "-v3",
+            "-u",
+            "md5user",
+            "-l",
+            "authPriv",
+            "-a",
+            "MD5",
+            "-A",
+            "authpass2",
+            "-x",
+            "DES",
+            "-X",
+            "privpass2",
+        ],
+    ),
+    (
+        "nobody:none",
+        &["-v3", "-u", "nobody", "-l", "noAuthNoPriv"],
+    ),
+];
+
+/// `snmpact agent` serving [`DEVICE`] with the [`V3_USERS`].
+fn v3_agent() -> Agent {
+    let file = device_file();
+    let mut args = vec!["--data", file.to_str().unwrap(), "--listen", "127.0.0.1:0"];
+    for (spec, _) in V3_USERS {
+        args.extend(["--v3-user", spec]);
+    }
+    Agent::start(&args)
+}
+
+#[test]
+fn net_snmp_tools_get_and_walk_in_v3_as_in_v2c() {
+    let a = v3_agent();
+    let t = a.target(0);
+    let get_oids = [
+        ".1.3.6.1.2.1.1.5.0",
+        ".1.3.6.1.2.1.1.5.1",
+        ".1.3.6.1.2.1.31.1.1.1.6.1",
+    ];
+    let v2c = ["-v2c", "-c", "public", "-On", t.as_str()];
+    let get_v2c = tool_ok("snmpget", &[&v2c[..], &get_oids].concat());
+    let walk_v2c = tool_ok("snmpwalk", &[&v2c[..], &[".1.3.6.1.2"]].concat());
+    assert_eq!(
+        walk_v2c,
+        DEVICE_WALK
+            .replace(
+                ".1.3.6.1.2.1.31.1.1.1.15.1 = No more variables",
+                ".1.3.6.1.6.3.10.2.1.1.0 = No more variables"
+            )
+            .lines()
+            .filter(|l| !l.contains("No more variables"))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>(),
+        "the v2c walk of .1.3.6.1.2 ends at the subtree's end"
+    );
+    for (spec, opts) in V3_USERS {
+        let base = [opts, &["-On", t.as_str()]].concat();
+        let get = tool_ok("snmpget", &[&base[..], &get_oids].concat());
+        assert_eq!(get, get_v2c, "{spec}: snmpget");
+        let walk = tool_ok("snmpwalk", &[&base[..], &[".1.3.6.1.2"]].concat());
+        assert_eq!(walk, walk_v2c, "{spec}: snmpwalk");
+    }
+    // The engine's own objects: its id (per port), boots 1, and the discoveries counted.
+    let engine = tool_ok(
+        "snmpget",
+        &[
+            &v2c[..],
+            &[".1.3.6.1.6.3.10.2.1.2.0", ".1.3.6.1.6.3.15.1.1.3.0"],
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        engine,
+        ".1.3.6.1.6.3.10.2.1.2.0 = INTEGER: 1\n.1.3.6.1.6.3.15.1.1.3.0 = Counter32: 0\n"
+    );
+    let id = tool_ok(
+        "snmpget",
+        &[&v2c[..], &[".1.3.6.1.6.3.10.2.1.1.0"]].concat(),
+    );
+    let want: String = snmpact::agent::usm::default_engine_id(a.ports[0])
+        .iter()
+        .map(|b| format!("{b:02X} "))
+        .collect();
+    // net-snmp breaks hex strings after 16 octets.
+    assert_eq!(
+        id.replace('\n', ""),
+        format!(".1.3.6.1.6.3.10.2.1.1.0 = Hex-STRING: {want}")
+    );
+
+    // Failures come back as net-snmp's messages for the agent's Reports.
+    let failure = |opts: &[&str]| {
+        let out = run_tool(
+            "snmpget",
+            &[
+                opts,
+                &["-t", "1", "-r", "0", t.as_str(), ".1.3.6.1.2.1.1.5.0"],
+            ]
+            .concat(),
+        );
+        assert!(!out.status.success(), "{opts:?} succeeded");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let mut wrong = V3_USERS[0].1.to_vec();
+    wrong[8] = "wrongpass";
+    let e = failure(&wrong);
+    assert!(e.contains("Authentication failure"), "{e}");
+    let e = failure(&["-v3", "-u", "mallory", "-l", "noAuthNoPriv"]);
+    assert!(e.contains("Unknown user name"), "{e}");
+    let e = failure(&["-v3", "-u", "nobody", "-l", "authNoPriv", "-A", "authpass9"]);
+    assert!(e.contains("Unsupported security level"), "{e}");
+    let counters = tool_ok("snmpwalk", &[&v2c[..], &[".1.3.6.1.6.3.15.1.1"]].concat());
+    assert!(
+        counters.contains(".1.3.6.1.6.3.15.1.1.5.0 = Counter32: 1\n")
+            && counters.contains(".1.3.6.1.6.3.15.1.1.3.0 = Counter32: 1\n"),
+        "{counters}"
+    );
+}
+
+#[actix_rt::test]
+async fn snmpact_engine_walks_the_v3_agent() {
+    use std::sync::Arc;
+
+    use snmpact::session::{Get, Walk, WalkOptions};
+    use snmpact::usm::{AuthProtocol, PrivProtocol, User};
+    use snmpact::{Engine, EngineConfig, SessionConfig};
+
+    let a = v3_agent();
+    let t = a.target(0);
+    let e = Engine::start(EngineConfig::default());
+    let walk = || Walk {
+        root: "1.3.6.1.2".parse().unwrap(),
+        options: WalkOptions::default(),
+    };
+    let v2c = e
+        .session("v2c", &t, SessionConfig::default())
+        .await
+        .unwrap();
+    let want = v2c.send(walk()).await.unwrap().unwrap();
+    assert_eq!(want.len(), 15);
+    let users = [
+        User::new("shauser")
+            .with_auth(AuthProtocol::Sha256, "authpass1")
+            .with_privacy(PrivProtocol::Aes128, "privpass1"),
+        User::new("md5user")
+            .with_auth(AuthProtocol::Md5, "authpass2")
+            .with_privacy(PrivProtocol::Des, "privpass2"),
+        User::new("nobody"),
+    ];
+    for user in users {
+        let name = user.name.clone();
+        let config = SessionConfig {
+            version: Version::V3,
+            user: Some(Arc::new(user)),
+            ..SessionConfig::default()
+        };
+        let s = e.session(&name, &t, config).await.unwrap();
+        let got = s.send(walk()).await.unwrap();
+        assert_eq!(
+            got.unwrap_or_else(|e| panic!("{name}: {e}")),
+            want,
+            "{name}"
+        );
+        let get = s
+            .send(Get(vec!["1.3.6.1.2.1.1.5.0".parse().unwrap()]))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(get[0], want[3], "{name}");
+    }
+    let wrong = User::new("shauser").with_auth(AuthProtocol::Sha256, "wrongpass");
+    let config = SessionConfig {
+        version: Version::V3,
+        user: Some(Arc::new(wrong)),
+        ..SessionConfig::default()
+    };
+    let s = e.session("wrong", &t, config).await.unwrap();
+    let err = s
+        .send(Get(vec!["1.3.6.1.2.1.1.5.0".parse().unwrap()]))
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            snmpact::SnmpError::Report(snmpact::v3::ReportKind::WrongDigest)
+        ),
+        "{err:?}"
+    );
 }
