@@ -20,7 +20,9 @@
 //!   with the same `-Cr`, of a real `snmpd` (`.1`) and of a 10,000-row simulated table.
 //! - `v3`: SNMPv3 against a real `snmpd`: GET throughput of v2c, v3 authNoPriv (SHA-256) and v3
 //!   authPriv (SHA-256 + AES-128) through the same engine, beside net-snmp's C API for v2c and
-//!   authPriv; and whole-agent walks `snmpact bulkwalk` vs `snmpbulkwalk`, v2c and authPriv.
+//!   authPriv; the same clients against one `snmpact agent --v3-user ...` process (100 agents,
+//!   512 in flight), which is not limited as snmpd is; and whole-agent walks `snmpact bulkwalk`
+//!   vs `snmpbulkwalk`, v2c and authPriv.
 
 mod blast;
 mod clients;
@@ -64,6 +66,9 @@ const WALK_RUNS: &str = "15";
 pub(crate) const V3_USER: (&str, &str, &str) = ("benchuser", "benchauth1", "benchpriv1");
 /// Requests in flight in the `v3` section's GET rows (one snmpd answers them one by one).
 const V3_INFLIGHT: usize = 32;
+/// (agents, requests in flight) of the `v3` section's GET rows against `snmpact agent`, as the
+/// 100-agent GET rows.
+const V3_AGENT_LOAD: (usize, usize) = (100, 512);
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -630,6 +635,75 @@ fn walk_rows(_: Duration) -> Result<String, String> {
     Ok(o)
 }
 
+/// The clients of the `v3` section's GET tables and their security.
+const V3_CLIENTS: [(&str, &str); 5] = [
+    ("snmpact", "v2c"),
+    ("snmpact-v3-auth", "v3 authNoPriv SHA-256"),
+    ("snmpact-v3-priv", "v3 authPriv SHA-256 + AES-128"),
+    ("net-snmp", "v2c"),
+    ("net-snmp-v3-priv", "v3 authPriv SHA-256 + AES-128"),
+];
+
+/// One row of a `v3` GET table: `name` on `load`.
+fn v3_get_row(name: &str, security: &str, load: &Load, c_client: &Path) -> String {
+    std::thread::sleep(SETTLE);
+    match run_client(name, load, c_client) {
+        Ok(r) => {
+            eprintln!(
+                "  {name}: {} GET/s, {:.2} µs CPU/GET",
+                thousands(r.rate),
+                r.cpu_us
+            );
+            format!(
+                "| {name} | {security} | {} | {:.2} | {} | {} | {:.0} % | {:.0} % | {} |",
+                thousands(r.rate),
+                r.cpu_us,
+                micros(r.p50_us),
+                micros(r.p99_us),
+                r.agent_pct,
+                r.others_pct,
+                r.errors
+            )
+        }
+        Err(e) => {
+            eprintln!("  {name}: FAILED {e}");
+            format!("| {name} | {security} | failed: {e} | | | | | | |")
+        }
+    }
+}
+
+/// The `v3` section's second GET table: the same clients against one `snmpact agent` process
+/// (100 agents, one thread) that has the bench's user, so the engine's v3 throughput shows
+/// without snmpd's ceiling.
+fn v3_agent_rows(window: Duration, c_client: &Path) -> Result<String, String> {
+    let (n, inflight) = V3_AGENT_LOAD;
+    let user = format!("{}:SHA-256:{}:AES:{}", V3_USER.0, V3_USER.1, V3_USER.2);
+    let agents = Agents::start(&[
+        "--count",
+        &n.to_string(),
+        "--threads",
+        "1",
+        "--v3-user",
+        &user,
+    ])?;
+    let load = Load {
+        ports: agents.ports[..n].to_vec(),
+        inflight,
+        warmup: WARM_UP,
+        window,
+        agent_pid: agents.pid(),
+    };
+    let mut o = format!(
+        "\n### SNMPv3: GET against `snmpact agent` ({n} agents, one thread), {inflight} in flight, one thread per client\n\n\
+         | client | security | GET/s | CPU µs/GET | p50 | p99 | agent CPU | other processes | errors |\n\
+         |---|---|--:|--:|--:|--:|--:|--:|--:|\n"
+    );
+    for (name, security) in V3_CLIENTS {
+        let _ = writeln!(o, "{}", v3_get_row(name, security, &load, c_client));
+    }
+    Ok(o)
+}
+
 /// The `v3` section: GET throughput v2c vs v3 through the same engine, and authPriv walks, all
 /// against one real snmpd.
 fn v3_rows(window: Duration) -> Result<String, String> {
@@ -647,40 +721,10 @@ fn v3_rows(window: Duration) -> Result<String, String> {
         window,
         agent_pid: snmpd.child.id(),
     };
-    let clients = [
-        ("snmpact", "v2c"),
-        ("snmpact-v3-auth", "v3 authNoPriv SHA-256"),
-        ("snmpact-v3-priv", "v3 authPriv SHA-256 + AES-128"),
-        ("net-snmp", "v2c"),
-        ("net-snmp-v3-priv", "v3 authPriv SHA-256 + AES-128"),
-    ];
-    for (name, security) in clients {
-        std::thread::sleep(SETTLE);
-        let row = match run_client(name, &load, &c_client) {
-            Ok(r) => {
-                eprintln!(
-                    "  {name}: {} GET/s, {:.2} µs CPU/GET",
-                    thousands(r.rate),
-                    r.cpu_us
-                );
-                format!(
-                    "| {name} | {security} | {} | {:.2} | {} | {} | {:.0} % | {:.0} % | {} |",
-                    thousands(r.rate),
-                    r.cpu_us,
-                    micros(r.p50_us),
-                    micros(r.p99_us),
-                    r.agent_pct,
-                    r.others_pct,
-                    r.errors
-                )
-            }
-            Err(e) => {
-                eprintln!("  {name}: FAILED {e}");
-                format!("| {name} | {security} | failed: {e} | | | | | | |")
-            }
-        };
-        let _ = writeln!(o, "{row}");
+    for (name, security) in V3_CLIENTS {
+        let _ = writeln!(o, "{}", v3_get_row(name, security, &load, &c_client));
     }
+    o.push_str(&v3_agent_rows(window, &c_client)?);
     let _ = write!(
         o,
         "\n### SNMPv3: whole-agent walk of snmpd, `-Cr{MAX_REPETITIONS} -On`, whole process (hyperfine, {WALK_RUNS} runs)\n\n\
