@@ -4,15 +4,20 @@
 //! decoded answer or a clear failure. This crate is the library behind the `snmpact` command.
 //!
 //! # Layout
-//! - [`agent`]: simulated agents (in-memory MIB, faults on purpose, UDP server) for tests and demos.
+//! - [`agent`]: simulated agents (in-memory MIB, faults on purpose, UDP server; v1, v2c and SNMPv3
+//!   as an authoritative USM engine) for tests and demos.
 //! - [`ber`]: X.690 BER as SNMP uses it (RFC 3417 §8): reader, writer, errors. No SNMP words, no I/O.
 //! - [`oid`]: [`oid::Oid`], dotted text, ordering, prefixes.
 //! - [`pdu`]: the SNMP v1/v2c message model (message, PDUs, varbinds, values) and its codec. Pure.
-//! - [`usm`]: SNMPv3 USM primitives (RFC 3414, 3826, 7860): keys, HMAC, DES/AES privacy. Pure.
+//! - [`usm`]: SNMPv3 USM primitives (RFC 3414, 3826, 7860): keys, users, HMAC, DES/AES privacy,
+//!   KeyChange. Pure.
+//! - [`v3`]: the SNMPv3 message format (RFC 3412) and USM message processing: seal, check, open,
+//!   the time window, Report kinds. Pure.
 //! - [`mib`]: the compiled-in table of names for the core MIBs, both ways.
 //! - [`mod@format`]: text forms of varbinds as net-snmp prints them, and a JSON form.
 //! - [`service`]: the long-running service: config, simulated agents, console and poller together.
-//! - [`session`]: one actor per agent: operations, retries, walks, tables; [`session::SnmpError`].
+//! - [`session`]: one actor per agent: operations, retries, walks, tables, SNMPv3 discovery and
+//!   resynchronisation; [`session::SnmpError`].
 //! - [`dispatcher`]: the actor owning the UDP socket(s): request ids, matching, drops, counters.
 //! - [`engine`]: starts dispatchers, creates and registers sessions (the library's entry point).
 //! - [`dissect`]: a byte-by-byte dissection of one message, for `snmpact decode`.
