@@ -27,7 +27,7 @@
 //! `command line (--set KEY=...)`) and the key (`jobs.demo.interval`): unknown keys, wrong types,
 //! bad durations, OIDs that do not resolve, references to agents, groups or outputs that do not
 //! exist, missing secrets (naming the variable, never a value), SNMPv3 users that miss a key
-//! their level needs (naming the agent).
+//! their level needs (naming the agent, or the simulated agent and its `v3_users[i]` entry).
 //!
 //! # SNMPv3
 //! `version = "3"` with the keys below, in `[defaults]`, `[groups.NAME]` or `[agents.NAME]`;
@@ -62,6 +62,14 @@
 //! listen = "127.0.0.1:0"    # port 0: any free port
 //! data = "demo.snmprec"     # relative to this file; none: the built-in demo device
 //! community = "public"
+//! engine_id = "80001f880401020304"  # SNMPv3, with v3_users: hex; default 80001f8804 +
+//! engine_boots = 1          # "snmpact-PORT"
+//! [[simulator.agents.demo.v3_users]]  # one table per USM user the agent answers: the user
+//! user = "demo"             # keys of [agents.NAME] below (security_level: the highest allowed)
+//! auth_protocol = "SHA-256"
+//! auth_password_env = "DEMO_AUTH"  # or auth_password, or auth_key_env (needs engine_id)
+//! priv_protocol = "AES"
+//! priv_password_env = "DEMO_PRIV"
 //! [agents.demo]
 //! simulator = "demo"        # or address = "host:port"; any [defaults] key overrides here
 //! groups = ["lab"]
@@ -107,7 +115,7 @@ use serde::Deserialize;
 
 pub use settings::{
     AgentSettings, Destination, JobSettings, OutputSettings, PollerSettings, Settings,
-    SimAgentSettings, Target, parse_duration,
+    SimAgentSettings, SimV3Settings, Target, parse_duration,
 };
 
 /// The documented default configuration file.
@@ -386,17 +394,23 @@ impl Origins<'_> {
         let mut node = self.root;
         let mut best: Option<String> = None;
         for key in path {
-            match &node.kind {
-                ValueKind::Table(m) => match m.get(*key) {
-                    Some(v) => {
-                        node = v;
-                        if let Some(o) = first_origin(v) {
-                            best = Some(o);
-                        }
-                    }
-                    None => break,
-                },
-                _ => break,
+            // `name[i]`: item i of the array `name` (`v3_users[0]`).
+            let (name, index) = match key.strip_suffix(']').and_then(|k| k.split_once('[')) {
+                Some((name, i)) => (name, i.parse::<usize>().ok()),
+                None => (*key, None),
+            };
+            let found = match &node.kind {
+                ValueKind::Table(m) => m.get(name).and_then(|v| match (index, &v.kind) {
+                    (None, _) => Some(v),
+                    (Some(i), ValueKind::Array(a)) => a.get(i),
+                    (Some(_), _) => None,
+                }),
+                _ => None,
+            };
+            let Some(v) = found else { break };
+            node = v;
+            if let Some(o) = first_origin(v) {
+                best = Some(o);
             }
         }
         best.unwrap_or_else(|| "built-in default".into())

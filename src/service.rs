@@ -5,7 +5,8 @@
 //! One shutdown path (STYLE.md §5): console, poller and outputs stop, then the engine fails what
 //! is in flight with ShuttingDown and closes its sockets, then the simulated agents stop.
 //! SIGHUP reloads the configuration files: agents and jobs are added, changed or removed in the
-//! poller without a restart (the `[engine]`, `[console]` and `[outputs]` sections need one).
+//! poller without a restart (the `[engine]`, `[console]`,
+//! `[outputs]` and `[simulator]` sections need one).
 
 use std::future::Future;
 use std::io;
@@ -15,6 +16,7 @@ use crate::agent::server::{self, AgentsHandle};
 use crate::config::{self, Settings, Target};
 use crate::console::{self, RunningConsole};
 use crate::engine::Engine;
+use crate::usm::{KeyCache, UserError};
 use crate::{output, poller};
 
 /// Longest wait for each shutdown step (console, poller, outputs, engine).
@@ -46,9 +48,19 @@ pub enum ServiceError {
         /// The cause.
         source: io::Error,
     },
+    /// A simulated agent's SNMPv3 user whose keys cannot be made (checked at load already).
+    #[error("simulated agent {agent}: SNMPv3: {source}")]
+    SimulatorUser {
+        /// The simulated agent.
+        agent: String,
+        /// The cause (it never holds a secret).
+        source: UserError,
+    },
 }
 
-/// Serves `settings`' simulated agents and records their real addresses in `settings`.
+/// Serves `settings`' simulated agents and records their real addresses in `settings`. Those
+/// with `v3_users` get their SNMPv3 engine once bound (its default engine id names the port),
+/// before the console and the poller start.
 fn start_simulator(settings: &mut Settings) -> Result<Option<AgentsHandle>, ServiceError> {
     if settings.simulator.is_empty() {
         return Ok(None);
@@ -63,7 +75,29 @@ fn start_simulator(settings: &mut Settings) -> Result<Option<AgentsHandle>, Serv
             what: "simulated agents",
             source,
         })?;
-    for ((name, ..), addr) in sims.iter().zip(handle.addrs().to_vec()) {
+    // One pass-phrase hash per user for all agents; one localisation per engine id.
+    let mut cache = KeyCache::new();
+    for (i, ((name, ..), addr)) in sims.iter().zip(handle.addrs().to_vec()).enumerate() {
+        let engine = settings.simulator[name]
+            .v3_engine(addr, &mut cache)
+            .map_err(|source| ServiceError::SimulatorUser {
+                agent: name.clone(),
+                source,
+            })?;
+        if let Some(engine) = engine {
+            let engine_id: String = engine
+                .engine_id()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            let users: Vec<&str> = settings.simulator[name]
+                .v3
+                .iter()
+                .flat_map(|v3| v3.users.iter().map(|u| u.name.as_str()))
+                .collect();
+            tracing::info!(agent = %name, %engine_id, ?users, "simulated agent answers SNMPv3");
+            handle.with_agent(i, |r| r.set_v3(Some(engine)));
+        }
         settings.bind_simulator(name, addr);
         tracing::info!(agent = %name, %addr, "simulated agent listening");
     }

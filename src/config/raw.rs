@@ -184,6 +184,42 @@ pub struct SimAgent {
     pub data: Option<String>,
     /// The community it answers.
     pub community: Option<String>,
+    /// SNMPv3: its engine id, in hex (default: `80001f8804` and `snmpact-PORT`, per port).
+    pub engine_id: Option<String>,
+    /// SNMPv3: its snmpEngineBoots (default 1).
+    pub engine_boots: Option<u32>,
+    /// SNMPv3: the USM users it answers (`[[simulator.agents.NAME.v3_users]]`); with any, the
+    /// agent answers SNMPv3 as an authoritative engine.
+    pub v3_users: Option<Vec<SimUser>>,
+}
+
+/// One USM user of a simulated agent: the SNMPv3 user keys of `[agents.NAME]`, same names and
+/// values (`security_level` is the highest level the user may use; lower ones are accepted).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimUser {
+    /// The USM user name.
+    pub user: Option<String>,
+    /// `"noAuthNoPriv"`, `"authNoPriv"` or `"authPriv"`; default: the highest the secrets
+    /// given allow.
+    pub security_level: Option<String>,
+    /// `"MD5"` (default), `"SHA"`, `"SHA-224"`, `"SHA-256"`, `"SHA-384"`, `"SHA-512"`.
+    pub auth_protocol: Option<String>,
+    /// The authentication pass phrase.
+    pub auth_password: Option<SecretText>,
+    /// An environment variable holding the authentication pass phrase.
+    pub auth_password_env: Option<String>,
+    /// An environment variable holding the authentication key localized for the agent's
+    /// `engine_id` (which must then be given), in hex.
+    pub auth_key_env: Option<String>,
+    /// `"DES"` (default), `"AES"`, `"AES-192"`, `"AES-256"`, `"AES-192-C"`, `"AES-256-C"`.
+    pub priv_protocol: Option<String>,
+    /// The privacy pass phrase.
+    pub priv_password: Option<SecretText>,
+    /// An environment variable holding the privacy pass phrase.
+    pub priv_password_env: Option<String>,
+    /// An environment variable holding the localized privacy key, in hex.
+    pub priv_key_env: Option<String>,
 }
 
 with_session_keys! {

@@ -6,7 +6,8 @@
 //! [`mib::resolve`]), each agent's [`SessionConfig`] (built-in defaults, then `[defaults]`,
 //! then the agent's own keys), community strings named by `community_env`, groups (nested
 //! groups expanded, cycles refused), job selectors (every name must be an agent, a group or
-//! `*`), output references, simulator data files (parsed now, so a bad line is a load error).
+//! `*`), output references, simulator data files (parsed now, so a bad line is a load error),
+//! simulated agents' SNMPv3 users (read by the same code as agents' users).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{Error, Origins, raw};
+use crate::agent::usm::{AgentEngine, DEFAULT_BOOTS, default_engine_id};
 use crate::agent::{Responder, Store, snmprec};
 use crate::command::{MAX_ENGINE_ID_LEN, MIN_ENGINE_ID_LEN, UserOptionError, UserOptions};
 use crate::console::ConsoleConfig;
@@ -24,7 +26,7 @@ use crate::mib::{self, NodeKind};
 use crate::oid::Oid;
 use crate::pdu::Version;
 use crate::session::{Backoff, Community, SessionConfig};
-use crate::usm::{KeySource, Secret, SecurityLevel, UserError, parse_hex};
+use crate::usm::{KeyCache, KeySource, Secret, SecurityLevel, User, UserError, parse_hex};
 
 /// Default Prometheus endpoint address (loopback).
 pub const DEFAULT_PROMETHEUS: &str = "127.0.0.1:9464";
@@ -32,6 +34,9 @@ pub const DEFAULT_PROMETHEUS: &str = "127.0.0.1:9464";
 pub const DEFAULT_SIMULATOR_LISTEN: &str = "127.0.0.1:0";
 /// Default community of simulated agents.
 pub const DEFAULT_SIMULATOR_COMMUNITY: &str = "public";
+/// snmpEngineBoots' largest value: an engine there accepts nothing authenticated (RFC 3414
+/// §2.2.2), so a simulated agent's `engine_boots` stays below it.
+pub const MAX_ENGINE_BOOTS: u32 = 2_147_483_647;
 /// Default longest wait before a dead agent is polled again.
 pub const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(300);
 /// Default refresh of the health metrics.
@@ -98,13 +103,46 @@ pub struct SimAgentSettings {
     pub store: Store,
     /// The community it answers.
     pub community: String,
+    /// Its SNMPv3 engine and users (`None`: v1 and v2c only).
+    pub v3: Option<SimV3Settings>,
+}
+
+/// The SNMPv3 side of a simulated agent. `Debug` shows user names, never a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimV3Settings {
+    /// Its engine id; `None`: [`default_engine_id`] of the port it gets.
+    pub engine_id: Option<Vec<u8>>,
+    /// snmpEngineBoots.
+    pub engine_boots: u32,
+    /// The users it answers (at least one), each at the highest level it may use.
+    pub users: Vec<User>,
 }
 
 impl SimAgentSettings {
-    /// The responder that serves it (for [`crate::agent::server::spawn_many`]).
+    /// The responder that serves it (for [`crate::agent::server::spawn_many`]), v1 and v2c;
+    /// [`Self::v3_engine`] gives its SNMPv3 engine once its port is known.
     #[must_use]
     pub fn responder(&self) -> Responder {
         Responder::new(self.store.clone(), &self.community)
+    }
+
+    /// Its SNMPv3 engine once it listens on `bound` (the default engine id names the port),
+    /// the users' keys made through `cache`; `None` without SNMPv3 users. The engine's clock
+    /// starts now.
+    ///
+    /// # Errors
+    /// A key that cannot be made (checked at load already, so not expected).
+    pub fn v3_engine(
+        &self,
+        bound: SocketAddr,
+        cache: &mut KeyCache,
+    ) -> Result<Option<AgentEngine>, UserError> {
+        let Some(v3) = &self.v3 else { return Ok(None) };
+        let id = v3
+            .engine_id
+            .clone()
+            .unwrap_or_else(|| default_engine_id(bound.port()));
+        AgentEngine::new(id, v3.engine_boots, &v3.users, cache).map(Some)
     }
 }
 
@@ -291,7 +329,9 @@ impl At<'_, '_> {
     }
 }
 
-/// The session keys shared by `[defaults]`, `[groups.NAME]` and `[agents.NAME]`.
+/// The session keys shared by `[defaults]`, `[groups.NAME]` and `[agents.NAME]` (and, the
+/// SNMPv3 user keys only, `[[simulator.agents.NAME.v3_users]]`).
+#[derive(Default)]
 struct SessionKeys<'r> {
     version: Option<&'r String>,
     community: Option<&'r raw::SecretText>,
@@ -589,24 +629,147 @@ fn apply_session(
     if let Some(c) = keys.context {
         user.context = Some(c.as_bytes().to_vec());
     }
-    let engine_id = |k: &'static str, text: &String| {
-        parse_hex(text)
-            .ok()
-            .filter(|id| (MIN_ENGINE_ID_LEN..=MAX_ENGINE_ID_LEN).contains(&id.len()))
-            .ok_or_else(|| {
-                at.err(
-                    &key(k),
-                    format!("bad engine id {text:?}: {MIN_ENGINE_ID_LEN} to {MAX_ENGINE_ID_LEN} octets in hex"),
-                )
-            })
-    };
     if let Some(id) = keys.context_engine_id {
-        user.context_engine_id = Some(engine_id("context_engine_id", id)?);
+        user.context_engine_id = Some(engine_id(at, &key("context_engine_id"), id)?);
     }
     if let Some(id) = keys.security_engine_id {
-        user.security_engine_id = Some(engine_id("security_engine_id", id)?);
+        user.security_engine_id = Some(engine_id(at, &key("security_engine_id"), id)?);
     }
     Ok(partial)
+}
+
+/// An engine id at `path`: 5 to 32 octets in hex.
+fn engine_id(at: &At<'_, '_>, path: &[&str], text: &str) -> Result<Vec<u8>, Error> {
+    parse_hex(text)
+        .ok()
+        .filter(|id| (MIN_ENGINE_ID_LEN..=MAX_ENGINE_ID_LEN).contains(&id.len()))
+        .ok_or_else(|| {
+            at.err(
+                path,
+                format!(
+                    "bad engine id {text:?}: {MIN_ENGINE_ID_LEN} to {MAX_ENGINE_ID_LEN} octets in hex"
+                ),
+            )
+        })
+}
+
+/// The SNMPv3 side of the simulated agent at `base` (`simulator.agents.NAME`): its engine and
+/// users, each user read by the same code as an agent's ([`apply_session`], then
+/// [`finish_session`]), so keys, secrets and errors are the same.
+fn sim_v3(
+    at: &At<'_, '_>,
+    base: &[&str],
+    s: &raw::SimAgent,
+    env: &[(String, String)],
+) -> Result<Option<SimV3Settings>, Error> {
+    let key = |k: &str| -> Vec<String> {
+        base.iter()
+            .map(|s| (*s).to_owned())
+            .chain([k.to_owned()])
+            .collect()
+    };
+    let users_given = s.v3_users.as_ref().is_some_and(|u| !u.is_empty());
+    let mut engine = None;
+    if let Some(text) = &s.engine_id {
+        let path = key("engine_id");
+        engine = Some(engine_id(at, &refs(&path), text)?);
+    }
+    let engine_boots = s.engine_boots.unwrap_or(DEFAULT_BOOTS);
+    if engine_boots >= MAX_ENGINE_BOOTS {
+        return Err(at.err(
+            &refs(&key("engine_boots")),
+            format!(
+                "must be below {MAX_ENGINE_BOOTS} (there the engine accepts nothing authenticated)"
+            ),
+        ));
+    }
+    if !users_given {
+        for (k, given) in [
+            ("engine_id", s.engine_id.is_some()),
+            ("engine_boots", s.engine_boots.is_some()),
+        ] {
+            if given {
+                return Err(at.err(&refs(&key(k)), "SNMPv3 engine without v3_users"));
+            }
+        }
+        return Ok(None);
+    }
+    let mut users: Vec<User> = Vec::new();
+    for (i, u) in s.v3_users.iter().flatten().enumerate() {
+        let entry = key(&format!("v3_users[{i}]"));
+        let path = refs(&entry);
+        let err = |k: &str, message: String| {
+            let mut p = path.clone();
+            p.push(k);
+            at.err(&p, message)
+        };
+        let name = match u.user.as_deref() {
+            Some(n) if !n.is_empty() && n.len() <= crate::v3::MAX_USER_NAME => n,
+            Some(_) => {
+                return Err(err(
+                    "user",
+                    format!("1 to {} characters", crate::v3::MAX_USER_NAME),
+                ));
+            }
+            None => return Err(err("user", "missing: the USM user name".into())),
+        };
+        if users.iter().any(|other| other.name == name) {
+            return Err(err("user", format!("{name:?} is listed twice")));
+        }
+        let keys = SessionKeys {
+            user: u.user.as_ref(),
+            security_level: u.security_level.as_ref(),
+            auth_protocol: u.auth_protocol.as_ref(),
+            auth_password: u.auth_password.as_ref(),
+            auth_password_env: u.auth_password_env.as_ref(),
+            auth_key_env: u.auth_key_env.as_ref(),
+            priv_protocol: u.priv_protocol.as_ref(),
+            priv_password: u.priv_password.as_ref(),
+            priv_password_env: u.priv_password_env.as_ref(),
+            priv_key_env: u.priv_key_env.as_ref(),
+            ..SessionKeys::default()
+        };
+        let start = Partial {
+            cfg: SessionConfig {
+                version: Version::V3,
+                ..SessionConfig::default()
+            },
+            user: UserOptions::default(),
+        };
+        let partial = apply_session(at, &path, &keys, env, start)?;
+        let session = finish_session(at, &path, partial, true)?;
+        let Some(user) = session.user.as_deref().cloned() else {
+            return Err(err("user", "missing: the USM user name".into()));
+        };
+        // A localized key is for one engine id: it needs `engine_id`, and is checked now.
+        let localized = [
+            ("auth_key_env", &user.auth_key),
+            ("priv_key_env", &user.priv_key),
+        ]
+        .into_iter()
+        .find(|(_, k)| matches!(k, Some(KeySource::Localized(_))));
+        if let Some((k, _)) = localized {
+            let Some(id) = &engine else {
+                return Err(err(
+                    k,
+                    "a localized key is for one engine: give the agent's engine_id".into(),
+                ));
+            };
+            user.keys(id, &mut KeyCache::new())
+                .map_err(|e| at.err(&path, format!("SNMPv3 user {name:?}: {e}")))?;
+        }
+        users.push(user);
+    }
+    Ok(Some(SimV3Settings {
+        engine_id: engine,
+        engine_boots,
+        users,
+    }))
+}
+
+/// `&str`s of a path built from owned segments.
+fn refs(path: &[String]) -> Vec<&str> {
+    path.iter().map(String::as_str).collect()
 }
 
 /// Checks that SNMPv3 keys given in the table at `path` are used: the table's session must be
@@ -761,6 +924,7 @@ impl Settings {
                         .community
                         .clone()
                         .unwrap_or_else(|| DEFAULT_SIMULATOR_COMMUNITY.to_owned()),
+                    v3: sim_v3(&at, &base, &s, env)?,
                 },
             );
         }

@@ -732,3 +732,203 @@ fn snmpv3_mistakes_name_the_agent_and_key() {
         assert_eq!(origin, paths[0].display().to_string(), "{text}");
     }
 }
+
+const SIM_V3: &str = r#"
+[simulator.agents.lab]
+engine_id = "80001f880401020304"
+engine_boots = 7
+[[simulator.agents.lab.v3_users]]
+user = "alice"
+auth_protocol = "SHA-256"
+auth_password = "authpass1"
+priv_protocol = "AES"
+priv_password_env = "LAB_PRIV"
+[[simulator.agents.lab.v3_users]]
+user = "bob"
+auth_protocol = "MD5"
+auth_password_env = "LAB_BOB_AUTH"
+[[simulator.agents.lab.v3_users]]
+user = "guest"
+[simulator.agents.plain]
+[agents.lab]
+[jobs.j]
+agents = ["lab"]
+interval = "10s"
+scalars = ["sysUpTime.0"]
+"#;
+
+#[test]
+fn simulated_agents_get_snmpv3_users() {
+    use crate::usm::{AuthProtocol, KeyCache, PrivProtocol, SecurityLevel, User};
+    let paths = files(&[("sim3.toml", SIM_V3)]);
+    let vars = env(&[("LAB_PRIV", "privpass1"), ("LAB_BOB_AUTH", "bobpass12")]);
+    let s = load_with_env(&paths, &vars, &[]).unwrap();
+    let v3 = s.simulator["lab"].v3.as_ref().unwrap();
+    assert_eq!(
+        v3.engine_id.as_deref(),
+        Some(&[0x80, 0x00, 0x1f, 0x88, 0x04, 1, 2, 3, 4][..])
+    );
+    assert_eq!(v3.engine_boots, 7);
+    assert_eq!(
+        v3.users,
+        [
+            User::new("alice")
+                .with_auth(AuthProtocol::Sha256, "authpass1")
+                .with_privacy(PrivProtocol::Aes128, "privpass1"),
+            User::new("bob").with_auth(AuthProtocol::Md5, "bobpass12"),
+            User::new("guest"),
+        ]
+    );
+    assert_eq!(v3.users[2].level, SecurityLevel::NoAuthNoPriv);
+    assert!(s.simulator["plain"].v3.is_none());
+    // The engine: the given id, or the default one of the bound port.
+    let mut cache = KeyCache::new();
+    let bound: std::net::SocketAddr = "127.0.0.1:16123".parse().unwrap();
+    let e = s.simulator["lab"].v3_engine(bound, &mut cache).unwrap();
+    assert_eq!(e.unwrap().engine_id(), v3.engine_id.as_deref().unwrap());
+    assert!(
+        s.simulator["plain"]
+            .v3_engine(bound, &mut cache)
+            .unwrap()
+            .is_none()
+    );
+    let s2 = load_text(
+        "[simulator.agents.d]\n[[simulator.agents.d.v3_users]]\nuser = \"u\"\nauth_password = \"authpass1\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        s2.simulator["d"]
+            .v3_engine(bound, &mut cache)
+            .unwrap()
+            .unwrap()
+            .engine_id(),
+        crate::agent::usm::default_engine_id(16123)
+    );
+    // Secrets never show.
+    let shown = format!("{s:?}");
+    assert!(shown.contains("alice") && shown.contains("bob"), "{shown}");
+    for secret in ["authpass1", "privpass1", "bobpass12"] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+
+    // An unset variable names the agent, the user entry and the variable; never a value.
+    let (origin, key, message) = key_error(load_with_env(
+        &paths,
+        &env(&[("LAB_PRIV", "privpass1")]),
+        &[],
+    ));
+    assert_eq!(origin, paths[0].display().to_string());
+    assert_eq!(key, "simulator.agents.lab.v3_users[1].auth_password_env");
+    assert_eq!(message, "environment variable LAB_BOB_AUTH is not set");
+    // A whole user list from the environment, as any key.
+    let s = load_with_env(
+        &paths,
+        &env(&[
+            (
+                "SNMPACT_SIMULATOR__AGENTS__LAB__V3_USERS",
+                r#"[{ user = "carol", auth_password_env = "CAROL" }]"#,
+            ),
+            ("CAROL", "carolpass"),
+        ]),
+        &[],
+    )
+    .unwrap();
+    let v3 = s.simulator["lab"].v3.as_ref().unwrap();
+    assert_eq!(
+        v3.users,
+        [User::new("carol").with_auth(AuthProtocol::Md5, "carolpass")]
+    );
+}
+
+#[test]
+fn simulated_agent_snmpv3_mistakes_name_the_agent_and_key() {
+    let sim = "[simulator.agents.lab]\n";
+    let user = "[[simulator.agents.lab.v3_users]]\n";
+    let cases: Vec<(String, &str, &str)> = vec![
+        (
+            format!(
+                "{sim}{user}user = \"a\"\nauth_protocol = \"SHA-3\"\nauth_password = \"s3cretpass\"\n"
+            ),
+            "simulator.agents.lab.v3_users[0].auth_protocol",
+            "bad authentication protocol \"SHA-3\"",
+        ),
+        (
+            format!(
+                "{sim}{user}user = \"a\"\nauth_password = \"s3cretpass\"\npriv_protocol = \"3DES\"\n"
+            ),
+            "simulator.agents.lab.v3_users[0].priv_protocol",
+            "bad privacy protocol \"3DES\"",
+        ),
+        (
+            format!("{sim}{user}user = \"a\"\nauth_password = \"s3cret\"\n"),
+            "simulator.agents.lab.v3_users[0]",
+            "SNMPv3 user \"a\": authentication pass phrase shorter than 8 characters",
+        ),
+        (
+            format!(
+                "{sim}{user}user = \"a\"\nsecurity_level = \"authPriv\"\nauth_password = \"s3cretpass\"\n"
+            ),
+            "simulator.agents.lab.v3_users[0]",
+            "security level authPriv needs priv_password, priv_password_env or priv_key_env",
+        ),
+        (
+            format!("{sim}{user}auth_password = \"s3cretpass\"\n"),
+            "simulator.agents.lab.v3_users[0].user",
+            "missing: the USM user name",
+        ),
+        (
+            format!("{sim}{user}user = \"a\"\n{user}user = \"b\"\n{user}user = \"a\"\n"),
+            "simulator.agents.lab.v3_users[2].user",
+            "\"a\" is listed twice",
+        ),
+        (
+            format!(
+                "{sim}{user}user = \"a\"\nauth_password = \"s3cretpass\"\nauth_password_env = \"X\"\n"
+            ),
+            "simulator.agents.lab.v3_users[0].auth_password_env",
+            "give one of auth_password, auth_password_env and auth_key_env",
+        ),
+        (
+            format!("{sim}{user}user = \"a\"\nauth_key_env = \"KEY\"\n"),
+            "simulator.agents.lab.v3_users[0].auth_key_env",
+            "a localized key is for one engine: give the agent's engine_id",
+        ),
+        (
+            format!(
+                "{sim}engine_id = \"80001f8804aa\"\n{user}user = \"a\"\nauth_key_env = \"KEY\"\n"
+            ),
+            "simulator.agents.lab.v3_users[0]",
+            "SNMPv3 user \"a\": ",
+        ),
+        (
+            format!("{sim}engine_id = \"0102\"\n{user}user = \"a\"\n"),
+            "simulator.agents.lab.engine_id",
+            "bad engine id \"0102\": 5 to 32 octets in hex",
+        ),
+        (
+            format!("{sim}engine_boots = 2147483647\n{user}user = \"a\"\n"),
+            "simulator.agents.lab.engine_boots",
+            "must be below 2147483647",
+        ),
+        (
+            format!("{sim}engine_id = \"80001f8804aa\"\n"),
+            "simulator.agents.lab.engine_id",
+            "SNMPv3 engine without v3_users",
+        ),
+        (
+            format!("{sim}{user}user = \"a\"\ncontext = \"x\"\n"),
+            "simulator.agents.lab.v3_users[0].context",
+            "unknown field",
+        ),
+    ];
+    for (text, want_key, want_message) in &cases {
+        let paths = files(&[("s.toml", text)]);
+        // KEY: a localized key of the wrong length (MD5's are 16 octets).
+        let (origin, key, message) =
+            key_error(load_with_env(&paths, &env(&[("KEY", "0102")]), &[]));
+        assert_eq!(&key, want_key, "{text}");
+        assert!(message.contains(want_message), "{text}: {message}");
+        assert!(!message.contains("s3cret"), "{text}: {message}");
+        assert_eq!(origin, paths[0].display().to_string(), "{text}");
+    }
+}

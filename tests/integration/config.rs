@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use snmpact::agent::snmprec;
 use snmpact::config::{self, Destination, Error, OutputSettings, Target};
+use snmpact::usm::{AuthProtocol, PrivProtocol, SecurityLevel, User};
 
 fn etc() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("etc")
@@ -39,22 +40,45 @@ fn secrets(table: &toml::Table) -> Vec<(String, String)> {
     out
 }
 
-/// Paths of every table in `table` (the root is the empty path).
+/// Paths of every table in `table` (the root is the empty path), tables in arrays included
+/// (`v3_users[0]`, as the errors name them).
 fn table_paths(table: &toml::Table, here: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
     out.push(here.clone());
     for (k, v) in table {
-        if let toml::Value::Table(t) = v {
-            here.push(k.clone());
-            table_paths(t, here, out);
-            here.pop();
+        match v {
+            toml::Value::Table(t) => {
+                here.push(k.clone());
+                table_paths(t, here, out);
+                here.pop();
+            }
+            toml::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if let toml::Value::Table(t) = item {
+                        here.push(format!("{k}[{i}]"));
+                        table_paths(t, here, out);
+                        here.pop();
+                    }
+                }
+            }
+            _ => {}
         }
     }
 }
 
 fn table_at<'a>(table: &'a mut toml::Table, path: &[String]) -> &'a mut toml::Table {
-    path.iter().fold(table, |t, k| match t.get_mut(k) {
-        Some(toml::Value::Table(inner)) => inner,
-        _ => panic!("no table at {path:?}"),
+    path.iter().fold(table, |t, k| {
+        let (name, index) = match k.strip_suffix(']').and_then(|k| k.split_once('[')) {
+            Some((name, i)) => (name, Some(i.parse::<usize>().unwrap())),
+            None => (k.as_str(), None),
+        };
+        match (t.get_mut(name), index) {
+            (Some(toml::Value::Table(inner)), None) => inner,
+            (Some(toml::Value::Array(items)), Some(i)) => match items.get_mut(i) {
+                Some(toml::Value::Table(inner)) => inner,
+                _ => panic!("no table at {path:?}"),
+            },
+            _ => panic!("no table at {path:?}"),
+        }
     })
 }
 
@@ -129,6 +153,16 @@ fn the_default_file_is_what_the_documentation_says() {
     assert!(demo.listen.ip().is_loopback());
     assert_eq!(demo.listen.port(), 0);
     assert_eq!(demo.store, snmprec::demo());
+    // Its SNMPv3 demo user (README, console): authPriv, SHA-256 + AES, demo pass phrases.
+    let v3 = demo.v3.as_ref().expect("the demo agent answers SNMPv3");
+    assert_eq!(v3.engine_id, None, "the default engine id, per port");
+    assert_eq!(
+        v3.users,
+        [User::new("demo")
+            .with_auth(AuthProtocol::Sha256, "demo-auth-pass")
+            .with_privacy(PrivProtocol::Aes128, "demo-priv-pass")]
+    );
+    assert_eq!(v3.users[0].level, SecurityLevel::AuthPriv);
     assert_eq!(s.agents["demo"].target, Target::Simulator("demo".into()));
     assert_eq!(s.agents["demo"].session.max_in_flight, 10);
     let job = &s.jobs["demo"];

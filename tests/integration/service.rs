@@ -1,8 +1,11 @@
 //! The service binary end to end: `snmpact serve` with a generated configuration polls its
 //! simulated agent, a SIGHUP reload adds an agent to the running poller, and SIGINT stops it
-//! cleanly with exit status 0.
+//! cleanly with exit status 0. With the shipped `etc/snmpact.toml`, the console's SNMPv3 get of
+//! the `demo` agent (its demo user, authPriv) answers what the v2c get does, and a wrong pass
+//! phrase is an authentication failure.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
@@ -58,6 +61,21 @@ fn signal(child: &Child, sig: libc::c_int) {
     assert_eq!(rc, 0, "kill({pid}, {sig})");
 }
 
+/// Sends SIGINT and waits for a clean exit.
+fn stop(mut child: Child) {
+    signal(&child, libc::SIGINT);
+    let status = (0..300)
+        .find_map(|_| {
+            std::thread::sleep(Duration::from_millis(100));
+            child.try_wait().unwrap()
+        })
+        .unwrap_or_else(|| {
+            let _ = child.kill();
+            panic!("snmpact did not stop within 30 s of SIGINT")
+        });
+    assert!(status.success(), "{status}");
+}
+
 #[test]
 fn sighup_reload_adds_an_agent_and_sigint_stops_cleanly() {
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
@@ -88,16 +106,102 @@ fn sighup_reload_adds_an_agent_and_sigint_stops_cleanly() {
         l.contains("\"agent\":\"b\"")
     });
 
-    signal(&child, libc::SIGINT);
-    let status = (0..300)
-        .find_map(|_| {
-            std::thread::sleep(Duration::from_millis(100));
-            child.try_wait().unwrap()
-        })
-        .unwrap_or_else(|| {
-            let _ = child.kill();
-            panic!("snmpact did not stop within 30 s of SIGINT")
-        });
-    assert!(status.success(), "{status}");
+    stop(child);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A console connection: commands out, text in (telnet negotiation bytes left out).
+struct Console {
+    stream: TcpStream,
+    text: String,
+}
+
+impl Console {
+    fn connect(addr: &str) -> Self {
+        let stream = TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(100)))
+            .unwrap();
+        Self {
+            stream,
+            text: String::new(),
+        }
+    }
+
+    /// Sends `line`, then reads until the next prompt; returns what came before it.
+    fn run(&mut self, line: &str) -> String {
+        self.stream
+            .write_all(format!("{line}\r\n").as_bytes())
+            .unwrap();
+        self.until_prompt()
+    }
+
+    fn until_prompt(&mut self) -> String {
+        const PROMPT: &str = "snmpact> ";
+        let t0 = std::time::Instant::now();
+        let mut buf = [0u8; 4096];
+        loop {
+            if let Some(i) = self.text.find(PROMPT) {
+                let got = self.text[..i].trim().to_owned();
+                self.text.drain(..i + PROMPT.len());
+                return got;
+            }
+            assert!(t0.elapsed() < PATIENCE, "no prompt; got {:?}", self.text);
+            match self.stream.read(&mut buf) {
+                Ok(0) => panic!("the console closed; got {:?}", self.text),
+                Ok(n) => self.text.extend(
+                    buf[..n]
+                        .iter()
+                        .filter(|b| b.is_ascii())
+                        .map(|&b| char::from(b)),
+                ),
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::WouldBlock
+                        || e.kind() == std::io::ErrorKind::TimedOut => {}
+                Err(e) => panic!("console: {e}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn the_default_demo_agent_answers_snmpv3_in_the_console() {
+    let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("etc/snmpact.toml");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_snmpact"))
+        .args(["serve", "--set", "console.listen=127.0.0.1:0", "--config"])
+        .arg(&config)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let rx = lines(&mut child);
+    let banner = wait_for(&rx, "the banner", |l| {
+        l.starts_with("snmpact: console on 127.0.0.1:")
+    });
+    let addr = banner
+        .split_whitespace()
+        .nth(3)
+        .unwrap()
+        .trim_end_matches(',')
+        .to_owned();
+    let mut console = Console::connect(&addr);
+    console.until_prompt();
+
+    let v2c = console.run("get demo sysDescr.0");
+    assert!(
+        v2c.starts_with("SNMPv2-MIB::sysDescr.0 = STRING: "),
+        "{v2c}"
+    );
+    let v3 = "get -v 3 -u demo -l authPriv -a SHA-256 -A demo-auth-pass -x AES -X demo-priv-pass demo sysDescr.0";
+    assert_eq!(console.run(v3), v2c);
+    let wrong = v3.replace("demo-auth-pass", "wrong-auth-pass");
+    assert_eq!(
+        console.run(&wrong),
+        "error: Authentication failure (incorrect password, community or key)"
+    );
+    // The right pass phrase still works after the failure.
+    assert_eq!(console.run(v3), v2c);
+    drop(console);
+    stop(child);
 }
