@@ -94,6 +94,7 @@ macro_rules! with_session_keys {
             $( $(#[$fmeta:meta])* pub $field:ident : $ty:ty, )*
         }
     ) => {
+        with_user_keys! {
         $(#[$meta])*
         pub struct $name {
             $( $(#[$fmeta])* pub $field : $ty, )*
@@ -115,6 +116,30 @@ macro_rules! with_session_keys {
             pub max_repetitions: Option<u32>,
             /// Most requests in flight to one agent.
             pub max_in_flight: Option<usize>,
+            /// SNMPv3: the context name (`-n`).
+            pub context: Option<String>,
+            /// SNMPv3: the context engine id, in hex (`-E`).
+            pub context_engine_id: Option<String>,
+            /// SNMPv3: the agent's engine id, in hex, when known (`-e`; else discovered).
+            pub security_engine_id: Option<String>,
+        }
+        }
+    };
+}
+
+/// Writes `$name` with its own fields first, then the keys of one SNMPv3 user (`user`,
+/// `security_level`, protocols, pass phrases and keys, each secret also from the environment),
+/// documented once here: shared by the manager's sessions and the simulated agents' users.
+macro_rules! with_user_keys {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$fmeta:meta])* pub $field:ident : $ty:ty, )*
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $( $(#[$fmeta])* pub $field : $ty, )*
             /// SNMPv3: the USM user name (net-snmp `-u`).
             pub user: Option<String>,
             /// SNMPv3: `"noAuthNoPriv"`, `"authNoPriv"` or `"authPriv"` (`-l`).
@@ -138,12 +163,6 @@ macro_rules! with_session_keys {
             /// SNMPv3: an environment variable holding the localized privacy key, in hex
             /// (`-3K`).
             pub priv_key_env: Option<String>,
-            /// SNMPv3: the context name (`-n`).
-            pub context: Option<String>,
-            /// SNMPv3: the context engine id, in hex (`-E`).
-            pub context_engine_id: Option<String>,
-            /// SNMPv3: the agent's engine id, in hex, when known (`-e`; else discovered).
-            pub security_engine_id: Option<String>,
         }
     };
 }
@@ -193,33 +212,14 @@ pub struct SimAgent {
     pub v3_users: Option<Vec<SimUser>>,
 }
 
-/// One USM user of a simulated agent: the SNMPv3 user keys of `[agents.NAME]`, same names and
-/// values (`security_level` is the highest level the user may use; lower ones are accepted).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SimUser {
-    /// The USM user name.
-    pub user: Option<String>,
-    /// `"noAuthNoPriv"`, `"authNoPriv"` or `"authPriv"`; default: the highest the secrets
-    /// given allow.
-    pub security_level: Option<String>,
-    /// `"MD5"` (default), `"SHA"`, `"SHA-224"`, `"SHA-256"`, `"SHA-384"`, `"SHA-512"`.
-    pub auth_protocol: Option<String>,
-    /// The authentication pass phrase.
-    pub auth_password: Option<SecretText>,
-    /// An environment variable holding the authentication pass phrase.
-    pub auth_password_env: Option<String>,
-    /// An environment variable holding the authentication key localized for the agent's
-    /// `engine_id` (which must then be given), in hex.
-    pub auth_key_env: Option<String>,
-    /// `"DES"` (default), `"AES"`, `"AES-192"`, `"AES-256"`, `"AES-192-C"`, `"AES-256-C"`.
-    pub priv_protocol: Option<String>,
-    /// The privacy pass phrase.
-    pub priv_password: Option<SecretText>,
-    /// An environment variable holding the privacy pass phrase.
-    pub priv_password_env: Option<String>,
-    /// An environment variable holding the localized privacy key, in hex.
-    pub priv_key_env: Option<String>,
+with_user_keys! {
+    /// One USM user of a simulated agent: the SNMPv3 user keys of `[agents.NAME]`, same names and
+    /// values (`security_level` is the highest level the user may use, lower ones are accepted;
+    /// without it, the highest the secrets given allow; a localized key needs the agent's
+    /// `engine_id`).
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct SimUser {}
 }
 
 with_session_keys! {
