@@ -189,9 +189,6 @@ pub struct UsmSubmit {
     pub context_name: Arc<[u8]>,
 }
 
-/// msgMaxSize of this manager's requests: the largest UDP payload over IPv4, as net-snmp says.
-pub const V3_MAX_SIZE: i32 = 65507;
-
 /// Sent by a session that no longer wants the answer to `token` (its caller went away).
 #[derive(Debug, Message)]
 #[rtype(result = "()")]
@@ -885,7 +882,7 @@ impl Handler<Submit> for Dispatcher {
         if let Some(usm) = &m.usm {
             let out = v3::Outgoing {
                 msg_id: id,
-                max_size: V3_MAX_SIZE,
+                max_size: v3::MAX_MESSAGE_SIZE,
                 flags: v3::Flags::of(usm.level, true),
                 engine_id: &usm.engine_id,
                 boots: usm.boots,
@@ -1049,7 +1046,7 @@ mod tests {
     ) -> Vec<u8> {
         let out = v3::Outgoing {
             msg_id: 77,
-            max_size: V3_MAX_SIZE,
+            max_size: v3::MAX_MESSAGE_SIZE,
             flags: v3::Flags::of(level, false),
             engine_id: &submit.engine_id,
             boots,

@@ -24,13 +24,29 @@ mod tests;
 pub(crate) mod vectors;
 
 pub use message::{
-    Flags, Head, Layout, MAX_ENGINE_ID, MAX_USER_NAME, MIN_MAX_SIZE, MessageV3, Rest, ScopedPdu,
-    ScopedPduData, USM_SECURITY_MODEL, UsmParams,
+    Flags, Head, Layout, MAX_BOOTS, MAX_ENGINE_ID, MAX_MESSAGE_SIZE, MAX_USER_NAME, MIN_ENGINE_ID,
+    MIN_MAX_SIZE, MessageV3, Rest, ScopedPdu, ScopedPduData, USM_SECURITY_MODEL, UsmParams,
 };
 pub use report::ReportKind;
+pub(crate) use report::{TARGET_OBJECTS, USM_STATS};
 pub(crate) use security::open_checked;
 pub use security::{Opened, Outgoing, Salt, check, open, seal};
 pub use timeliness::{EngineRecord, TIME_WINDOW};
+
+/// An snmpEngineID written in hex (`0x` prefix, `:` and spaces allowed): 5 to 32 octets
+/// ([`MIN_ENGINE_ID`], [`MAX_ENGINE_ID`]), or `None`. What net-snmp's `-e`/`-E` take, and the
+/// configuration's engine ids.
+///
+/// ```
+/// assert_eq!(snmpact::v3::parse_engine_id("80:00:1f:88:80"), Some(vec![0x80, 0, 0x1f, 0x88, 0x80]));
+/// assert_eq!(snmpact::v3::parse_engine_id("80001f88"), None); // 4 octets
+/// ```
+#[must_use]
+pub fn parse_engine_id(text: &str) -> Option<Vec<u8>> {
+    crate::usm::parse_hex(text)
+        .ok()
+        .filter(|id| (MIN_ENGINE_ID..=MAX_ENGINE_ID).contains(&id.len()))
+}
 
 /// Why an SNMPv3 message could not be made or read.
 ///

@@ -28,25 +28,19 @@ use std::time::Instant;
 use crate::oid::Oid;
 use crate::pdu::{GenericPdu, Pdu, Value, VarBind};
 use crate::usm::{KeyCache, SecurityLevel, User, UserError, UserKeys};
-use crate::v3::{self, Flags, Head, Outgoing, Rest, Salt, ScopedPdu, TIME_WINDOW};
+use crate::v3::{
+    self, Flags, Head, MAX_BOOTS, MAX_MESSAGE_SIZE, Outgoing, Rest, Salt, ScopedPdu, TIME_WINDOW,
+    USM_STATS,
+};
 
-/// msgMaxSize of the agent's messages: the largest datagram it accepts.
-pub const AGENT_MAX_SIZE: i32 = 65_507;
 /// snmpEngineBoots when none is given.
 pub const DEFAULT_BOOTS: u32 = 1;
-/// snmpEngineBoots' largest value: an engine that reaches it accepts nothing authenticated
-/// (RFC 3414 §2.2.2).
-const MAX_BOOTS: u32 = 2_147_483_647;
 /// The prefix of default engine ids: RFC 3411 format 4 (text) under net-snmp's enterprise
 /// number 8072, as `snmpd` makes them.
 const ENGINE_ID_PREFIX: [u8; 5] = [0x80, 0x00, 0x1f, 0x88, 0x04];
 
-/// usmStats (RFC 3414 §5): one counter per Report kind, by its last arc.
-const USM_STATS: [u32; 9] = [1, 3, 6, 1, 6, 3, 15, 1, 1];
 /// snmpEngine (RFC 3411 §5): snmpEngineID, Boots, Time, MaxMessageSize.
 const SNMP_ENGINE: [u32; 9] = [1, 3, 6, 1, 6, 3, 10, 2, 1];
-/// snmpUnknownContexts.0 (RFC 3413 §4.1.2).
-const UNKNOWN_CONTEXTS: [u32; 10] = [1, 3, 6, 1, 6, 3, 12, 1, 5, 0];
 
 /// A usmStats counter, by its arc under usmStats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,10 +186,7 @@ impl AgentEngine {
     #[must_use]
     pub fn boots_and_time(&self, now: Instant) -> (u32, u32) {
         let t = now.saturating_duration_since(self.started).as_secs();
-        (
-            self.boots,
-            u32::try_from(t).unwrap_or(i32::MAX.cast_unsigned()),
-        )
+        (self.boots, u32::try_from(t).unwrap_or(MAX_BOOTS))
     }
 
     /// Moves the engine's clock start (for tests of the time window).
@@ -264,7 +255,10 @@ impl AgentEngine {
                 return Incoming::Drop;
             }
             // snmpUnknownContexts is not a usmStats counter: it is reported, not kept.
-            let oid = oid_of(&UNKNOWN_CONTEXTS);
+            // snmpUnknownContexts.0 (RFC 3413 §4.1.2).
+            let mut arcs = v3::TARGET_OBJECTS.to_vec();
+            arcs.extend([5, 0]);
+            let oid = oid_of(&arcs);
             let id = opened.scoped.pdu.request_id().unwrap_or(head.msg_id);
             let keys = self.users[ui].keys.clone();
             return self.seal_report(
@@ -348,7 +342,7 @@ impl AgentEngine {
         let (boots, time) = self.boots_and_time(now);
         let out = Outgoing {
             msg_id: head.msg_id,
-            max_size: AGENT_MAX_SIZE,
+            max_size: MAX_MESSAGE_SIZE,
             flags: Flags::of(level, false),
             engine_id: &self.engine_id,
             boots,
@@ -373,7 +367,7 @@ impl AgentEngine {
         let user = &self.users[req.user];
         let out = Outgoing {
             msg_id,
-            max_size: AGENT_MAX_SIZE,
+            max_size: MAX_MESSAGE_SIZE,
             flags: Flags::of(req.level, false),
             engine_id: &self.engine_id,
             boots,
@@ -403,7 +397,7 @@ impl AgentEngine {
                 1 => Value::OctetString(Cow::Owned(self.engine_id.clone())),
                 2 => Value::Integer(boots.cast_signed()),
                 3 => Value::Integer(time.cast_signed()),
-                4 => Value::Integer(AGENT_MAX_SIZE),
+                4 => Value::Integer(MAX_MESSAGE_SIZE),
                 _ => return None,
             });
         }

@@ -12,14 +12,12 @@
 use std::fmt;
 
 use super::clip;
-use crate::usm::{
-    AuthProtocol, KeySource, PrivProtocol, Secret, SecurityLevel, User, UserError, parse_hex,
-};
+use crate::usm::{AuthProtocol, KeySource, PrivProtocol, Secret, SecurityLevel, User, UserError};
 
 /// Shortest engine id net-snmp accepts after `-e` and `-E` (RFC 3411 SnmpEngineID).
-pub const MIN_ENGINE_ID_LEN: usize = 5;
+pub const MIN_ENGINE_ID_LEN: usize = crate::v3::MIN_ENGINE_ID;
 /// Longest engine id.
-pub const MAX_ENGINE_ID_LEN: usize = 32;
+pub const MAX_ENGINE_ID_LEN: usize = crate::v3::MAX_ENGINE_ID;
 
 /// One SNMPv3 option, by what it sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -213,10 +211,7 @@ fn offer(slot: &mut Option<KeySource>, new: KeySource) {
 
 /// An engine id: 5 to 32 octets in hex.
 fn engine_id(option: UserOption, value: &str) -> Result<Vec<u8>, UserOptionError> {
-    parse_hex(value)
-        .ok()
-        .filter(|id| (MIN_ENGINE_ID_LEN..=MAX_ENGINE_ID_LEN).contains(&id.len()))
-        .ok_or(UserOptionError::EngineId(option))
+    crate::v3::parse_engine_id(value).ok_or(UserOptionError::EngineId(option))
 }
 
 impl UserOptions {

@@ -26,7 +26,8 @@ use crate::mib::{self, NodeKind};
 use crate::oid::Oid;
 use crate::pdu::Version;
 use crate::session::{Backoff, Community, SessionConfig};
-use crate::usm::{KeyCache, KeySource, Secret, SecurityLevel, User, UserError, parse_hex};
+use crate::usm::{KeyCache, KeySource, Secret, SecurityLevel, User, UserError};
+use crate::v3::MAX_BOOTS;
 
 /// Default Prometheus endpoint address (loopback).
 pub const DEFAULT_PROMETHEUS: &str = "127.0.0.1:9464";
@@ -34,9 +35,6 @@ pub const DEFAULT_PROMETHEUS: &str = "127.0.0.1:9464";
 pub const DEFAULT_SIMULATOR_LISTEN: &str = "127.0.0.1:0";
 /// Default community of simulated agents.
 pub const DEFAULT_SIMULATOR_COMMUNITY: &str = "public";
-/// snmpEngineBoots' largest value: an engine there accepts nothing authenticated (RFC 3414
-/// §2.2.2), so a simulated agent's `engine_boots` stays below it.
-pub const MAX_ENGINE_BOOTS: u32 = 2_147_483_647;
 /// Default longest wait before a dead agent is polled again.
 pub const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(300);
 /// Default refresh of the health metrics.
@@ -640,17 +638,14 @@ fn apply_session(
 
 /// An engine id at `path`: 5 to 32 octets in hex.
 fn engine_id(at: &At<'_, '_>, path: &[&str], text: &str) -> Result<Vec<u8>, Error> {
-    parse_hex(text)
-        .ok()
-        .filter(|id| (MIN_ENGINE_ID_LEN..=MAX_ENGINE_ID_LEN).contains(&id.len()))
-        .ok_or_else(|| {
-            at.err(
-                path,
-                format!(
-                    "bad engine id {text:?}: {MIN_ENGINE_ID_LEN} to {MAX_ENGINE_ID_LEN} octets in hex"
-                ),
-            )
-        })
+    crate::v3::parse_engine_id(text).ok_or_else(|| {
+        at.err(
+            path,
+            format!(
+                "bad engine id {text:?}: {MIN_ENGINE_ID_LEN} to {MAX_ENGINE_ID_LEN} octets in hex"
+            ),
+        )
+    })
 }
 
 /// The SNMPv3 side of the simulated agent at `base` (`simulator.agents.NAME`): its engine and
@@ -675,12 +670,10 @@ fn sim_v3(
         engine = Some(engine_id(at, &refs(&path), text)?);
     }
     let engine_boots = s.engine_boots.unwrap_or(DEFAULT_BOOTS);
-    if engine_boots >= MAX_ENGINE_BOOTS {
+    if engine_boots >= MAX_BOOTS {
         return Err(at.err(
             &refs(&key("engine_boots")),
-            format!(
-                "must be below {MAX_ENGINE_BOOTS} (there the engine accepts nothing authenticated)"
-            ),
+            format!("must be below {MAX_BOOTS} (there the engine accepts nothing authenticated)"),
         ));
     }
     if !users_given {

@@ -154,7 +154,7 @@ impl V3Plan {
             return Ok(None);
         }
         let boots = args.engine_boots.unwrap_or(DEFAULT_BOOTS);
-        if boots >= i32::MAX.cast_unsigned() {
+        if boots >= crate::v3::MAX_BOOTS {
             return Err(format!("--engine-boots {boots}: at most 2147483646"));
         }
         Ok(Some(Self {

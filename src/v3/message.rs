@@ -35,6 +35,14 @@ pub const MIN_MAX_SIZE: i32 = 484;
 pub const MAX_USER_NAME: usize = 32;
 /// Longest snmpEngineID (RFC 3411 §5: 5..32 octets; empty in discovery).
 pub const MAX_ENGINE_ID: usize = 32;
+/// Shortest snmpEngineID an engine has (RFC 3411 §5).
+pub const MIN_ENGINE_ID: usize = 5;
+/// msgMaxSize of snmpact's own messages, as manager and as simulated agent: the largest UDP
+/// payload over IPv4, as net-snmp announces it.
+pub const MAX_MESSAGE_SIZE: i32 = 65_507;
+/// snmpEngineBoots' and snmpEngineTime's largest value (2^31 - 1): an engine whose boots reach
+/// it accepts nothing authenticated (RFC 3414 §2.2.2).
+pub const MAX_BOOTS: u32 = i32::MAX.cast_unsigned();
 
 /// msgFlags (RFC 3412 §6.4): authFlag, privFlag, reportableFlag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

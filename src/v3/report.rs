@@ -39,9 +39,9 @@ pub enum ReportKind {
 
 /// usmStats (1.3.6.1.6.3.15.1.1), snmpMPDStats (1.3.6.1.6.3.11.2.1) and snmpTargetObjects
 /// (1.3.6.1.6.3.12.1, the context counters): where the counters Reports carry live.
-const USM_STATS: [u32; 9] = [1, 3, 6, 1, 6, 3, 15, 1, 1];
+pub(crate) const USM_STATS: [u32; 9] = [1, 3, 6, 1, 6, 3, 15, 1, 1];
 const MPD_STATS: [u32; 9] = [1, 3, 6, 1, 6, 3, 11, 2, 1];
-const TARGET_OBJECTS: [u32; 8] = [1, 3, 6, 1, 6, 3, 12, 1];
+pub(crate) const TARGET_OBJECTS: [u32; 8] = [1, 3, 6, 1, 6, 3, 12, 1];
 
 impl ReportKind {
     /// The kind named by a Report PDU's first varbind.

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 /// is refused (RFC 3414 §2.2.3).
 pub const TIME_WINDOW: u32 = 150;
 /// snmpEngineBoots' and snmpEngineTime's maximum (2^31 - 1).
-const MAX: u32 = i32::MAX.cast_unsigned();
+const MAX: u32 = super::MAX_BOOTS;
 
 /// One agent engine as the manager knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]

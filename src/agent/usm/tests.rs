@@ -85,7 +85,7 @@ impl<'a> Ask<'a> {
         };
         let out = Outgoing {
             msg_id: 77,
-            max_size: AGENT_MAX_SIZE,
+            max_size: MAX_MESSAGE_SIZE,
             flags: Flags::of(self.level, self.reportable),
             engine_id: self.engine_id,
             boots: self.boots,
