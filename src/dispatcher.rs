@@ -776,7 +776,8 @@ impl Dispatcher {
 
 /// The security gate of an SNMPv3 answer to the request `usm` first sent at `sent_at`
 /// (RFC 3412 §7.2 steps 10-13, RFC 3414 §3.2 steps 6-7):
-/// - privacy without authentication, or another user: dropped;
+/// - above the request's level, or (authenticated) for another user: dropped (privacy without
+///   authentication never gets here: [`v3::Head::read`] refuses it);
 /// - authenticated: the HMAC must verify with the request's key, the engine must be the
 ///   request's, and boots/time must be inside the window of the request's snapshot advanced
 ///   by the time since it was sent;
@@ -790,9 +791,7 @@ fn gate(
     usm: &UsmSubmit,
     sent_at: Instant,
 ) -> Result<(), DropReason> {
-    let Some(level) = head.flags.level() else {
-        return Err(DropReason::Undecodable);
-    };
+    let level = head.level;
     if level > usm.level {
         return Err(DropReason::WrongSecurity);
     }

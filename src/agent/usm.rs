@@ -211,7 +211,7 @@ impl AgentEngine {
         let Ok((head, rest)) = Head::read(buf) else {
             return Incoming::Drop; // snmpInvalidMsgs: dropped without a Report (RFC 3412 §7.2)
         };
-        let level = head.flags.level().unwrap_or(SecurityLevel::NoAuthNoPriv);
+        let level = head.level;
         let now = Instant::now();
         if *head.usm.engine_id != *self.engine_id {
             return self.report(&head, rest, Stat::UnknownEngineIds, None, now);

@@ -461,6 +461,8 @@ pub struct Head<'a> {
     pub max_size: i32,
     /// msgFlags.
     pub flags: Flags,
+    /// The security level msgFlags say (a header with privFlag but not authFlag is refused).
+    pub level: crate::usm::SecurityLevel,
     /// The USM parameters.
     pub usm: UsmParams<'a>,
     /// Where msgAuthenticationParameters lie.
@@ -556,9 +558,9 @@ impl<'a> Head<'a> {
             Rest::Plain(&buf[start..end])
         };
         m.finish().map_err(pdu_err)?;
-        if flags.level().is_none() {
+        let Some(level) = flags.level() else {
             return Err(malformed("privFlag without authFlag", flags_at));
-        }
+        };
         let layout = Layout {
             auth_params: offset_in(buf, &usm.auth_params),
             auth_len: usm.auth_params.len(),
@@ -568,6 +570,7 @@ impl<'a> Head<'a> {
                 msg_id,
                 max_size,
                 flags,
+                level,
                 usm,
                 layout,
             },
