@@ -28,7 +28,7 @@ use actix::prelude::*;
 
 use crate::dispatcher::{FastMap, UsmSubmit};
 use crate::pdu::{GenericPdu, Pdu};
-use crate::usm::{KeyCache, SecurityLevel, User, UserKeys};
+use crate::usm::{KeyCache, SecurityLevel, User, UserError, UserKeys};
 use crate::v3::{self, EngineRecord, ReportKind};
 
 use super::SnmpError;
@@ -150,15 +150,25 @@ pub(super) struct V3State {
     sent: FastMap<u64, (Pdu<'static>, Arc<UsmSubmit>)>,
     /// Tokens that are already the one retry of their request.
     retried: FastMap<u64, ()>,
+    /// Why the user cannot be used (checked once: the user does not change).
+    invalid: Option<UserError>,
     user_name: Arc<[u8]>,
     context_name: Arc<[u8]>,
+    /// contextEngineID when given (`-E`); else the agent's engine id.
+    context_engine_id: Option<Arc<[u8]>>,
 }
+
+/// What a request to a known engine is sealed with: the engine id and the keys made for it,
+/// boots and time.
+type Snapshot = (Arc<[u8]>, Arc<UserKeys>, u32, u32);
 
 impl V3State {
     pub(super) fn new(user: Arc<User>, cache: Arc<UsmCache>) -> Self {
-        let user_name: Arc<[u8]> = Arc::from(user.name.as_bytes());
-        let context_name: Arc<[u8]> = Arc::from(user.context_name.as_slice());
         Self {
+            invalid: user.validate().err(),
+            user_name: Arc::from(user.name.as_bytes()),
+            context_name: Arc::from(user.context_name.as_slice()),
+            context_engine_id: user.context_engine_id.as_deref().map(Arc::from),
             user,
             cache,
             keys: None,
@@ -166,8 +176,6 @@ impl V3State {
             waiting: false,
             sent: FastMap::default(),
             retried: FastMap::default(),
-            user_name,
-            context_name,
         }
     }
 
@@ -181,70 +189,81 @@ impl V3State {
         if self.probe.is_some() || self.waiting {
             return Prepared::Wait;
         }
-        if let Err(e) = self.user.validate() {
-            return Prepared::Fail(SnmpError::User(e));
+        if let Some(e) = &self.invalid {
+            return Prepared::Fail(SnmpError::User(e.clone()));
         }
         let now = Instant::now();
-        let record = match self.cache.engine(agent) {
-            Some(r) => r,
-            None => match &self.user.security_engine_id {
-                Some(id) => {
-                    // Engine id given (-e): no discovery; boots and time come from the
-                    // agent's first notInTimeWindow Report.
-                    let r = EngineRecord::discovered(id.clone(), 0, 0, now);
-                    self.cache.engines.entry(agent).or_insert(r).clone()
+        let (engine_id, keys, boots, time) = loop {
+            match self.snapshot(agent, now) {
+                Some(Ok(known)) => break known,
+                Some(Err(e)) => return Prepared::Fail(e),
+                None => {}
+            }
+            if let Some(id) = &self.user.security_engine_id {
+                // Engine id given (-e): no discovery; boots and time come from the agent's
+                // first notInTimeWindow Report.
+                self.cache
+                    .engines
+                    .entry(agent)
+                    .or_insert_with(|| EngineRecord::discovered(id.clone(), 0, 0, now));
+                continue;
+            }
+            match self.cache.discovering.entry(agent) {
+                dashmap::Entry::Occupied(mut waiters) => {
+                    waiters.get_mut().push(me());
+                    self.waiting = true;
+                    return Prepared::Wait;
                 }
-                None => match self.cache.discovering.entry(agent) {
-                    dashmap::Entry::Occupied(mut waiters) => {
-                        waiters.get_mut().push(me());
-                        self.waiting = true;
-                        return Prepared::Wait;
+                dashmap::Entry::Vacant(v) => {
+                    // The engine may have been learned between the two lookups: the prober
+                    // stores it before it ends the discovery.
+                    if self.cache.engines.contains_key(&agent) {
+                        continue;
                     }
-                    dashmap::Entry::Vacant(v) => {
-                        // The engine may have been learned between the two lookups: the
-                        // prober stores it before it ends the discovery.
-                        match self.cache.engine(agent) {
-                            Some(r) => r,
-                            None => {
-                                v.insert(Vec::new());
-                                return self.discovery();
-                            }
-                        }
-                    }
-                },
-            },
-        };
-        let keys = match &self.keys {
-            Some((id, k)) if **id == *record.engine_id => k.clone(),
-            _ => match self.cache.keys_for(&self.user, &record.engine_id) {
-                Ok(k) => {
-                    let k = Arc::new(k);
-                    self.keys = Some((Arc::from(record.engine_id.as_slice()), k.clone()));
-                    k
+                    v.insert(Vec::new());
+                    return self.discovery();
                 }
-                Err(e) => return Prepared::Fail(e),
-            },
+            }
         };
-        let (boots, time) = record.boots_and_time(now);
-        let engine_id: Arc<[u8]> = match &self.keys {
-            Some((id, _)) => id.clone(),
-            None => Arc::from(record.engine_id.as_slice()),
-        };
-        let context_engine_id = self
-            .user
-            .context_engine_id
-            .as_deref()
-            .map_or_else(|| engine_id.clone(), Arc::from);
         Prepared::Ready(Arc::new(UsmSubmit {
             user_name: self.user_name.clone(),
             level: self.user.level,
             keys,
+            context_engine_id: self
+                .context_engine_id
+                .clone()
+                .unwrap_or_else(|| engine_id.clone()),
             engine_id,
             boots,
             time,
-            context_engine_id,
             context_name: self.context_name.clone(),
         }))
+    }
+
+    /// The engine id, keys, boots and time of the next request to `agent`, when its engine is
+    /// known; keys are made only when the engine id is new to this session (and outside the
+    /// engine map's lock: the first derivation hashes 1 MB).
+    fn snapshot(&mut self, agent: SocketAddr, now: Instant) -> Option<Result<Snapshot, SnmpError>> {
+        let new_id = {
+            let record = self.cache.engines.get(&agent)?;
+            match &self.keys {
+                Some((id, keys)) if **id == *record.engine_id => {
+                    let (boots, time) = record.boots_and_time(now);
+                    return Some(Ok((id.clone(), keys.clone(), boots, time)));
+                }
+                _ => record.engine_id.clone(),
+            }
+        };
+        let keys = match self.cache.keys_for(&self.user, &new_id) {
+            Ok(k) => Arc::new(k),
+            Err(e) => return Some(Err(e)),
+        };
+        let id: Arc<[u8]> = Arc::from(new_id);
+        self.keys = Some((id.clone(), keys.clone()));
+        // Should the engine have changed meanwhile, the agent's unknownEngineID Report makes
+        // the request discover it again (one retry).
+        let (boots, time) = self.cache.engines.get(&agent)?.boots_and_time(now);
+        Some(Ok((id, keys, boots, time)))
     }
 
     fn discovery(&self) -> Prepared {
@@ -510,7 +529,7 @@ mod tests {
         let agent: SocketAddr = "127.0.0.1:161".parse().unwrap();
         assert!(matches!(
             s.prepare(agent, nobody),
-            Prepared::Fail(SnmpError::User(crate::usm::UserError::MissingAuthKey(_)))
+            Prepared::Fail(SnmpError::User(UserError::MissingAuthKey(_)))
         ));
     }
 }
