@@ -75,6 +75,17 @@ mod opaque;
 mod text;
 
 pub use json::varbind_json;
+
+/// Bytes as lowercase hex digits, two per octet, nothing between (JSON values, engine ids).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    s
+}
 pub use opaque::{OpaqueValue, decode_opaque};
 
 use crate::mib;

@@ -85,11 +85,7 @@ fn start_simulator(settings: &mut Settings) -> Result<Option<AgentsHandle>, Serv
                 source,
             })?;
         if let Some(engine) = engine {
-            let engine_id: String = engine
-                .engine_id()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            let engine_id = crate::format::hex(engine.engine_id());
             let users: Vec<&str> = settings.simulator[name]
                 .v3
                 .iter()

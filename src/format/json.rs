@@ -6,6 +6,7 @@ use serde_json::{Map, Number, Value as Json};
 use crate::mib;
 use crate::pdu::{Value, VarBind};
 
+use super::hex;
 use super::opaque::{OpaqueValue, decode_opaque};
 
 /// A varbind as JSON: `{"oid", "name", "type", "value"}` plus `hex`, `exception`, `opaque` or
@@ -85,16 +86,6 @@ fn is_plain_text(s: &str) -> bool {
 
 fn float(x: f64) -> Json {
     Number::from_f64(x).map_or(Json::Null, Json::Number)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    s
 }
 
 #[cfg(test)]

@@ -22,7 +22,6 @@
 //! for it and read the ports; on a signal, a summary goes to stderr.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::io::{self, Write as _};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -465,7 +464,7 @@ pub fn run_agent(args: &AgentArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    if let Some(v3) = handle.with(|r| r.v3().map(|e| hex(e.engine_id()))) {
+    if let Some(v3) = handle.with(|r| r.v3().map(|e| crate::format::hex(e.engine_id()))) {
         let per_port = if args.engine_id.is_some() {
             ""
         } else {
@@ -492,13 +491,6 @@ pub fn run_agent(args: &AgentArgs) -> ExitCode {
     handle.stop();
     eprintln!("snmpact agent: stopped after {requests} requests");
     ExitCode::SUCCESS
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 /// Blocks until Ctrl-C (SIGINT) or SIGTERM. (One that comes before the listeners are set up
