@@ -718,6 +718,11 @@ impl Dispatcher {
             self.drop_datagram(DropReason::WrongCommunity, from, Some(agent));
             return;
         }
+        self.deliver(id, buf);
+    }
+
+    /// Ends request `id` as answered and hands its session the datagram.
+    fn deliver(&mut self, id: i32, buf: &[u8]) {
         if let Some(p) = self.finish(id, Ended::Answered) {
             p.reply_to.do_send(Inbound::Response {
                 token: p.token,
@@ -765,12 +770,7 @@ impl Dispatcher {
             self.drop_datagram(reason, from, Some(agent));
             return;
         }
-        if let Some(p) = self.finish(id, Ended::Answered) {
-            p.reply_to.do_send(Inbound::Response {
-                token: p.token,
-                datagram: Bytes::copy_from_slice(buf),
-            });
-        }
+        self.deliver(id, buf);
     }
 }
 
