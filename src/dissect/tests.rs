@@ -6,6 +6,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::ber::ErrorKind;
 use crate::pdu::Message;
+use crate::pdu::tests::V1_TRAP; // linkDown from 127.0.0.1
 
 /// An expected dissection written as a raw string that opens with a line break (so its first
 /// line lines up with the others in the source).
@@ -147,22 +148,6 @@ fn response_with_every_type() {
         text(V2C_RESPONSE_ALL_TYPES_TEXT)
     );
 }
-
-/// An SNMPv1 Trap (RFC 1157 §4.1.6): linkDown from 127.0.0.1 (as in `pdu/tests.rs`).
-#[rustfmt::skip]
-const V1_TRAP: &[u8] = &[
-    0x30, 0x31,                                                        // Message
-    0x02, 0x01, 0x00,                                                  //   version v1
-    0x04, 0x06, b'p', b'u', b'b', b'l', b'i', b'c',                    //   community
-    0xa4, 0x24,                                                        //   Trap-PDU
-    0x06, 0x07, 0x2b, 0x06, 0x01, 0x04, 0x01, 0xbf, 0x08,              //     enterprise 1.3.6.1.4.1.8072
-    0x40, 0x04, 127, 0, 0, 1,                                          //     agent-addr
-    0x02, 0x01, 0x02,                                                  //     generic-trap linkDown(2)
-    0x02, 0x01, 0x00,                                                  //     specific-trap 0
-    0x43, 0x01, 0x2a,                                                  //     time-stamp 42
-    0x30, 0x0a,                                                        //     SEQUENCE OF
-    0x30, 0x08, 0x06, 0x03, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x03,        //       1.3.6.1 INTEGER 3
-];
 
 #[test]
 fn v1_trap() {

@@ -154,7 +154,7 @@ fn response_with_every_type() {
 
 /// An SNMPv1 Trap (RFC 1157 §4.1.6): linkDown from 127.0.0.1, one varbind.
 #[rustfmt::skip]
-const V1_TRAP: &[u8] = &[
+pub(crate) const V1_TRAP: &[u8] = &[
     0x30, 0x31,                                                        // Message
     0x02, 0x01, 0x00,                                                  //   version v1
     0x04, 0x06, b'p', b'u', b'b', b'l', b'i', b'c',                    //   community
