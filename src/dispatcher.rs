@@ -766,7 +766,7 @@ impl Dispatcher {
             self.drop_datagram(DropReason::WrongCommunity, from, Some(agent));
             return;
         };
-        if let Err(reason) = gate(buf, &head, rest, usm, *sent_at) {
+        if let Err(reason) = gate(buf, &head, rest, usm, *sent_at, Instant::now()) {
             self.drop_datagram(reason, from, Some(agent));
             return;
         }
@@ -774,8 +774,8 @@ impl Dispatcher {
     }
 }
 
-/// The security gate of an SNMPv3 answer to the request `usm` first sent at `sent_at`
-/// (RFC 3412 §7.2 steps 10-13, RFC 3414 §3.2 steps 6-7):
+/// The security gate of an SNMPv3 answer, received at `now`, to the request `usm` first sent at
+/// `sent_at` (pure: the caller reads the clock) (RFC 3412 §7.2 steps 10-13, RFC 3414 §3.2 steps 6-7):
 /// - above the request's level, or (authenticated) for another user: dropped (privacy without
 ///   authentication never gets here: [`v3::Head::read`] refuses it);
 /// - authenticated: the HMAC must verify with the request's key, the engine must be the
@@ -790,6 +790,7 @@ fn gate(
     rest: v3::Rest<'_>,
     usm: &UsmSubmit,
     sent_at: Instant,
+    now: Instant,
 ) -> Result<(), DropReason> {
     let level = head.level;
     if level > usm.level {
@@ -805,7 +806,8 @@ fn gate(
         if !v3::check(buf, head, key) {
             return Err(DropReason::WrongDigest);
         }
-        let elapsed = u32::try_from(sent_at.elapsed().as_secs()).unwrap_or(u32::MAX);
+        let since = now.saturating_duration_since(sent_at);
+        let elapsed = u32::try_from(since.as_secs()).unwrap_or(u32::MAX);
         let local_time = usm.time.saturating_add(elapsed);
         // A notInTimeWindow Report carries the engine's own clock, which is the point of it:
         // the session resynchronises from it, so it is not judged by the stale snapshot.
@@ -836,8 +838,8 @@ fn same_endpoint(a: SocketAddr, b: SocketAddr) -> bool {
 }
 
 fn is_transient(e: &io::Error) -> bool {
-    // ENOBUFS (105 on Linux) is the kernel saying "not now", like WouldBlock.
-    e.kind() == io::ErrorKind::WouldBlock || e.raw_os_error() == Some(105)
+    // ENOBUFS is the kernel saying "not now", like WouldBlock.
+    e.kind() == io::ErrorKind::WouldBlock || e.raw_os_error() == Some(libc::ENOBUFS)
 }
 
 impl Actor for Dispatcher {
@@ -1003,13 +1005,50 @@ mod tests {
         assert!(!same_endpoint(a, "127.0.0.2:161".parse().unwrap()));
     }
 
+    /// Stands in for a session: takes [`Inbound`]s and drops them.
+    struct NullSession;
+    impl Actor for NullSession {
+        type Context = Context<Self>;
+    }
+    impl Handler<Inbound> for NullSession {
+        type Result = ();
+        fn handle(&mut self, _: Inbound, _: &mut Context<Self>) {}
+    }
+
+    // See: issue 12 (this test never put an id in flight).
     #[test]
     fn request_ids_skip_those_in_flight_and_wrap() {
-        let mut d = Dispatcher::new(Binding::default());
-        d.next_id = MAX_REQUEST_ID;
-        assert_eq!(d.alloc_id(), MAX_REQUEST_ID);
-        assert_eq!(d.alloc_id(), 1);
-        assert!(d.recent.iter().all(|s| *s == 0));
+        System::new().block_on(async {
+            let reply_to = NullSession.start().recipient();
+            let mut d = Dispatcher::new(Binding::default());
+            let pending = |token| Pending {
+                reply_to: reply_to.clone(),
+                token,
+                agent: "127.0.0.1:161".parse().unwrap(),
+                version: Version::V2c,
+                community: Arc::from(&b"public"[..]),
+                datagram: Bytes::new(),
+                policy: RetryPolicy {
+                    timeout: Duration::from_secs(1),
+                    retries: 0,
+                    backoff: crate::session::Backoff::Fixed,
+                },
+                usm: None,
+                transmissions: 1,
+                stamp: 0,
+            };
+            d.pending.insert(MAX_REQUEST_ID, pending(1));
+            d.pending.insert(2, pending(2));
+            d.next_id = MAX_REQUEST_ID;
+            // MAX is in flight: skipped, and the ids wrap to 1; 2 is in flight: skipped.
+            assert_eq!(d.alloc_id(), 1);
+            assert_eq!(d.alloc_id(), 3);
+            d.pending.remove(&MAX_REQUEST_ID);
+            d.next_id = MAX_REQUEST_ID;
+            assert_eq!(d.alloc_id(), MAX_REQUEST_ID);
+            assert_eq!(d.alloc_id(), 1);
+            assert!(d.recent.iter().all(|s| *s == 0));
+        });
     }
 
     #[test]
@@ -1060,9 +1099,20 @@ mod tests {
         buf
     }
 
-    fn gate_of(buf: &[u8], submit: &UsmSubmit, sent_at: Instant) -> Result<(), DropReason> {
+    /// The gate for an answer to a request sent at `sent_at`, received at `now`.
+    fn gate_at(
+        buf: &[u8],
+        submit: &UsmSubmit,
+        sent_at: Instant,
+        now: Instant,
+    ) -> Result<(), DropReason> {
         let (head, rest) = v3::Head::read(buf).unwrap();
-        gate(buf, &head, rest, submit, sent_at)
+        gate(buf, &head, rest, submit, sent_at, now)
+    }
+
+    /// The gate for an answer received as soon as the request was sent.
+    fn gate_of(buf: &[u8], submit: &UsmSubmit, sent_at: Instant) -> Result<(), DropReason> {
+        gate_at(buf, submit, sent_at, sent_at)
     }
 
     #[test]
@@ -1122,14 +1172,16 @@ mod tests {
             );
         }
         // The window moves with the time since the request was sent.
-        let sent_long_ago = now.checked_sub(Duration::from_secs(100)).unwrap_or(now);
-        if sent_long_ago < now {
-            let t = answer(&submit, priv_, &keys, &response, 5, 940);
-            assert_eq!(
-                gate_of(&t, &submit, sent_long_ago),
-                Err(DropReason::NotInTimeWindow)
-            );
-        }
+        // (Time is passed in, so no clock has to move back: see issue 12.)
+        let t = answer(&submit, priv_, &keys, &response, 5, 940);
+        let later = now + Duration::from_secs(100);
+        assert_eq!(gate_of(&t, &submit, now), Ok(()));
+        assert_eq!(
+            gate_at(&t, &submit, now, later),
+            Err(DropReason::NotInTimeWindow)
+        );
+        let t = answer(&submit, priv_, &keys, &response, 5, 1100);
+        assert_eq!(gate_at(&t, &submit, now, later), Ok(()));
         // Forged: another key.
         let other = User::new("alice")
             .with_auth(AuthProtocol::Sha256, "guessed-pass")

@@ -1,5 +1,6 @@
 //! The engine facade: starts dispatchers (one per arbiter, each with its own socket), creates one
-//! session per agent on the arbiter its address hashes to, and keeps the registry (a `DashMap`)
+//! session per agent on the arbiter its address hashes to ([`shard_of`]: FNV-1a over the address's
+//! octets and port, so one agent lands on the same shard in every run), and keeps the registry (a `DashMap`)
 //! from agent name to session address, so every request to an agent reuses its session.
 //!
 //! ```no_run
@@ -15,7 +16,6 @@
 //! }
 //! ```
 
-use std::hash::BuildHasher;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
@@ -295,9 +295,26 @@ impl Engine {
     }
 }
 
-fn shard_of(agent: &SocketAddr, n: usize) -> usize {
-    // Any hash will do: one agent maps to one shard because the registry creates its session once.
-    let h = std::collections::hash_map::RandomState::new().hash_one(agent);
+/// The shard (index below `n`) whose arbiter runs the session of `agent`: FNV-1a over the
+/// address (IPv4 as its IPv4-mapped IPv6 form) and the port in network order, modulo `n`. The
+/// same agent gets the same shard in every run and every process with the same shard count.
+#[must_use]
+pub fn shard_of(agent: &SocketAddr, n: usize) -> usize {
+    const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+    if n <= 1 {
+        return 0;
+    }
+    let ip = match agent.ip() {
+        IpAddr::V4(v4) => v4.to_ipv6_mapped().octets(),
+        IpAddr::V6(v6) => v6.octets(),
+    };
+    let h = ip
+        .iter()
+        .chain(agent.port().to_be_bytes().iter())
+        .fold(FNV_OFFSET, |h, &b| {
+            (h ^ u64::from(b)).wrapping_mul(FNV_PRIME)
+        });
     usize::try_from(h % (n as u64)).unwrap_or(0)
 }
 
@@ -370,6 +387,30 @@ pub async fn resolve(target: &str) -> Result<SocketAddr, SnmpError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // See: issue 12 (placement was random: a new RandomState per call).
+    #[test]
+    fn shard_placement_is_deterministic_and_spreads() {
+        let a: SocketAddr = "127.0.0.1:16100".parse().unwrap();
+        assert_eq!(shard_of(&a, 1), 0);
+        // FNV-1a of ::ffff:127.0.0.1 and port 16100, computed apart (Python): the same in every run.
+        let first = shard_of(&a, 7);
+        assert_eq!((first, shard_of(&a, 2)), (0, 1));
+        for _ in 0..10 {
+            assert_eq!(shard_of(&a, 7), first);
+        }
+        let mut counts = [0usize; 2];
+        for port in 10_000..12_000u16 {
+            counts[shard_of(&SocketAddr::from(([127, 0, 0, 1], port)), 2)] += 1;
+        }
+        assert!(counts.iter().all(|&c| c > 800), "uneven spread {counts:?}");
+        let v6: SocketAddr = "[::ffff:127.0.0.1]:16100".parse().unwrap();
+        assert_eq!(
+            shard_of(&v6, 7),
+            first,
+            "IPv4 and its mapped form share a shard"
+        );
+    }
 
     #[test]
     fn targets_split_like_net_snmp() {

@@ -4,14 +4,22 @@
 use super::*;
 use crate::oid::Oid;
 
-/// Encodes with `f` into a buffer pre-filled with 0xa5 bytes that are then cut, so a skipped or
-/// stray byte would show.
+/// Bytes already in the buffer before an encode: the writer appends, so it must leave them alone.
+const GUARD: [u8; 3] = [0xa5; 3];
+
+/// Encodes with `f` after [`GUARD`] bytes already in the buffer (the smoltcp technique for an
+/// appending writer): a writer that overwrote, skipped or counted from the buffer's start instead
+/// of its own start would change the guard or shift the output.
 fn enc(f: impl FnOnce(&mut Writer<'_>)) -> Vec<u8> {
-    let mut buf = vec![0xa5; 3];
-    buf.truncate(0);
+    let mut buf = GUARD.to_vec();
     let mut w = Writer::new(&mut buf);
     f(&mut w);
-    buf
+    assert_eq!(
+        buf[..GUARD.len()],
+        GUARD,
+        "the encoder touched bytes before its own"
+    );
+    buf.split_off(GUARD.len())
 }
 
 // INTEGER (Integer32), X.690 §8.3: minimal two's complement.

@@ -65,14 +65,14 @@ struct Series {
     value: f64,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct AgentSeries {
     series: Vec<Series>,
     up: bool,
 }
 
 /// Everything the endpoint shows, updated from [`Event`]s.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct PromState {
     /// (job, agent) -> its latest series.
     agents: HashMap<(Arc<str>, Arc<str>), AgentSeries>,
@@ -382,19 +382,26 @@ fn render_health(out: &mut String, h: &Health) {
 }
 
 /// The Prometheus output: the shared state, updated by [`Sink::publish`].
+///
+/// The state is copy-on-write behind the mutex: a scrape takes a snapshot (an `Arc` clone, O(1)
+/// under the lock) and renders it without the lock, so a slow or large scrape never holds up
+/// the poller publishing through [`Sink::publish`]; a publish that meets a snapshot still being
+/// rendered copies the state once (`Arc::make_mut`).
 #[derive(Debug, Default, Clone)]
 pub struct PromSink {
-    state: Arc<Mutex<PromState>>,
+    state: Arc<Mutex<Arc<PromState>>>,
 }
 
 impl PromSink {
-    /// The exposition text now.
+    /// The state now, shared (rendering it takes no lock).
+    fn snapshot(&self) -> Arc<PromState> {
+        Arc::clone(&self.state.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// The exposition text now, rendered from a snapshot outside the lock.
     #[must_use]
     pub fn render(&self) -> String {
-        self.state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .render()
+        self.snapshot().render()
     }
 
     /// Serves `GET /metrics` on `listen` (one worker thread). Must run inside an actix `System`.
@@ -438,10 +445,8 @@ async fn metrics(sink: web::Data<PromSink>) -> HttpResponse {
 
 impl Sink for PromSink {
     fn publish(&self, event: &Event) {
-        self.state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .apply(event);
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        Arc::make_mut(&mut state).apply(event);
     }
 }
 
@@ -512,6 +517,32 @@ mod tests {
             snmp_sysName_info{agent=\"r1\",poll_job=\"if\",index=\"0\",value=\"rtr \\\"1\\\"\"} 1\n";
         assert!(text.starts_with(expected), "{text}");
         assert!(text.contains("snmpact_agent_up{agent=\"r2\",poll_job=\"if\"} 1\n"));
+    }
+
+    // See: issue 12 (the page was rendered while holding the mutex the poller publishes through).
+    #[test]
+    fn a_scrape_renders_a_snapshot_while_publishing_goes_on() {
+        let sink = PromSink::default();
+        let up = |v| {
+            report(
+                "r1",
+                vec![sample("1.3.6.1.2.1.1.3.0", Value::TimeTicks(v), None)],
+                vec![],
+            )
+        };
+        sink.publish(&up(5));
+        let snap = sink.snapshot();
+        // The lock is free while the snapshot is held: a publish goes through at once.
+        assert!(sink.state.try_lock().is_ok());
+        sink.publish(&up(6));
+        assert!(
+            snap.render()
+                .contains("snmp_sysUpTime{agent=\"r1\",poll_job=\"if\",index=\"0\"} 5\n")
+        );
+        assert!(
+            sink.render()
+                .contains("snmp_sysUpTime{agent=\"r1\",poll_job=\"if\",index=\"0\"} 6\n")
+        );
     }
 
     #[test]

@@ -467,8 +467,20 @@ impl Poller {
                 },
                 reply_to: me.clone(),
             };
-            if session.try_send(req).is_err() {
-                // The session is gone or its mailbox is full: record and let it be recreated.
+            // A full mailbox is no failure: a cycle hands its session all its operations at once
+            // (more than the 16 a mailbox holds), and the session bounds what goes on the wire
+            // (`max_in_flight`). What waits in the mailbox is bounded too: one cycle per (job,
+            // agent), so at most the job's operations. Only a stopped session fails the request.
+            let sent = match session.try_send(req) {
+                Ok(()) => true,
+                Err(SendError::Full(req)) => {
+                    session.do_send(req);
+                    true
+                }
+                Err(SendError::Closed(_)) => false,
+            };
+            if !sent {
+                // The session is gone: record and let it be recreated.
                 self.record(&key, id, i, Err(SnmpError::ShuttingDown), ctx);
                 if let Some(a) = self.agents.get_mut(&key.1) {
                     a.session = None;

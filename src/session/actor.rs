@@ -351,7 +351,12 @@ impl Session {
                 oids,
                 non_repeaters,
                 max_repetitions,
-            } => Op::Bulk(BulkOp::new(oids, non_repeaters, max_repetitions)),
+            } => Op::Bulk(BulkOp::new(
+                oids,
+                non_repeaters,
+                max_repetitions,
+                self.config.version,
+            )),
             Operation::Set(vbs) => Op::Set(SetOp::new(vbs)),
             Operation::Walk(root, opts) => Op::Walk(Box::new(WalkOp::new(root, opts, limits))),
         }
@@ -681,15 +686,11 @@ varbind_handler!(Walk, |m, s| {
     s.make_op(Operation::Walk(m.root, options))
 });
 varbind_handler!(GetBulk, |m, s| {
-    if s.config.version == crate::pdu::Version::V1 {
-        Op::Bulk(BulkOp::new(Vec::new(), 0, 0))
-    } else {
-        s.make_op(Operation::GetBulk {
-            oids: m.oids,
-            non_repeaters: m.non_repeaters.unwrap_or(s.config.non_repeaters),
-            max_repetitions: m.max_repetitions.unwrap_or(s.config.max_repetitions),
-        })
-    }
+    s.make_op(Operation::GetBulk {
+        oids: m.oids,
+        non_repeaters: m.non_repeaters.unwrap_or(s.config.non_repeaters),
+        max_repetitions: m.max_repetitions.unwrap_or(s.config.max_repetitions),
+    })
 });
 
 impl Handler<WalkStream> for Session {
@@ -723,9 +724,6 @@ impl<C: Send + 'static> Handler<Request<C>> for Session {
 
     fn handle(&mut self, m: Request<C>, ctx: &mut Context<Self>) {
         let op = match m.op {
-            Operation::GetBulk { .. } if self.config.version == crate::pdu::Version::V1 => {
-                Op::Bulk(BulkOp::new(Vec::new(), 0, 0))
-            }
             Operation::Walk(root, mut opts) => {
                 opts.collect = true;
                 self.make_op(Operation::Walk(root, opts))

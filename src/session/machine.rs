@@ -290,20 +290,26 @@ pub struct BulkOp {
     oids: Vec<Oid>,
     non_repeaters: u32,
     max_repetitions: u32,
+    version: Version,
 }
 
 impl BulkOp {
-    /// A GETBULK of `oids`.
+    /// A GETBULK of `oids` in a session of `version` (v1 has no GETBULK: it fails with
+    /// [`SnmpError::NotInV1`] before anything is sent).
     #[must_use]
-    pub fn new(oids: Vec<Oid>, non_repeaters: u32, max_repetitions: u32) -> Self {
+    pub fn new(oids: Vec<Oid>, non_repeaters: u32, max_repetitions: u32, version: Version) -> Self {
         Self {
             oids,
             non_repeaters,
             max_repetitions,
+            version,
         }
     }
 
     fn send(&self) -> Outcome {
+        if self.version == Version::V1 {
+            return Outcome::fail(SnmpError::NotInV1("GETBULK"));
+        }
         if self.oids.is_empty() {
             return Outcome::fail(SnmpError::InvalidRequest("no OIDs"));
         }

@@ -801,3 +801,43 @@ async fn a_v3_agent_from_the_config_is_polled_over_authpriv() {
     drop(p);
     e.shutdown().await;
 }
+
+// See: issue 12 (the poller's try_send hit the session's 16-message mailbox and recorded false
+// ShuttingDown failures for jobs with more operations than that).
+#[actix_rt::test]
+async fn a_job_with_100_operations_on_one_agent_completes_every_cycle() {
+    const N: usize = 100;
+    let column = |i: usize| format!("1.3.6.1.4.1.99999.1.{i}.0");
+    let mut st = store("big");
+    for i in 0..N {
+        st.insert(oid(&column(i)), Value::Integer(i32::try_from(i).unwrap()));
+    }
+    let a = server::spawn_many(vec![(
+        "127.0.0.1:0".parse().unwrap(),
+        Responder::new(st, "public"),
+    )])
+    .unwrap();
+    // One walk per object: one cycle is 100 operations sent to the session at once.
+    let walks: Vec<String> = (0..N)
+        .map(|i| format!("\"1.3.6.1.4.1.99999.1.{i}\""))
+        .collect();
+    let s = settings(&format!(
+        "{}[jobs.j]\nagents = [\"big\"]\ninterval = \"300ms\"\nwalks = [{}]\n",
+        agent_lines(&[("big", a.addr())], "max_in_flight = 4"),
+        walks.join(", ")
+    ));
+    let (e, p, mut rx) = start(&s);
+    let events = collect_until(&mut rx, |ev| cycles(ev, "big").len() >= 3).await;
+    for r in cycles(&events, "big") {
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert_eq!(r.samples.len(), N);
+        for i in 0..N {
+            let s = value(r, &column(i)).unwrap();
+            assert_eq!(s.varbind.value, Value::Integer(i32::try_from(i).unwrap()));
+        }
+    }
+    let stats = p.send(GetStats).await.unwrap();
+    assert_eq!(stats.jobs["j"].failed, 0, "{:?}", stats.jobs["j"]);
+    e.shutdown().await;
+    drop(a);
+}

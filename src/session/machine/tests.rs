@@ -356,3 +356,15 @@ fn getbulk_walk_on_v1_is_refused() {
     );
     assert!(matches!(op.start().done, Some(Err(SnmpError::NotInV1(_)))));
 }
+
+// See: issue 12 (GETBULK over v1 said "no OIDs").
+#[test]
+fn getbulk_on_v1_is_refused_as_not_in_v1() {
+    let oids = vec!["1.3.6.1.2.1.1".parse().unwrap()];
+    let mut op = Op::Bulk(BulkOp::new(oids.clone(), 0, 10, Version::V1));
+    let out = op.start();
+    assert!(out.sends.is_empty());
+    assert!(matches!(out.done, Some(Err(SnmpError::NotInV1("GETBULK")))));
+    let mut op = Op::Bulk(BulkOp::new(oids, 0, 10, Version::V2c));
+    assert_eq!(op.start().sends.len(), 1);
+}
