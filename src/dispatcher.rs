@@ -2,6 +2,13 @@
 //! out requests, and matches each response to its request by request-id **and** source address
 //! (and version and community). Everything else is dropped and counted by reason.
 //!
+//! The actor is a thin shell (STYLE.md §2b): sockets, the send backlog, encoding and one timer.
+//! The decisions are pure modules with time passed in:
+//! - `flight`: requests in flight, request-ids, deadlines, retransmissions, recently finished
+//!   ids, counters (`poll(now) -> actions`);
+//! - `gate`: which SNMPv3 answers a session may see;
+//! - `stats`: the counters and drop reasons ([`DropReason`], [`Counters`], [`DispatcherStats`]).
+//!
 //! SNMPv3 requests ([`Submit::usm`]) are sealed here (msgID = request-id, one salt counter per
 //! dispatcher) and their answers gated before a session sees them: the HMAC must verify, the
 //! engine time must be inside the window of the request's snapshot, and an answer below the
@@ -11,17 +18,17 @@
 //! One dispatcher serves many sessions (one per agent); the engine runs one dispatcher per
 //! arbiter (thread), each with its own socket, so the hot path never crosses threads.
 //!
-//! Timing: one sweep timer per dispatcher (not one per request: an actor polls all its timers on
-//! every wakeup) pops due deadlines from one FIFO queue per distinct wait (deadlines of one wait
-//! arrive in time order, so each push and pop is O(1)). Sending: `try_send_to`, and a backlog
-//! drained when the socket is writable again, so a full socket buffer neither drops nor blocks.
-//!
-//! The hot path (a few map operations per request) uses `FastMap` (Fx hashing): every key is
-//! chosen by the engine (request ids, tokens) or comes from its own configuration (agent
-//! addresses), so the flood resistance of the default SipHash buys nothing there.
+//! Timing: one timer per dispatcher (not one per request: an actor polls all its timers on
+//! every wakeup), armed only while something is in flight, for the earliest deadline but never
+//! sooner than [`TIMER_GRANULARITY`] after the last wake-up: an idle dispatcher never wakes, a
+//! busy one at most every few milliseconds. Sending: `try_send_to`, and a backlog drained when
+//! the socket is writable again, so a full socket buffer neither drops nor blocks.
 
-use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
+mod flight;
+mod gate;
+mod stats;
+
+use std::collections::VecDeque;
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
@@ -33,78 +40,22 @@ use tokio::net::UdpSocket;
 use tokio_util::codec::BytesCodec;
 use tokio_util::udp::UdpFramed;
 
+use self::flight::{Action, Ended, InFlight, MAX_REQUEST_ID, Pending};
+pub use self::stats::{Counters, DispatcherStats, DropReason};
 use crate::pdu::{Message, Pdu, PduType, Version};
 use crate::session::{RetryPolicy, SnmpError};
 use crate::usm::{SecurityLevel, UserKeys};
 use crate::v3;
 
-/// How often due retransmissions and timeouts are looked for.
-pub const SWEEP_INTERVAL: Duration = Duration::from_millis(5);
+/// The shortest time between two wake-ups of the dispatcher's timer: deadlines closer together
+/// are handled in one wake-up (so a timeout may fire up to this much late).
+pub const TIMER_GRANULARITY: Duration = Duration::from_millis(5);
 /// Receive buffer asked of the kernel for each socket (10,000 requests in flight need it).
 pub const RECV_BUFFER: usize = 8 << 20;
 /// Send buffer asked of the kernel.
 pub const SEND_BUFFER: usize = 4 << 20;
 /// Wait before retrying a send the kernel refused with ENOBUFS.
 const ENOBUFS_RETRY: Duration = Duration::from_millis(2);
-/// How long a finished request id is remembered (in whole seconds), to tell late and duplicate
-/// answers apart.
-const RECENT_TTL_SECS: u32 = 60;
-/// Slots of the table of recently finished request ids: an id is remembered until the id
-/// `RECENT_SLOTS` later (ids are allocated in sequence) finishes, or for `RECENT_TTL_SECS`.
-const RECENT_SLOTS: usize = 1 << 18;
-/// Request ids are 31-bit: 1..=i32::MAX.
-const MAX_REQUEST_ID: i32 = i32::MAX;
-
-/// The multiply-rotate hash of rustc ("Fx"): a few instructions per word, no flood resistance.
-/// For maps whose keys no remote party can choose (see the module documentation).
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct FxHasher(u64);
-
-/// Fx's multiplier.
-const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut w = [0u8; 8];
-            w[..chunk.len()].copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(w));
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn write_u16(&mut self, i: u16) {
-        self.add(u64::from(i));
-    }
-
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// A `HashMap` with [`FxHasher`].
-pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// Where the dispatcher's sockets bind.
 #[derive(Debug, Clone, Copy)]
@@ -208,156 +159,6 @@ pub struct GetStats;
 #[rtype(result = "()")]
 pub struct Shutdown;
 
-/// Why a datagram was dropped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DropReason {
-    /// Not a valid SNMP v1/v2c message header.
-    Undecodable,
-    /// A PDU type a manager does not expect (a request, a trap).
-    NotResponse,
-    /// No request with that id was ever seen (or long forgotten).
-    UnknownId,
-    /// The id is in flight but the datagram came from another address.
-    WrongSource,
-    /// The id and source match but the version or community do not.
-    WrongCommunity,
-    /// A second answer to a request already answered.
-    Duplicate,
-    /// An answer to a request that had already timed out or been cancelled.
-    Late,
-    /// An SNMPv3 answer whose HMAC does not verify (forged or corrupted).
-    WrongDigest,
-    /// An SNMPv3 answer at another security level or for another user than its request, or
-    /// a Response below the request's level (only Reports may be).
-    WrongSecurity,
-    /// An SNMPv3 answer whose engine boots/time are outside the 150 s window (a replay).
-    NotInTimeWindow,
-}
-
-impl DropReason {
-    /// Every reason, for reports.
-    pub const ALL: [DropReason; 10] = [
-        Self::Undecodable,
-        Self::NotResponse,
-        Self::UnknownId,
-        Self::WrongSource,
-        Self::WrongCommunity,
-        Self::Duplicate,
-        Self::Late,
-        Self::WrongDigest,
-        Self::WrongSecurity,
-        Self::NotInTimeWindow,
-    ];
-
-    /// Stable label.
-    #[must_use]
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Undecodable => "undecodable",
-            Self::NotResponse => "not_response",
-            Self::UnknownId => "unknown_id",
-            Self::WrongSource => "wrong_source",
-            Self::WrongCommunity => "wrong_community",
-            Self::Duplicate => "duplicate",
-            Self::Late => "late",
-            Self::WrongDigest => "wrong_digest",
-            Self::WrongSecurity => "wrong_security",
-            Self::NotInTimeWindow => "not_in_time_window",
-        }
-    }
-}
-
-/// Counters of one agent (or of all agents).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Counters {
-    /// Requests sent (first transmissions).
-    pub sent: u64,
-    /// Retransmissions.
-    pub retransmitted: u64,
-    /// Responses matched to a request.
-    pub received: u64,
-    /// Requests that ended without an answer after all transmissions.
-    pub timed_out: u64,
-    /// Datagrams dropped, by reason.
-    pub dropped: HashMap<DropReason, u64>,
-    /// Requests in flight now.
-    pub in_flight: u64,
-}
-
-impl Counters {
-    /// Total dropped datagrams.
-    #[must_use]
-    pub fn dropped_total(&self) -> u64 {
-        self.dropped.values().sum()
-    }
-
-    /// Dropped for one reason.
-    #[must_use]
-    pub fn dropped(&self, r: DropReason) -> u64 {
-        self.dropped.get(&r).copied().unwrap_or(0)
-    }
-
-    /// Adds `other` into `self`.
-    pub fn add(&mut self, other: &Counters) {
-        self.sent += other.sent;
-        self.retransmitted += other.retransmitted;
-        self.received += other.received;
-        self.timed_out += other.timed_out;
-        self.in_flight += other.in_flight;
-        for (r, n) in &other.dropped {
-            *self.dropped.entry(*r).or_default() += n;
-        }
-    }
-}
-
-/// A snapshot of a dispatcher's counters.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct DispatcherStats {
-    /// All agents together.
-    pub total: Counters,
-    /// Per agent address (drops from unknown sources are counted in `total` only).
-    pub per_agent: HashMap<SocketAddr, Counters>,
-    /// Datagrams waiting for the socket to accept them.
-    pub backlog: usize,
-}
-
-impl DispatcherStats {
-    /// Adds `other` into `self` (for an engine with several dispatchers).
-    pub fn merge(&mut self, other: &DispatcherStats) {
-        self.total.add(&other.total);
-        for (a, c) in &other.per_agent {
-            self.per_agent.entry(*a).or_default().add(c);
-        }
-        self.backlog += other.backlog;
-    }
-}
-
-struct Pending {
-    reply_to: Recipient<Inbound>,
-    token: u64,
-    agent: SocketAddr,
-    version: Version,
-    community: Arc<[u8]>,
-    datagram: Bytes,
-    policy: RetryPolicy,
-    /// An SNMPv3 request's security, and when it was first sent (the time window's clock).
-    usm: Option<(Arc<UsmSubmit>, Instant)>,
-    /// Transmissions made so far.
-    transmissions: u32,
-    /// Identifies the current deadline (stale queue entries are skipped).
-    stamp: u64,
-}
-
-/// A deadline: (when, request-id, stamp).
-type Deadline = (Instant, i32, u64);
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Ended {
-    Answered,
-    Abandoned,
-}
-
 /// The dispatcher actor. Fields say why they exist.
 pub struct Dispatcher {
     /// Local addresses to bind.
@@ -370,36 +171,16 @@ pub struct Dispatcher {
     backlog: VecDeque<(Bytes, SocketAddr)>,
     /// A writable-wait or ENOBUFS retry is armed for the backlog.
     drain_armed: bool,
-    /// Requests in flight by request-id.
-    pending: FastMap<i32, Pending>,
-    /// Token -> request-id, for cancellation (tokens are unique per process).
-    by_token: FastMap<u64, i32>,
-    /// Deadlines, one FIFO per distinct wait: deadlines pushed with the same wait are in time
-    /// order, so a queue is popped from the front (a heap cost a cache-missing O(log n) pop per
-    /// request). Few queues: one per timeout and backoff step in use.
-    deadlines: Vec<(Duration, VecDeque<Deadline>)>,
-    /// Due deadlines of one sweep (kept to reuse its allocation).
-    due: Vec<Deadline>,
-    /// Recently finished ids and how they ended, to count late and duplicate answers:
-    /// direct-mapped by `id % RECENT_SLOTS`, each slot packing id, [`Ended`] and the second it
-    /// ended (see [`Dispatcher::remember`]); 0 is empty. Zeroed pages cost no memory until used.
-    recent: Vec<u64>,
-    /// Whole seconds since `epoch`, refreshed by each sweep: the clock of `recent`.
-    clock_secs: u32,
-    /// When this dispatcher was created.
-    epoch: Instant,
-    /// Next request-id to try.
-    next_id: i32,
-    /// Source of `Pending::stamp`.
-    next_stamp: u64,
+    /// The pure core: requests in flight, deadlines, recent ids, counters.
+    flight: InFlight<Recipient<Inbound>>,
+    /// When the timer is armed to fire, if it is (one timer at most).
+    timer: Option<(Instant, SpawnHandle)>,
+    /// What the last poll of `flight` asked for (kept to reuse its allocation).
+    actions: Vec<Action<Recipient<Inbound>>>,
     /// Reusable encode buffer.
     buf: Vec<u8>,
     /// Privacy salts of the SNMPv3 requests this dispatcher seals.
     salt: v3::Salt,
-    /// Counters.
-    total: Counters,
-    /// Counters per agent.
-    per_agent: FastMap<SocketAddr, Counters>,
 }
 
 impl Dispatcher {
@@ -413,19 +194,11 @@ impl Dispatcher {
             sock6: None,
             backlog: VecDeque::new(),
             drain_armed: false,
-            pending: FastMap::default(),
-            by_token: FastMap::default(),
-            deadlines: Vec::new(),
-            due: Vec::new(),
-            recent: vec![0; RECENT_SLOTS],
-            clock_secs: 0,
-            epoch: Instant::now(),
-            next_id: start,
-            next_stamp: 0,
+            flight: InFlight::new(start, Instant::now()),
+            timer: None,
+            actions: Vec::new(),
             buf: Vec::with_capacity(1500),
             salt: v3::Salt::random(),
-            total: Counters::default(),
-            per_agent: FastMap::default(),
         }
     }
 
@@ -469,20 +242,6 @@ impl Dispatcher {
         self.sock4.as_ref().and_then(|s| s.local_addr().ok())
     }
 
-    fn alloc_id(&mut self) -> i32 {
-        loop {
-            let id = self.next_id;
-            self.next_id = if id == MAX_REQUEST_ID { 1 } else { id + 1 };
-            if !self.pending.contains_key(&id) {
-                return id;
-            }
-        }
-    }
-
-    fn agent_counters(&mut self, agent: SocketAddr) -> &mut Counters {
-        self.per_agent.entry(agent).or_default()
-    }
-
     /// Sends now or queues (a cheap `Bytes` clone, only then); a hard error is returned for the
     /// caller to fail the request.
     fn transmit(
@@ -503,15 +262,6 @@ impl Dispatcher {
         self.backlog.push_back((data.clone(), to));
         self.arm_drain(ctx, None);
         Ok(())
-    }
-
-    /// Queues the deadline `now + wait` of request `id`.
-    fn push_deadline(&mut self, now: Instant, wait: Duration, id: i32, stamp: u64) {
-        let d = (now + wait, id, stamp);
-        match self.deadlines.iter_mut().find(|(w, _)| *w == wait) {
-            Some((_, q)) => q.push_back(d),
-            None => self.deadlines.push((wait, VecDeque::from([d]))),
-        }
     }
 
     fn arm_drain(&mut self, ctx: &mut Context<Self>, delay: Option<Duration>) {
@@ -578,119 +328,61 @@ impl Dispatcher {
         }
     }
 
-    /// The slot of `id` in `recent`.
-    fn recent_slot(id: i32) -> usize {
-        id.cast_unsigned() as usize & (RECENT_SLOTS - 1)
-    }
-
-    /// Remembers that `id` ended `how`: slot = id (31 bits) << 33 | answered << 32 | second.
-    fn remember(&mut self, id: i32, how: Ended) {
-        let answered = u64::from(how == Ended::Answered);
-        self.recent[Self::recent_slot(id)] =
-            (u64::from(id.cast_unsigned()) << 33) | (answered << 32) | u64::from(self.clock_secs);
-    }
-
-    /// How `id` ended, if it ended within `RECENT_TTL_SECS` and its slot was not reused.
-    fn recent(&self, id: i32) -> Option<Ended> {
-        let v = self.recent[Self::recent_slot(id)];
-        #[allow(clippy::cast_possible_truncation)] // the low 32 bits are the second
-        let (owner, answered, secs) = (v >> 33, v >> 32 & 1 == 1, v as u32);
-        if v == 0
-            || owner != u64::from(id.cast_unsigned())
-            || self.clock_secs.wrapping_sub(secs) > RECENT_TTL_SECS
-        {
-            return None;
-        }
-        Some(if answered {
-            Ended::Answered
-        } else {
-            Ended::Abandoned
-        })
-    }
-
-    /// Removes request `id` from flight and remembers how it ended; an answer is counted here
-    /// too (one per-agent lookup for both counters).
-    fn finish(&mut self, id: i32, how: Ended) -> Option<Pending> {
-        let p = self.pending.remove(&id)?;
-        self.by_token.remove(&p.token);
-        self.total.in_flight = self.total.in_flight.saturating_sub(1);
-        let answered = how == Ended::Answered;
-        self.total.received += u64::from(answered);
-        let c = self.agent_counters(p.agent);
-        c.in_flight = c.in_flight.saturating_sub(1);
-        c.received += u64::from(answered);
-        self.remember(id, how);
-        Some(p)
-    }
-
-    /// `from`, when it is a known agent (for per-agent drop counters).
-    fn known(&self, from: SocketAddr) -> Option<SocketAddr> {
-        self.per_agent.contains_key(&from).then_some(from)
-    }
-
-    fn drop_datagram(&mut self, reason: DropReason, from: SocketAddr, agent: Option<SocketAddr>) {
-        tracing::debug!(%from, reason = reason.label(), "dropped datagram");
-        *self.total.dropped.entry(reason).or_default() += 1;
-        if let Some(a) = agent {
-            *self.agent_counters(a).dropped.entry(reason).or_default() += 1;
-        }
-    }
-
-    fn sweep(&mut self, ctx: &mut Context<Self>) {
-        let now = Instant::now();
-        self.clock_secs =
-            u32::try_from(now.duration_since(self.epoch).as_secs()).unwrap_or(u32::MAX);
-        let mut due = std::mem::take(&mut self.due);
-        for (_, q) in &mut self.deadlines {
-            while let Some(&d) = q.front() {
-                if d.0 > now {
-                    break;
-                }
-                q.pop_front();
-                due.push(d);
+    /// Arms the timer for the earliest deadline in flight, unless it is armed already for that
+    /// time or sooner; never sooner than [`TIMER_GRANULARITY`] from `now`. Nothing in flight:
+    /// no timer.
+    fn arm_timer(&mut self, now: Instant, ctx: &mut Context<Self>) {
+        let Some(next) = self.flight.poll_timeout() else {
+            return;
+        };
+        let at = next.max(now + TIMER_GRANULARITY);
+        match self.timer {
+            // Armed for a time close enough to `at`: deadlines are handled at most one
+            // granularity late, and re-arming (a linear scan of the context's items) is rare.
+            Some((armed, _)) if armed <= at + TIMER_GRANULARITY => return,
+            Some((_, handle)) => {
+                ctx.cancel_future(handle);
             }
+            None => {}
         }
-        // Earliest first, as one heap would have given them.
-        due.sort_unstable_by_key(|d| d.0);
-        for &(_, id, stamp) in &due {
-            let Some(p) = self.pending.get_mut(&id) else {
-                continue;
-            };
-            if p.stamp != stamp {
-                continue;
-            }
-            if p.transmissions < p.policy.transmissions() {
-                let wait = p.policy.wait(p.transmissions);
-                p.transmissions += 1;
-                self.next_stamp += 1;
-                p.stamp = self.next_stamp;
-                let (data, agent) = (p.datagram.clone(), p.agent);
-                self.push_deadline(now, wait, id, self.next_stamp);
-                self.total.retransmitted += 1;
-                self.agent_counters(agent).retransmitted += 1;
-                if let Err(e) = self.transmit(&data, agent, ctx)
-                    && let Some(p) = self.finish(id, Ended::Abandoned)
-                {
-                    p.reply_to.do_send(Inbound::Failed {
-                        token: p.token,
-                        error: e.into(),
-                    });
+        let handle = ctx.run_later(at.saturating_duration_since(now), |act, ctx| {
+            act.timer = None;
+            act.on_timer(Instant::now(), ctx);
+        });
+        self.timer = Some((at, handle));
+    }
+
+    /// The timer fired: retransmit or fail what is due, then arm it for what remains.
+    fn on_timer(&mut self, now: Instant, ctx: &mut Context<Self>) {
+        let mut actions = std::mem::take(&mut self.actions);
+        self.flight.poll(now, &mut actions);
+        for action in actions.drain(..) {
+            match action {
+                Action::Retransmit {
+                    id,
+                    datagram,
+                    agent,
+                } => {
+                    if let Err(e) = self.transmit(&datagram, agent, ctx)
+                        && let Some(p) = self.flight.finish(now, id, Ended::Abandoned)
+                    {
+                        p.reply_to.do_send(Inbound::Failed {
+                            token: p.token,
+                            error: e.into(),
+                        });
+                    }
                 }
-            } else if let Some(p) = self.finish(id, Ended::Abandoned) {
-                self.total.timed_out += 1;
-                self.agent_counters(p.agent).timed_out += 1;
-                p.reply_to.do_send(Inbound::Failed {
+                Action::TimedOut(p) => p.reply_to.do_send(Inbound::Failed {
                     token: p.token,
                     error: SnmpError::Timeout {
                         retries: p.policy.retries,
                         agent: p.agent,
                     },
-                });
+                }),
             }
         }
-        due.clear();
-        self.due = due;
-        self.deadlines.retain(|(_, q)| !q.is_empty());
+        self.actions = actions;
+        self.arm_timer(now, ctx);
     }
 
     fn on_datagram(&mut self, buf: &[u8], from: SocketAddr) {
@@ -699,31 +391,39 @@ impl Dispatcher {
             other => other,
         };
         let Ok(peek) = peek else {
-            self.drop_datagram(DropReason::Undecodable, from, self.known(from));
+            self.drop_datagram(DropReason::Undecodable, from);
             return;
         };
         if !matches!(peek.pdu_type, PduType::Response | PduType::Report) {
-            self.drop_datagram(DropReason::NotResponse, from, self.known(from));
+            self.drop_datagram(DropReason::NotResponse, from);
             return;
         }
         let Some(id) = peek.request_id else {
-            self.drop_datagram(DropReason::NotResponse, from, self.known(from));
+            self.drop_datagram(DropReason::NotResponse, from);
             return;
         };
-        let Some(p) = self.matching(id, from) else {
+        let now = Instant::now();
+        let Ok(p) = self.flight.matching(now, id, from) else {
             return;
         };
         if p.version != peek.version || *p.community != *peek.community || p.usm.is_some() {
             let agent = p.agent;
-            self.drop_datagram(DropReason::WrongCommunity, from, Some(agent));
+            self.flight
+                .count_drop(DropReason::WrongCommunity, from, Some(agent));
             return;
         }
-        self.deliver(id, buf);
+        self.deliver(now, id, buf);
+    }
+
+    /// A datagram dropped before it could be matched to a request.
+    fn drop_datagram(&mut self, reason: DropReason, from: SocketAddr) {
+        let agent = self.flight.known(from);
+        self.flight.count_drop(reason, from, agent);
     }
 
     /// Ends request `id` as answered and hands its session the datagram.
-    fn deliver(&mut self, id: i32, buf: &[u8]) {
-        if let Some(p) = self.finish(id, Ended::Answered) {
+    fn deliver(&mut self, now: Instant, id: i32, buf: &[u8]) {
+        if let Some(p) = self.flight.finish(now, id, Ended::Answered) {
             p.reply_to.do_send(Inbound::Response {
                 token: p.token,
                 datagram: Bytes::copy_from_slice(buf),
@@ -731,110 +431,29 @@ impl Dispatcher {
         }
     }
 
-    /// The request `id` when it is in flight and `from` is its agent; otherwise the datagram
-    /// is dropped and counted (duplicate, late, unknown id, wrong source) and `None` returned.
-    fn matching(&mut self, id: i32, from: SocketAddr) -> Option<&Pending> {
-        let reason = match self.pending.get(&id) {
-            Some(p) if same_endpoint(p.agent, from) => None,
-            Some(_) => Some(DropReason::WrongSource),
-            None => Some(match self.recent(id) {
-                Some(Ended::Answered) => DropReason::Duplicate,
-                Some(Ended::Abandoned) => DropReason::Late,
-                None => DropReason::UnknownId,
-            }),
-        };
-        if let Some(reason) = reason {
-            self.drop_datagram(reason, from, self.known(from));
-            return None;
-        }
-        self.pending.get(&id)
-    }
-
     /// An SNMPv3 datagram: matched by msgID (the request-id's value) and source, then gated
-    /// by its security (see the module documentation) before its session sees it.
+    /// by its security (see `gate`) before its session sees it.
     fn on_v3_datagram(&mut self, buf: &[u8], from: SocketAddr) {
         let Ok((head, rest)) = v3::Head::read(buf) else {
-            self.drop_datagram(DropReason::Undecodable, from, self.known(from));
+            self.drop_datagram(DropReason::Undecodable, from);
             return;
         };
         let id = head.msg_id;
-        let Some(p) = self.matching(id, from) else {
+        let now = Instant::now();
+        let Ok(p) = self.flight.matching(now, id, from) else {
             return;
         };
         let agent = p.agent;
-        let Some((usm, sent_at)) = &p.usm else {
-            self.drop_datagram(DropReason::WrongCommunity, from, Some(agent));
+        let verdict = match &p.usm {
+            None => Err(DropReason::WrongCommunity),
+            Some((usm, sent_at)) => gate::gate(buf, &head, rest, usm, *sent_at, now),
+        };
+        if let Err(reason) = verdict {
+            self.flight.count_drop(reason, from, Some(agent));
             return;
-        };
-        if let Err(reason) = gate(buf, &head, rest, usm, *sent_at, Instant::now()) {
-            self.drop_datagram(reason, from, Some(agent));
-            return;
         }
-        self.deliver(id, buf);
+        self.deliver(now, id, buf);
     }
-}
-
-/// The security gate of an SNMPv3 answer, received at `now`, to the request `usm` first sent at
-/// `sent_at` (pure: the caller reads the clock) (RFC 3412 §7.2 steps 10-13, RFC 3414 §3.2 steps 6-7):
-/// - above the request's level, or (authenticated) for another user: dropped (privacy without
-///   authentication never gets here: [`v3::Head::read`] refuses it);
-/// - authenticated: the HMAC must verify with the request's key, the engine must be the
-///   request's, and boots/time must be inside the window of the request's snapshot advanced
-///   by the time since it was sent;
-/// - below the request's level (unauthenticated to an authenticated request): only a Report
-///   passes, and the session takes nothing from it but the error;
-/// - a Response must be at exactly the request's level.
-fn gate(
-    buf: &[u8],
-    head: &v3::Head<'_>,
-    rest: v3::Rest<'_>,
-    usm: &UsmSubmit,
-    sent_at: Instant,
-    now: Instant,
-) -> Result<(), DropReason> {
-    let level = head.level;
-    if level > usm.level {
-        return Err(DropReason::WrongSecurity);
-    }
-    if level.auth() {
-        if *head.usm.user_name != *usm.user_name || *head.usm.engine_id != *usm.engine_id {
-            return Err(DropReason::WrongSecurity);
-        }
-        let Some(key) = &usm.keys.auth else {
-            return Err(DropReason::WrongSecurity);
-        };
-        if !v3::check(buf, head, key) {
-            return Err(DropReason::WrongDigest);
-        }
-        let since = now.saturating_duration_since(sent_at);
-        let elapsed = u32::try_from(since.as_secs()).unwrap_or(u32::MAX);
-        let local_time = usm.time.saturating_add(elapsed);
-        // A notInTimeWindow Report carries the engine's own clock, which is the point of it:
-        // the session resynchronises from it, so it is not judged by the stale snapshot.
-        let report = matches!(rest.pdu_type(), Ok(PduType::Report));
-        if !report
-            && (head.usm.boots < usm.boots
-                || (head.usm.boots == usm.boots
-                    && head.usm.time.saturating_add(v3::TIME_WINDOW) < local_time))
-        {
-            return Err(DropReason::NotInTimeWindow);
-        }
-    }
-    if level < usm.level {
-        // Encrypted data is never below the level: level < AuthPriv means plaintext here.
-        return match rest.pdu_type() {
-            Ok(PduType::Report) => Ok(()),
-            Ok(_) => Err(DropReason::WrongSecurity),
-            Err(_) => Err(DropReason::Undecodable),
-        };
-    }
-    Ok(())
-}
-
-/// An IPv4 agent may answer from the same address seen as IPv4-mapped IPv6; compare the
-/// canonical forms.
-fn same_endpoint(a: SocketAddr, b: SocketAddr) -> bool {
-    a.port() == b.port() && a.ip().to_canonical() == b.ip().to_canonical()
 }
 
 fn is_transient(e: &io::Error) -> bool {
@@ -856,7 +475,7 @@ impl Actor for Dispatcher {
                 tracing::error!(bind = %self.binding.v4, error = %e, "cannot bind IPv4 socket")
             }
         }
-        ctx.run_interval(SWEEP_INTERVAL, |act, ctx| act.sweep(ctx));
+        // No timer yet: the first request in flight arms one (an idle dispatcher never wakes).
     }
 }
 
@@ -877,7 +496,7 @@ impl Handler<Submit> for Dispatcher {
     type Result = ();
 
     fn handle(&mut self, mut m: Submit, ctx: &mut Context<Self>) {
-        let id = self.alloc_id();
+        let id = self.flight.alloc_id();
         m.pdu.set_request_id(id);
         self.buf.clear();
         if let Some(usm) = &m.usm {
@@ -909,18 +528,12 @@ impl Handler<Submit> for Dispatcher {
             msg.encode(&mut self.buf);
         }
         let datagram = Bytes::copy_from_slice(&self.buf);
-        self.total.sent += 1;
-        self.total.in_flight += 1;
-        let c = self.agent_counters(m.agent);
-        c.sent += 1;
-        c.in_flight += 1;
-        self.next_stamp += 1;
-        let stamp = self.next_stamp;
-        let wait = m.policy.wait(0);
         // Sent before the request is recorded, so the datagram is moved (not shared) into it;
         // no answer can be handled before this handler returns.
         let sent = self.transmit(&datagram, m.agent, ctx);
-        self.pending.insert(
+        let now = Instant::now();
+        self.flight.start(
+            now,
             id,
             Pending {
                 reply_to: m.reply_to,
@@ -930,21 +543,20 @@ impl Handler<Submit> for Dispatcher {
                 community: m.community,
                 datagram,
                 policy: m.policy,
-                usm: m.usm.map(|u| (u, Instant::now())),
-                transmissions: 1,
-                stamp,
+                usm: m.usm.map(|u| (u, now)),
+                transmissions: 0,
+                stamp: 0,
             },
         );
-        self.by_token.insert(m.token, id);
-        self.push_deadline(Instant::now(), wait, id, stamp);
         if let Err(e) = sent
-            && let Some(p) = self.finish(id, Ended::Abandoned)
+            && let Some(p) = self.flight.finish(now, id, Ended::Abandoned)
         {
             p.reply_to.do_send(Inbound::Failed {
                 token: p.token,
                 error: e.into(),
             });
         }
+        self.arm_timer(now, ctx);
     }
 }
 
@@ -952,9 +564,7 @@ impl Handler<Cancel> for Dispatcher {
     type Result = ();
 
     fn handle(&mut self, m: Cancel, _ctx: &mut Context<Self>) {
-        if let Some(id) = self.by_token.get(&m.token).copied() {
-            self.finish(id, Ended::Abandoned);
-        }
+        self.flight.cancel(Instant::now(), m.token);
     }
 }
 
@@ -963,13 +573,8 @@ impl Handler<GetStats> for Dispatcher {
 
     fn handle(&mut self, _: GetStats, _ctx: &mut Context<Self>) -> Self::Result {
         MessageResult(DispatcherStats {
-            total: self.total.clone(),
-            per_agent: self
-                .per_agent
-                .iter()
-                .map(|(a, c)| (*a, c.clone()))
-                .collect(),
             backlog: self.backlog.len(),
+            ..self.flight.stats()
         })
     }
 }
@@ -978,272 +583,13 @@ impl Handler<Shutdown> for Dispatcher {
     type Result = ();
 
     fn handle(&mut self, _: Shutdown, ctx: &mut Context<Self>) {
-        let ids: Vec<i32> = self.pending.keys().copied().collect();
-        for id in ids {
-            if let Some(p) = self.finish(id, Ended::Abandoned) {
-                p.reply_to.do_send(Inbound::Failed {
-                    token: p.token,
-                    error: SnmpError::ShuttingDown,
-                });
-            }
+        for p in self.flight.abandon_all(Instant::now()) {
+            p.reply_to.do_send(Inbound::Failed {
+                token: p.token,
+                error: SnmpError::ShuttingDown,
+            });
         }
         self.backlog.clear();
         ctx.stop();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ipv4_mapped_source_matches_its_ipv4_agent() {
-        let a: SocketAddr = "127.0.0.1:161".parse().unwrap();
-        let b: SocketAddr = "[::ffff:127.0.0.1]:161".parse().unwrap();
-        assert!(same_endpoint(a, b));
-        assert!(!same_endpoint(a, "127.0.0.1:162".parse().unwrap()));
-        assert!(!same_endpoint(a, "127.0.0.2:161".parse().unwrap()));
-    }
-
-    /// Stands in for a session: takes [`Inbound`]s and drops them.
-    struct NullSession;
-    impl Actor for NullSession {
-        type Context = Context<Self>;
-    }
-    impl Handler<Inbound> for NullSession {
-        type Result = ();
-        fn handle(&mut self, _: Inbound, _: &mut Context<Self>) {}
-    }
-
-    // See: issue 12 (this test never put an id in flight).
-    #[test]
-    fn request_ids_skip_those_in_flight_and_wrap() {
-        System::new().block_on(async {
-            let reply_to = NullSession.start().recipient();
-            let mut d = Dispatcher::new(Binding::default());
-            let pending = |token| Pending {
-                reply_to: reply_to.clone(),
-                token,
-                agent: "127.0.0.1:161".parse().unwrap(),
-                version: Version::V2c,
-                community: Arc::from(&b"public"[..]),
-                datagram: Bytes::new(),
-                policy: RetryPolicy {
-                    timeout: Duration::from_secs(1),
-                    retries: 0,
-                    backoff: crate::session::Backoff::Fixed,
-                },
-                usm: None,
-                transmissions: 1,
-                stamp: 0,
-            };
-            d.pending.insert(MAX_REQUEST_ID, pending(1));
-            d.pending.insert(2, pending(2));
-            d.next_id = MAX_REQUEST_ID;
-            // MAX is in flight: skipped, and the ids wrap to 1; 2 is in flight: skipped.
-            assert_eq!(d.alloc_id(), 1);
-            assert_eq!(d.alloc_id(), 3);
-            d.pending.remove(&MAX_REQUEST_ID);
-            d.next_id = MAX_REQUEST_ID;
-            assert_eq!(d.alloc_id(), MAX_REQUEST_ID);
-            assert_eq!(d.alloc_id(), 1);
-            assert!(d.recent.iter().all(|s| *s == 0));
-        });
-    }
-
-    #[test]
-    fn finished_ids_are_remembered_until_their_slot_is_reused_or_they_expire() {
-        let mut d = Dispatcher::new(Binding::default());
-        d.remember(7, Ended::Answered);
-        d.remember(8, Ended::Abandoned);
-        d.remember(MAX_REQUEST_ID, Ended::Answered);
-        assert!(d.recent(7) == Some(Ended::Answered));
-        assert!(d.recent(8) == Some(Ended::Abandoned));
-        assert!(d.recent(MAX_REQUEST_ID) == Some(Ended::Answered));
-        assert!(d.recent(9).is_none());
-        // The id RECENT_SLOTS later takes over the slot.
-        let later = 7 + i32::try_from(RECENT_SLOTS).unwrap();
-        d.remember(later, Ended::Abandoned);
-        assert!(d.recent(7).is_none());
-        assert!(d.recent(later) == Some(Ended::Abandoned));
-        // Remembered for RECENT_TTL_SECS, then forgotten.
-        d.clock_secs += RECENT_TTL_SECS;
-        assert!(d.recent(later) == Some(Ended::Abandoned));
-        d.clock_secs += 1;
-        assert!(d.recent(later).is_none());
-    }
-
-    /// An answer from the agent engine `ENGINE` to `submit`, sealed at `level` with `keys`.
-    fn answer(
-        submit: &UsmSubmit,
-        level: SecurityLevel,
-        keys: &UserKeys,
-        pdu: &Pdu<'_>,
-        boots: u32,
-        time: u32,
-    ) -> Vec<u8> {
-        let out = v3::Outgoing {
-            msg_id: 77,
-            max_size: v3::MAX_MESSAGE_SIZE,
-            flags: v3::Flags::of(level, false),
-            engine_id: &submit.engine_id,
-            boots,
-            time,
-            user_name: &submit.user_name,
-            context_engine_id: &submit.engine_id,
-            context_name: b"",
-            pdu,
-        };
-        let mut buf = Vec::new();
-        v3::seal(&out, keys, &mut v3::Salt::starting_at(1), &mut buf).unwrap();
-        buf
-    }
-
-    /// The gate for an answer to a request sent at `sent_at`, received at `now`.
-    fn gate_at(
-        buf: &[u8],
-        submit: &UsmSubmit,
-        sent_at: Instant,
-        now: Instant,
-    ) -> Result<(), DropReason> {
-        let (head, rest) = v3::Head::read(buf).unwrap();
-        gate(buf, &head, rest, submit, sent_at, now)
-    }
-
-    /// The gate for an answer received as soon as the request was sent.
-    fn gate_of(buf: &[u8], submit: &UsmSubmit, sent_at: Instant) -> Result<(), DropReason> {
-        gate_at(buf, submit, sent_at, sent_at)
-    }
-
-    #[test]
-    fn v3_gate_accepts_only_authentic_timely_answers_at_the_request_level() {
-        use crate::pdu::GenericPdu;
-        use crate::usm::{AuthProtocol, KeyCache, PrivProtocol, User};
-        let engine = [0x80, 0, 0x1f, 0x88, 0x80, 9, 9, 9, 9];
-        let user = User::new("alice")
-            .with_auth(AuthProtocol::Sha256, "authpass1")
-            .with_privacy(PrivProtocol::Aes128, "privpass1");
-        let keys = user.keys(&engine, &mut KeyCache::new()).unwrap();
-        let none = UserKeys {
-            auth: None,
-            privacy: None,
-        };
-        let submit = UsmSubmit {
-            user_name: Arc::from(&b"alice"[..]),
-            level: SecurityLevel::AuthPriv,
-            keys: Arc::new(keys.clone()),
-            engine_id: Arc::from(&engine[..]),
-            boots: 5,
-            time: 1000,
-            context_engine_id: Arc::from(&engine[..]),
-            context_name: Arc::from(&b""[..]),
-        };
-        let response = Pdu::Response(GenericPdu {
-            request_id: 77,
-            ..GenericPdu::default()
-        });
-        let report = Pdu::Report(GenericPdu {
-            request_id: 77,
-            varbinds: vec![crate::pdu::VarBind::null(
-                "1.3.6.1.6.3.15.1.1.3.0".parse().unwrap(),
-            )],
-            ..GenericPdu::default()
-        });
-        let now = Instant::now();
-        let priv_ = SecurityLevel::AuthPriv;
-        // The genuine answer passes.
-        let good = answer(&submit, priv_, &keys, &response, 5, 1000);
-        assert_eq!(gate_of(&good, &submit, now), Ok(()));
-        // A later boots, or a time within the window, passes too.
-        assert_eq!(
-            gate_of(
-                &answer(&submit, priv_, &keys, &response, 5, 850),
-                &submit,
-                now
-            ),
-            Ok(())
-        );
-        // Replayed: an old time or older boots.
-        for (boots, time) in [(5, 849), (4, 1000)] {
-            let old = answer(&submit, priv_, &keys, &response, boots, time);
-            assert_eq!(
-                gate_of(&old, &submit, now),
-                Err(DropReason::NotInTimeWindow)
-            );
-        }
-        // The window moves with the time since the request was sent.
-        // (Time is passed in, so no clock has to move back: see issue 12.)
-        let t = answer(&submit, priv_, &keys, &response, 5, 940);
-        let later = now + Duration::from_secs(100);
-        assert_eq!(gate_of(&t, &submit, now), Ok(()));
-        assert_eq!(
-            gate_at(&t, &submit, now, later),
-            Err(DropReason::NotInTimeWindow)
-        );
-        let t = answer(&submit, priv_, &keys, &response, 5, 1100);
-        assert_eq!(gate_at(&t, &submit, now, later), Ok(()));
-        // Forged: another key.
-        let other = User::new("alice")
-            .with_auth(AuthProtocol::Sha256, "guessed-pass")
-            .with_privacy(PrivProtocol::Aes128, "privpass1")
-            .keys(&engine, &mut KeyCache::new())
-            .unwrap();
-        let forged = answer(&submit, priv_, &other, &response, 5, 1000);
-        assert_eq!(gate_of(&forged, &submit, now), Err(DropReason::WrongDigest));
-        // A Response below the request's level is dropped, authenticated or not...
-        let auth_only = answer(
-            &submit,
-            SecurityLevel::AuthNoPriv,
-            &keys,
-            &response,
-            5,
-            1000,
-        );
-        assert_eq!(
-            gate_of(&auth_only, &submit, now),
-            Err(DropReason::WrongSecurity)
-        );
-        let plain = answer(
-            &submit,
-            SecurityLevel::NoAuthNoPriv,
-            &none,
-            &response,
-            5,
-            1000,
-        );
-        assert_eq!(
-            gate_of(&plain, &submit, now),
-            Err(DropReason::WrongSecurity)
-        );
-        // ...but a Report below it passes (the session takes only its error).
-        let plain_report = answer(&submit, SecurityLevel::NoAuthNoPriv, &none, &report, 0, 0);
-        assert_eq!(gate_of(&plain_report, &submit, now), Ok(()));
-        // Above the request's level: dropped.
-        let mut low = UsmSubmit {
-            level: SecurityLevel::AuthNoPriv,
-            ..submit
-        };
-        assert_eq!(gate_of(&good, &low, now), Err(DropReason::WrongSecurity));
-        // Another user, at the right level and key: dropped.
-        low.level = SecurityLevel::AuthPriv;
-        low.user_name = Arc::from(&b"mallory"[..]);
-        assert_eq!(gate_of(&good, &low, now), Err(DropReason::WrongSecurity));
-    }
-
-    #[test]
-    fn deadlines_queue_per_wait_in_time_order() {
-        let mut d = Dispatcher::new(Binding::default());
-        let t = Instant::now();
-        let (long, short) = (Duration::from_millis(100), Duration::from_millis(50));
-        d.push_deadline(t, long, 1, 1);
-        d.push_deadline(t, short, 2, 2);
-        d.push_deadline(t + Duration::from_millis(1), long, 3, 3);
-        assert_eq!(d.deadlines.len(), 2);
-        let ids = |q: &VecDeque<Deadline>| q.iter().map(|x| x.1).collect::<Vec<_>>();
-        assert_eq!(
-            (d.deadlines[0].0, ids(&d.deadlines[0].1)),
-            (long, vec![1, 3])
-        );
-        assert_eq!((d.deadlines[1].0, ids(&d.deadlines[1].1)), (short, vec![2]));
     }
 }

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 pub use actor::{
     Answer, Get, GetBulk, GetNext, Operation, Request, Session, Set, Stop, Table, TableRow,
-    TableRows, VarBindsResult, Walk, WalkRows, WalkStream,
+    TableRows, VarBindsResult, WATCHDOG_MARGIN, Walk, WalkRows, WalkStream,
 };
 pub use error::SnmpError;
 pub use machine::{Backoff, RetryPolicy, WalkMode, WalkOptions};

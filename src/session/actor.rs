@@ -10,18 +10,25 @@ use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use actix::dev::{MessageResponse, OneshotSender};
 use actix::prelude::*;
+use rustc_hash::FxHashMap as FastMap;
 use smallvec::SmallVec;
 use tokio::sync::oneshot;
 
 use super::machine::{BulkOp, GetKind, GetOp, Op, Outcome, SetOp, WalkOp, WalkOptions};
 use super::usm::{DiscoveryDone, Prepared, UsmCache, V3Answer, V3State};
 use super::{SessionConfig, SnmpError, next_token};
-use crate::dispatcher::{Cancel, FastMap, Inbound, Submit};
+use crate::dispatcher::{Cancel, Inbound, Submit};
 use crate::oid::Oid;
 use crate::pdu::{Message, Pdu, Value, VarBind};
+
+/// How long after a request's last transmission has timed out (as the dispatcher counts) the
+/// session gives up on hearing from the dispatcher at all: generous, since it only ever fires
+/// when the dispatcher is gone or stalled.
+pub const WATCHDOG_MARGIN: Duration = Duration::from_secs(2);
 
 /// Varbinds or the failure.
 pub type VarBindsResult = Result<Vec<VarBind<'static>>, SnmpError>;
@@ -281,6 +288,14 @@ pub struct Session {
     submitted: FastMap<u64, ()>,
     /// Requests submitted and not yet answered (`submitted.len()`).
     in_flight: usize,
+    /// The session's own last word on each submitted request: (deadline, token), in submission
+    /// order. The dispatcher answers every request before its deadline (all transmissions'
+    /// waits plus [`WATCHDOG_MARGIN`]); one still unanswered then means the dispatcher is gone,
+    /// and the request fails with [`SnmpError::DispatcherGone`] instead of waiting forever.
+    /// One policy per session, so deadlines are in time order and a FIFO serves.
+    watchdog: VecDeque<(Instant, u64)>,
+    /// The watchdog's timer is armed (one at most, and only while requests are submitted).
+    watchdog_armed: bool,
     /// Source of operation ids.
     next_op: u64,
     /// SNMPv3: discovery, keys, retries (`None` for v1/v2c).
@@ -315,6 +330,8 @@ impl Session {
             queue: VecDeque::new(),
             submitted: FastMap::default(),
             in_flight: 0,
+            watchdog: VecDeque::new(),
+            watchdog_armed: false,
             next_op: 0,
         }
     }
@@ -436,7 +453,7 @@ impl Session {
             if let (Some(v3), Some(u)) = (&mut self.v3, &usm) {
                 v3.sent(token, pdu.clone(), u.clone());
             }
-            self.dispatcher.do_send(Submit {
+            let submit = Submit {
                 reply_to: ctx.address().recipient(),
                 token,
                 agent: self.agent,
@@ -445,8 +462,66 @@ impl Session {
                 pdu,
                 policy: self.config.policy(),
                 usm,
+            };
+            self.submit(submit, ctx);
+        }
+    }
+
+    /// Hands `m` to the dispatcher and sets the session's own deadline for it. A dispatcher
+    /// that has stopped fails the request at once (through the session's own mailbox, as the
+    /// dispatcher would have).
+    fn submit(&mut self, m: Submit, ctx: &mut Context<Self>) {
+        let token = m.token;
+        let deadline = Instant::now() + m.policy.total() + WATCHDOG_MARGIN;
+        // The dispatcher's mailbox is unbounded in practice (it bounds nothing: the sessions
+        // do, with `max_in_flight`), so `try_send` fails only when the dispatcher is gone.
+        if self.dispatcher.try_send(m).is_err() {
+            ctx.notify(Inbound::Failed {
+                token,
+                error: SnmpError::DispatcherGone,
+            });
+            return;
+        }
+        self.watchdog.push_back((deadline, token));
+        self.arm_watchdog(ctx);
+    }
+
+    /// Arms the watchdog for the oldest submitted request, unless armed already.
+    fn arm_watchdog(&mut self, ctx: &mut Context<Self>) {
+        if self.watchdog_armed {
+            return;
+        }
+        let Some(&(deadline, _)) = self.watchdog.front() else {
+            return;
+        };
+        self.watchdog_armed = true;
+        let wait = deadline.saturating_duration_since(Instant::now());
+        ctx.run_later(wait, |act, ctx| {
+            act.watchdog_armed = false;
+            act.on_watchdog(Instant::now(), ctx);
+        });
+    }
+
+    /// Fails every submitted request whose deadline passed without an answer (the dispatcher
+    /// is gone), forgets the answered ones, and re-arms for the next.
+    fn on_watchdog(&mut self, now: Instant, ctx: &mut Context<Self>) {
+        while let Some(&(deadline, token)) = self.watchdog.front() {
+            let probe = self.v3.as_ref().is_some_and(|v3| v3.probe == Some(token));
+            if !probe && !self.submitted.contains_key(&token) {
+                self.watchdog.pop_front(); // answered, failed or cancelled meanwhile
+                continue;
+            }
+            if deadline > now {
+                break;
+            }
+            self.watchdog.pop_front();
+            tracing::warn!(agent = %self.agent, "no word from the dispatcher: request failed");
+            ctx.notify(Inbound::Failed {
+                token,
+                error: SnmpError::DispatcherGone,
             });
         }
+        self.arm_watchdog(ctx);
     }
 
     /// The SNMPv3 security of the next request (`Ok(None)` for v1/v2c), or `Err` when requests
@@ -470,7 +545,7 @@ impl Session {
                 if let Some(v3) = &mut self.v3 {
                     v3.probe = Some(token);
                 }
-                self.dispatcher.do_send(Submit {
+                let submit = Submit {
                     reply_to: ctx.address().recipient(),
                     token,
                     agent: self.agent,
@@ -479,7 +554,8 @@ impl Session {
                     pdu,
                     policy: self.config.policy(),
                     usm: Some(probe),
-                });
+                };
+                self.submit(submit, ctx);
                 Err(())
             }
             Prepared::Fail(e) => {

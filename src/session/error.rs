@@ -71,6 +71,10 @@ pub enum SnmpError {
     /// The engine or session is shutting down; the request was not completed.
     #[error("shutting down")]
     ShuttingDown,
+    /// The engine's dispatcher for this session stopped (or stopped answering) before the
+    /// request's last deadline: the session's own watchdog failed it.
+    #[error("the engine's dispatcher stopped before answering")]
+    DispatcherGone,
     /// The agent refused an SNMPv3 request with a Report (unknown user, wrong digest,
     /// decryption error, unsupported security level, ...). The message is net-snmp's.
     #[error("{0}")]
@@ -100,6 +104,7 @@ impl SnmpError {
             Self::NotInV1(_) => "not_in_v1",
             Self::InvalidRequest(_) => "invalid_request",
             Self::Resolve { .. } => "resolve",
+            Self::DispatcherGone => "dispatcher_gone",
             Self::ShuttingDown => "shutting_down",
             Self::Report(k) => k.label(),
             Self::V3(e) => e.label(),

@@ -55,6 +55,13 @@ impl RetryPolicy {
     pub fn transmissions(&self) -> u32 {
         self.retries.saturating_add(1)
     }
+
+    /// The longest a request can wait for its answer: the waits of every transmission added
+    /// up (what the dispatcher takes before it reports a timeout).
+    #[must_use]
+    pub fn total(&self) -> Duration {
+        (0..self.transmissions()).fold(Duration::ZERO, |t, i| t.saturating_add(self.wait(i)))
+    }
 }
 
 /// The request parameters an operation needs from its session.

@@ -25,8 +25,9 @@ use dashmap::DashMap;
 use std::net::SocketAddr;
 
 use actix::prelude::*;
+use rustc_hash::FxHashMap as FastMap;
 
-use crate::dispatcher::{FastMap, UsmSubmit};
+use crate::dispatcher::UsmSubmit;
 use crate::pdu::{GenericPdu, Pdu};
 use crate::usm::{KeyCache, SecurityLevel, User, UserError, UserKeys};
 use crate::v3::{self, EngineRecord, ReportKind};

@@ -9,12 +9,13 @@ use std::time::Duration;
 use actix::prelude::*;
 use snmpact::agent::server::{self, AgentsHandle};
 use snmpact::agent::{Faults, Responder, Store};
-use snmpact::dispatcher::DropReason;
+use snmpact::dispatcher::{Cancel, Submit};
+use snmpact::dispatcher::{DispatcherStats, DropReason};
 use snmpact::oid::Oid;
 use snmpact::pdu::{Value, VarBind, Version};
 use snmpact::session::{
-    Answer, Get, GetBulk, GetNext, Operation, Request, Set, Table, Walk, WalkOptions, WalkRows,
-    WalkStream,
+    Answer, Get, GetBulk, GetNext, Operation, Request, Session, Set, Table, UsmCache,
+    WATCHDOG_MARGIN, Walk, WalkOptions, WalkRows, WalkStream,
 };
 use snmpact::{Engine, EngineConfig, SessionConfig, SnmpError};
 
@@ -82,7 +83,7 @@ fn engine() -> Engine {
     })
 }
 
-async fn session(e: &Engine, a: SocketAddr, cfg: SessionConfig) -> Addr<snmpact::session::Session> {
+async fn session(e: &Engine, a: SocketAddr, cfg: SessionConfig) -> Addr<Session> {
     e.session(&a.to_string(), &a.to_string(), cfg)
         .await
         .unwrap()
@@ -331,8 +332,21 @@ async fn dead_agent_times_out_after_exactly_one_plus_retries_transmissions() {
     e.shutdown().await;
 }
 
-async fn settle() {
-    actix_rt::time::sleep(Duration::from_millis(100)).await;
+/// Waits until the engine's counters satisfy `done` (an explicit condition, polled; fails after
+/// 30 s rather than hang): answers the engine drops arrive after the caller's result.
+async fn until_stats(e: &Engine, what: &str, done: impl Fn(&DispatcherStats) -> bool) {
+    let t0 = std::time::Instant::now();
+    loop {
+        let st = e.stats().await;
+        if done(&st) {
+            return;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(30),
+            "never {what}: {st:?}"
+        );
+        actix_rt::time::sleep(Duration::from_millis(5)).await;
+    }
 }
 
 #[actix_rt::test]
@@ -349,7 +363,10 @@ async fn duplicate_answers_give_one_result_and_are_counted() {
             .unwrap()
             .unwrap();
     }
-    settle().await;
+    until_stats(&e, "5 duplicates", |st| {
+        st.total.dropped(DropReason::Duplicate) >= 5
+    })
+    .await;
     let st = e.stats().await;
     assert_eq!(st.total.received, 5);
     assert_eq!(st.total.dropped(DropReason::Duplicate), 5);
@@ -413,7 +430,7 @@ async fn late_answer_after_timeout_is_counted_late() {
         matches!(r, Err(SnmpError::Timeout { retries: 0, .. })),
         "{r:?}"
     );
-    actix_rt::time::sleep(Duration::from_millis(400)).await;
+    until_stats(&e, "a late answer", |st| st.total.dropped_total() >= 1).await;
     assert_eq!(e.stats().await.total.dropped(DropReason::Late), 1);
     e.shutdown().await;
 }
@@ -430,7 +447,7 @@ async fn garbage_before_the_answer_is_dropped_and_the_answer_accepted() {
         .await
         .unwrap()
         .unwrap();
-    settle().await;
+    until_stats(&e, "a garbage answer", |st| st.total.dropped_total() >= 1).await;
     assert_eq!(e.stats().await.total.dropped(DropReason::Undecodable), 1);
     e.shutdown().await;
 }
@@ -731,4 +748,65 @@ async fn ending_an_operation_frees_the_slots_of_its_requests_in_flight() {
         assert!(matches!(r, Err(SnmpError::TooBig)), "{r:?}");
     }
     e.shutdown().await;
+}
+
+/// Stands in for a dispatcher that crashes: it takes the first request and stops without ever
+/// answering (what a panicking dispatcher leaves behind).
+struct VanishingDispatcher;
+
+impl Actor for VanishingDispatcher {
+    type Context = Context<Self>;
+}
+
+impl Handler<Submit> for VanishingDispatcher {
+    type Result = ();
+    fn handle(&mut self, _: Submit, ctx: &mut Context<Self>) {
+        ctx.stop();
+    }
+}
+
+impl Handler<Cancel> for VanishingDispatcher {
+    type Result = ();
+    fn handle(&mut self, _: Cancel, _: &mut Context<Self>) {}
+}
+
+// See: issue 12 (a session ignored a dead dispatcher: its callers waited forever).
+#[actix_rt::test]
+async fn every_caller_gets_an_error_when_the_dispatcher_dies_mid_request() {
+    let d = VanishingDispatcher.start();
+    let config = SessionConfig {
+        timeout: Duration::from_millis(100),
+        retries: 1,
+        max_in_flight: 1,
+        ..fast(Version::V2c)
+    };
+    let total = config.policy().total();
+    let deadline = total + WATCHDOG_MARGIN;
+    let s = Session::new(
+        "orphan".into(),
+        "127.0.0.1:9".parse().unwrap(),
+        config,
+        d.clone().recipient(),
+        d.recipient(),
+        UsmCache::new(),
+    )
+    .start();
+    let t0 = std::time::Instant::now();
+    // Three callers: the first request is taken by the dispatcher, which then dies; the two
+    // others wait in the session's queue behind it.
+    let calls: Vec<_> = (0..3)
+        .map(|_| s.send(Get(vec![oid("1.3.6.1.2.1.1.5.0")])))
+        .collect();
+    for call in calls {
+        let r = actix_rt::time::timeout(deadline + Duration::from_secs(5), call)
+            .await
+            .expect("a caller was left waiting")
+            .unwrap();
+        assert!(matches!(r, Err(SnmpError::DispatcherGone)), "{r:?}");
+    }
+    // The watchdog never fails a request before the dispatcher's own timeout could have.
+    assert!(t0.elapsed() >= total, "failed before its deadline");
+    // Once the dispatcher is known dead, a new request fails at once, not after a deadline.
+    let r = s.send(Get(vec![oid("1.3.6.1.2.1.1.5.0")])).await.unwrap();
+    assert!(matches!(r, Err(SnmpError::DispatcherGone)), "{r:?}");
 }
