@@ -558,6 +558,19 @@ impl Session {
                 self.submit(submit, ctx);
                 Err(())
             }
+            Prepared::MakeKeys(job) => {
+                // The first derivation of a pass phrase hashes 1 MB: never on the arbiter.
+                let made = actix_rt::task::spawn_blocking(move || job.run());
+                ctx.spawn(made.into_actor(self).map(|made, act, ctx| {
+                    let made = made.unwrap_or(Err(SnmpError::ShuttingDown));
+                    let kept = act.v3.as_mut().map_or(Ok(()), |v3| v3.keys_made(made));
+                    if let Err(e) = kept {
+                        act.fail_queued(&e);
+                    }
+                    act.pump(ctx);
+                }));
+                Err(())
+            }
             Prepared::Fail(e) => {
                 self.fail_queued(&e);
                 Err(())

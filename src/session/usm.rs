@@ -119,12 +119,32 @@ pub struct DiscoveryDone {
 pub(super) enum Prepared {
     /// Submit with this security.
     Ready(Arc<UsmSubmit>),
+    /// Make the user's keys for a new engine id off the actor's thread (the first derivation
+    /// of a pass phrase hashes 1 MB), then hand the result to [`V3State::keys_made`]; requests
+    /// wait meanwhile.
+    MakeKeys(KeyJob),
     /// Submit this discovery probe first; requests wait.
     Discover(Arc<UsmSubmit>, Pdu<'static>),
     /// A probe is in flight; requests wait.
     Wait,
     /// Requests cannot be made: fail them.
     Fail(SnmpError),
+}
+
+/// The localised keys of one user for one engine id, made by [`KeyJob::run`] on a blocking
+/// thread, never on an arbiter.
+pub(super) struct KeyJob {
+    user: Arc<User>,
+    cache: Arc<UsmCache>,
+    engine_id: Arc<[u8]>,
+}
+
+impl KeyJob {
+    /// Makes the keys (blocking: up to two 1 MB hashes for a pass phrase new to the process).
+    pub(super) fn run(self) -> Result<(Arc<[u8]>, Arc<UserKeys>), SnmpError> {
+        let keys = self.cache.keys_for(&self.user, &self.engine_id)?;
+        Ok((self.engine_id, Arc::new(keys)))
+    }
 }
 
 /// What an answer to a v3 request means for its operation.
@@ -147,6 +167,8 @@ pub(super) struct V3State {
     pub(super) probe: Option<u64>,
     /// Waiting for another session's discovery (registered in the cache).
     pub(super) waiting: bool,
+    /// Keys are being made off the arbiter ([`Prepared::MakeKeys`]).
+    making_keys: bool,
     /// Requests in flight: their PDU (for the retry) and security (to open the answer).
     sent: FastMap<u64, (Pdu<'static>, Arc<UsmSubmit>)>,
     /// Tokens that are already the one retry of their request.
@@ -163,6 +185,14 @@ pub(super) struct V3State {
 /// boots and time.
 type Snapshot = (Arc<[u8]>, Arc<UserKeys>, u32, u32);
 
+/// What [`V3State::snapshot`] knows of a known engine.
+enum Known {
+    /// Everything a request needs.
+    Ready(Snapshot),
+    /// The user's keys for this engine id must be made first.
+    NeedKeys(Arc<[u8]>),
+}
+
 impl V3State {
     pub(super) fn new(user: Arc<User>, cache: Arc<UsmCache>) -> Self {
         Self {
@@ -175,6 +205,7 @@ impl V3State {
             keys: None,
             probe: None,
             waiting: false,
+            making_keys: false,
             sent: FastMap::default(),
             retried: FastMap::default(),
         }
@@ -187,7 +218,7 @@ impl V3State {
         agent: SocketAddr,
         me: impl FnOnce() -> Recipient<DiscoveryDone>,
     ) -> Prepared {
-        if self.probe.is_some() || self.waiting {
+        if self.probe.is_some() || self.waiting || self.making_keys {
             return Prepared::Wait;
         }
         if let Some(e) = &self.invalid {
@@ -196,8 +227,15 @@ impl V3State {
         let now = Instant::now();
         let (engine_id, keys, boots, time) = loop {
             match self.snapshot(agent, now) {
-                Some(Ok(known)) => break known,
-                Some(Err(e)) => return Prepared::Fail(e),
+                Some(Known::Ready(known)) => break known,
+                Some(Known::NeedKeys(engine_id)) => {
+                    self.making_keys = true;
+                    return Prepared::MakeKeys(KeyJob {
+                        user: self.user.clone(),
+                        cache: self.cache.clone(),
+                        engine_id,
+                    });
+                }
                 None => {}
             }
             if let Some(id) = &self.user.security_engine_id {
@@ -242,29 +280,29 @@ impl V3State {
     }
 
     /// The engine id, keys, boots and time of the next request to `agent`, when its engine is
-    /// known; keys are made only when the engine id is new to this session (and outside the
-    /// engine map's lock: the first derivation hashes 1 MB).
-    fn snapshot(&mut self, agent: SocketAddr, now: Instant) -> Option<Result<Snapshot, SnmpError>> {
-        let new_id = {
-            let record = self.cache.engines.get(&agent)?;
-            match &self.keys {
-                Some((id, keys)) if **id == *record.engine_id => {
-                    let (boots, time) = record.boots_and_time(now);
-                    return Some(Ok((id.clone(), keys.clone(), boots, time)));
-                }
-                _ => record.engine_id.clone(),
+    /// known and this session has keys for its engine id; else the engine id keys must be made
+    /// for first (the engine id is new to this session).
+    fn snapshot(&mut self, agent: SocketAddr, now: Instant) -> Option<Known> {
+        let record = self.cache.engines.get(&agent)?;
+        match &self.keys {
+            Some((id, keys)) if **id == *record.engine_id => {
+                let (boots, time) = record.boots_and_time(now);
+                Some(Known::Ready((id.clone(), keys.clone(), boots, time)))
             }
-        };
-        let keys = match self.cache.keys_for(&self.user, &new_id) {
-            Ok(k) => Arc::new(k),
-            Err(e) => return Some(Err(e)),
-        };
-        let id: Arc<[u8]> = Arc::from(new_id);
-        self.keys = Some((id.clone(), keys.clone()));
-        // Should the engine have changed meanwhile, the agent's unknownEngineID Report makes
-        // the request discover it again (one retry).
-        let (boots, time) = self.cache.engines.get(&agent)?.boots_and_time(now);
-        Some(Ok((id, keys, boots, time)))
+            _ => Some(Known::NeedKeys(Arc::from(record.engine_id.as_slice()))),
+        }
+    }
+
+    /// The end of a [`KeyJob`]: the keys are kept for the next requests, or the error returned
+    /// (the waiting requests fail with it). Should the agent's engine have changed meanwhile,
+    /// the next [`V3State::prepare`] asks for keys again.
+    pub(super) fn keys_made(
+        &mut self,
+        made: Result<(Arc<[u8]>, Arc<UserKeys>), SnmpError>,
+    ) -> Result<(), SnmpError> {
+        self.making_keys = false;
+        self.keys = Some(made?);
+        Ok(())
     }
 
     fn discovery(&self) -> Prepared {
@@ -421,7 +459,7 @@ mod tests {
             EngineRecord::discovered(vec![0x80, 0, 0, 1, 2], 1, 2, Instant::now()),
         );
         let mut state = V3State::new(user(), cache.clone());
-        let Prepared::Ready(submit) = state.prepare(agent, nobody) else {
+        let Prepared::Ready(submit) = ready(&mut state, agent) else {
             panic!("a known engine gives a ready request");
         };
         let text = format!("{config:?} {cache:?} {submit:?}");
@@ -439,6 +477,19 @@ mod tests {
         }
     }
 
+    /// Prepares the next request, making keys (here, synchronously) when asked to, as the
+    /// actor does on a blocking thread.
+    fn ready(state: &mut V3State, agent: SocketAddr) -> Prepared {
+        match state.prepare(agent, nobody) {
+            Prepared::MakeKeys(job) => {
+                assert!(matches!(state.prepare(agent, nobody), Prepared::Wait));
+                state.keys_made(job.run()).unwrap();
+                state.prepare(agent, nobody)
+            }
+            other => other,
+        }
+    }
+
     #[test]
     fn unknown_engines_are_discovered_once_and_keys_made_once() {
         let cache = UsmCache::new();
@@ -453,8 +504,8 @@ mod tests {
             EngineRecord::discovered(vec![0x80, 0, 0, 1, 2], 1, 2, Instant::now()),
         );
         a.probe = None;
-        assert!(matches!(a.prepare(agent, nobody), Prepared::Ready(_)));
-        assert!(matches!(b.prepare(agent, nobody), Prepared::Ready(_)));
+        assert!(matches!(ready(&mut a, agent), Prepared::Ready(_)));
+        assert!(matches!(ready(&mut b, agent), Prepared::Ready(_)));
         // Two pass phrases, each hashed once for both sessions.
         assert_eq!(cache.password_hashes(), 2);
     }
