@@ -465,6 +465,10 @@ impl Actor for Dispatcher {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Self::Context) {
+        // No mailbox limit of its own: what waits here is bounded by the sessions, each of which
+        // has at most `max_in_flight` requests submitted (and one discovery probe), so the
+        // mailbox never holds more than the sum of their limits. Submits use `try_send`, which
+        // a smaller limit would make fail at start-up, before this line has run.
         ctx.set_mailbox_capacity(usize::MAX >> 4);
         match Self::bind(self.binding.v4) {
             Ok(s) => {

@@ -38,6 +38,8 @@ pub const DEFAULT_MAX_OIDS: usize = 60;
 pub const DEFAULT_MAX_REPETITIONS: u32 = 10;
 /// Default limit of requests in flight to one agent.
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 10;
+/// Default limit of requests waiting in one session (behind its in-flight limit).
+pub const DEFAULT_MAX_QUEUED: usize = 10_000;
 
 /// A community string. Its `Debug` and `Display` never show the secret.
 #[derive(Clone, PartialEq, Eq)]
@@ -98,6 +100,10 @@ pub struct SessionConfig {
     pub non_repeaters: u32,
     /// Most requests in flight to this agent; the rest wait in the session.
     pub max_in_flight: usize,
+    /// Most requests waiting in the session behind `max_in_flight`. A new operation that finds
+    /// the queue full fails at once with [`SnmpError::Backpressure`], so a flood of requests to
+    /// one slow agent costs bounded memory.
+    pub max_queued: usize,
 }
 
 impl Default for SessionConfig {
@@ -113,6 +119,7 @@ impl Default for SessionConfig {
             max_repetitions: DEFAULT_MAX_REPETITIONS,
             non_repeaters: 0,
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            max_queued: DEFAULT_MAX_QUEUED,
         }
     }
 }

@@ -343,6 +343,16 @@ impl Session {
         sink: Option<Recipient<WalkRows>>,
         ctx: &mut Context<Self>,
     ) {
+        if self.queue.len() >= self.config.max_queued.max(1) {
+            // Bounded memory for a flood to a slow agent: refuse new work, finish the rest.
+            reply.send(
+                Err(SnmpError::Backpressure {
+                    queued: self.queue.len(),
+                }),
+                0,
+            );
+            return;
+        }
         let id = self.next_op;
         self.next_op += 1;
         let outcome = op.start();
@@ -473,9 +483,17 @@ impl Session {
     fn submit(&mut self, m: Submit, ctx: &mut Context<Self>) {
         let token = m.token;
         let deadline = Instant::now() + m.policy.total() + WATCHDOG_MARGIN;
-        // The dispatcher's mailbox is unbounded in practice (it bounds nothing: the sessions
-        // do, with `max_in_flight`), so `try_send` fails only when the dispatcher is gone.
-        if self.dispatcher.try_send(m).is_err() {
+        // What waits in the dispatcher's mailbox is bounded by the sessions' `max_in_flight`
+        // (see the dispatcher's `started`); `try_send` tells a stopped dispatcher apart.
+        let sent = match self.dispatcher.try_send(m) {
+            Ok(()) => true,
+            Err(SendError::Full(m)) => {
+                self.dispatcher.do_send(m);
+                true
+            }
+            Err(SendError::Closed(_)) => false,
+        };
+        if !sent {
             ctx.notify(Inbound::Failed {
                 token,
                 error: SnmpError::DispatcherGone,

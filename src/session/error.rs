@@ -75,6 +75,13 @@ pub enum SnmpError {
     /// request's last deadline: the session's own watchdog failed it.
     #[error("the engine's dispatcher stopped before answering")]
     DispatcherGone,
+    /// Too much is already waiting: `queued` requests in the session for this agent (its
+    /// `max_queued`). Nothing was sent; try again later.
+    #[error("backpressure: {queued} requests already waiting for this agent")]
+    Backpressure {
+        /// Requests waiting when this one was refused.
+        queued: usize,
+    },
     /// The agent refused an SNMPv3 request with a Report (unknown user, wrong digest,
     /// decryption error, unsupported security level, ...). The message is net-snmp's.
     #[error("{0}")]
@@ -105,6 +112,7 @@ impl SnmpError {
             Self::InvalidRequest(_) => "invalid_request",
             Self::Resolve { .. } => "resolve",
             Self::DispatcherGone => "dispatcher_gone",
+            Self::Backpressure { .. } => "backpressure",
             Self::ShuttingDown => "shutting_down",
             Self::Report(k) => k.label(),
             Self::V3(e) => e.label(),

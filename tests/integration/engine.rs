@@ -810,3 +810,83 @@ async fn every_caller_gets_an_error_when_the_dispatcher_dies_mid_request() {
     let r = s.send(Get(vec![oid("1.3.6.1.2.1.1.5.0")])).await.unwrap();
     assert!(matches!(r, Err(SnmpError::DispatcherGone)), "{r:?}");
 }
+
+/// Counts the answers of a flood by outcome.
+#[derive(Default)]
+struct Tally {
+    backpressure: usize,
+    other: usize,
+}
+
+impl Actor for Tally {
+    type Context = Context<Self>;
+}
+
+impl Handler<Answer<usize>> for Tally {
+    type Result = ();
+    fn handle(&mut self, a: Answer<usize>, _: &mut Context<Self>) {
+        match a.result {
+            Err(SnmpError::Backpressure { .. }) => self.backpressure += 1,
+            _ => self.other += 1,
+        }
+    }
+}
+
+#[derive(Message)]
+#[rtype(result = "(usize, usize)")]
+struct Count;
+
+impl Handler<Count> for Tally {
+    type Result = MessageResult<Count>;
+    fn handle(&mut self, _: Count, _: &mut Context<Self>) -> Self::Result {
+        MessageResult((self.backpressure, self.other))
+    }
+}
+
+// See: issue 12 (the session queue was unbounded: a flood to a slow agent grew without limit).
+#[actix_rt::test]
+async fn a_flood_to_a_slow_agent_gets_backpressure_errors_beyond_the_queue_limit() {
+    let a = agent(Faults {
+        silent: true,
+        ..Faults::default()
+    });
+    let e = engine();
+    let s = session(
+        &e,
+        a.addr(),
+        SessionConfig {
+            timeout: Duration::from_millis(200),
+            retries: 0,
+            max_in_flight: 2,
+            max_queued: 50,
+            ..fast(Version::V2c)
+        },
+    )
+    .await;
+    let tally = Tally::default().start();
+    for i in 0..1000usize {
+        s.do_send(Request {
+            op: Operation::Get(vec![oid("1.3.6.1.2.1.1.5.0")]),
+            context: i,
+            reply_to: tally.clone().recipient(),
+        });
+    }
+    // The first 52 are taken (2 in flight, 50 queued); the others are refused at once (a
+    // few more are taken should a timeout free a slot while the flood is still arriving).
+    // Every request gets its one answer.
+    let t0 = std::time::Instant::now();
+    loop {
+        let (refused, other) = tally.send(Count).await.unwrap();
+        if refused + other == 1000 {
+            assert!(other >= 52, "{other} taken");
+            assert!(refused >= 900, "{refused} refused");
+            break;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "{refused} + {other}"
+        );
+        actix_rt::time::sleep(Duration::from_millis(20)).await;
+    }
+    e.shutdown().await;
+}
