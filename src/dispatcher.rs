@@ -106,16 +106,40 @@ pub struct Submit {
     pub token: u64,
     /// The agent's address.
     pub agent: SocketAddr,
-    /// Message version.
-    pub version: Version,
-    /// Community string (a secret: never logged).
-    pub community: Arc<[u8]>,
+    /// How the request is protected, and what its answer must show.
+    pub security: Security,
     /// The PDU; its request-id is overwritten.
     pub pdu: Pdu<'static>,
     /// Timeout, retries and backoff.
     pub policy: RetryPolicy,
-    /// For SNMPv3 (`version` [`Version::V3`]): how to seal the request and check its answer.
-    pub usm: Option<Arc<UsmSubmit>>,
+}
+
+/// The one security boundary of a request: a community (v1, v2c) or an SNMPv3 user's security
+/// (USM). The dispatcher seals the request with it and lets through only the answers it allows.
+#[derive(Clone)]
+pub enum Security {
+    /// SNMPv1 or SNMPv2c: the answer must carry the same version and community.
+    Community {
+        /// [`Version::V1`] or [`Version::V2c`].
+        version: Version,
+        /// The community string (a secret: never logged).
+        community: Arc<[u8]>,
+    },
+    /// SNMPv3 with USM: sealed, and its answer gated (see [`UsmSubmit`]).
+    Usm(Arc<UsmSubmit>),
+}
+
+impl std::fmt::Debug for Security {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Community { version, .. } => f
+                .debug_struct("Community")
+                .field("version", version)
+                .field("community", &"<redacted>")
+                .finish(),
+            Self::Usm(usm) => f.debug_tuple("Usm").field(usm).finish(),
+        }
+    }
 }
 
 /// What the dispatcher needs to seal one SNMPv3 request and check its answer. Its `Debug`
@@ -406,7 +430,9 @@ impl Dispatcher {
         let Ok(p) = self.flight.matching(now, id, from) else {
             return;
         };
-        if p.version != peek.version || *p.community != *peek.community || p.usm.is_some() {
+        let allowed = matches!(&p.security, Security::Community { version, community }
+            if *version == peek.version && **community == *peek.community);
+        if !allowed {
             let agent = p.agent;
             self.flight
                 .count_drop(DropReason::WrongCommunity, from, Some(agent));
@@ -444,9 +470,9 @@ impl Dispatcher {
             return;
         };
         let agent = p.agent;
-        let verdict = match &p.usm {
-            None => Err(DropReason::WrongCommunity),
-            Some((usm, sent_at)) => gate::gate(buf, &head, rest, usm, *sent_at, now),
+        let verdict = match &p.security {
+            Security::Community { .. } => Err(DropReason::WrongCommunity),
+            Security::Usm(usm) => gate::gate(buf, &head, rest, usm, p.sent_at, now),
         };
         if let Err(reason) = verdict {
             self.flight.count_drop(reason, from, Some(agent));
@@ -503,7 +529,7 @@ impl Handler<Submit> for Dispatcher {
         let id = self.flight.alloc_id();
         m.pdu.set_request_id(id);
         self.buf.clear();
-        if let Some(usm) = &m.usm {
+        if let Security::Usm(usm) = &m.security {
             let out = v3::Outgoing {
                 msg_id: id,
                 max_size: v3::MAX_MESSAGE_SIZE,
@@ -523,10 +549,10 @@ impl Handler<Submit> for Dispatcher {
                 });
                 return;
             }
-        } else {
+        } else if let Security::Community { version, community } = &m.security {
             let msg = Message {
-                version: m.version,
-                community: std::borrow::Cow::Borrowed(&m.community),
+                version: *version,
+                community: std::borrow::Cow::Borrowed(community),
                 pdu: m.pdu,
             };
             msg.encode(&mut self.buf);
@@ -543,11 +569,10 @@ impl Handler<Submit> for Dispatcher {
                 reply_to: m.reply_to,
                 token: m.token,
                 agent: m.agent,
-                version: m.version,
-                community: m.community,
+                security: m.security,
+                sent_at: now,
                 datagram,
                 policy: m.policy,
-                usm: m.usm.map(|u| (u, now)),
                 transmissions: 0,
                 stamp: 0,
             },

@@ -22,15 +22,13 @@
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use rustc_hash::FxHashMap;
 
-use super::UsmSubmit;
+use super::Security;
 use super::stats::{Counters, DispatcherStats, DropReason};
-use crate::pdu::Version;
 use crate::session::RetryPolicy;
 
 /// How long a finished request id is remembered (in whole seconds), to tell late and duplicate
@@ -52,16 +50,14 @@ pub(super) struct Pending<R> {
     pub(super) token: u64,
     /// Where it went, and where the answer must come from.
     pub(super) agent: SocketAddr,
-    /// The message version the answer must have (v1/v2c).
-    pub(super) version: Version,
-    /// The community the answer must carry (v1/v2c).
-    pub(super) community: Arc<[u8]>,
+    /// What the answer must show: the same version and community, or pass the SNMPv3 gate.
+    pub(super) security: Security,
+    /// When it was first sent (the SNMPv3 time window's clock).
+    pub(super) sent_at: Instant,
     /// The encoded request, for retransmissions.
     pub(super) datagram: Bytes,
     /// Timeout, retries and backoff.
     pub(super) policy: RetryPolicy,
-    /// An SNMPv3 request's security, and when it was first sent (the time window's clock).
-    pub(super) usm: Option<(Arc<UsmSubmit>, Instant)>,
     /// Transmissions made so far.
     pub(super) transmissions: u32,
     /// Identifies the current deadline (stale queue entries are skipped).
@@ -392,7 +388,10 @@ pub(super) fn same_endpoint(a: SocketAddr, b: SocketAddr) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
+    use crate::pdu::Version;
     use crate::session::Backoff;
 
     const MS: Duration = Duration::from_millis(1);
@@ -407,15 +406,17 @@ mod tests {
             reply_to: token,
             token,
             agent: agent(),
-            version: Version::V2c,
-            community: Arc::from(&b"public"[..]),
+            security: Security::Community {
+                version: Version::V2c,
+                community: Arc::from(&b"public"[..]),
+            },
+            sent_at: Instant::now(),
             datagram: Bytes::from_static(b"request"),
             policy: RetryPolicy {
                 timeout,
                 retries,
                 backoff: Backoff::Fixed,
             },
-            usm: None,
             transmissions: 0,
             stamp: 0,
         }

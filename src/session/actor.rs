@@ -21,7 +21,7 @@ use tokio::sync::oneshot;
 use super::machine::{BulkOp, GetKind, GetOp, Op, Outcome, SetOp, WalkOp, WalkOptions};
 use super::usm::{DiscoveryDone, Prepared, UsmCache, V3Answer, V3State};
 use super::{SessionConfig, SnmpError, next_token};
-use crate::dispatcher::{Cancel, Inbound, Submit};
+use crate::dispatcher::{Cancel, Inbound, Security, Submit};
 use crate::oid::Oid;
 use crate::pdu::{Message, Pdu, Value, VarBind};
 
@@ -463,15 +463,20 @@ impl Session {
             if let (Some(v3), Some(u)) = (&mut self.v3, &usm) {
                 v3.sent(token, pdu.clone(), u.clone());
             }
+            let security = match usm {
+                Some(usm) => Security::Usm(usm),
+                None => Security::Community {
+                    version: self.config.version,
+                    community: self.config.community.expose().clone(),
+                },
+            };
             let submit = Submit {
                 reply_to: ctx.address().recipient(),
                 token,
                 agent: self.agent,
-                version: self.config.version,
-                community: self.config.community.expose().clone(),
+                security,
                 pdu,
                 policy: self.config.policy(),
-                usm,
             };
             self.submit(submit, ctx);
         }
@@ -567,11 +572,9 @@ impl Session {
                     reply_to: ctx.address().recipient(),
                     token,
                     agent: self.agent,
-                    version: crate::pdu::Version::V3,
-                    community: self.config.community.expose().clone(),
+                    security: Security::Usm(probe),
                     pdu,
                     policy: self.config.policy(),
-                    usm: Some(probe),
                 };
                 self.submit(submit, ctx);
                 Err(())
