@@ -9,7 +9,7 @@
 //! - `gate`: which SNMPv3 answers a session may see;
 //! - `stats`: the counters and drop reasons ([`DropReason`], [`Counters`], [`DispatcherStats`]).
 //!
-//! SNMPv3 requests ([`Submit::usm`]) are sealed here (msgID = request-id, one salt counter per
+//! SNMPv3 requests ([`Security::Usm`]) are sealed here (msgID = request-id, one salt counter per
 //! dispatcher) and their answers gated before a session sees them: the HMAC must verify, the
 //! engine time must be inside the window of the request's snapshot, and an answer below the
 //! request's security level is let through only when it is a Report (RFC 3412 §7.2, RFC 3414
