@@ -19,6 +19,8 @@
 //! - [`session`]: one actor per agent: operations, retries, walks, tables, SNMPv3 discovery and
 //!   resynchronisation; [`session::SnmpError`].
 //! - [`dispatcher`]: the actor owning the UDP socket(s): request ids, matching, drops, counters.
+//! - [`exchange`]: what sessions and dispatchers exchange (messages, a request's security, retry
+//!   timing, [`SnmpError`]), below both.
 //! - [`engine`]: starts dispatchers, creates and registers sessions (the library's entry point).
 //! - [`dissect`]: a byte-by-byte dissection of one message, for `snmpact decode`.
 //! - [`simulator`]: `snmpact agent` (simulated agents from `.snmprec` files) and `snmpact record`.
@@ -40,6 +42,7 @@ pub mod console;
 pub mod dispatcher;
 pub mod dissect;
 pub mod engine;
+pub mod exchange;
 pub mod format;
 pub mod mib;
 pub mod oid;

@@ -5,11 +5,10 @@
 //! - [`machine`]: the pure state machines (splitting, tooBig, v1 noSuchName, walks) and retry
 //!   timing. No actors.
 //! - `actor`: the actix actor and its messages.
-//! - `error`: [`SnmpError`].
+//! - [`SnmpError`] (from [`crate::exchange`]): why a request failed.
 //! - `usm`: the SNMPv3 side (discovery, keys, resynchronisation, Reports) and [`UsmCache`].
 
 mod actor;
-mod error;
 pub mod machine;
 mod usm;
 
@@ -18,11 +17,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+pub use crate::exchange::SnmpError;
 pub use actor::{
     Answer, Get, GetBulk, GetNext, Operation, Request, Session, Set, Stop, Table, TableRow,
     TableRows, VarBindsResult, WATCHDOG_MARGIN, Walk, WalkRows, WalkStream,
 };
-pub use error::SnmpError;
 pub use machine::{Backoff, RetryPolicy, WalkMode, WalkOptions};
 pub use usm::UsmCache;
 

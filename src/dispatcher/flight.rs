@@ -27,9 +27,8 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use rustc_hash::FxHashMap;
 
-use super::Security;
 use super::stats::{Counters, DispatcherStats, DropReason};
-use crate::session::RetryPolicy;
+use crate::exchange::{RetryPolicy, Security};
 
 /// How long a finished request id is remembered (in whole seconds), to tell late and duplicate
 /// answers apart.
@@ -391,8 +390,8 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+    use crate::exchange::Backoff;
     use crate::pdu::Version;
-    use crate::session::Backoff;
 
     const MS: Duration = Duration::from_millis(1);
 

@@ -4,7 +4,8 @@
 
 use std::time::Instant;
 
-use super::{DropReason, UsmSubmit};
+use super::DropReason;
+use crate::exchange::UsmSubmit;
 use crate::pdu::PduType;
 use crate::v3;
 

@@ -21,7 +21,7 @@ use tokio::sync::oneshot;
 use super::machine::{BulkOp, GetKind, GetOp, Op, Outcome, SetOp, WalkOp, WalkOptions};
 use super::usm::{DiscoveryDone, Prepared, UsmCache, V3Answer, V3State};
 use super::{SessionConfig, SnmpError, next_token};
-use crate::dispatcher::{Cancel, Inbound, Security, Submit};
+use crate::exchange::{Cancel, Inbound, Security, Submit};
 use crate::oid::Oid;
 use crate::pdu::{Message, Pdu, Value, VarBind};
 
@@ -552,7 +552,7 @@ impl Session {
     fn prepare_v3(
         &mut self,
         ctx: &mut Context<Self>,
-    ) -> Result<Option<Arc<crate::dispatcher::UsmSubmit>>, ()> {
+    ) -> Result<Option<Arc<crate::exchange::UsmSubmit>>, ()> {
         if self.config.version != crate::pdu::Version::V3 {
             return Ok(None);
         }

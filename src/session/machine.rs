@@ -1,68 +1,12 @@
-//! The pure part of a session: retry timing ([`RetryPolicy`]) and the state machine of each
-//! operation ([`Op`]): splitting GETs, tooBig halving, v1 noSuchName, walks and their end and loop
+//! The pure part of a session: the state machine of each operation ([`Op`]): splitting GETs, tooBig halving, v1 noSuchName, walks and their end and loop
 //! checks. No actors, no sockets, no clock: the actor feeds responses in and carries requests out,
 //! so all of this is tested without a runtime.
-
-use std::time::Duration;
 
 use crate::oid::Oid;
 use crate::pdu::{BulkPdu, ErrorStatus, GenericPdu, Message, Pdu, Value, VarBind, Version};
 
-use super::SnmpError;
-
-/// How the wait grows between transmissions of one request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Backoff {
-    /// The same timeout for every transmission (net-snmp's behaviour).
-    #[default]
-    Fixed,
-    /// Twice the previous timeout after each transmission.
-    Doubling,
-}
-
-/// Timeout and retries of one request: `1 + retries` transmissions in all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryPolicy {
-    /// Wait after the first transmission.
-    pub timeout: Duration,
-    /// Transmissions after the first.
-    pub retries: u32,
-    /// How the wait grows.
-    pub backoff: Backoff,
-}
-
-/// Longest wait a doubling backoff grows to.
-const MAX_BACKOFF_WAIT: Duration = Duration::from_secs(60);
-
-impl RetryPolicy {
-    /// The wait after transmission number `attempt` (0 is the first).
-    #[must_use]
-    pub fn wait(&self, attempt: u32) -> Duration {
-        match self.backoff {
-            Backoff::Fixed => self.timeout,
-            Backoff::Doubling => {
-                let factor = 1u32.checked_shl(attempt.min(16)).unwrap_or(u32::MAX);
-                self.timeout
-                    .saturating_mul(factor)
-                    .min(MAX_BACKOFF_WAIT.max(self.timeout))
-            }
-        }
-    }
-
-    /// Total transmissions.
-    #[must_use]
-    pub fn transmissions(&self) -> u32 {
-        self.retries.saturating_add(1)
-    }
-
-    /// The longest a request can wait for its answer: the waits of every transmission added
-    /// up (what the dispatcher takes before it reports a timeout).
-    #[must_use]
-    pub fn total(&self) -> Duration {
-        (0..self.transmissions()).fold(Duration::ZERO, |t, i| t.saturating_add(self.wait(i)))
-    }
-}
+use crate::exchange::SnmpError;
+pub use crate::exchange::{Backoff, RetryPolicy};
 
 /// The request parameters an operation needs from its session.
 #[derive(Debug, Clone, Copy)]

@@ -27,7 +27,7 @@ use std::net::SocketAddr;
 use actix::prelude::*;
 use rustc_hash::FxHashMap as FastMap;
 
-use crate::dispatcher::UsmSubmit;
+use crate::exchange::UsmSubmit;
 use crate::pdu::{GenericPdu, Pdu};
 use crate::usm::{KeyCache, SecurityLevel, User, UserError, UserKeys};
 use crate::v3::{self, EngineRecord, ReportKind};

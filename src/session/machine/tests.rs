@@ -41,26 +41,6 @@ fn asked(pdu: &Pdu<'_>) -> Vec<String> {
 }
 
 #[test]
-fn retry_policy_waits() {
-    let fixed = RetryPolicy {
-        timeout: Duration::from_millis(100),
-        retries: 3,
-        backoff: Backoff::Fixed,
-    };
-    assert_eq!(fixed.transmissions(), 4);
-    assert_eq!(fixed.wait(0), Duration::from_millis(100));
-    assert_eq!(fixed.wait(3), Duration::from_millis(100));
-    let dbl = RetryPolicy {
-        backoff: Backoff::Doubling,
-        ..fixed
-    };
-    assert_eq!(dbl.wait(0), Duration::from_millis(100));
-    assert_eq!(dbl.wait(1), Duration::from_millis(200));
-    assert_eq!(dbl.wait(3), Duration::from_millis(800));
-    assert_eq!(dbl.wait(40), Duration::from_secs(60));
-}
-
-#[test]
 fn get_splits_by_max_oids_and_merges_in_order() {
     let oids: Vec<Oid> = (1..=5).map(|i| oid(&format!("1.3.6.1.{i}"))).collect();
     let mut op = Op::Get(GetOp::new(GetKind::Get, oids, limits(Version::V2c, 2)));
