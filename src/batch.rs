@@ -3,7 +3,8 @@
 //! one engine, concurrently, with the output printed in script order.
 //!
 //! ```text
-//! snmpact batch --agents etc/agents-sample.txt etc/batch-sample.txt
+//! snmpact batch etc/batch-sample.txt
+//! snmpact batch --agents etc/agents-sample.txt etc/batch-fleet-sample.txt
 //! snmpact batch --format json --keep-going jobs.txt > results.jsonl
 //! producer | snmpact batch -
 //! ```
@@ -28,7 +29,8 @@
 //! - `demo`: when a script uses the name `demo` and nothing defines it, and wherever an agent
 //!   list or `agent add` gives the host `demo`, snmpact starts its embedded simulated agent
 //!   (`etc/demo.snmprec`, community `public`) on a free 127.0.0.1 port for the run. So
-//!   `etc/batch-sample.txt` runs as it is, with `etc/agents-sample.txt` naming two agents on it.
+//!   `etc/batch-sample.txt` runs as it is, and `etc/batch-fleet-sample.txt` with
+//!   `etc/agents-sample.txt` naming two agents on it.
 //! - `quit` ends the script; `jobs` and `cancel` are console-only (bad lines here); `help`
 //!   prints its text.
 //!

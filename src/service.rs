@@ -145,6 +145,9 @@ pub async fn run(
         agents = settings.agents.len(),
         jobs = settings.jobs.len(),
     );
+    for (_, addr) in outputs.prometheus_addrs() {
+        println!("snmpact: Prometheus metrics on http://{addr}/metrics");
+    }
     if let Some(first) = settings.agents.keys().next() {
         println!(
             "snmpact: try `telnet {} {}` then `get {first} sysDescr.0`",

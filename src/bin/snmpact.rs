@@ -24,10 +24,13 @@ const EXIT_USAGE: u8 = 2;
 
 /// An asynchronous SNMP manager.
 #[derive(Debug, Parser)]
-#[command(name = "snmpact", version, about)]
+#[command(name = "snmpact", version, about, args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// The service's options, so `snmpact --config FILE` is `snmpact serve --config FILE`.
+    #[command(flatten)]
+    serve: ServeArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -158,7 +161,7 @@ fn main() -> ExitCode {
         )
         .with_writer(io::stderr)
         .init();
-    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+    match cli.command.unwrap_or(Command::Serve(cli.serve)) {
         Command::Serve(args) => run_serve(args),
         Command::Decode(args) => run_decode(args),
         Command::Get(a) => cli::run(Tool::Get, &a.args),

@@ -170,6 +170,7 @@ fn the_default_demo_agent_answers_snmpv3_in_the_console() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_snmpact"))
         .args(["serve", "--set", "console.listen=127.0.0.1:0", "--config"])
         .arg(&config)
+        .args(["--set", "outputs.prometheus.listen=127.0.0.1:0"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -203,5 +204,65 @@ fn the_default_demo_agent_answers_snmpv3_in_the_console() {
     // The right pass phrase still works after the failure.
     assert_eq!(console.run(v3), v2c);
     drop(console);
+    stop(child);
+}
+
+/// `GET /metrics` from `addr` over HTTP/1.0: the whole response.
+fn get_metrics(addr: &str) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(PATIENCE)).unwrap();
+    write!(s, "GET /metrics HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    resp
+}
+
+// See: issue 15. `cargo run --release` as the README shows it (the shipped configuration, only
+// the ports and the interval changed so tests can run side by side): the demo's counters move,
+// so the second cycle's rates are not zero, and Prometheus serves the demo's series.
+#[test]
+fn the_default_configuration_gives_moving_rates_and_serves_metrics() {
+    let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("etc/snmpact.toml");
+    // The service's options without `serve`, as the README's table shows them.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_snmpact"))
+        .arg("--config")
+        .arg(&config)
+        .args([
+            "--set",
+            "console.listen=127.0.0.1:0",
+            "--set",
+            "outputs.prometheus.listen=127.0.0.1:0",
+            "--set",
+            "jobs.demo.interval=300ms",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let rx = lines(&mut child);
+    let line = wait_for(&rx, "the metrics address", |l| {
+        l.starts_with("snmpact: Prometheus metrics on http://127.0.0.1:")
+    });
+    let metrics = line
+        .trim_start_matches("snmpact: Prometheus metrics on http://")
+        .trim_end_matches("/metrics")
+        .to_owned();
+    let mut rates = Vec::new();
+    while rates.len() < 4 {
+        let l = wait_for(&rx, "a rate", |l| l.contains("\"rate\":"));
+        let v: serde_json::Value = serde_json::from_str(&l).unwrap();
+        assert_eq!(v["agent"], "demo", "{l}");
+        rates.push(v["rate"].as_f64().unwrap());
+    }
+    // ifHCInOctets/ifHCOutOctets of lo, eth0, eth1 grow by 1,500..125,000 octets a second.
+    assert!(rates.iter().any(|&r| r > 1000.0), "{rates:?}");
+    let resp = get_metrics(&metrics);
+    assert!(resp.starts_with("HTTP/1.0 200 OK") || resp.starts_with("HTTP/1.1 200 OK"), "{resp}");
+    assert!(
+        resp.lines()
+            .any(|l| l.starts_with("snmp_ifHCInOctets{") && l.contains("agent=\"demo\"")),
+        "{resp}"
+    );
     stop(child);
 }
