@@ -47,7 +47,7 @@ use std::io::{self, BufWriter, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::cli::targets::{Target, parse_targets};
+use crate::cli::targets::{Target, parse_targets_all, report};
 use crate::command::OutputFormat;
 use crate::engine::Engine;
 use crate::session::SessionConfig;
@@ -100,13 +100,23 @@ pub fn run(opts: &BatchOptions) -> ExitCode {
     };
     let agents: Vec<Target> = match &opts.agents {
         None => Vec::new(),
-        Some(path) => match read(path)
-            .map_err(|e| e.to_string())
-            .and_then(|t| parse_targets(&t).map_err(|e| e.to_string()))
-        {
-            Ok(t) => t,
-            Err(e) => return usage(format!("{}: {e}", path.display())),
-        },
+        Some(path) => {
+            let label = path.display().to_string();
+            match read(path)
+                .map_err(|e| vec![format!("{label}: {e}")])
+                .and_then(|t| parse_targets_all(&t).map_err(|e| report(&label, &e)))
+            {
+                Ok(t) => t,
+                // Every bad line (up to a cap).
+                Err(mut lines) => {
+                    let last = lines.pop().unwrap_or_default();
+                    for l in lines {
+                        eprintln!("snmpact batch: {l}");
+                    }
+                    return usage(last);
+                }
+            }
+        }
     };
     let text = match read(&opts.script) {
         Ok(t) => t,

@@ -249,8 +249,12 @@ fn run_decode(args: DecodeArgs) -> ExitCode {
     match decode::run(&opts, &mut io::stdin().lock(), &mut io::stdout().lock()) {
         Ok(report) if report.is_valid() => ExitCode::SUCCESS,
         Ok(report) => {
-            for line in &report.invalid {
-                eprintln!("snmpact: {line}");
+            // The dissection ends with the same verdict: on a terminal, say it once.
+            // See: issue 15.
+            if !io::stdout().is_terminal() {
+                for line in &report.invalid {
+                    eprintln!("snmpact: {line}");
+                }
             }
             ExitCode::from(EXIT_INVALID)
         }

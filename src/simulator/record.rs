@@ -235,6 +235,7 @@ pub async fn record(
                 relaxed: false,
                 max_rows: None,
                 collect: false,
+                whole_arc: false,
             },
             sink: sink.clone().recipient(),
         })

@@ -29,7 +29,11 @@ fn config(with_b: bool) -> String {
 }
 
 fn lines(child: &mut Child) -> Receiver<String> {
-    let out = child.stdout.take().unwrap();
+    read_lines(child.stdout.take().unwrap())
+}
+
+/// The lines of `out`, as they come, from a thread.
+fn read_lines(out: impl Read + Send + 'static) -> Receiver<String> {
     let (tx, rx) = channel();
     std::thread::spawn(move || {
         for line in BufReader::new(out).lines().map_while(Result::ok) {
@@ -88,10 +92,12 @@ fn sighup_reload_adds_an_agent_and_sigint_stops_cleanly() {
         .arg(&path)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
+        .env_remove("RUST_LOG")
         .spawn()
         .unwrap();
     let rx = lines(&mut child);
+    let errors = read_lines(child.stderr.take().unwrap());
     wait_for(&rx, "the banner", |l| {
         l.starts_with("snmpact: console on 127.0.0.1:")
     });
@@ -105,6 +111,22 @@ fn sighup_reload_adds_an_agent_and_sigint_stops_cleanly() {
     wait_for(&rx, "a sample from b after the reload", |l| {
         l.contains("\"agent\":\"b\"")
     });
+    // See: issue 15. One line on stderr at the default log level says what changed...
+    assert_eq!(
+        errors.recv_timeout(PATIENCE).unwrap(),
+        "snmpact: configuration reloaded: agents added: b"
+    );
+    // ... or why the new file was refused.
+    std::fs::write(&path, "[console\n").unwrap();
+    signal(&child, libc::SIGHUP);
+    let refused = errors.recv_timeout(PATIENCE).unwrap();
+    assert!(
+        refused.starts_with(&format!(
+            "snmpact: configuration not reloaded, the running one is kept: {}: TOML parse error",
+            path.display()
+        )),
+        "{refused}"
+    );
 
     stop(child);
     let _ = std::fs::remove_dir_all(&dir);
