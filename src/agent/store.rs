@@ -53,6 +53,17 @@ impl Store {
         self.living.contains_key(oid)
     }
 
+    /// The same objects, each frozen at its value at start: a recording that never moves
+    /// (for comparing two runs byte for byte).
+    #[must_use]
+    pub fn frozen(&self) -> Store {
+        Store {
+            map: self.map.clone(),
+            read_only: self.read_only.clone(),
+            living: Arc::default(),
+        }
+    }
+
     /// True when some object moves with time.
     #[must_use]
     pub fn has_living(&self) -> bool {

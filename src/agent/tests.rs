@@ -196,6 +196,7 @@ fn living_values_move_with_the_time_passed_in_and_refuse_sets() {
          1.3.6.1.2.1.31.1.1.1.6.1|70:numeric|rate=1000,initial=7\n",
     )
     .unwrap();
+    assert!(store.has_living() && !store.frozen().has_living());
     let mut r = Responder::new(store, "public");
     let req = |pdu: Pdu<'static>| {
         Message {

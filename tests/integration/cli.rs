@@ -67,9 +67,10 @@ pub(crate) fn silent_agent() -> UdpSocket {
     UdpSocket::bind("127.0.0.1:0").unwrap()
 }
 
-/// `n` simulated agents serving `etc/demo.snmprec` with community `public`, on loopback.
+/// `n` simulated agents serving `etc/demo.snmprec` with community `public`, on loopback,
+/// its living values (counters, sysUpTime) frozen so that two runs print the same.
 pub(crate) fn demo_agents(n: usize) -> AgentsHandle {
-    let store = snmprec::demo();
+    let store = snmprec::demo().frozen();
     let agents = (0..n)
         .map(|_| {
             (
