@@ -238,9 +238,9 @@ async fn reload_on_sighup(
                     Err(e) => eprintln!("snmpact: configuration reloaded, but not applied: {e}"),
                 }
             }
-            Err(e) => eprintln!(
-                "snmpact: configuration not reloaded, the running one is kept: {e}"
-            ),
+            Err(e) => {
+                eprintln!("snmpact: configuration not reloaded, the running one is kept: {e}")
+            }
         }
     }
 }

@@ -49,7 +49,15 @@ fn build_snmpact() -> String {
     let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("..");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(&cargo)
-        .args(["build", "--release", "--bin", "snmpact", "-p", "snmpact", "--target-dir"])
+        .args([
+            "build",
+            "--release",
+            "--bin",
+            "snmpact",
+            "-p",
+            "snmpact",
+            "--target-dir",
+        ])
         .arg(&target)
         .current_dir(&root)
         .status();

@@ -106,9 +106,7 @@ impl Numeric {
     /// `max`, or `initial` outside them.
     pub fn parse(tag: &str, params: &str, seed: u64) -> Result<Self, String> {
         let kind = Kind::from_tag(tag).ok_or_else(|| {
-            format!(
-                "the numeric module needs a numeric tag (2, 65, 66, 67 or 70), not {tag:?}"
-            )
+            format!("the numeric module needs a numeric tag (2, 65, 66, 67 or 70), not {tag:?}")
         })?;
         let (lo, hi) = kind.bounds();
         let mut n = Self {
@@ -138,7 +136,9 @@ impl Numeric {
                 if (lo..=hi).contains(&x) {
                     Ok(x)
                 } else {
-                    Err(format!("numeric: {k}={v} is out of the type's range {lo}..{hi}"))
+                    Err(format!(
+                        "numeric: {k}={v} is out of the type's range {lo}..{hi}"
+                    ))
                 }
             };
             let float = || -> Result<f64, String> {
@@ -246,11 +246,7 @@ fn noise(seed: u64, second: u64, max: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^= z >> 31;
-    if max == u64::MAX {
-        z
-    } else {
-        z % (max + 1)
-    }
+    if max == u64::MAX { z } else { z % (max + 1) }
 }
 
 #[cfg(test)]
@@ -333,6 +329,10 @@ mod tests {
             Numeric::parse("65", "initial=-1", 0).unwrap_err(),
             "numeric: initial=-1 is out of the type's range 0..4294967295"
         );
-        assert!(Numeric::parse("4", "", 0).unwrap_err().contains("numeric tag"));
+        assert!(
+            Numeric::parse("4", "", 0)
+                .unwrap_err()
+                .contains("numeric tag")
+        );
     }
 }

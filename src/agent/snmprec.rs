@@ -71,8 +71,8 @@ pub fn parse_bytes(data: &[u8]) -> Result<Store, SnmprecError> {
         if module == Some("numeric") {
             let params = std::str::from_utf8(value)
                 .map_err(|_| err("numeric: the keys must be ASCII".into()))?;
-            let rule = Numeric::parse(tag, params, u64::try_from(i).unwrap_or_default())
-                .map_err(err)?;
+            let rule =
+                Numeric::parse(tag, params, u64::try_from(i).unwrap_or_default()).map_err(err)?;
             store.insert_living(oid, rule);
             continue;
         }

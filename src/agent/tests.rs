@@ -208,7 +208,11 @@ fn living_values_move_with_the_time_passed_in_and_refuse_sets() {
     };
     let at = |r: &mut Responder, pdu: Pdu<'static>, secs: u64| {
         let reply = r.handle_at(&req(pdu), Duration::from_secs(secs));
-        match Message::decode(&reply.datagrams[0]).unwrap().into_owned().pdu {
+        match Message::decode(&reply.datagrams[0])
+            .unwrap()
+            .into_owned()
+            .pdu
+        {
             Pdu::Response(p) => p,
             other => panic!("{other:?}"),
         }

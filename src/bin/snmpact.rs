@@ -24,7 +24,12 @@ const EXIT_USAGE: u8 = 2;
 
 /// An asynchronous SNMP manager.
 #[derive(Debug, Parser)]
-#[command(name = "snmpact", version, about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "snmpact",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,

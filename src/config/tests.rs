@@ -250,7 +250,12 @@ fn numeric_keys_say_what_they_take() {
     for (key, max) in keys {
         let above = (max < u64::MAX).then(|| (max + 1).to_string());
         let above: Vec<&str> = above.iter().map(String::as_str).collect();
-        for bad in [&["-1", "1.5", "many", "99999999999999999999999"][..], &above].concat() {
+        for bad in [
+            &["-1", "1.5", "many", "99999999999999999999999"][..],
+            &above,
+        ]
+        .concat()
+        {
             let r = load_with_env(&[], &[], &[(key.into(), bad.into())]);
             let (origin, k, message) = key_error(r);
             assert_eq!(origin, format!("command line (--set {key}=...)"));

@@ -79,7 +79,10 @@ fn check_sample(args: &[&str]) -> String {
 #[test]
 fn the_sample_runs_as_it_is_and_the_same_every_time() {
     let out = check_sample(&["batch", &etc("batch-sample.txt")]);
-    assert!(out.contains("SNMPv2-MIB::sysServices.0 = INTEGER: 72\n"), "{out}");
+    assert!(
+        out.contains("SNMPv2-MIB::sysServices.0 = INTEGER: 72\n"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -94,7 +97,11 @@ fn the_fleet_sample_runs_with_its_agent_list() {
     // Without the list, its agents are unknown: every such line is named, nothing is sent.
     let bare = snmpact(&["batch", &etc("batch-fleet-sample.txt")]);
     assert_eq!(bare.code, 2);
-    assert!(bare.stderr.contains("unknown agent 'core1'"), "{}", bare.stderr);
+    assert!(
+        bare.stderr.contains("unknown agent 'core1'"),
+        "{}",
+        bare.stderr
+    );
 }
 
 /// A script with the agents `good` (a simulated agent) and `dead` (never answers).

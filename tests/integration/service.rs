@@ -280,7 +280,10 @@ fn the_default_configuration_gives_moving_rates_and_serves_metrics() {
     // ifHCInOctets/ifHCOutOctets of lo, eth0, eth1 grow by 1,500..125,000 octets a second.
     assert!(rates.iter().any(|&r| r > 1000.0), "{rates:?}");
     let resp = get_metrics(&metrics);
-    assert!(resp.starts_with("HTTP/1.0 200 OK") || resp.starts_with("HTTP/1.1 200 OK"), "{resp}");
+    assert!(
+        resp.starts_with("HTTP/1.0 200 OK") || resp.starts_with("HTTP/1.1 200 OK"),
+        "{resp}"
+    );
     assert!(
         resp.lines()
             .any(|l| l.starts_with("snmp_ifHCInOctets{") && l.contains("agent=\"demo\"")),
