@@ -21,6 +21,8 @@ struct Printer {
     seen: usize,
     failed: usize,
     started: Instant,
+    /// Read by `main` after the run for its exit status.
+    any_failed: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Actor for Printer {
@@ -47,6 +49,8 @@ impl Handler<Answer<usize>> for Printer {
             Ok(_) => {}
             Err(e) => {
                 self.failed += 1;
+                self.any_failed
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
                 eprintln!("[agent {} {}] error: {e}", answer.context, answer.agent);
             }
         }
@@ -62,7 +66,8 @@ impl Handler<Answer<usize>> for Printer {
     }
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// Exits 1 when some agent failed, as the other examples do.
+fn main() -> Result<std::process::ExitCode, Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let farm = if args.is_empty() {
         let agents = (0..100)
@@ -81,6 +86,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(f) => f.addrs().iter().map(ToString::to_string).collect(),
         None => args,
     };
+    let any_failed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let any_failed_in = any_failed.clone();
     let system = System::new();
     system.block_on(async move {
         let engine = Engine::start(EngineConfig::default());
@@ -89,6 +96,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             seen: 0,
             failed: 0,
             started: Instant::now(),
+            any_failed: any_failed_in.clone(),
         }
         .start();
         let oids = vec![
@@ -108,5 +116,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     system.run()?;
     drop(farm);
-    Ok(())
+    Ok(if any_failed.load(std::sync::atomic::Ordering::Relaxed) {
+        std::process::ExitCode::FAILURE
+    } else {
+        std::process::ExitCode::SUCCESS
+    })
 }

@@ -2,14 +2,29 @@
 //!
 //! `cargo run --example get` starts the embedded simulated agent (`etc/demo.snmprec`) on
 //! loopback and asks it for sysDescr.0 and sysUpTime.0. To ask a local snmpd instead:
-//! `cargo run --example get -- 127.0.0.1:161 public`.
+//! `cargo run --example get -- 127.0.0.1:161 public`. A failure (a timeout, an error-status)
+//! is printed on stderr and the example exits 1.
+
+use std::process::ExitCode;
 
 use snmpact::format::{OidStyle, format_varbind};
 use snmpact::session::Get;
 use snmpact::{Engine, EngineConfig, SessionConfig};
 
 #[actix::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// True when the agent answered.
+async fn run() -> Result<bool, Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     // Keep the demo agent alive for the whole run when no target is given.
     let demo = if args.is_empty() {
@@ -33,14 +48,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         snmpact::mib::resolve("sysDescr.0")?,
         snmpact::mib::resolve("sysUpTime.0")?,
     ];
-    match session.send(Get(oids)).await? {
+    let answered = match session.send(Get(oids)).await? {
         Ok(varbinds) => {
             for vb in &varbinds {
                 println!("{}", format_varbind(vb, OidStyle::Names));
             }
+            true
         }
-        Err(e) => eprintln!("error: {e}"),
-    }
+        Err(e) => {
+            eprintln!("error: {e}");
+            false
+        }
+    };
     engine.shutdown().await;
-    Ok(())
+    Ok(answered)
 }

@@ -1,24 +1,49 @@
 //! The smallest telnet server over the engine: the embedded demo agent, registered as `demo`,
-//! and the console on 127.0.0.1:2323.
+//! and the console on 127.0.0.1:2323 (or the address given: `-- 127.0.0.1:2424`).
 //!
 //! `cargo run --example telnet_console`, then in another terminal `telnet 127.0.0.1 2323` (or
 //! `nc 127.0.0.1 2323`) and type `get demo sysDescr.0`, `walk demo system`, `help`.
-//! Ctrl-C stops it.
+//! Ctrl-C stops it. When it cannot start it says why and exits 1.
+
+use std::process::ExitCode;
 
 use snmpact::console::{ConsoleConfig, run_console};
 use snmpact::{Engine, EngineConfig, SessionConfig};
 
 #[actix::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .init();
-    let demo = snmpact::agent::spawn_demo()?;
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("telnet_console: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let mut config = ConsoleConfig::default();
+    if let Some(listen) = std::env::args().nth(1) {
+        config.listen = listen
+            .parse()
+            .map_err(|e| format!("bad address {listen:?}: {e} (give HOST:PORT)"))?;
+    }
+    let demo = snmpact::agent::spawn_demo().map_err(|e| format!("demo agent: {e}"))?;
     let engine = Engine::start(EngineConfig::default());
     engine
         .session("demo", &demo.addr().to_string(), SessionConfig::default())
-        .await?;
-    let console = run_console(engine.clone(), ConsoleConfig::default()).await?;
+        .await
+        .map_err(|e| e.to_string())?;
+    let listen = config.listen;
+    let console = run_console(engine.clone(), config).await.map_err(|e| {
+        format!(
+            "cannot listen on {listen}: {e} (is another console running? give another address: \
+             cargo run --example telnet_console -- 127.0.0.1:PORT)"
+        )
+    })?;
     let at = console.local_addr;
     println!("demo agent at {} is registered as 'demo'", demo.addr());
     println!(
@@ -29,7 +54,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         at.port()
     );
     println!("then try: get demo sysDescr.0 | walk demo system | help | quit");
-    tokio::signal::ctrl_c().await?;
+    tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
     console.shutdown().await;
     engine.shutdown().await;
     Ok(())

@@ -26,8 +26,21 @@ impl Handler<WalkRows> for Printer {
     }
 }
 
+/// Exits 1 when the walk fails (a timeout, an error-status), as the other examples do.
 #[actix::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> std::process::ExitCode {
+    match run().await {
+        Ok(true) => std::process::ExitCode::SUCCESS,
+        Ok(false) => std::process::ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// True when the walk ended well.
+async fn run() -> Result<bool, Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let demo = if args.is_empty() {
         Some(snmpact::agent::spawn_demo()?)
@@ -55,10 +68,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             sink: printer.recipient(),
         })
         .await?;
-    match rows {
-        Ok(n) => eprintln!("{n} rows"),
-        Err(e) => eprintln!("error: {e}"),
-    }
+    let ok = match rows {
+        Ok(n) => {
+            eprintln!("{n} rows");
+            true
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            false
+        }
+    };
     engine.shutdown().await;
-    Ok(())
+    Ok(ok)
 }

@@ -14,13 +14,14 @@
 //! the maximum message size), and can misbehave on purpose: drop, delay, duplicate, answer with a
 //! wrong request id, from another port, with garbage, or with OIDs that do not increase.
 
+pub mod numeric;
 pub mod server;
 pub mod snmprec;
 mod store;
 pub mod usm;
 
 use std::borrow::Cow;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub use store::Store;
 
@@ -90,6 +91,10 @@ pub struct Responder {
     v3: Option<Box<usm::AgentEngine>>,
     requests: u64,
     rng: u64,
+    /// When the agent started: living values ([`numeric`]) move from here.
+    started: Instant,
+    /// Time since `started` of the request being answered (set by [`Responder::handle_at`]).
+    now: Duration,
 }
 
 impl Responder {
@@ -103,6 +108,8 @@ impl Responder {
             v3: None,
             requests: 0,
             rng: 0,
+            started: Instant::now(),
+            now: Duration::ZERO,
         }
     }
 
@@ -159,8 +166,16 @@ impl Responder {
         f
     }
 
-    /// Handles one request datagram.
+    /// Handles one request datagram, living values as they are now.
     pub fn handle(&mut self, request: &[u8]) -> Reply {
+        let elapsed = self.started.elapsed();
+        self.handle_at(request, elapsed)
+    }
+
+    /// Handles one request datagram `elapsed` after the agent started (living values are a
+    /// function of it, so tests can pass any time in).
+    pub fn handle_at(&mut self, request: &[u8], elapsed: Duration) -> Reply {
+        self.now = elapsed;
         self.requests += 1;
         let mut reply = Reply {
             delay: self.faults.delay,
@@ -279,11 +294,13 @@ impl Responder {
                     // v1 cannot carry Counter64: noSuchName (RFC 3584 §4.2.2.1).
                     let own = self.v3.as_deref().and_then(|e| e.get(&vb.oid));
                     let value = own
-                        .as_ref()
-                        .or_else(|| self.store.get(&vb.oid))
+                        .or_else(|| {
+                            let v = self.store.get(&vb.oid)?;
+                            Some(self.store.value_at(&vb.oid, v, self.now))
+                        })
                         .filter(|v| !(v1 && matches!(v, Value::Counter64(_))));
                     match value {
-                        Some(v) => resp.varbinds.push(VarBind::new(vb.oid.clone(), v.clone())),
+                        Some(v) => resp.varbinds.push(VarBind::new(vb.oid.clone(), v)),
                         None if v1 => {
                             error(&mut resp, ErrorStatus::NoSuchName, i, vbs_in);
                             break;
@@ -395,13 +412,13 @@ impl Responder {
             return self
                 .store
                 .first()
-                .map(|(o, v)| VarBind::new(o.clone(), v.clone()));
+                .map(|(o, v)| VarBind::new(o.clone(), self.store.value_at(o, v, self.now)));
         }
         let stored = self
             .store
             .after(oid)
             .find(|(_, v)| !(v1 && matches!(v, Value::Counter64(_))))
-            .map(|(o, v)| VarBind::new(o.clone(), v.clone()));
+            .map(|(o, v)| VarBind::new(o.clone(), self.store.value_at(o, v, self.now)));
         // The engine's own objects (snmpEngine, usmStats) take the place of stored ones.
         let Some(own) = self.v3.as_deref().and_then(|e| e.after(oid)) else {
             return stored;

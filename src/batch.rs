@@ -3,7 +3,8 @@
 //! one engine, concurrently, with the output printed in script order.
 //!
 //! ```text
-//! snmpact batch --agents etc/agents-sample.txt etc/batch-sample.txt
+//! snmpact batch etc/batch-sample.txt
+//! snmpact batch --agents etc/agents-sample.txt etc/batch-fleet-sample.txt
 //! snmpact batch --format json --keep-going jobs.txt > results.jsonl
 //! producer | snmpact batch -
 //! ```
@@ -28,7 +29,8 @@
 //! - `demo`: when a script uses the name `demo` and nothing defines it, and wherever an agent
 //!   list or `agent add` gives the host `demo`, snmpact starts its embedded simulated agent
 //!   (`etc/demo.snmprec`, community `public`) on a free 127.0.0.1 port for the run. So
-//!   `etc/batch-sample.txt` runs as it is, with `etc/agents-sample.txt` naming two agents on it.
+//!   `etc/batch-sample.txt` runs as it is, and `etc/batch-fleet-sample.txt` with
+//!   `etc/agents-sample.txt` naming two agents on it.
 //! - `quit` ends the script; `jobs` and `cancel` are console-only (bad lines here); `help`
 //!   prints its text.
 //!
@@ -45,7 +47,7 @@ use std::io::{self, BufWriter, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::cli::targets::{Target, parse_targets};
+use crate::cli::targets::{Target, parse_targets_all, report};
 use crate::command::OutputFormat;
 use crate::engine::Engine;
 use crate::session::SessionConfig;
@@ -98,13 +100,23 @@ pub fn run(opts: &BatchOptions) -> ExitCode {
     };
     let agents: Vec<Target> = match &opts.agents {
         None => Vec::new(),
-        Some(path) => match read(path)
-            .map_err(|e| e.to_string())
-            .and_then(|t| parse_targets(&t).map_err(|e| e.to_string()))
-        {
-            Ok(t) => t,
-            Err(e) => return usage(format!("{}: {e}", path.display())),
-        },
+        Some(path) => {
+            let label = path.display().to_string();
+            match read(path)
+                .map_err(|e| vec![format!("{label}: {e}")])
+                .and_then(|t| parse_targets_all(&t).map_err(|e| report(&label, &e)))
+            {
+                Ok(t) => t,
+                // Every bad line (up to a cap).
+                Err(mut lines) => {
+                    let last = lines.pop().unwrap_or_default();
+                    for l in lines {
+                        eprintln!("snmpact batch: {l}");
+                    }
+                    return usage(last);
+                }
+            }
+        }
     };
     let text = match read(&opts.script) {
         Ok(t) => t,

@@ -40,9 +40,11 @@
 //! JSON `value` as text. `-O` options shape text only.
 //!
 //! # Exit status
-//! 0 every agent answered; 1 some agent failed or timed out (an error-status, v1 noSuchName in a
-//! GET, an OID that does not increase, a host that does not resolve); 2 a usage or input error,
-//! before anything is sent (net-snmp's tools use 1 for those and 2 for agent errors).
+//! As net-snmp's tools for what reaches an agent: 0 every agent answered; 1 some agent timed
+//! out or failed (an OID that does not increase, a host that does not resolve, a transport
+//! error); 2 some agent answered with an error-status (v1 noSuchName in a GET, noAccess or
+//! notWritable in a SET, ...), which wins over 1. Also 2: a usage or input error, before
+//! anything is sent (net-snmp's tools exit 1 for those).
 //!
 //! # Where we differ from net-snmp, on purpose
 //! - Default version 2c (Debian's net-snmp defaults to 3), but any SNMPv3 option (`-u`, `-l`,
@@ -95,6 +97,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILED: u8 = 1;
 /// Exit status: a usage or input error; nothing was sent.
 pub const EXIT_USAGE: u8 = 2;
+/// Exit status: some agent answered with an error-status (as net-snmp's tools).
+pub const EXIT_AGENT_ERROR: u8 = 2;
 
 /// Runs `snmpact TOOL ARGS...` (ARGS without the tool's name) and returns its exit status.
 /// Prints results on stdout and diagnostics on stderr; starts and stops its own actix `System`.
@@ -129,12 +133,22 @@ pub fn run(tool: Tool, args: &[String]) -> ExitCode {
             } else {
                 std::fs::read_to_string(path)
             };
+            let label = path.display().to_string();
             let parsed = text
-                .map_err(|e| e.to_string())
-                .and_then(|t| targets::parse_targets(&t).map_err(|e| e.to_string()));
+                .map_err(|e| vec![format!("{label}: {e}")])
+                .and_then(|t| {
+                    targets::parse_targets_all(&t).map_err(|e| targets::report(&label, &e))
+                });
             match parsed {
                 Ok(t) => t,
-                Err(e) => return usage(&format!("{}: {e}", path.display())),
+                // Every bad line (up to a cap), the last with the usage hint.
+                Err(mut lines) => {
+                    let last = lines.pop().unwrap_or_default();
+                    for l in lines {
+                        eprintln!("snmpact {}: {l}", tool.name());
+                    }
+                    return usage(&last);
+                }
             }
         }
     };
@@ -161,6 +175,8 @@ pub fn run(tool: Tool, args: &[String]) -> ExitCode {
     }
     if summary.ok == summary.agents && summary.failed == 0 {
         ExitCode::from(EXIT_OK)
+    } else if summary.agent_errors > 0 {
+        ExitCode::from(EXIT_AGENT_ERROR)
     } else {
         ExitCode::from(EXIT_FAILED)
     }

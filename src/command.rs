@@ -135,6 +135,9 @@ pub enum Action {
         agent: AgentRef,
         /// The subtree ([`DEFAULT_WALK_ROOT`] when none was given).
         root: Oid,
+        /// `.1`, `1` or `iso`: everything under the root's first arc (`root` is then `ARC.0`),
+        /// as net-snmp walks them.
+        whole_arc: bool,
     },
     /// `table`: a conceptual table as rows.
     Table {

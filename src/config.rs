@@ -137,7 +137,8 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
-    /// A file is not valid TOML (the message gives the line and column).
+    /// A file is not valid TOML: the message is the toml crate's, over several lines as it
+    /// lays it out (the line and column, the line itself, a caret under the fault).
     #[error("{origin}: {message}")]
     Syntax {
         /// The file.
@@ -216,6 +217,7 @@ pub fn load_with_env(
     }
     // Each layer alone first, so that an unknown key or a wrong type names its own source.
     for layer in &layers {
+        check_numbers(&layer.table, "", &layer.origin)?;
         let cfg = config::Config::builder()
             .add_source(layer.clone())
             .build()
@@ -267,7 +269,7 @@ fn file_layer(path: &Path) -> Result<Layer, Error> {
     let origin = path.display().to_string();
     let table: toml::Table = toml::from_str(&text).map_err(|e| Error::Syntax {
         origin: origin.clone(),
-        message: e.to_string().trim_end().replace('\n', " "),
+        message: e.to_string().trim_end().to_owned(),
     })?;
     let table = table
         .into_iter()
@@ -343,6 +345,7 @@ fn from_config(e: config::ConfigError, origin: &str) -> Error {
         other => (String::new(), other.to_string()),
     };
     let (key, message) = name_unknown_field(key, message);
+    let message = numeric_message(&key, message);
     Error::Key {
         origin: origin.to_owned(),
         key: if key.is_empty() {
@@ -351,6 +354,61 @@ fn from_config(e: config::ConfigError, origin: &str) -> Error {
             key
         },
         message,
+    }
+}
+
+/// The whole-number keys and their largest value (their Rust type's).
+const NUMERIC_KEYS: &[(&str, u64)] = &[
+    ("shards", usize::MAX as u64),
+    ("retries", u32::MAX as u64),
+    ("max_oids", usize::MAX as u64),
+    ("max_repetitions", u32::MAX as u64),
+    ("max_in_flight", usize::MAX as u64),
+    ("engine_boots", u32::MAX as u64),
+    ("max_line", usize::MAX as u64),
+    ("max_connections", usize::MAX as u64),
+];
+
+/// Whole-number keys out of their range: config-rs converts integers with `as`, so `-1` would
+/// become a huge number (or wrap) instead of an error.
+fn check_numbers(table: &Map<String, Value>, prefix: &str, origin: &str) -> Result<(), Error> {
+    for (k, v) in table {
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match &v.kind {
+            ValueKind::Table(t) => check_numbers(t, &key, origin)?,
+            // A float (`1.5`) would be truncated, a negative or too large number wrapped.
+            ValueKind::I64(_) | ValueKind::Float(_) => {
+                if let Some((_, max)) = NUMERIC_KEYS.iter().find(|(name, _)| name == k)
+                    && !matches!(v.kind, ValueKind::I64(n) if u64::try_from(n).is_ok_and(|n| n <= *max))
+                {
+                    return Err(Error::Key {
+                        origin: origin.to_owned(),
+                        key,
+                        message: format!("must be a whole number from 0 to {max}"),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// serde's `invalid type: 64-bit integer -1, expected an unsigned ...` for a whole-number key
+/// becomes `must be a whole number from 0 to N` (See: issue 15).
+fn numeric_message(key: &str, message: String) -> String {
+    let leaf = key.rsplit('.').next().unwrap_or(key);
+    match NUMERIC_KEYS.iter().find(|(k, _)| *k == leaf) {
+        Some((_, max))
+            if message.starts_with("invalid type:") || message.starts_with("invalid value:") =>
+        {
+            format!("must be a whole number from 0 to {max}")
+        }
+        _ => message,
     }
 }
 

@@ -4,8 +4,9 @@
 //! decoded answer or a clear failure. This crate is the library behind the `snmpact` command.
 //!
 //! # Layout
-//! - [`agent`]: simulated agents (in-memory MIB, faults on purpose, UDP server; v1, v2c and SNMPv3
-//!   as an authoritative USM engine) for tests and demos.
+//! - [`agent`]: simulated agents (in-memory MIB, living values from snmpsim's `numeric` module,
+//!   faults on purpose, UDP server; v1, v2c and SNMPv3 as an authoritative USM engine) for tests
+//!   and demos.
 //! - [`ber`]: X.690 BER as SNMP uses it (RFC 3417 §8): reader, writer, errors. No SNMP words, no I/O.
 //! - [`oid`]: [`oid::Oid`], dotted text, ordering, prefixes.
 //! - [`pdu`]: the SNMP v1/v2c message model (message, PDUs, varbinds, values) and its codec. Pure.

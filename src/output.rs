@@ -50,7 +50,10 @@ pub enum Error {
         source: std::io::Error,
     },
     /// An HTTP address could not be bound.
-    #[error("output {output}: cannot listen on {listen}: {source}")]
+    #[error(
+        "output {output}: cannot listen on {listen}: {source} (change the address: \
+         --set outputs.{output}.listen=127.0.0.1:PORT)"
+    )]
     Bind {
         /// The output's name.
         output: String,

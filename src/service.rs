@@ -48,6 +48,17 @@ pub enum ServiceError {
         /// The cause.
         source: io::Error,
     },
+    /// The console cannot listen on its address (in use, most often by another snmpact).
+    #[error(
+        "console: cannot listen on {listen}: {source} (another snmpact running? stop it, or \
+         change the address: --set console.listen=127.0.0.1:PORT)"
+    )]
+    ConsoleListen {
+        /// The address it was given.
+        listen: std::net::SocketAddr,
+        /// The cause.
+        source: io::Error,
+    },
     /// A simulated agent's SNMPv3 user whose keys cannot be made (checked at load already).
     #[error("simulated agent {agent}: SNMPv3: {source}")]
     SimulatorUser {
@@ -129,8 +140,8 @@ pub async fn run(
     register_agents(&engine, &settings).await;
     let console: RunningConsole = console::run_console(engine.clone(), settings.console.clone())
         .await
-        .map_err(|source| ServiceError::Io {
-            what: "console",
+        .map_err(|source| ServiceError::ConsoleListen {
+            listen: settings.console.listen,
             source,
         })?;
     let outputs = output::start(&settings)?;
@@ -145,6 +156,9 @@ pub async fn run(
         agents = settings.agents.len(),
         jobs = settings.jobs.len(),
     );
+    for (_, addr) in outputs.prometheus_addrs() {
+        println!("snmpact: Prometheus metrics on http://{addr}/metrics");
+    }
     if let Some(first) = settings.agents.keys().next() {
         println!(
             "snmpact: try `telnet {} {}` then `get {first} sysDescr.0`",
@@ -218,12 +232,15 @@ async fn reload_on_sighup(
                     s.bind_simulator(name, *addr);
                 }
                 register_agents(engine, &s).await;
+                // One line at the default level, whatever RUST_LOG says (See: issue 15).
                 match poller.send(poller::Reload(s)).await {
-                    Ok(summary) => tracing::info!(?summary, "configuration reloaded"),
-                    Err(e) => tracing::warn!(error = %e, "reload not applied"),
+                    Ok(summary) => eprintln!("snmpact: configuration reloaded: {summary}"),
+                    Err(e) => eprintln!("snmpact: configuration reloaded, but not applied: {e}"),
                 }
             }
-            Err(e) => tracing::error!(error = %e, "configuration not reloaded"),
+            Err(e) => {
+                eprintln!("snmpact: configuration not reloaded, the running one is kept: {e}")
+            }
         }
     }
 }

@@ -2,8 +2,8 @@
 //! Rust crates `async-snmp` and `csnmp`, on the same agents in the same run, plus the simulated
 //! agents' own ceiling. Results and method: `BENCHMARKS.md`, "Peers".
 //!
-//! Run: `cargo bench --bench peers` (about four minutes). Optional words pick sections:
-//! `ceiling`, `get`, `walk` (`cargo bench --bench peers -- get walk`); `PEERS_SECS` sets the
+//! Run: `cargo bench -p snmpact-peers --bench peers` (about four minutes). Optional words pick sections:
+//! `ceiling`, `get`, `walk` (`cargo bench -p snmpact-peers --bench peers -- get walk`); `PEERS_SECS` sets the
 //! measured window of each GET row (default 3 s, after 1 s of warm-up). Needs net-snmp
 //! (`snmpd snmp libsnmp-dev`), `hyperfine` and a C compiler; every agent is on 127.0.0.1 and
 //! every process this bench starts is stopped by its pid.
@@ -37,8 +37,36 @@ use std::time::{Duration, Instant};
 
 use common::{Load, Outcome};
 
-/// The `snmpact` binary cargo built for this bench.
-const SNMPACT: &str = env!("CARGO_BIN_EXE_snmpact");
+/// The `snmpact` binary, built by [`build_snmpact`] in the profile of this bench (this package
+/// is apart from `snmpact`'s, so cargo does not build its binary for it).
+static SNMPACT: std::sync::LazyLock<String> = std::sync::LazyLock::new(build_snmpact);
+
+/// `cargo build --release --bin snmpact` in the workspace; the binary's path. Exits when the
+/// build fails (every row needs it).
+fn build_snmpact() -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // CARGO_TARGET_TMPDIR is TARGET/tmp: the binary is in TARGET/release.
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("..");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(&cargo)
+        .args([
+            "build",
+            "--release",
+            "--bin",
+            "snmpact",
+            "-p",
+            "snmpact",
+            "--target-dir",
+        ])
+        .arg(&target)
+        .current_dir(&root)
+        .status();
+    if !status.is_ok_and(|s| s.success()) {
+        eprintln!("peers: `{cargo} build --release --bin snmpact` failed");
+        std::process::exit(1);
+    }
+    target.join("release/snmpact").display().to_string()
+}
 /// Agents in the largest rows.
 const MANY: usize = 10_000;
 /// (agents, requests in flight) of the GET rows, as in the engine benchmark.
@@ -157,14 +185,14 @@ struct Agents {
 
 impl Agents {
     fn start(args: &[&str]) -> Result<Self, String> {
-        let mut child = Command::new(SNMPACT)
+        let mut child = Command::new(SNMPACT.as_str())
             .arg("agent")
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
-            .map_err(|e| format!("cannot start {SNMPACT} agent: {e}"))?;
+            .map_err(|e| format!("cannot start {} agent: {e}", SNMPACT.as_str()))?;
         // The agent prints its line once every socket is bound, or exits: either ends the read.
         let mut line = String::new();
         let read = child
@@ -259,7 +287,7 @@ fn ceiling(window: Duration) -> Result<String, String> {
 
 /// Compiles `netsnmp_get.c` against libnetsnmp.
 fn build_c_client() -> Result<PathBuf, String> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/peers/netsnmp_get.c");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("netsnmp_get.c");
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("netsnmp_get");
     let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
         .args(["-O2", "-o"])
@@ -520,7 +548,7 @@ fn walkers(target: &str, oid: &str) -> (Vec<String>, Vec<String>) {
         target,
         oid,
     ];
-    let mut ours = vec![SNMPACT.to_owned(), "bulkwalk".to_owned()];
+    let mut ours = vec![SNMPACT.clone(), "bulkwalk".to_owned()];
     ours.extend(common.iter().map(|s| (*s).to_owned()));
     let mut theirs = vec!["snmpbulkwalk".to_owned()];
     theirs.extend(common.iter().map(|s| (*s).to_owned()));

@@ -4,9 +4,10 @@
 //! followed by `x` (`4x`) carries its value in hex.
 //!
 //! Of snmpsim's variation modules, the two found in its recorded devices (`snmpsim-data`) are
-//! read as static values: `TAG:writecache|value=V` serves `V` (SETs are kept in memory anyway),
-//! and `TAG:numeric|min=..,max=..,initial=V,..` serves `V` (else `min`, else 0) without moving
-//! it. Any other module is reported as an error naming its line.
+//! read: `TAG:writecache|value=V` serves `V` (SETs are kept in memory anyway), and
+//! `TAG:numeric|rate=..,initial=..,min=..,max=..,deviation=..,wrap=1` serves a living value
+//! that moves with time ([`super::numeric`]: counters that grow and wrap, a sysUpTime that
+//! ticks, gauges that jitter). Any other module is reported as an error naming its line.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -15,6 +16,7 @@ use crate::oid::Oid;
 use crate::pdu::Value;
 
 use super::Store;
+use super::numeric::Numeric;
 
 /// A line that is not valid `.snmprec`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -66,6 +68,14 @@ pub fn parse_bytes(data: &[u8]) -> Result<Store, SnmprecError> {
             Some((t, m)) => (t, Some(m)),
             None => (tag, None),
         };
+        if module == Some("numeric") {
+            let params = std::str::from_utf8(value)
+                .map_err(|_| err("numeric: the keys must be ASCII".into()))?;
+            let rule =
+                Numeric::parse(tag, params, u64::try_from(i).unwrap_or_default()).map_err(err)?;
+            store.insert_living(oid, rule);
+            continue;
+        }
         let value = match module {
             None => value,
             Some(m) => variation(m, value).map_err(err)?,
@@ -144,23 +154,11 @@ pub fn parse_bytes(data: &[u8]) -> Result<Store, SnmprecError> {
     Ok(store)
 }
 
-/// The static value of a variation-module record: `writecache`'s `value=`, `numeric`'s
-/// `initial=` (else `min=`, else 0).
+/// The static value of a `writecache` record: its `value=`.
 fn variation<'a>(module: &str, params: &'a [u8]) -> Result<&'a [u8], String> {
-    let param = |name: &[u8]| {
-        params
-            .split(|&b| b == b',')
-            .filter_map(|kv| {
-                let at = kv.iter().position(|&b| b == b'=')?;
-                Some((&kv[..at], &kv[at + 1..]))
-            })
-            .find(|(k, _)| k.trim_ascii() == name)
-            .map(|(_, v)| v)
-    };
     match module {
         // `value=` takes the rest of the line: a string may hold commas.
         "writecache" => Ok(params.strip_prefix(b"value=").unwrap_or(params)),
-        "numeric" => Ok(param(b"initial").or_else(|| param(b"min")).unwrap_or(b"0")),
         m => Err(format!(
             "snmpsim variation module {m:?} is not supported (only writecache and numeric)"
         )),
@@ -292,7 +290,7 @@ mod tests {
     }
 
     #[test]
-    fn writecache_and_numeric_serve_their_initial_value() {
+    fn writecache_and_numeric_start_from_their_initial_value() {
         // Lines as snmpsim-data's APC recordings have them.
         let s = parse(
             "1.3.6.1.4.1.318.1.1.4.4.2.1.4.1|4:writecache|value=ESX Server 1, PS 2\n\

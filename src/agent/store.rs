@@ -2,21 +2,30 @@
 //!
 //! The map sits behind an [`Arc`] and is copied on the first write: 10,000 agents serving the
 //! same data file share one map until one of them takes a SET.
+//!
+//! Living objects ([`Numeric`], snmpsim's `numeric` module) keep their rule beside the map;
+//! [`Store::value_at`] gives their value at a time since start, passed in.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 use std::sync::Arc;
 
+use std::time::Duration;
+
 use crate::oid::Oid;
 use crate::pdu::Value;
 
+use super::numeric::Numeric;
+
 /// An agent's objects, ordered for GETNEXT.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Store {
     /// The objects; shared between clones until one of them writes.
     map: Arc<BTreeMap<Oid, Value<'static>>>,
     /// Objects whose SET is refused.
     read_only: Arc<BTreeSet<Oid>>,
+    /// Objects whose value moves with time (counters, sysUpTime): read-only too.
+    living: Arc<BTreeMap<Oid, Numeric>>,
 }
 
 impl Store {
@@ -29,6 +38,46 @@ impl Store {
     /// Adds or replaces one object.
     pub fn insert(&mut self, oid: Oid, value: Value<'static>) {
         Arc::make_mut(&mut self.map).insert(oid, value);
+    }
+
+    /// Adds a living object: its value at start goes in the map, and it is read-only.
+    pub fn insert_living(&mut self, oid: Oid, rule: Numeric) {
+        self.insert(oid.clone(), rule.value_at(Duration::ZERO));
+        self.set_read_only(oid.clone());
+        Arc::make_mut(&mut self.living).insert(oid, rule);
+    }
+
+    /// True when `oid` moves with time.
+    #[must_use]
+    pub fn is_living(&self, oid: &Oid) -> bool {
+        self.living.contains_key(oid)
+    }
+
+    /// The same objects, each frozen at its value at start: a recording that never moves
+    /// (for comparing two runs byte for byte).
+    #[must_use]
+    pub fn frozen(&self) -> Store {
+        Store {
+            map: self.map.clone(),
+            read_only: self.read_only.clone(),
+            living: Arc::default(),
+        }
+    }
+
+    /// True when some object moves with time.
+    #[must_use]
+    pub fn has_living(&self) -> bool {
+        !self.living.is_empty()
+    }
+
+    /// `value` (the stored value of `oid`) as it is `elapsed` after start: moved by its
+    /// rule if `oid` is living, else as stored.
+    #[must_use]
+    pub fn value_at(&self, oid: &Oid, value: &Value<'static>, elapsed: Duration) -> Value<'static> {
+        match self.living.get(oid) {
+            Some(rule) => rule.value_at(elapsed),
+            None => value.clone(),
+        }
     }
 
     /// Marks an object read-only (SET answers notWritable).
@@ -112,6 +161,7 @@ impl FromIterator<(Oid, Value<'static>)> for Store {
         Self {
             map: Arc::new(iter.into_iter().collect()),
             read_only: Arc::default(),
+            living: Arc::default(),
         }
     }
 }

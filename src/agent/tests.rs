@@ -187,3 +187,60 @@ fn v1_skips_counter64_as_snmpd_does() {
         (ErrorStatus::NoSuchName, 1)
     );
 }
+
+// See: issue 15. Living values: the answer is a function of the time since start passed in.
+#[test]
+fn living_values_move_with_the_time_passed_in_and_refuse_sets() {
+    let store = snmprec::parse(
+        "1.3.6.1.2.1.1.3.0|67:numeric|rate=100,initial=500\n\
+         1.3.6.1.2.1.31.1.1.1.6.1|70:numeric|rate=1000,initial=7\n",
+    )
+    .unwrap();
+    assert!(store.has_living() && !store.frozen().has_living());
+    let mut r = Responder::new(store, "public");
+    let req = |pdu: Pdu<'static>| {
+        Message {
+            version: Version::V2c,
+            community: Cow::Borrowed(b"public"),
+            pdu,
+        }
+        .to_bytes()
+    };
+    let at = |r: &mut Responder, pdu: Pdu<'static>, secs: u64| {
+        let reply = r.handle_at(&req(pdu), Duration::from_secs(secs));
+        match Message::decode(&reply.datagrams[0])
+            .unwrap()
+            .into_owned()
+            .pdu
+        {
+            Pdu::Response(p) => p,
+            other => panic!("{other:?}"),
+        }
+    };
+    let both = ["1.3.6.1.2.1.1.3.0", "1.3.6.1.2.1.31.1.1.1.6.1"];
+    let values = |p: GenericPdu<'static>| -> Vec<Value<'static>> {
+        p.varbinds.into_iter().map(|vb| vb.value).collect()
+    };
+    assert_eq!(
+        values(at(&mut r, get(&both), 0)),
+        [Value::TimeTicks(500), Value::Counter64(7)]
+    );
+    assert_eq!(
+        values(at(&mut r, get(&both), 10)),
+        [Value::TimeTicks(1500), Value::Counter64(10_007)]
+    );
+    // GETNEXT sees the same values.
+    let next = Pdu::GetNextRequest(GenericPdu {
+        request_id: 3,
+        varbinds: vec![VarBind::null(oid("1.3.6.1.2.1.1"))],
+        ..GenericPdu::default()
+    });
+    assert_eq!(values(at(&mut r, next, 2)), [Value::TimeTicks(700)]);
+    // A SET of a living object: notWritable, as snmpsim's read-only variation.
+    let set = Pdu::SetRequest(GenericPdu {
+        request_id: 4,
+        varbinds: vec![VarBind::new(oid("1.3.6.1.2.1.1.3.0"), Value::TimeTicks(1))],
+        ..GenericPdu::default()
+    });
+    assert_eq!(at(&mut r, set, 3).error_status, ErrorStatus::NotWritable);
+}

@@ -11,7 +11,7 @@ use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use snmpact::batch::{self, BatchOptions};
 use snmpact::cli::{self, Tool};
 use snmpact::dissect::command::{self as decode, DecodeOptions, Source};
@@ -24,10 +24,18 @@ const EXIT_USAGE: u8 = 2;
 
 /// An asynchronous SNMP manager.
 #[derive(Debug, Parser)]
-#[command(name = "snmpact", version, about)]
+#[command(
+    name = "snmpact",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// The service's options, so `snmpact --config FILE` is `snmpact serve --config FILE`.
+    #[command(flatten)]
+    serve: ServeArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -64,6 +72,19 @@ enum Command {
     Agent(snmpact::simulator::AgentArgs),
     /// Walk an agent and write its objects as `.snmprec` lines (`> FILE.snmprec`).
     Record(snmpact::simulator::RecordArgs),
+    /// Print a shell completion script: `snmpact completions bash > /etc/bash_completion.d/snmpact`.
+    Completions {
+        /// The shell: bash, elvish, fish, powershell or zsh.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write the man pages (snmpact.1, snmpact-get.1, ...) into DIR: `snmpact manpages man/`,
+    /// then `man -l man/snmpact.1`.
+    Manpages {
+        /// Where to write them (created if missing).
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
 }
 
 #[derive(Args, Default)]
@@ -158,7 +179,7 @@ fn main() -> ExitCode {
         )
         .with_writer(io::stderr)
         .init();
-    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+    match cli.command.unwrap_or(Command::Serve(cli.serve)) {
         Command::Serve(args) => run_serve(args),
         Command::Decode(args) => run_decode(args),
         Command::Get(a) => cli::run(Tool::Get, &a.args),
@@ -177,7 +198,48 @@ fn main() -> ExitCode {
         }),
         Command::Agent(a) => snmpact::simulator::run_agent(&a),
         Command::Record(a) => snmpact::simulator::run_record(&a),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "snmpact", &mut io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Manpages { dir } => match write_manpages(&dir) {
+            Ok(n) => {
+                println!("{n} man pages in {}", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("snmpact manpages: {}: {e}", dir.display());
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
     }
+}
+
+/// Writes `snmpact.1` and one `snmpact-SUBCOMMAND.1` per subcommand into `dir`; how many.
+fn write_manpages(dir: &std::path::Path) -> io::Result<usize> {
+    std::fs::create_dir_all(dir)?;
+    let cmd = Cli::command();
+    let mut written = 0;
+    let mut page = |cmd: clap::Command, name: &str| -> io::Result<()> {
+        let mut out = Vec::new();
+        clap_mangen::Man::new(cmd).render(&mut out)?;
+        std::fs::write(dir.join(format!("{name}.1")), out)?;
+        written += 1;
+        Ok(())
+    };
+    for sub in cmd.get_subcommands() {
+        if sub.get_name() == "help" {
+            continue;
+        }
+        let name = format!("snmpact-{}", sub.get_name());
+        let sub = sub
+            .clone()
+            .display_name(name.clone())
+            .bin_name(format!("snmpact {}", sub.get_name()));
+        page(sub, &name)?;
+    }
+    page(cmd, "snmpact")?;
+    Ok(written)
 }
 
 fn run_serve(args: ServeArgs) -> ExitCode {
@@ -246,8 +308,12 @@ fn run_decode(args: DecodeArgs) -> ExitCode {
     match decode::run(&opts, &mut io::stdin().lock(), &mut io::stdout().lock()) {
         Ok(report) if report.is_valid() => ExitCode::SUCCESS,
         Ok(report) => {
-            for line in &report.invalid {
-                eprintln!("snmpact: {line}");
+            // The dissection ends with the same verdict: on a terminal, say it once.
+            // See: issue 15.
+            if !io::stdout().is_terminal() {
+                for line in &report.invalid {
+                    eprintln!("snmpact: {line}");
+                }
             }
             ExitCode::from(EXIT_INVALID)
         }

@@ -273,9 +273,17 @@ pub enum UsageError {
     /// An OID that does not resolve.
     #[error("{0}")]
     Oid(#[from] MibError),
-    /// `set` with an OID lacking its TYPE or VALUE.
+    /// `set` with an OID lacking its TYPE and VALUE.
     #[error("{0}: missing TYPE and VALUE after it")]
     SetIncomplete(String),
+    /// `set` with an OID and a TYPE but no VALUE.
+    #[error("{oid}: missing the VALUE after its type '{ty}'")]
+    SetNoValue {
+        /// The OID as typed.
+        oid: String,
+        /// The type letter given.
+        ty: String,
+    },
     /// A SET value that does not fit its type.
     #[error("{oid}: {error}")]
     SetValue {
@@ -737,8 +745,15 @@ impl Parser {
                 }
                 let mut varbinds = Vec::new();
                 for triple in rest.chunks(3) {
-                    let [oid, ty, value] = triple else {
-                        return Err(UsageError::SetIncomplete(triple[0].clone()));
+                    let (oid, ty, value) = match triple {
+                        [oid, ty, value] => (oid, ty, value),
+                        [oid, ty] => {
+                            return Err(UsageError::SetNoValue {
+                                oid: oid.clone(),
+                                ty: ty.clone(),
+                            });
+                        }
+                        _ => return Err(UsageError::SetIncomplete(triple[0].clone())),
                     };
                     let value =
                         parse_set_value(ty, value).map_err(|error| UsageError::SetValue {

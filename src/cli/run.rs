@@ -28,16 +28,19 @@ pub enum Status {
     Ok,
     /// No answer in time.
     TimedOut,
-    /// An error-status, an OID that did not increase, a host that did not resolve, ...
+    /// An OID that did not increase, a host that did not resolve, a transport error, ...
     Failed,
+    /// The agent answered with an error-status (v1 noSuchName, noAccess, notWritable, ...):
+    /// net-snmp's tools exit 2 for it.
+    AgentError,
 }
 
 impl Status {
     fn of(f: &Failure) -> Self {
-        if f.is_timeout() {
-            Status::TimedOut
-        } else {
-            Status::Failed
+        match f {
+            Failure::Timeout => Status::TimedOut,
+            Failure::Agent { .. } => Status::AgentError,
+            _ => Status::Failed,
         }
     }
 
@@ -45,6 +48,7 @@ impl Status {
     fn max(self, other: Status) -> Status {
         match (self, other) {
             (Status::Ok, s) | (s, Status::Ok) => s,
+            (Status::AgentError, _) | (_, Status::AgentError) => Status::AgentError,
             (Status::Failed, _) | (_, Status::Failed) => Status::Failed,
             _ => Status::TimedOut,
         }
@@ -60,8 +64,10 @@ pub struct Summary {
     pub ok: usize,
     /// Agents that timed out.
     pub timed_out: usize,
-    /// Agents that failed otherwise.
+    /// Agents that failed otherwise (those with an error-status included).
     pub failed: usize,
+    /// Agents that answered with an error-status.
+    pub agent_errors: usize,
     /// Varbinds written.
     pub varbinds: usize,
     /// Wall-clock time of the run.
@@ -78,6 +84,10 @@ impl Summary {
             Status::Ok => self.ok += 1,
             Status::TimedOut => self.timed_out += 1,
             Status::Failed => self.failed += 1,
+            Status::AgentError => {
+                self.failed += 1;
+                self.agent_errors += 1;
+            }
         }
     }
 
@@ -320,7 +330,7 @@ fn print_v1(
             index: 1,
             oid: Some(vb.oid.clone()),
         })?;
-        status = Status::Failed;
+        status = Status::AgentError;
     }
     for vb in vbs.iter().filter(|vb| vb.value != *missing) {
         p.varbind(vb)?;

@@ -69,6 +69,25 @@ pub enum TargetsError {
 /// # Errors
 /// [`TargetsError`] for the first bad line, or when no line names an agent.
 pub fn parse_targets(text: &str) -> Result<Vec<Target>, TargetsError> {
+    parse_targets_all(text).map_err(|mut all| all.swap_remove(0))
+}
+
+/// Most bad lines of a targets file reported at once; the rest are counted.
+pub const MAX_BAD_LINES: usize = 20;
+
+/// Parses a targets file and reports every bad line (See: issue 15).
+///
+/// ```
+/// use snmpact::cli::targets::parse_targets_all;
+/// let bad = parse_targets_all("a:x\nok:1\nb:1 c d\n").unwrap_err();
+/// assert_eq!(bad.len(), 2);
+/// assert_eq!(bad[1].to_string(), "line 3: unexpected 'd' (expected HOST[:PORT] [NAME])");
+/// ```
+///
+/// # Errors
+/// Every bad line, in order (never an empty list), or [`TargetsError::Empty`] alone.
+pub fn parse_targets_all(text: &str) -> Result<Vec<Target>, Vec<TargetsError>> {
+    let mut errors = Vec::new();
     let mut targets = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (i, raw) in text.lines().enumerate() {
@@ -80,22 +99,27 @@ pub fn parse_targets(text: &str) -> Result<Vec<Target>, TargetsError> {
         };
         let name = words.next().unwrap_or(host);
         if let Some(word) = words.next() {
-            return Err(TargetsError::Extra {
+            errors.push(TargetsError::Extra {
                 line,
                 word: word.to_owned(),
             });
+            continue;
         }
-        split_target(host).map_err(|reason| TargetsError::BadHost {
-            line,
-            host: host.to_owned(),
-            reason,
-        })?;
+        if let Err(reason) = split_target(host) {
+            errors.push(TargetsError::BadHost {
+                line,
+                host: host.to_owned(),
+                reason,
+            });
+            continue;
+        }
         if let Some(&first) = seen.get(name) {
-            return Err(TargetsError::Duplicate {
+            errors.push(TargetsError::Duplicate {
                 line,
                 name: name.to_owned(),
                 first,
             });
+            continue;
         }
         seen.insert(name.to_owned(), line);
         targets.push(Target {
@@ -104,10 +128,31 @@ pub fn parse_targets(text: &str) -> Result<Vec<Target>, TargetsError> {
             line,
         });
     }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     if targets.is_empty() {
-        return Err(TargetsError::Empty);
+        return Err(vec![TargetsError::Empty]);
     }
     Ok(targets)
+}
+
+/// The lines that report `errors` of the file `path`: one `PATH: line N: ...` each, at most
+/// [`MAX_BAD_LINES`], then how many more there are.
+#[must_use]
+pub fn report(path: &str, errors: &[TargetsError]) -> Vec<String> {
+    let mut lines: Vec<String> = errors
+        .iter()
+        .take(MAX_BAD_LINES)
+        .map(|e| format!("{path}: {e}"))
+        .collect();
+    if errors.len() > MAX_BAD_LINES {
+        lines.push(format!(
+            "{path}: {} more bad lines not shown",
+            errors.len() - MAX_BAD_LINES
+        ));
+    }
+    lines
 }
 
 /// The targets of hosts given on the command line, each named after itself. The same host

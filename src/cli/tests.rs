@@ -179,6 +179,11 @@ fn usage_errors_are_one_line_each() {
         (
             Tool::Set,
             "h sysContact.0 s",
+            "sysContact.0: missing the VALUE after its type 's'",
+        ),
+        (
+            Tool::Set,
+            "h sysContact.0",
             "sysContact.0: missing TYPE and VALUE after it",
         ),
         (
@@ -316,6 +321,25 @@ fn targets_files() {
         parse_targets("# nothing\n\n").unwrap_err(),
         TargetsError::Empty
     );
+}
+
+// See: issue 15. Every bad line is reported, up to a cap, the rest counted.
+#[test]
+fn targets_files_report_every_bad_line_up_to_a_cap() {
+    use super::targets::{MAX_BAD_LINES, parse_targets_all, report};
+    let bad = parse_targets_all("a:x\nok:1\nb:1 c d\nok:2 ok:1\n").unwrap_err();
+    assert_eq!(
+        report("t.txt", &bad),
+        [
+            "t.txt: line 1: bad agent 'a:x': bad port 'x' in 'a:x'",
+            "t.txt: line 3: unexpected 'd' (expected HOST[:PORT] [NAME])",
+            "t.txt: line 4: agent name 'ok:1' is already used on line 2",
+        ]
+    );
+    let many: String = (0..30).map(|i| format!("h:{i}x\n")).collect();
+    let lines = report("t.txt", &parse_targets_all(&many).unwrap_err());
+    assert_eq!(lines.len(), MAX_BAD_LINES + 1);
+    assert_eq!(lines[MAX_BAD_LINES], "t.txt: 10 more bad lines not shown");
 }
 
 fn vb(o: &str, v: Value<'static>) -> VarBind<'static> {

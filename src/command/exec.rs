@@ -137,9 +137,13 @@ pub async fn execute(
             let (s, name) = session(engine, &agent).await?;
             varbinds(s.send(Set(v)).await, name, emit)
         }
-        Action::Walk { agent, root } => {
+        Action::Walk {
+            agent,
+            root,
+            whole_arc,
+        } => {
             let (s, name) = session(engine, &agent).await?;
-            let rows = walk(&s, root.clone(), emit)
+            let rows = walk(&s, root.clone(), whole_arc, emit)
                 .await
                 .map_err(|error| ExecError::Snmp { agent: name, error })?;
             if rows == 0 {
@@ -170,7 +174,9 @@ pub async fn execute(
         }
         Action::Agents => {
             for name in engine.names() {
-                if let Some(e) = engine.get(&name) {
+                if let Some(e) = engine.get(&name)
+                    && !is_adhoc(&name, &e.target)
+                {
                     emit(Event::Agent(AgentInfo {
                         name,
                         target: e.target,
@@ -296,6 +302,13 @@ async fn session(
     Ok((s, None))
 }
 
+/// True for the sessions a command made for itself (`get 127.0.0.1:161 ...`, or an agent or
+/// target with options of its own, `TARGET#HASH`): `agents` lists only the agents that were
+/// defined (configuration, `agent add`). See: issue 15.
+fn is_adhoc(name: &str, target: &str) -> bool {
+    name.contains('#') || name == target
+}
+
 /// `TARGET#HASH`: a registry name for a target used with its own options. The SNMPv3 user
 /// is in the hash, keys included, so two users never share a session.
 fn adhoc_name(target: &str, c: &SessionConfig) -> String {
@@ -399,6 +412,7 @@ impl Drop for StopOnDrop {
 async fn walk(
     session: &Addr<Session>,
     root: crate::oid::Oid,
+    whole_arc: bool,
     emit: &mut impl FnMut(Event),
 ) -> Result<usize, SnmpError> {
     let (tx, mut rx) = mpsc::unbounded_channel();
@@ -413,7 +427,10 @@ async fn walk(
     };
     let request = session.send(WalkStream {
         root,
-        options: WalkOptions::default(),
+        options: WalkOptions {
+            whole_arc,
+            ..WalkOptions::default()
+        },
         sink: sink.clone().recipient(),
     });
     let mut request = std::pin::pin!(request);
@@ -474,6 +491,46 @@ mod tests {
             bare.to_string(),
             "timeout after 3 retries to 127.0.0.1:16100"
         );
+    }
+
+    #[actix_rt::test]
+    async fn agents_lists_defined_agents_only() {
+        let demo = crate::agent::spawn_demo().unwrap();
+        let addr = demo.addr().to_string();
+        let engine = Engine::start(crate::EngineConfig {
+            shards: 1,
+            ..crate::EngineConfig::default()
+        });
+        let run = |line: String| {
+            let engine = engine.clone();
+            async move {
+                let Some(super::super::Command::Run(action)) = super::super::parse(&line).unwrap()
+                else {
+                    panic!("{line}")
+                };
+                let mut events = Vec::new();
+                execute(&engine, action, &mut |e| events.push(e))
+                    .await
+                    .unwrap();
+                events
+            }
+        };
+        run(format!("agent add r1 {addr}")).await;
+        // One-off sessions: a bare target, and a defined agent and a target with options.
+        run(format!("get {addr} sysName.0")).await;
+        run("get -v 1 r1 sysName.0".to_owned()).await;
+        run(format!("get -c public -v 1 {addr} sysName.0")).await;
+        assert!(engine.names().len() >= 3, "{:?}", engine.names());
+        let listed: Vec<String> = run("agents".to_owned())
+            .await
+            .into_iter()
+            .map(|e| match e {
+                Event::Agent(a) => a.name,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(listed, ["r1"]);
+        engine.shutdown().await;
     }
 
     #[test]

@@ -116,12 +116,16 @@ pub fn parse(line: &str) -> Result<Option<Command>, ParseError> {
         "bulk" | "getbulk" => parse_bulk(&mut args)?,
         "walk" => {
             let agent = args.agent("walk")?;
-            let root = match args.next() {
-                Some(w) => oid("walk", w)?,
-                None => default_walk_root(),
+            let (root, whole_arc) = match args.next() {
+                Some(w) => walk_root(w)?,
+                None => (default_walk_root(), false),
             };
             args.end("walk")?;
-            Command::Run(Action::Walk { agent, root })
+            Command::Run(Action::Walk {
+                agent,
+                root,
+                whole_arc,
+            })
         }
         "table" => {
             let agent = args.agent("table")?;
@@ -352,6 +356,28 @@ fn check_name(name: &str) -> Result<(), ParseError> {
         Ok(())
     } else {
         Err(ParseError::BadName(clip(name)))
+    }
+}
+
+/// A walk's root; `.1`, `1` and `iso` (one arc, which an [`Oid`] cannot hold) walk everything
+/// under that arc, from `ARC.0`, as net-snmp does.
+fn walk_root(text: &str) -> Result<(Oid, bool), ParseError> {
+    let error = |error| ParseError::Oid {
+        command: "walk",
+        error,
+    };
+    let crate::cli::args::Root(arcs) = crate::cli::args::parse_root(text).map_err(error)?;
+    match arcs.as_slice() {
+        [arc] => Ok((
+            Oid::new(&[*arc, 0]).map_err(|e| {
+                error(mib::MibError::Invalid {
+                    text: clip(text),
+                    error: e,
+                })
+            })?,
+            true,
+        )),
+        _ => Ok((oid("walk", text)?, false)),
     }
 }
 

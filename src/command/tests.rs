@@ -122,13 +122,26 @@ fn next_bulk_walk_table() {
         Action::Walk {
             agent: named("demo"),
             root: oid("1.3.6.1.2.1"),
+            whole_arc: false,
         }
     );
+    // See: issue 15. One-arc roots, as net-snmp takes them: from ARC.0, the whole arc.
+    for root in [".1", "1", "iso"] {
+        assert_eq!(
+            run(&format!("walk demo {root}")),
+            Action::Walk {
+                agent: named("demo"),
+                root: oid("1.0"),
+                whole_arc: true,
+            }
+        );
+    }
     assert_eq!(
         run("walk [::1]:1161 IF-MIB::ifTable"),
         Action::Walk {
             agent: named("[::1]:1161"),
             root: oid("1.3.6.1.2.1.2.2"),
+            whole_arc: false,
         }
     );
     assert_eq!(

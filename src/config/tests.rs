@@ -130,7 +130,7 @@ fn bad_values_name_the_file_and_the_key() {
         (
             "[defaults]\nretries = \"many\"\n",
             "defaults.retries",
-            "invalid type",
+            "must be a whole number from 0 to 4294967295",
         ),
         (
             "[defaults]\nversion = \"4\"\n",
@@ -232,6 +232,43 @@ fn bad_values_name_the_file_and_the_key() {
     }
 }
 
+// See: issue 15. Every whole-number key says what it takes, whatever the bad value.
+#[test]
+fn numeric_keys_say_what_they_take() {
+    let keys = [
+        ("engine.shards", usize::MAX as u64),
+        ("defaults.retries", u64::from(u32::MAX)),
+        ("defaults.max_oids", usize::MAX as u64),
+        ("defaults.max_repetitions", u64::from(u32::MAX)),
+        ("defaults.max_in_flight", usize::MAX as u64),
+        ("agents.r1.retries", u64::from(u32::MAX)),
+        ("console.max_line", usize::MAX as u64),
+        ("console.max_connections", usize::MAX as u64),
+        ("console.max_in_flight", usize::MAX as u64),
+        ("simulator.agents.s.engine_boots", u64::from(u32::MAX)),
+    ];
+    for (key, max) in keys {
+        let above = (max < u64::MAX).then(|| (max + 1).to_string());
+        let above: Vec<&str> = above.iter().map(String::as_str).collect();
+        for bad in [
+            &["-1", "1.5", "many", "99999999999999999999999"][..],
+            &above,
+        ]
+        .concat()
+        {
+            let r = load_with_env(&[], &[], &[(key.into(), bad.into())]);
+            let (origin, k, message) = key_error(r);
+            assert_eq!(origin, format!("command line (--set {key}=...)"));
+            assert_eq!(k, key, "{key}={bad}");
+            assert_eq!(
+                message,
+                format!("must be a whole number from 0 to {max}"),
+                "{key}={bad}"
+            );
+        }
+    }
+}
+
 #[test]
 fn syntax_errors_name_the_file_and_line() {
     let paths = files(&[("s.toml", "[defaults]\ntimeout = \n")]);
@@ -240,6 +277,15 @@ fn syntax_errors_name_the_file_and_line() {
             let text = e.to_string();
             assert!(text.starts_with(&paths[0].display().to_string()), "{text}");
             assert!(text.contains("line 2"), "{text}");
+            // See: issue 15. Laid out as the toml crate lays it out, over several lines.
+            let toml_own = toml::from_str::<toml::Table>("[defaults]\ntimeout = \n")
+                .unwrap_err()
+                .to_string();
+            assert_eq!(
+                text,
+                format!("{}: {}", paths[0].display(), toml_own.trim_end())
+            );
+            assert!(text.lines().count() >= 4, "{text}");
         }
         other => panic!("{other:?}"),
     }

@@ -10,7 +10,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use actix::prelude::*;
 use tokio::io::AsyncWriteExt;
@@ -34,6 +34,13 @@ const PASSWORD_PROMPT: &str = "password: ";
 const GREETING: &str = "snmpact console: 'help' lists commands, 'quit' leaves.";
 /// Most bytes the writer gathers into one write.
 const WRITE_CHUNK: usize = 64 * 1024;
+/// Telnet option TIMING-MARK (RFC 860).
+const TIMING_MARK: u8 = 6;
+/// How long the `[N] cancelled` lines of a Ctrl-C wait for the client's `IAC DO TIMING-MARK`.
+/// A real `telnet` sends `IAC IP` then `IAC DO TM` and throws away all output until the answer
+/// to the latter; lines written before that answer would never be seen. Clients that send no
+/// timing mark (`nc`, scripts) get the lines after this delay.
+const INTERRUPT_FLUSH_DELAY: Duration = Duration::from_millis(200);
 
 /// A connection has stopped. Sent by [`Connection`] to the listener.
 #[derive(Debug, Message)]
@@ -125,6 +132,9 @@ pub(crate) struct Connection {
     prompt_timer: Option<SpawnHandle>,
     /// Closes an idle connection.
     idle_timer: Option<SpawnHandle>,
+    /// The `[N] cancelled` lines of a Ctrl-C, held until the client's timing mark (see
+    /// [`INTERRUPT_FLUSH_DELAY`]), with the timer that writes them anyway.
+    interrupted: Option<(Vec<String>, SpawnHandle)>,
     /// The client will send nothing more: close once the running commands are done.
     input_closed: bool,
     /// Closing: last words written, input ignored.
@@ -167,6 +177,7 @@ impl Connection {
             at_prompt: false,
             prompt_timer: None,
             idle_timer: None,
+            interrupted: None,
             input_closed: false,
             closing: false,
             writer_finished: false,
@@ -465,11 +476,33 @@ impl Connection {
         }
     }
 
-    fn cancel_all(&mut self, ctx: &mut Context<Self>) {
+    /// Ctrl-C: cancels every running command; their `[N] cancelled` lines and the prompt
+    /// follow the answer to the client's timing mark, or come after a short delay.
+    fn interrupt(&mut self, ctx: &mut Context<Self>) {
+        let mut lines = self.interrupted.take().map(|(l, h)| {
+            ctx.cancel_future(h);
+            l
+        });
+        let lines = lines.get_or_insert_with(Vec::new);
         for (id, job) in std::mem::take(&mut self.jobs) {
             ctx.cancel_future(job.handle);
-            let l = render_info("cancelled", self.format, Some(id));
-            self.line(&l, ctx);
+            lines.push(render_info("cancelled", self.format, Some(id)));
+        }
+        let timer = ctx.run_later(INTERRUPT_FLUSH_DELAY, |act, ctx| act.flush_interrupted(ctx));
+        self.interrupted = Some((std::mem::take(lines), timer));
+    }
+
+    /// Writes the lines held since a Ctrl-C, then the prompt.
+    fn flush_interrupted(&mut self, ctx: &mut Context<Self>) {
+        let Some((lines, timer)) = self.interrupted.take() else {
+            return;
+        };
+        ctx.cancel_future(timer);
+        for l in &lines {
+            self.line(l, ctx);
+        }
+        if !self.closing {
+            self.prompt(ctx);
         }
     }
 }
@@ -581,12 +614,15 @@ impl StreamHandler<io::Result<Input>> for Connection {
                 if let Some(answer) = self.telnet.answer(verb, option) {
                     self.send(answer.to_vec(), ctx);
                 }
+                if option == TIMING_MARK {
+                    // The client shows output again from the answer on.
+                    self.flush_interrupted(ctx);
+                }
             }
             Input::Interrupt => {
                 self.at_prompt = false;
                 if matches!(self.auth, Auth::Open) {
-                    self.cancel_all(ctx);
-                    self.prompt(ctx);
+                    self.interrupt(ctx);
                 }
             }
             Input::AreYouThere => self.line("[snmpact: yes]", ctx),

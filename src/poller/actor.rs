@@ -104,6 +104,36 @@ pub struct ReloadSummary {
     pub jobs_removed: Vec<String>,
 }
 
+impl std::fmt::Display for ReloadSummary {
+    /// One line: `agents added: b; jobs removed: j`, or `no change`.
+    ///
+    /// ```
+    /// use snmpact::poller::ReloadSummary;
+    /// let s = ReloadSummary { agents_added: vec!["b".into()], ..Default::default() };
+    /// assert_eq!(s.to_string(), "agents added: b");
+    /// assert_eq!(ReloadSummary::default().to_string(), "no change");
+    /// ```
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = [
+            ("agents added", &self.agents_added),
+            ("agents changed", &self.agents_changed),
+            ("agents removed", &self.agents_removed),
+            ("jobs added", &self.jobs_added),
+            ("jobs changed", &self.jobs_changed),
+            ("jobs removed", &self.jobs_removed),
+        ]
+        .into_iter()
+        .filter(|(_, names)| !names.is_empty())
+        .map(|(what, names)| format!("{what}: {}", names.join(", ")))
+        .collect();
+        if parts.is_empty() {
+            f.write_str("no change")
+        } else {
+            f.write_str(&parts.join("; "))
+        }
+    }
+}
+
 /// Replaces the outputs (after the caller restarted them for a new configuration).
 #[derive(Message)]
 #[rtype(result = "()")]

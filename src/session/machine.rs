@@ -352,6 +352,10 @@ pub struct WalkOptions {
     pub max_rows: Option<usize>,
     /// Collect rows into the final answer (false when they are streamed elsewhere).
     pub collect: bool,
+    /// Walk everything under the root's first arc alone (`walk demo .1`, `1`, `iso`, as
+    /// net-snmp does): an [`Oid`] has two arcs at least, so the root is then `ARC.0` (where the
+    /// walk starts) and only the first arc of each row is checked.
+    pub whole_arc: bool,
 }
 
 /// State of a subtree walk.
@@ -441,7 +445,12 @@ impl WalkOp {
         }
         let mut out = Outcome::default();
         for vb in resp.varbinds {
-            if vb.value == Value::EndOfMibView || !vb.oid.starts_with(&self.root) {
+            let inside = if self.opts.whole_arc {
+                vb.oid.arcs().first() == self.root.arcs().first()
+            } else {
+                vb.oid.starts_with(&self.root)
+            };
+            if vb.value == Value::EndOfMibView || !inside {
                 return self.finish(out);
             }
             if vb.oid <= self.last && !self.opts.relaxed {

@@ -446,3 +446,32 @@ fn usage_errors_exit_2() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("cannot be used with"), "{}", r.stderr);
 }
+
+// See: issue 15. On a terminal (stdout and stderr the same), an invalid message's verdict is
+// printed once: the dissection ends with it. Run under `script`, which gives a pseudo-terminal.
+#[test]
+fn an_invalid_message_is_reported_once_on_a_terminal() {
+    let cmd = format!(
+        "{} decode 302902010104067075626c6963a01c0204",
+        env!("CARGO_BIN_EXE_snmpact")
+    );
+    let out = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("script: {e}; install it: apt-get install -y bsdutils"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert_eq!(
+        text.matches("truncated: needs 41 bytes, 15 available")
+            .count(),
+        2, // the message's own line and the verdict: once each, no stderr copy
+        "{text}"
+    );
+    assert!(
+        text.contains("error at byte 0: truncated: needs 41 bytes, 15 available"),
+        "{text}"
+    );
+    assert!(!text.contains("snmpact: invalid SNMP message"), "{text}");
+}

@@ -176,7 +176,15 @@ fn the_default_file_is_what_the_documentation_says() {
             dest: Destination::Stdout
         }
     );
-    assert_eq!(s.outputs.len(), 1, "the Prometheus output is commented out");
+    // See: issue 15. Prometheus on by default, on loopback, fed by the demo job.
+    assert_eq!(
+        s.outputs["prometheus"],
+        OutputSettings::Prometheus {
+            listen: "127.0.0.1:9464".parse().unwrap()
+        }
+    );
+    assert_eq!(s.outputs.len(), 2);
+    assert_eq!(job.outputs, ["stdout", "prometheus"]);
     // The layers on top of it.
     let s = config::load_with_env(
         &[etc().join("snmpact.toml")],

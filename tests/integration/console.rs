@@ -367,6 +367,20 @@ async fn walks_stream_and_cancel_stops_them() {
     c.expect(".99999.1.1 = Gauge32: 1\r\n").await;
     c.send(&[IAC, 244]).await;
     c.expect("[3] cancelled").await;
+    // See: issue 15. A real telnet follows IAC IP with IAC DO TIMING-MARK and throws output
+    // away until the answer: the `[N] cancelled` lines come after that answer.
+    c.say("walk slow 1.3.6.1.4.1.99999.1").await;
+    c.expect(".99999.1.1 = Gauge32: 1\r\n").await;
+    let raw_before = c.raw.len();
+    c.send(&[IAC, 244, IAC, 253, 6]).await;
+    c.expect("[4] cancelled").await;
+    let raw = &c.raw[raw_before..];
+    let answer = raw.windows(3).position(|w| w == [IAC, 252, 6]);
+    let line = raw.windows(13).position(|w| w == b"[4] cancelled");
+    assert!(
+        answer.is_some() && answer < line,
+        "the timing mark's answer must come first: {raw:?}"
+    );
     f.stop().await;
 }
 

@@ -11,8 +11,10 @@ mod config; // every file in etc/ loads; unknown keys anywhere are refused, nami
 mod console; // the telnet console over TCP: negotiation, clients side by side, limits, password, real telnet
 mod engine; // dispatcher + sessions against simulated agents, with faults on purpose
 mod engine_snmpd; // the engine against a real snmpd, compared with snmpget/snmpwalk output
+mod first_hour; // address in use, examples' exit codes, completions, man pages, the systemd unit
 mod format_interop; // our text forms against snmpwalk/snmpget output, byte for byte
 mod poller; // poll jobs against simulated agents: interval, values, wraps, restarts, dead agents, reloads, Prometheus
+mod readme; // every `sh` command of README.md run as written (the rules at its top)
 mod service; // the service binary: polls, reloads on SIGHUP, stops on SIGINT
 mod simulator; // `snmpact agent` and `record` as child processes: data files, 10,000 agents, faults, record-and-serve
 mod snmpd; // harness: a real snmpd on loopback, and helpers to run net-snmp's tools

@@ -29,7 +29,11 @@ fn config(with_b: bool) -> String {
 }
 
 fn lines(child: &mut Child) -> Receiver<String> {
-    let out = child.stdout.take().unwrap();
+    read_lines(child.stdout.take().unwrap())
+}
+
+/// The lines of `out`, as they come, from a thread.
+fn read_lines(out: impl Read + Send + 'static) -> Receiver<String> {
     let (tx, rx) = channel();
     std::thread::spawn(move || {
         for line in BufReader::new(out).lines().map_while(Result::ok) {
@@ -88,10 +92,12 @@ fn sighup_reload_adds_an_agent_and_sigint_stops_cleanly() {
         .arg(&path)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
+        .env_remove("RUST_LOG")
         .spawn()
         .unwrap();
     let rx = lines(&mut child);
+    let errors = read_lines(child.stderr.take().unwrap());
     wait_for(&rx, "the banner", |l| {
         l.starts_with("snmpact: console on 127.0.0.1:")
     });
@@ -105,6 +111,22 @@ fn sighup_reload_adds_an_agent_and_sigint_stops_cleanly() {
     wait_for(&rx, "a sample from b after the reload", |l| {
         l.contains("\"agent\":\"b\"")
     });
+    // See: issue 15. One line on stderr at the default log level says what changed...
+    assert_eq!(
+        errors.recv_timeout(PATIENCE).unwrap(),
+        "snmpact: configuration reloaded: agents added: b"
+    );
+    // ... or why the new file was refused.
+    std::fs::write(&path, "[console\n").unwrap();
+    signal(&child, libc::SIGHUP);
+    let refused = errors.recv_timeout(PATIENCE).unwrap();
+    assert!(
+        refused.starts_with(&format!(
+            "snmpact: configuration not reloaded, the running one is kept: {}: TOML parse error",
+            path.display()
+        )),
+        "{refused}"
+    );
 
     stop(child);
     let _ = std::fs::remove_dir_all(&dir);
@@ -207,6 +229,7 @@ fn the_default_demo_agent_answers_snmpv3_in_the_console() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_snmpact"))
         .args(["serve", "--set", "console.listen=127.0.0.1:0", "--config"])
         .arg(&config)
+        .args(["--set", "outputs.prometheus.listen=127.0.0.1:0"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -240,5 +263,68 @@ fn the_default_demo_agent_answers_snmpv3_in_the_console() {
     // The right pass phrase still works after the failure.
     assert_eq!(console.answer(v3), v2c);
     drop(console);
+    stop(child);
+}
+
+/// `GET /metrics` from `addr` over HTTP/1.0: the whole response.
+fn get_metrics(addr: &str) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(PATIENCE)).unwrap();
+    write!(s, "GET /metrics HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    resp
+}
+
+// See: issue 15. `cargo run --release` as the README shows it (the shipped configuration, only
+// the ports and the interval changed so tests can run side by side): the demo's counters move,
+// so the second cycle's rates are not zero, and Prometheus serves the demo's series.
+#[test]
+fn the_default_configuration_gives_moving_rates_and_serves_metrics() {
+    let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("etc/snmpact.toml");
+    // The service's options without `serve`, as the README's table shows them.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_snmpact"))
+        .arg("--config")
+        .arg(&config)
+        .args([
+            "--set",
+            "console.listen=127.0.0.1:0",
+            "--set",
+            "outputs.prometheus.listen=127.0.0.1:0",
+            "--set",
+            "jobs.demo.interval=300ms",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let rx = lines(&mut child);
+    let line = wait_for(&rx, "the metrics address", |l| {
+        l.starts_with("snmpact: Prometheus metrics on http://127.0.0.1:")
+    });
+    let metrics = line
+        .trim_start_matches("snmpact: Prometheus metrics on http://")
+        .trim_end_matches("/metrics")
+        .to_owned();
+    let mut rates = Vec::new();
+    while rates.len() < 4 {
+        let l = wait_for(&rx, "a rate", |l| l.contains("\"rate\":"));
+        let v: serde_json::Value = serde_json::from_str(&l).unwrap();
+        assert_eq!(v["agent"], "demo", "{l}");
+        rates.push(v["rate"].as_f64().unwrap());
+    }
+    // ifHCInOctets/ifHCOutOctets of lo, eth0, eth1 grow by 1,500..125,000 octets a second.
+    assert!(rates.iter().any(|&r| r > 1000.0), "{rates:?}");
+    let resp = get_metrics(&metrics);
+    assert!(
+        resp.starts_with("HTTP/1.0 200 OK") || resp.starts_with("HTTP/1.1 200 OK"),
+        "{resp}"
+    );
+    assert!(
+        resp.lines()
+            .any(|l| l.starts_with("snmp_ifHCInOctets{") && l.contains("agent=\"demo\"")),
+        "{resp}"
+    );
     stop(child);
 }

@@ -348,3 +348,29 @@ fn getbulk_on_v1_is_refused_as_not_in_v1() {
     let mut op = Op::Bulk(BulkOp::new(oids, 0, 10, Version::V2c));
     assert_eq!(op.start().sends.len(), 1);
 }
+
+// See: issue 15. `walk demo .1`: from 1.0, every row whose first arc is 1, then the end.
+#[test]
+fn whole_arc_walk_takes_everything_under_the_first_arc() {
+    let mut op = Op::Walk(Box::new(WalkOp::new(
+        oid("1.0"),
+        WalkOptions {
+            collect: true,
+            whole_arc: true,
+            ..Default::default()
+        },
+        limits(Version::V2c, 10),
+    )));
+    let out = op.start();
+    assert_eq!(asked(&out.sends[0].1), ["1.0"]);
+    let out = op.on_response(
+        0,
+        ok(vec![
+            int("1.3.6.1.2.1", 1),
+            int("1.3.6.1.4.1", 2),
+            int("2.1.1", 3),
+        ]),
+    );
+    let rows = out.done.unwrap().unwrap();
+    assert_eq!(rows.len(), 2);
+}

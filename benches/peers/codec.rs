@@ -1,8 +1,8 @@
 //! Codec benchmark: decode and encode of two SNMPv2c messages by snmpact and by the other Rust SNMP
 //! codecs, all on the same bytes in the same run. Figures and method: `BENCHMARKS.md`, "Codec".
 //!
-//! `cargo bench --bench codec` times with the wall clock. On a shared machine, run it as
-//! `CODEC_BENCH_CLOCK=cpu cargo bench --bench codec` to time with the bench thread's CPU clock,
+//! `cargo bench -p snmpact-peers --bench codec` times with the wall clock. On a shared machine, run it as
+//! `CODEC_BENCH_CLOCK=cpu cargo bench -p snmpact-peers --bench codec` to time with the bench thread's CPU clock,
 //! which leaves out the time other processes took the CPU away.
 //!
 //! Cases (both built once with snmpact's encoder, then decoded by everyone):
