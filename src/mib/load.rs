@@ -1,0 +1,514 @@
+//! Loading MIB files: where to look (net-snmp's `-M`, `-m`, `MIBDIRS`, `MIBS`, the
+//! configuration's `[mibs]`), parsing and resolving with the `mib-rs` crate (SMIv1 and SMIv2,
+//! imports, type chains, display hints, indexes), and turning the result into the owned
+//! [`MibTree`] the rest of snmpact prints with.
+//!
+//! Owns [`LoadSpec`], [`load`] and [`LoadProblem`]. A module that does not parse or import is
+//! reported once, with its file and line, and the others still load; loading never panics on
+//! malformed input (`tests::any_bytes_never_panic`). The compiled-in table stays under the
+//! loaded nodes as the fallback.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use mib_rs::{BaseType, DiagnosticConfig, Kind, Loader, ReportingLevel, Severity};
+
+use super::NodeKind;
+use super::tree::{IndexPart, MibTree, Syntax, SyntaxKind, TreeNode};
+
+/// net-snmp's default MIB directories (`net-snmp-config --default-mibdirs`), `~/.snmp/mibs`
+/// first; then snmpact's own `etc/mibs`.
+pub const DEFAULT_DIRS: &[&str] = &[
+    "/usr/share/snmp/mibs",
+    "/usr/share/snmp/mibs/iana",
+    "/usr/share/snmp/mibs/ietf",
+    "etc/mibs",
+];
+
+/// Which modules to load.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Modules {
+    /// `-m ALL`: every module found in the directories.
+    All,
+    /// These modules (and what they import). Empty: the compiled-in table alone, which is what
+    /// Debian's net-snmp does by default (`mibs :` in `/etc/snmp/snmp.conf`).
+    List(Vec<String>),
+    /// Nothing said: the compiled-in table alone.
+    #[default]
+    Default,
+}
+
+/// Where to look and what to load, as net-snmp's options say it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LoadSpec {
+    /// `-M` / `MIBDIRS` / `[mibs] dirs`; empty: [`DEFAULT_DIRS`].
+    pub dirs: Vec<PathBuf>,
+    /// `-m` / `MIBS` / `[mibs] modules`.
+    pub modules: Modules,
+}
+
+impl LoadSpec {
+    /// The spec from the `MIBDIRS` and `MIBS` environment variables (net-snmp's syntax).
+    #[must_use]
+    pub fn from_env() -> Self {
+        let mut spec = Self::default();
+        if let Ok(dirs) = std::env::var("MIBDIRS") {
+            spec.set_dirs(&dirs);
+        }
+        if let Ok(mods) = std::env::var("MIBS") {
+            spec.set_modules(&mods);
+        }
+        spec
+    }
+
+    /// Applies `-M DIRS`: directories separated by `:`; a leading `+` adds them before the
+    /// current ones instead of replacing them.
+    pub fn set_dirs(&mut self, text: &str) {
+        let (add, text) = match text.strip_prefix('+') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let new: Vec<PathBuf> = text
+            .split(':')
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from)
+            .collect();
+        if add {
+            let old = std::mem::take(&mut self.dirs);
+            let old = if old.is_empty() { default_dirs() } else { old };
+            self.dirs = new.into_iter().chain(old).collect();
+        } else {
+            self.dirs = new;
+        }
+    }
+
+    /// Applies `-m MODULES`: `ALL`, or modules separated by `:` (or `,`); a leading `+` adds
+    /// them to the current list.
+    pub fn set_modules(&mut self, text: &str) {
+        let (add, text) = match text.strip_prefix('+') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let names: Vec<String> = text
+            .split([':', ','])
+            .filter(|m| !m.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if names.iter().any(|m| m == "ALL") {
+            self.modules = Modules::All;
+            return;
+        }
+        self.modules = match (add, std::mem::take(&mut self.modules)) {
+            (true, Modules::All) => Modules::All,
+            (true, Modules::List(mut old)) => {
+                old.extend(names);
+                Modules::List(old)
+            }
+            _ => Modules::List(names),
+        };
+    }
+
+    /// The directories to search: the given ones, or the defaults.
+    #[must_use]
+    pub fn search_path(&self) -> Vec<PathBuf> {
+        if self.dirs.is_empty() {
+            default_dirs()
+        } else {
+            self.dirs.clone()
+        }
+    }
+
+    /// Whether anything is to be read from disk.
+    #[must_use]
+    pub fn loads_files(&self) -> bool {
+        match &self.modules {
+            Modules::All => true,
+            Modules::List(l) => !l.is_empty(),
+            Modules::Default => false,
+        }
+    }
+}
+
+/// The default search path, with `~/.snmp/mibs` first when `HOME` is set.
+fn default_dirs() -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    if let Some(home) = std::env::var_os("HOME") {
+        v.push(Path::new(&home).join(".snmp/mibs"));
+    }
+    v.extend(DEFAULT_DIRS.iter().map(PathBuf::from));
+    v
+}
+
+/// Something wrong with one MIB file or module, reported once; the others still load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadProblem {
+    /// The file (or source label), when known.
+    pub file: Option<String>,
+    /// The 1-based line, when known.
+    pub line: Option<u64>,
+    /// The module, when known.
+    pub module: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for LoadProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.file, self.line) {
+            (Some(file), Some(line)) => write!(f, "{file}:{line}: ")?,
+            (Some(file), None) => write!(f, "{file}: ")?,
+            _ => {}
+        }
+        if let Some(m) = &self.module {
+            write!(f, "{m}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// What [`load`] gives: the tree and what went wrong on the way.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The tree: loaded nodes over the compiled-in table.
+    pub tree: MibTree,
+    /// Problems, one per line, errors only.
+    pub problems: Vec<LoadProblem>,
+}
+
+/// Loads the modules `spec` names from its directories. Never fails as a whole: what cannot be
+/// read is in [`Loaded::problems`] and the tree holds the rest (at least the compiled-in table).
+#[must_use]
+pub fn load(spec: &LoadSpec) -> Loaded {
+    if !spec.loads_files() {
+        return Loaded {
+            tree: MibTree::builtin(),
+            problems: Vec::new(),
+        };
+    }
+    let mut problems = Vec::new();
+    let mut sources = Vec::new();
+    for dir in spec.search_path() {
+        if dir.is_dir() {
+            match mib_rs::source::dir(&dir) {
+                Ok(s) => sources.push(s),
+                Err(e) => problems.push(LoadProblem {
+                    file: Some(dir.display().to_string()),
+                    line: None,
+                    module: None,
+                    message: e.to_string(),
+                }),
+            }
+        }
+    }
+    let mut loader = Loader::new().sources(sources).diagnostic_config(DiagnosticConfig {
+        fail_at: Severity::Fatal,
+        ..DiagnosticConfig::for_reporting(ReportingLevel::Quiet)
+    });
+    if let Modules::List(list) = &spec.modules {
+        loader = loader.modules(list.iter().cloned());
+    }
+    let mib = match loader.load() {
+        Ok(mib) => mib,
+        Err(mib_rs::LoadError::MissingModules(missing)) => {
+            for m in &missing {
+                problems.push(LoadProblem {
+                    file: None,
+                    line: None,
+                    module: Some(m.clone()),
+                    message: "Cannot find module".into(),
+                });
+            }
+            // Load the others.
+            let Modules::List(list) = &spec.modules else {
+                return Loaded {
+                    tree: MibTree::builtin(),
+                    problems,
+                };
+            };
+            let rest: Vec<String> = list.iter().filter(|m| !missing.contains(m)).cloned().collect();
+            if rest.is_empty() {
+                return Loaded {
+                    tree: MibTree::builtin(),
+                    problems,
+                };
+            }
+            let again = LoadSpec {
+                dirs: spec.dirs.clone(),
+                modules: Modules::List(rest),
+            };
+            let mut inner = load(&again);
+            problems.append(&mut inner.problems);
+            return Loaded {
+                tree: inner.tree,
+                problems,
+            };
+        }
+        Err(e) => {
+            problems.push(LoadProblem {
+                file: None,
+                line: None,
+                module: None,
+                message: e.to_string(),
+            });
+            return Loaded {
+                tree: MibTree::builtin(),
+                problems,
+            };
+        }
+    };
+    let report = mib.diagnostic_report();
+    for entry in report.iter() {
+        let d = entry.diagnostic();
+        if d.severity > Severity::Error {
+            continue;
+        }
+        let (file, line) = match (entry.range(), entry.byte_positions()) {
+            (Ok(Some((source, _))), Ok(Some((start, _)))) => (
+                Some(source.label().to_string()),
+                Some(u64::from(start.line()) + 1),
+            ),
+            _ => (None, None),
+        };
+        problems.push(LoadProblem {
+            file,
+            line,
+            module: d.module.clone(),
+            message: d.message.clone(),
+        });
+    }
+    Loaded {
+        tree: convert(&mib),
+        problems,
+    }
+}
+
+/// The owned tree of a resolved `mib_rs::Mib`.
+fn convert(mib: &mib_rs::Mib) -> MibTree {
+    let mut nodes: Vec<TreeNode> = Vec::new();
+    let mut position: HashMap<Vec<u32>, usize> = HashMap::new();
+    let mut rows: Vec<(usize, mib_rs::Object<'_>)> = Vec::new();
+    for node in mib.nodes() {
+        let name = node.name();
+        let arcs: Vec<u32> = node.oid().iter().copied().collect();
+        if name.is_empty() || arcs.is_empty() {
+            continue;
+        }
+        let module = if arcs.len() == 1 {
+            String::new()
+        } else {
+            node.module().map(|m| m.name().to_owned()).unwrap_or_default()
+        };
+        let kind = match node.kind() {
+            Kind::Scalar => NodeKind::Scalar,
+            Kind::Table => NodeKind::Table,
+            Kind::Row => NodeKind::Entry,
+            Kind::Column => NodeKind::Column,
+            Kind::Notification => NodeKind::Notification,
+            _ => NodeKind::Node,
+        };
+        let object = node.object();
+        let syntax = object.map(|o| Box::new(syntax_of(o)));
+        let i = nodes.len();
+        if let Some(o) = object
+            && kind == NodeKind::Entry
+        {
+            rows.push((i, o));
+        }
+        position.insert(arcs.clone(), i);
+        nodes.push(TreeNode {
+            arcs: arcs.into(),
+            module: module.into(),
+            name: name.into(),
+            kind,
+            syntax,
+            index: Vec::new(),
+        });
+    }
+    for (i, row) in rows {
+        let parts: Vec<IndexPart> = row
+            .effective_indexes()
+            .map_while(|ix| {
+                let obj = ix.object()?;
+                let arcs: Vec<u32> = obj.node()?.oid().iter().copied().collect();
+                position.get(&arcs).map(|&node| IndexPart {
+                    node,
+                    implied: ix.implied(),
+                })
+            })
+            .collect();
+        nodes[i].index = parts;
+    }
+    let modules = mib
+        .modules()
+        .filter(|m| !m.is_base())
+        .map(|m| m.name().into())
+        .collect();
+    MibTree::from_parts(nodes, modules)
+}
+
+/// What printing needs from an object's type.
+fn syntax_of(o: mib_rs::Object<'_>) -> Syntax {
+    let ty = o.ty();
+    let base = ty.map_or(BaseType::Unknown, |t| t.effective_base());
+    let kind = match base {
+        BaseType::Integer32 => SyntaxKind::Integer,
+        BaseType::Unsigned32 => SyntaxKind::Unsigned32,
+        BaseType::Counter32 => SyntaxKind::Counter32,
+        BaseType::Counter64 => SyntaxKind::Counter64,
+        BaseType::Gauge32 => SyntaxKind::Gauge32,
+        BaseType::TimeTicks => SyntaxKind::TimeTicks,
+        BaseType::IpAddress => SyntaxKind::IpAddress,
+        BaseType::OctetString => SyntaxKind::OctetString,
+        BaseType::ObjectIdentifier => SyntaxKind::ObjectId,
+        BaseType::Bits => SyntaxKind::Bits,
+        BaseType::Opaque => SyntaxKind::Opaque,
+        _ => SyntaxKind::Other,
+    };
+    let hint = o.effective_display_hint();
+    let named = if kind == SyntaxKind::Bits {
+        o.effective_bits()
+    } else {
+        o.effective_enums()
+    };
+    let sizes = o.effective_sizes();
+    let fixed_size = match sizes {
+        [r] if r.min == r.max => bound_u32(&r.min),
+        _ => None,
+    };
+    let (size, range_is_size) = if sizes.is_empty() {
+        (ranges_text(o.effective_ranges()), false)
+    } else {
+        (ranges_text(sizes), true)
+    };
+    let tc = ty.and_then(|t| {
+        if t.is_textual_convention() {
+            Some(t.name().to_owned())
+        } else {
+            t.effective_tc().map(|tc| tc.name().to_owned())
+        }
+    });
+    let access = match o.access() {
+        mib_rs::Access::NotAccessible => "not-accessible",
+        mib_rs::Access::AccessibleForNotify => "accessible-for-notify",
+        mib_rs::Access::ReadOnly => "read-only",
+        mib_rs::Access::ReadWrite => "read-write",
+        mib_rs::Access::ReadCreate => "read-create",
+        mib_rs::Access::WriteOnly => "write-only",
+        mib_rs::Access::NotImplemented => "not-implemented",
+    };
+    let units = o.units();
+    let description = o.description();
+    Syntax {
+        kind: Some(kind),
+        hint: (!hint.is_empty()).then(|| hint.into()),
+        enums: named
+            .iter()
+            .map(|n| (n.value, n.label.as_str().into()))
+            .collect(),
+        units: (!units.is_empty()).then(|| units.into()),
+        fixed_size,
+        tc: tc.map(Into::into),
+        size,
+        range_is_size,
+        access: Some(access),
+        description: (!description.is_empty()).then(|| description.into()),
+    }
+}
+
+/// A bound as a u32, when it is one.
+fn bound_u32(b: &mib_rs::mib::types::RangeBound) -> Option<u32> {
+    use mib_rs::mib::types::RangeBound;
+    match *b {
+        RangeBound::Signed(v) => u32::try_from(v).ok(),
+        RangeBound::Unsigned(v) => u32::try_from(v).ok(),
+        _ => None,
+    }
+}
+
+/// `0..255`, `6`, `8 | 11` as `snmptranslate -Tp` shows ranges.
+fn ranges_text(ranges: &[mib_rs::mib::types::Range]) -> Option<Box<str>> {
+    use mib_rs::mib::types::RangeBound;
+    let bound = |b: &RangeBound| match *b {
+        RangeBound::Signed(v) => v.to_string(),
+        RangeBound::Unsigned(v) => v.to_string(),
+        RangeBound::Min => "MIN".into(),
+        RangeBound::Max => "MAX".into(),
+        RangeBound::Raw(ref r) => format!("{r:?}"),
+    };
+    if ranges.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = ranges
+        .iter()
+        .map(|r| {
+            if r.min == r.max {
+                bound(&r.min)
+            } else {
+                format!("{}..{}", bound(&r.min), bound(&r.max))
+            }
+        })
+        .collect();
+    Some(parts.join(" | ").into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture_spec() -> LoadSpec {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mibs");
+        LoadSpec {
+            dirs: vec![root.join("base"), root.join("fixture")],
+            modules: Modules::All,
+        }
+    }
+
+    #[test]
+    fn fixture_loads_with_syntax_and_indexes() {
+        let loaded = load(&fixture_spec());
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        let t = &loaded.tree;
+        let i = t.named("fixStatus")[0];
+        let n = t.node(i).unwrap();
+        assert_eq!(&*n.module, "SNMPACT-TEST-MIB");
+        let s = n.syntax.as_deref().unwrap();
+        assert_eq!(s.kind, Some(SyntaxKind::Integer));
+        assert_eq!(s.enums.len(), 3);
+        let mac = t.node(t.named("fixMac")[0]).unwrap();
+        assert_eq!(mac.syntax.as_deref().unwrap().hint.as_deref(), Some("1x:"));
+        let row = t.node(t.named("fixIfXEntry")[0]).unwrap();
+        assert_eq!(row.index.len(), 1, "AUGMENTS gives the augmented row's index");
+        let row = t.node(t.named("fixGroupEntry")[0]).unwrap();
+        assert!(row.index[0].implied);
+        // The compiled-in table is still under it.
+        assert!(!t.named("sysDescr").is_empty());
+    }
+
+    #[test]
+    fn spec_options() {
+        let mut s = LoadSpec::default();
+        s.set_modules("IF-MIB:SNMPv2-MIB");
+        assert_eq!(
+            s.modules,
+            Modules::List(vec!["IF-MIB".into(), "SNMPv2-MIB".into()])
+        );
+        s.set_modules("+UCD-SNMP-MIB");
+        assert_eq!(
+            s.modules,
+            Modules::List(vec![
+                "IF-MIB".into(),
+                "SNMPv2-MIB".into(),
+                "UCD-SNMP-MIB".into()
+            ])
+        );
+        s.set_modules("ALL");
+        assert_eq!(s.modules, Modules::All);
+        s.set_dirs("/a:/b");
+        assert_eq!(s.dirs, vec![PathBuf::from("/a"), PathBuf::from("/b")]);
+        s.set_dirs("+/c");
+        assert_eq!(s.dirs[0], PathBuf::from("/c"));
+        assert_eq!(s.dirs.len(), 3);
+        assert!(!LoadSpec::default().loads_files());
+    }
+}
