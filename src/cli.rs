@@ -74,6 +74,7 @@ pub mod args;
 pub mod output;
 mod run;
 pub mod targets;
+pub mod translate;
 pub mod walk;
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use mib_rs::{BaseType, DiagnosticConfig, Kind, Loader, ReportingLevel, Severity};
 
 use super::NodeKind;
-use super::tree::{IndexPart, MibTree, Syntax, SyntaxKind, TreeNode};
+use super::tree::{IndexPart, MacroKind, MibTree, Notes, Syntax, SyntaxKind, TreeNode};
 
 /// net-snmp's default MIB directories (`net-snmp-config --default-mibdirs`), `~/.snmp/mibs`
 /// first; then snmpact's own `etc/mibs`.
@@ -299,6 +299,16 @@ fn convert(mib: &mib_rs::Mib) -> MibTree {
         } else {
             node.module().map(|m| m.name().to_owned()).unwrap_or_default()
         };
+        let macro_kind = match node.kind() {
+            Kind::Scalar | Kind::Table | Kind::Row | Kind::Column => MacroKind::ObjectType,
+            Kind::Notification => MacroKind::Notification,
+            Kind::Group => MacroKind::Group,
+            Kind::Compliance => MacroKind::Compliance,
+            Kind::Capability => MacroKind::Capability,
+            Kind::ModuleIdentity => MacroKind::ModuleIdentity,
+            Kind::ObjectIdentity => MacroKind::ObjectIdentity,
+            _ => MacroKind::Plain,
+        };
         let kind = match node.kind() {
             Kind::Scalar => NodeKind::Scalar,
             Kind::Table => NodeKind::Table,
@@ -315,6 +325,7 @@ fn convert(mib: &mib_rs::Mib) -> MibTree {
         {
             rows.push((i, o));
         }
+        let notes = notes_of(node, object);
         position.insert(arcs.clone(), i);
         nodes.push(TreeNode {
             arcs: arcs.into(),
@@ -323,6 +334,8 @@ fn convert(mib: &mib_rs::Mib) -> MibTree {
             kind,
             syntax,
             index: Vec::new(),
+            macro_kind,
+            notes,
         });
     }
     for (i, row) in rows {
@@ -345,6 +358,52 @@ fn convert(mib: &mib_rs::Mib) -> MibTree {
         .map(|m| m.name().into())
         .collect();
     MibTree::from_parts(nodes, modules)
+}
+
+/// The STATUS keyword.
+fn status_word(s: mib_rs::Status) -> &'static str {
+    match s {
+        mib_rs::Status::Current => "current",
+        mib_rs::Status::Deprecated => "deprecated",
+        mib_rs::Status::Obsolete => "obsolete",
+        mib_rs::Status::Mandatory => "mandatory",
+        _ => "optional",
+    }
+}
+
+/// Description, status and clauses of a node.
+fn notes_of(node: mib_rs::Node<'_>, object: Option<mib_rs::Object<'_>>) -> Option<Box<Notes>> {
+    let description = match (object, node.notification()) {
+        (Some(o), _) => o.description(),
+        (None, Some(n)) => n.description(),
+        _ if node.kind() == Kind::ModuleIdentity => {
+            node.module().map_or("", |m| m.description())
+        }
+        _ => node.description(),
+    };
+    let mut notes = Notes {
+        description: (!description.is_empty()).then(|| description.into()),
+        status: node.status().map(status_word),
+        ..Notes::default()
+    };
+    if let Some(o) = object {
+        notes.status = Some(status_word(o.status()));
+        notes.augments = o.augments().map(|a| a.name().into());
+        notes.index = o
+            .index()
+            .map(|ix| {
+                if ix.implied() {
+                    format!("IMPLIED {}", ix.name()).into()
+                } else {
+                    ix.name().into()
+                }
+            })
+            .collect();
+    }
+    if let Some(n) = node.notification() {
+        notes.objects = n.objects().map(|o| o.name().into()).collect();
+    }
+    Some(Box::new(notes))
 }
 
 /// What printing needs from an object's type.
@@ -371,13 +430,14 @@ fn syntax_of(o: mib_rs::Object<'_>) -> Syntax {
     } else {
         o.effective_enums()
     };
-    let sizes = o.effective_sizes();
+    // net-snmp keeps the object's own SIZE or range, else its textual convention's.
+    let (sizes, ranges) = declared_constraints(o);
     let fixed_size = match sizes {
         [r] if r.min == r.max => bound_u32(&r.min),
         _ => None,
     };
     let (size, range_is_size) = if sizes.is_empty() {
-        (ranges_text(o.effective_ranges()), false)
+        (ranges_text(ranges), false)
     } else {
         (ranges_text(sizes), true)
     };
@@ -398,7 +458,22 @@ fn syntax_of(o: mib_rs::Object<'_>) -> Syntax {
         mib_rs::Access::NotImplemented => "not-implemented",
     };
     let units = o.units();
-    let description = o.description();
+    let type_word = match kind {
+        SyntaxKind::Integer if named.is_empty() => Some("Integer32"),
+        SyntaxKind::Integer => Some("INTEGER"),
+        SyntaxKind::Unsigned32 => Some("Unsigned32"),
+        SyntaxKind::Counter32 => Some("Counter32"),
+        SyntaxKind::Counter64 => Some("Counter64"),
+        SyntaxKind::Gauge32 => Some("Gauge32"),
+        SyntaxKind::TimeTicks => Some("TimeTicks"),
+        SyntaxKind::IpAddress => Some("IpAddress"),
+        SyntaxKind::OctetString => Some("OCTET STRING"),
+        SyntaxKind::ObjectId => Some("OBJECT IDENTIFIER"),
+        SyntaxKind::Bits => Some("BITS"),
+        SyntaxKind::Opaque => Some("Opaque"),
+        SyntaxKind::NetworkAddress => Some("NetworkAddress"),
+        SyntaxKind::Other => None,
+    };
     Syntax {
         kind: Some(kind),
         hint: (!hint.is_empty()).then(|| hint.into()),
@@ -412,8 +487,27 @@ fn syntax_of(o: mib_rs::Object<'_>) -> Syntax {
         size,
         range_is_size,
         access: Some(access),
-        description: (!description.is_empty()).then(|| description.into()),
+        type_word,
     }
+}
+
+/// The SIZE and range constraints net-snmp keeps for an object: its own, else those of the
+/// textual conventions in its type chain (not the SMI's base types: `IpAddress` has no range
+/// in net-snmp's tree).
+fn declared_constraints<'a>(
+    o: mib_rs::Object<'a>,
+) -> (&'a [mib_rs::mib::types::Range], &'a [mib_rs::mib::types::Range]) {
+    let (mut sizes, mut ranges) = (o.declared_sizes(), o.declared_ranges());
+    let mut ty = o.ty();
+    while sizes.is_empty() && ranges.is_empty() {
+        let Some(t) = ty else { break };
+        if t.is_textual_convention() || !t.module().is_some_and(|m| m.is_base()) {
+            sizes = t.sizes();
+            ranges = t.ranges();
+        }
+        ty = t.parent();
+    }
+    (sizes, ranges)
 }
 
 /// A bound as a u32, when it is one.

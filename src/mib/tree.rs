@@ -89,8 +89,46 @@ pub struct Syntax {
     pub range_is_size: bool,
     /// The MAX-ACCESS keyword (`read-only`).
     pub access: Option<&'static str>,
+    /// The word `snmptranslate -Td` prints after SYNTAX (`INTEGER`, `Integer32`, `OCTET STRING`).
+    pub type_word: Option<&'static str>,
+}
+
+/// Which macro defined a node (for `snmptranslate -Td` and `-Tp`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum MacroKind {
+    /// `OBJECT IDENTIFIER ::=` or the compiled-in table.
+    #[default]
+    Plain,
+    /// `MODULE-IDENTITY`.
+    ModuleIdentity,
+    /// `OBJECT-IDENTITY`.
+    ObjectIdentity,
+    /// `OBJECT-TYPE`.
+    ObjectType,
+    /// `NOTIFICATION-TYPE` or `TRAP-TYPE`.
+    Notification,
+    /// `OBJECT-GROUP` or `NOTIFICATION-GROUP`.
+    Group,
+    /// `MODULE-COMPLIANCE`.
+    Compliance,
+    /// `AGENT-CAPABILITIES`.
+    Capability,
+}
+
+/// What `snmptranslate -Td` shows besides the syntax.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Notes {
     /// The DESCRIPTION text.
     pub description: Option<Box<str>>,
+    /// The STATUS keyword.
+    pub status: Option<&'static str>,
+    /// The row this row AUGMENTS.
+    pub augments: Option<Box<str>>,
+    /// The INDEX clause as written (`IMPLIED name` for an implied one).
+    pub index: Vec<Box<str>>,
+    /// A notification's OBJECTS.
+    pub objects: Vec<Box<str>>,
 }
 
 /// One component of a row's INDEX clause.
@@ -117,6 +155,10 @@ pub struct TreeNode {
     pub syntax: Option<Box<Syntax>>,
     /// The INDEX clause of a row (`Entry`), AUGMENTS followed.
     pub index: Vec<IndexPart>,
+    /// The macro that defined it.
+    pub macro_kind: MacroKind,
+    /// Description, status and clauses, for nodes from MIB files.
+    pub notes: Option<Box<Notes>>,
 }
 
 /// The tree in use: sorted nodes, looked up both ways. Built once, then shared read-only.
@@ -470,5 +512,7 @@ fn builtin_node(e: &MibEntry) -> TreeNode {
         kind: e.kind,
         syntax: None,
         index: Vec::new(),
+        macro_kind: MacroKind::Plain,
+        notes: None,
     }
 }
