@@ -182,7 +182,9 @@ pub fn tree() -> Arc<MibTree> {
     {
         return Arc::clone(t);
     }
-    let mut active = ACTIVE.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut active = ACTIVE
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(t) = active.as_ref() {
         return Arc::clone(t);
     }
@@ -202,8 +204,12 @@ pub fn tree() -> Arc<MibTree> {
 
 /// Says what to load (`-M`, `-m`, `[mibs]`); the tree is (re)loaded on its next use.
 pub fn configure(spec: LoadSpec) {
-    *SPEC.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(spec);
-    *ACTIVE.write().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    *SPEC
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(spec);
+    *ACTIVE
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
 }
 
 /// Loads what was configured now, replaces the tree in use, and returns the problems met
@@ -221,7 +227,9 @@ pub fn reload() -> Vec<LoadProblem> {
 
 /// Puts `tree` in use for the whole process.
 pub fn install(tree: Arc<MibTree>) {
-    *ACTIVE.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(tree);
+    *ACTIVE
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(tree);
 }
 
 /// Most characters of the operator's text that an error message repeats.

@@ -625,8 +625,14 @@ impl Parser {
                 }
             }
             // MIB directories and modules, as net-snmp reads them; loaded before any name.
-            'M' => self.mibs.get_or_insert_with(LoadSpec::from_env).set_dirs(value),
-            'm' => self.mibs.get_or_insert_with(LoadSpec::from_env).set_modules(value),
+            'M' => self
+                .mibs
+                .get_or_insert_with(LoadSpec::from_env)
+                .set_dirs(value),
+            'm' => self
+                .mibs
+                .get_or_insert_with(LoadSpec::from_env)
+                .set_modules(value),
             // Input and logging options: names are looked up by any part (`-IR` is how
             // snmpact always reads them) and logs come from RUST_LOG, so these change nothing.
             _ => {}

@@ -276,11 +276,7 @@ fn simple(node: &TreeNode) -> (bool, bool) {
         .and_then(|s| s.kind)
         .is_some_and(|k| k != SyntaxKind::Other)
         && matches!(node.kind, mib::NodeKind::Scalar | mib::NodeKind::Column);
-    let other = !typed
-        && matches!(
-            node.macro_kind,
-            MacroKind::Plain | MacroKind::ObjectType
-        );
+    let other = !typed && matches!(node.macro_kind, MacroKind::Plain | MacroKind::ObjectType);
     (typed, other)
 }
 

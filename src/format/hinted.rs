@@ -55,15 +55,13 @@ pub(super) fn push_value(out: &mut String, v: &Value<'_>, syntax: &Syntax, opts:
                 },
             }
         }
-        (SyntaxKind::OctetString, Value::OctetString(s)) => {
-            match syntax.hint.as_deref() {
-                Some(h) => {
-                    prefix(out, "STRING: ");
-                    push_hinted_octets(out, s, h);
-                }
-                None => text::push_octet_string(out, s, opts),
+        (SyntaxKind::OctetString, Value::OctetString(s)) => match syntax.hint.as_deref() {
+            Some(h) => {
+                prefix(out, "STRING: ");
+                push_hinted_octets(out, s, h);
             }
-        }
+            None => text::push_octet_string(out, s, opts),
+        },
         (SyntaxKind::Bits, Value::OctetString(s)) => {
             if quick {
                 out.push('"');
@@ -364,7 +362,10 @@ mod tests {
     // Expected strings: snmpwalk 5.9.3 on tests/data/mibs/fixture (see tests/integration/mibs.rs).
     #[test]
     fn octet_hints() {
-        assert_eq!(octets(&[0, 0x1b, 0x21, 0x3a, 0x4f, 0x5c], "1x:"), "0:1b:21:3a:4f:5c");
+        assert_eq!(
+            octets(&[0, 0x1b, 0x21, 0x3a, 0x4f, 0x5c], "1x:"),
+            "0:1b:21:3a:4f:5c"
+        );
         assert_eq!(
             octets(
                 &[0x07, 0xea, 12, 3, 18, 0, 0, 0, b'+', 0, 0],

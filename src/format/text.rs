@@ -124,7 +124,11 @@ pub(super) fn push_hex_text_lines(out: &mut String, bytes: &[u8], text: bool) {
         push_hex_lines(out, line);
         out.push_str("  [");
         for &b in line {
-            out.push(if (0x20..0x7f).contains(&b) { char::from(b) } else { '.' });
+            out.push(if (0x20..0x7f).contains(&b) {
+                char::from(b)
+            } else {
+                '.'
+            });
         }
         out.push(']');
     }

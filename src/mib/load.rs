@@ -201,10 +201,12 @@ pub fn load(spec: &LoadSpec) -> Loaded {
             }
         }
     }
-    let mut loader = Loader::new().sources(sources).diagnostic_config(DiagnosticConfig {
-        fail_at: Severity::Fatal,
-        ..DiagnosticConfig::for_reporting(ReportingLevel::Quiet)
-    });
+    let mut loader = Loader::new()
+        .sources(sources)
+        .diagnostic_config(DiagnosticConfig {
+            fail_at: Severity::Fatal,
+            ..DiagnosticConfig::for_reporting(ReportingLevel::Quiet)
+        });
     if let Modules::List(list) = &spec.modules {
         loader = loader.modules(list.iter().cloned());
     }
@@ -226,7 +228,11 @@ pub fn load(spec: &LoadSpec) -> Loaded {
                     problems,
                 };
             };
-            let rest: Vec<String> = list.iter().filter(|m| !missing.contains(m)).cloned().collect();
+            let rest: Vec<String> = list
+                .iter()
+                .filter(|m| !missing.contains(m))
+                .cloned()
+                .collect();
             if rest.is_empty() {
                 return Loaded {
                     tree: MibTree::builtin(),
@@ -297,7 +303,9 @@ fn convert(mib: &mib_rs::Mib) -> MibTree {
         let module = if arcs.len() == 1 {
             String::new()
         } else {
-            node.module().map(|m| m.name().to_owned()).unwrap_or_default()
+            node.module()
+                .map(|m| m.name().to_owned())
+                .unwrap_or_default()
         };
         let macro_kind = match node.kind() {
             Kind::Scalar | Kind::Table | Kind::Row | Kind::Column => MacroKind::ObjectType,
@@ -376,9 +384,7 @@ fn notes_of(node: mib_rs::Node<'_>, object: Option<mib_rs::Object<'_>>) -> Optio
     let description = match (object, node.notification()) {
         (Some(o), _) => o.description(),
         (None, Some(n)) => n.description(),
-        _ if node.kind() == Kind::ModuleIdentity => {
-            node.module().map_or("", |m| m.description())
-        }
+        _ if node.kind() == Kind::ModuleIdentity => node.module().map_or("", |m| m.description()),
         _ => node.description(),
     };
     let mut notes = Notes {
@@ -496,7 +502,10 @@ fn syntax_of(o: mib_rs::Object<'_>) -> Syntax {
 /// in net-snmp's tree).
 fn declared_constraints<'a>(
     o: mib_rs::Object<'a>,
-) -> (&'a [mib_rs::mib::types::Range], &'a [mib_rs::mib::types::Range]) {
+) -> (
+    &'a [mib_rs::mib::types::Range],
+    &'a [mib_rs::mib::types::Range],
+) {
     let (mut sizes, mut ranges) = (o.declared_sizes(), o.declared_ranges());
     let mut ty = o.ty();
     while sizes.is_empty() && ranges.is_empty() {
@@ -572,7 +581,11 @@ mod tests {
         let mac = t.node(t.named("fixMac")[0]).unwrap();
         assert_eq!(mac.syntax.as_deref().unwrap().hint.as_deref(), Some("1x:"));
         let row = t.node(t.named("fixIfXEntry")[0]).unwrap();
-        assert_eq!(row.index.len(), 1, "AUGMENTS gives the augmented row's index");
+        assert_eq!(
+            row.index.len(),
+            1,
+            "AUGMENTS gives the augmented row's index"
+        );
         let row = t.node(t.named("fixGroupEntry")[0]).unwrap();
         assert!(row.index[0].implied);
         // The compiled-in table is still under it.

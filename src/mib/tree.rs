@@ -229,9 +229,7 @@ impl MibTree {
                 n.index = idx
                     .into_iter()
                     .filter_map(|(arcs, implied)| {
-                        position
-                            .get(&arcs)
-                            .map(|&node| IndexPart { node, implied })
+                        position.get(&arcs).map(|&node| IndexPart { node, implied })
                     })
                     .collect();
                 n
@@ -266,7 +264,8 @@ impl MibTree {
     /// Whether a module of that name was loaded, or is in the compiled-in table.
     #[must_use]
     pub fn has_module(&self, module: &str) -> bool {
-        self.modules.iter().any(|m| &**m == module) || self.nodes.iter().any(|n| &*n.module == module)
+        self.modules.iter().any(|m| &**m == module)
+            || self.nodes.iter().any(|n| &*n.module == module)
     }
 
     /// The position of the node whose arcs are exactly `arcs`.
@@ -306,7 +305,11 @@ impl MibTree {
 
     /// The direct children of the node at `i`, in arc order.
     pub fn children(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
-        let arcs = self.nodes.get(i).map(|n| n.arcs.clone()).unwrap_or_default();
+        let arcs = self
+            .nodes
+            .get(i)
+            .map(|n| n.arcs.clone())
+            .unwrap_or_default();
         let depth = arcs.len();
         self.nodes
             .iter()
@@ -458,7 +461,9 @@ impl MibTree {
                     let n = if part.implied {
                         r.len()
                     } else {
-                        usize::try_from(r[0]).unwrap_or(usize::MAX).saturating_add(1)
+                        usize::try_from(r[0])
+                            .unwrap_or(usize::MAX)
+                            .saturating_add(1)
                     };
                     if n > r.len() {
                         return;
