@@ -294,3 +294,56 @@ fn a_malformed_mib_is_reported_with_its_file_and_line_and_the_others_load() {
     // The broken module's good part before the error is not trusted, but nothing panicked.
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn a_real_snmpd_walked_with_net_snmps_own_mibs_prints_the_same() {
+    // net-snmp's UCD-SNMP-MIB (libsnmp-base) over the SMI base modules and HCNUM-TC it imports.
+    let ucd = Path::new("/usr/share/snmp/mibs/UCD-SNMP-MIB.txt");
+    assert!(
+        ucd.exists(),
+        "{} is missing: install the Debian package libsnmp-base",
+        ucd.display()
+    );
+    let snmpd = crate::snmpd::Snmpd::start_with("proc nosuchprocessd 2 1\nproc init\n");
+    let dirs = format!("{}:/usr/share/snmp/mibs", mibs_dir().join("base").display());
+    let target = snmpd.target();
+    for flags in [&[][..], &["-On"], &["-Oe"], &["-Osq"], &["-Of"]] {
+        let mut args: Vec<&str> = vec!["-v2c", "-c", "public", "-M", &dirs, "-m", "UCD-SNMP-MIB"];
+        args.extend_from_slice(flags);
+        args.extend([target.as_str(), "UCD-SNMP-MIB::prTable"]);
+        let theirs = snmpd.tool("snmpwalk", &args);
+        let ours = snmpact(&[&["walk"][..], &args].concat());
+        assert!(theirs.contains("nosuchprocessd"), "{theirs}");
+        assert_eq!(String::from_utf8_lossy(&ours.stdout), theirs, "{flags:?}");
+    }
+    let args = [
+        "-v2c",
+        "-c",
+        "public",
+        "-M",
+        &dirs,
+        "-m",
+        "UCD-SNMP-MIB",
+        &target,
+        "prTable",
+    ];
+    let theirs = snmpd.tool("snmptable", &args);
+    let ours = snmpact(&[&["table"][..], &args[..]].concat());
+    assert!(theirs.contains("prErrorFlag"), "{theirs}");
+    assert_eq!(String::from_utf8_lossy(&ours.stdout), theirs);
+    let args = [
+        "-v2c",
+        "-c",
+        "public",
+        "-M",
+        &dirs,
+        "-m",
+        "UCD-SNMP-MIB",
+        &target,
+        "UCD-SNMP-MIB::prErrorFlag.1",
+        "UCD-SNMP-MIB::prNames.2",
+    ];
+    let theirs = snmpd.tool("snmpget", &args);
+    let ours = snmpact(&[&["get"][..], &args[..]].concat());
+    assert_eq!(String::from_utf8_lossy(&ours.stdout), theirs);
+}
