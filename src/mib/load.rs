@@ -201,6 +201,18 @@ pub fn load(spec: &LoadSpec) -> Loaded {
             }
         }
     }
+    let mut inner = load_sources(sources, spec);
+    problems.append(&mut inner.problems);
+    Loaded {
+        tree: inner.tree,
+        problems,
+    }
+}
+
+/// [`load`] from given sources (directories, or text in memory for tests and fuzzing).
+#[must_use]
+pub fn load_sources(sources: Vec<Box<dyn mib_rs::Source>>, spec: &LoadSpec) -> Loaded {
+    let mut problems = Vec::new();
     let mut loader = Loader::new()
         .sources(sources)
         .diagnostic_config(DiagnosticConfig {
@@ -557,7 +569,72 @@ fn ranges_text(ranges: &[mib_rs::mib::types::Range]) -> Option<Box<str>> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    /// The fixture module's text.
+    const FIXTURE: &str = include_str!("../../tests/data/mibs/fixture/SNMPACT-TEST-MIB.txt");
+
+    /// Loads `text` as one module from memory, every module (`-m ALL`).
+    fn load_text(text: &[u8]) -> Loaded {
+        let spec = LoadSpec {
+            dirs: Vec::new(),
+            modules: Modules::All,
+        };
+        // The source's name is the module it holds: the fixture's, so damage is parsed.
+        load_sources(
+            vec![mib_rs::source::memory("SNMPACT-TEST-MIB", text.to_vec())],
+            &spec,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn any_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let loaded = load_text(&bytes);
+            prop_assert!(!loaded.tree.nodes().is_empty());
+        }
+
+        #[test]
+        fn a_damaged_fixture_never_panics(
+            cuts in proptest::collection::vec((0usize..FIXTURE.len(), any::<u8>()), 1..8)
+        ) {
+            let mut text = FIXTURE.as_bytes().to_vec();
+            for (at, byte) in cuts {
+                text[at] = byte;
+            }
+            let loaded = load_text(&text);
+            prop_assert!(!loaded.tree.named("sysDescr").is_empty());
+            // Loading the undamaged text gives the fixture's nodes: the damage was parsed.
+            prop_assert!(loaded.tree.nodes().len() > 1000);
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_names_the_file_line_and_module() {
+        let text = FIXTURE.replacen("SYNTAX      BITS {", "SYNTAX      BITS {{{", 1);
+        assert_ne!(text, FIXTURE);
+        let loaded = load_text(text.as_bytes());
+        let p = loaded.problems.first().expect("a problem");
+        let line = FIXTURE
+            .lines()
+            .position(|l| l.contains("SYNTAX      BITS {"))
+            .unwrap()
+            + 1;
+        assert_eq!(p.module.as_deref(), Some("SNMPACT-TEST-MIB"));
+        assert_eq!(p.line, Some(u64::try_from(line).unwrap()), "{p}");
+        assert!(
+            p.to_string().starts_with(&format!(
+                "<memory:SNMPACT-TEST-MIB>:{line}: SNMPACT-TEST-MIB: "
+            )),
+            "{p}"
+        );
+        // The rest of the module still loads.
+        assert!(!loaded.tree.named("fixStatus").is_empty());
+    }
 
     fn fixture_spec() -> LoadSpec {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mibs");
