@@ -16,8 +16,8 @@ use std::time::Duration;
 use serde_json::{Map, Value as Json, json};
 
 use super::OutputFormat;
-use crate::dispatcher::{Counters, DispatcherStats, DropReason};
 use crate::cli::args::TableFlags;
+use crate::dispatcher::{Counters, DispatcherStats, DropReason};
 use crate::format::{TextOptions, varbind_json, write_varbind};
 use crate::mib;
 use crate::oid::Oid;

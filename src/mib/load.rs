@@ -670,6 +670,47 @@ mod tests {
     }
 
     #[test]
+    fn instances_decode_into_index_labels() {
+        let t = load(&fixture_spec()).tree;
+        let arcs = |s: &str| -> Vec<u32> { s.split('.').map(|a| a.parse().unwrap()).collect() };
+        let (name, parts) = t
+            .decode_instance(&arcs("1.3.6.1.4.1.99999.2.3.1.2.3.98.111.98"))
+            .unwrap();
+        assert_eq!(name, "fixUserLogins");
+        assert_eq!(parts, vec![("fixUserName", "\"bob\"".to_owned())]);
+        let (name, parts) = t
+            .decode_instance(&arcs("1.3.6.1.4.1.99999.2.5.1.3.192.0.2.1.8080"))
+            .unwrap();
+        assert_eq!(name, "fixRouteMetric");
+        assert_eq!(
+            parts,
+            vec![
+                ("fixRouteDest", "192.0.2.1".to_owned()),
+                ("fixRoutePort", "8080".to_owned())
+            ]
+        );
+        // AUGMENTS: the augmented row's index.
+        let (_, parts) = t
+            .decode_instance(&arcs("1.3.6.1.4.1.99999.2.2.1.2.7"))
+            .unwrap();
+        assert_eq!(parts, vec![("fixIfIndex", "7".to_owned())]);
+        // An enumerated index prints its label; a scalar is not a row instance.
+        let (_, parts) = t
+            .decode_instance(&arcs("1.3.6.1.4.1.99999.2.7.1.3.2.1.3.2"))
+            .unwrap();
+        assert_eq!(parts[1], ("fixTypeState", "down".to_owned()));
+        assert!(
+            t.decode_instance(&arcs("1.3.6.1.4.1.99999.1.1.0"))
+                .is_none()
+        );
+        // Left-over arcs: not decoded whole.
+        assert!(
+            t.decode_instance(&arcs("1.3.6.1.4.1.99999.2.1.1.2.1.5"))
+                .is_none()
+        );
+    }
+
+    #[test]
     fn spec_options() {
         let mut s = LoadSpec::default();
         s.set_modules("IF-MIB:SNMPv2-MIB");

@@ -405,12 +405,49 @@ impl MibTree {
 
     /// Decodes index components from `rest` (consumed as it goes), each followed by a dot.
     fn write_index(&self, out: &mut String, rest: &mut &[u32], row: usize) {
+        for (_, text) in self.index_components(rest, row) {
+            out.push_str(&text);
+            out.push('.');
+        }
+    }
+
+    /// The instance of `oid` decoded by its row's INDEX: the column's name and, per index
+    /// object, its name and value as net-snmp prints it in a name (`"eth0"`, `192.0.2.1`,
+    /// `up`). `None` when `oid` is not a column instance or the instance does not decode whole.
+    #[must_use]
+    pub fn decode_instance(&self, arcs: &[u32]) -> Option<(&str, Vec<(&str, String)>)> {
+        let (i, known) = self.longest_prefix(arcs)?;
+        let node = &self.nodes[i];
+        if node.kind != NodeKind::Column {
+            return None;
+        }
+        let row = self.index_row(i)?;
+        let mut rest = &arcs[known..];
+        let parts = self.index_components(&mut rest, row);
+        if !rest.is_empty() || parts.is_empty() {
+            return None;
+        }
+        Some((
+            &node.name,
+            parts
+                .into_iter()
+                .map(|(n, v)| (&*self.nodes[n].name, v))
+                .collect(),
+        ))
+    }
+
+    /// Each index component of `row` read from `rest` (consumed as it goes): the index
+    /// object's position and its text.
+    fn index_components(&self, rest: &mut &[u32], row: usize) -> Vec<(usize, String)> {
+        let mut parts = Vec::new();
         for part in &self.nodes[row].index {
+            let mut out = String::new();
+            let out = &mut out;
             if rest.is_empty() {
-                return;
+                return parts;
             }
             let Some(ix) = self.nodes.get(part.node) else {
-                return;
+                return parts;
             };
             let syntax = ix.syntax.as_deref();
             let kind = syntax.and_then(|s| s.kind).unwrap_or(SyntaxKind::Other);
@@ -424,14 +461,14 @@ impl MibTree {
                     } else if let Some(n) = fixed {
                         let n = usize::try_from(n).unwrap_or(usize::MAX);
                         if n > r.len() {
-                            return;
+                            return parts;
                         }
                         dump_string(out, &r[..n], '\'');
                         n
                     } else {
                         let n = usize::try_from(r[0]).unwrap_or(usize::MAX);
                         if n >= r.len() {
-                            return;
+                            return parts;
                         }
                         if n == 0 {
                             out.push_str("\"\"");
@@ -466,7 +503,7 @@ impl MibTree {
                             .saturating_add(1)
                     };
                     if n > r.len() {
-                        return;
+                        return parts;
                     }
                     for (k, &a) in r[..n].iter().enumerate() {
                         if k > 0 {
@@ -478,16 +515,17 @@ impl MibTree {
                 }
                 SyntaxKind::IpAddress => {
                     if r.len() < 4 {
-                        return;
+                        return parts;
                     }
                     let _ = write!(out, "{}.{}.{}.{}", r[0], r[1], r[2], r[3]);
                     4
                 }
-                _ => return,
+                _ => return parts,
             };
-            out.push('.');
+            parts.push((part.node, std::mem::take(out)));
             *rest = &r[used..];
         }
+        parts
     }
 }
 
