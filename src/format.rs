@@ -1,9 +1,11 @@
 //! Text forms of varbinds exactly as net-snmp 5.9 prints them, and a JSON form for scripts.
 //!
 //! Owns the printing rules of `snmpget`/`snmpwalk` (net-snmp's `snmplib/mib.c`,
-//! `sprint_realloc_by_type` and friends) for values whose MIB gives no DISPLAY-HINT, which is
-//! everything when the tools run with `MIBS=""`: output is driven by the value's type alone.
-//! Names of OIDs come from [`crate::mib`]; decoding lives in [`crate::pdu`]. No I/O here.
+//! `sprint_realloc_by_type` and friends): by the value's type alone (`text`, what net-snmp does
+//! with `MIBS=""` or for objects no module defines), and, for objects of the loaded MIB, by
+//! their syntax (`hinted`: enumerations, BITS names, DISPLAY-HINTs, UNITS, "Wrong Type").
+//! Names of OIDs and decoded indexes come from [`crate::mib`]; decoding lives in
+//! [`crate::pdu`]. No I/O here.
 //!
 //! # Text rules (checked byte for byte against `snmpget` 5.9.3, see `tests/integration`)
 //! | Value | Default | `-Oq` (quick) |

@@ -1,9 +1,14 @@
-//! Object names: a compiled-in table of the core MIB modules, looked up both ways.
+//! Object names: the MIB tree in use (MIB files loaded by [`load`] over a compiled-in table of
+//! the core MIB modules), looked up both ways.
 //!
-//! Owns [`MibEntry`] and [`NodeKind`], the lookups by OID ([`lookup_oid`], longest known prefix)
-//! and by name ([`lookup_name`]), the parser for what an operator types ([`resolve`]) and
-//! net-snmp's default printed form ([`format_name`]). The data lives in `mib/table.rs`; nothing
-//! is read from disk and no MIB file is parsed at run time.
+//! Owns the process's tree ([`tree`]: loaded once, on first use, from what [`configure`] said
+//! (`-M`/`-m`, `[mibs]`) or else from `MIBDIRS`/`MIBS`; shared as an `Arc`; [`reload`] on
+//! SIGHUP), [`MibEntry`] and [`NodeKind`] of the compiled-in table with its lookups
+//! ([`lookup_oid`], [`lookup_name`]), the parser for what an operator types ([`resolve`],
+//! including `MODULE::name` and string indexes `ifDescr."eth0"`, `'ops'`) and net-snmp's default
+//! printed form ([`format_name`], the index decoded by the row's INDEX clause). Files are read
+//! in [`load`] (with the `mib-rs` crate); the owned tree and its printing of OIDs are in
+//! [`tree`](mod@tree); the compiled-in data lives in `mib/table.rs` and stays the fallback.
 //!
 //! Modules covered: SNMPv2-SMI (RFC 2578), SNMPv2-MIB (RFC 3418), IF-MIB (RFC 2863), IP-MIB
 //! (RFC 4293), IP-FORWARD-MIB (RFC 4292), TCP-MIB (RFC 4022), UDP-MIB (RFC 4113),
@@ -22,8 +27,7 @@
 //!   then arcs (`sysDescr.0`, `IF-MIB::ifInOctets.3`), or a path of child names
 //!   (`system.sysDescr.0`, `.iso.org.dod.internet`). Names are case-sensitive, as in net-snmp.
 //!
-//! Not here: textual conventions, enumerations, or decoding a row index into its values
-//! (`ifName."eth0"`): indexes stay numeric arcs.
+//! Not here: printing values with enumerations and display hints ([`crate::format`]).
 
 pub mod load;
 mod table;

@@ -235,9 +235,11 @@ fn column_name(entry: Option<&Oid>, col: u32, numeric: bool) -> String {
     if !numeric
         && let Some(entry) = entry
         && let Ok(oid) = entry.join(&[col])
-        && let Some((e, [])) = mib::lookup_oid(&oid)
     {
-        return e.name.to_owned();
+        let tree = mib::tree();
+        if let Some(e) = tree.find_exact(oid.arcs()).and_then(|i| tree.node(i)) {
+            return e.name.to_string();
+        }
     }
     col.to_string()
 }

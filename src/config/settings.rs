@@ -1107,8 +1107,9 @@ impl Settings {
                 }
             }
             let scalars = at.oids(&k("scalars"), j.scalars.as_ref())?;
+            let tree = mib::tree();
             for (i, oid) in scalars.iter().enumerate() {
-                if let Some((entry, [])) = mib::lookup_oid(oid)
+                if let Some(entry) = tree.find_exact(oid.arcs()).and_then(|n| tree.node(n))
                     && matches!(entry.kind, NodeKind::Scalar | NodeKind::Column)
                 {
                     return Err(at.err(
@@ -1125,7 +1126,7 @@ impl Settings {
             let walks = at.oids(&k("walks"), j.walks.as_ref())?;
             let tables = at.oids(&k("tables"), j.tables.as_ref())?;
             for (i, oid) in tables.iter().enumerate() {
-                if let Some((entry, [])) = mib::lookup_oid(oid)
+                if let Some(entry) = tree.find_exact(oid.arcs()).and_then(|n| tree.node(n))
                     && !matches!(entry.kind, NodeKind::Table | NodeKind::Entry)
                 {
                     return Err(at.err(

@@ -140,6 +140,9 @@ pub struct IndexPart {
     pub implied: bool,
 }
 
+/// An index component named by the index object's arcs (and IMPLIED), while positions move.
+type IndexByArcs = (Box<[u32]>, bool);
+
 /// A named node of the tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TreeNode {
@@ -198,7 +201,7 @@ impl MibTree {
     #[must_use]
     pub(crate) fn from_parts(loaded: Vec<TreeNode>, modules: Vec<Box<str>>) -> Self {
         // Remember the index objects by arcs, then re-resolve positions after sorting.
-        let index_arcs: Vec<Vec<(Box<[u32]>, bool)>> = loaded
+        let index_arcs: Vec<Vec<IndexByArcs>> = loaded
             .iter()
             .map(|n| {
                 n.index
@@ -207,7 +210,7 @@ impl MibTree {
                     .collect()
             })
             .collect();
-        let mut nodes: Vec<(TreeNode, Vec<(Box<[u32]>, bool)>)> =
+        let mut nodes: Vec<(TreeNode, Vec<IndexByArcs>)> =
             loaded.into_iter().zip(index_arcs).collect();
         let mut seen: std::collections::HashSet<Box<[u32]>> =
             nodes.iter().map(|(n, _)| n.arcs.clone()).collect();
