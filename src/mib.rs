@@ -1,7 +1,7 @@
 //! Object names: the MIB tree in use (MIB files loaded by [`load`] over a compiled-in table of
 //! the core MIB modules), looked up both ways.
 //!
-//! Owns the process's tree ([`tree`]: loaded once, on first use, from what [`configure`] said
+//! Owns the process's tree ([`tree()`]: loaded once, on first use, from what [`configure`] said
 //! (`-M`/`-m`, `[mibs]`) or else from `MIBDIRS`/`MIBS`; shared as an `Arc`; [`reload`] on
 //! SIGHUP), [`MibEntry`] and [`NodeKind`] of the compiled-in table with its lookups
 //! ([`lookup_oid`], [`lookup_name`]), the parser for what an operator types ([`resolve`],
