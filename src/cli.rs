@@ -23,8 +23,9 @@
 //! Tested byte for byte against net-snmp 5.9.3 and a real `snmpd` (`tests/integration/cli.rs`),
 //! `-On` walks of the whole agent included: a walk prints the `endOfMibView` (v2c) or
 //! `End of MIB` (v1) line that ends a walk of `.1`, nothing past the end of a subtree, and a walk
-//! of a leaf (or of nothing) GETs it instead, as `snmpwalk` does. Without `-On` names come from
-//! the compiled-in MIB ([`crate::mib`]): net-snmp with its MIB files loaded prints the same.
+//! of a leaf (or of nothing) GETs it instead, as `snmpwalk` does. Names, enumerations, hints
+//! and decoded indexes come from the MIB in use ([`crate::mib`], `-M`/`-m`): with the same
+//! files, net-snmp prints the same (`tests/integration/mibs.rs`).
 //!
 //! The host `demo` is the embedded simulated agent ([`DEMO_HOST`]), started for the run: it is
 //! never looked up. With several agents (`HOST1,HOST2,...` or `--targets`), each agent's lines come whole, in the
@@ -65,17 +66,18 @@
 //!   the BER form cannot tell from `0.1`); an empty agent prints its `endOfMibView` as `.1.0`, and
 //!   the GET of an empty one-arc walk is skipped.
 //! - An agent answering a GETBULK with no varbinds ends the walk (net-snmp would loop).
-//! - `table` lays out its text as `snmptable` does (checked against its source, as snmptable
-//!   refuses to run without MIB files: `Was that a table?`), with column names from the
-//!   compiled-in MIB, or numbers for tables it does not know.
-//! - Output options other than `-On -Oq -Ov -Ot` (and `-Oe -OS -OU`, which change nothing here)
-//!   are refused; `-m -M -I -P -L` are accepted and ignored; `-d -D -H` and `-Z` (the agent's
-//!   boots and time are discovered) are refused.
+//! - `table` lays out its text as `snmptable` does (checked against snmptable with the same MIB
+//!   files), with column names from the MIB in use, or numbers for tables it does not know.
+//! - Output options other than `-On -Os -Of -OS -Oq -OQ -Ov -Ot -Oe -Ob -OU -Ox -Oa -OT` are
+//!   refused; `-M -m` load MIB files; `-I -P -L` are accepted and ignored (names are always
+//!   looked up anywhere, as `-IR` does); `-d -D -H` and `-Z` (the agent's boots and time are
+//!   discovered) are refused.
 
 pub mod args;
 pub mod output;
 mod run;
 pub mod targets;
+pub mod translate;
 pub mod walk;
 
 #[cfg(test)]

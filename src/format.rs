@@ -1,9 +1,11 @@
 //! Text forms of varbinds exactly as net-snmp 5.9 prints them, and a JSON form for scripts.
 //!
 //! Owns the printing rules of `snmpget`/`snmpwalk` (net-snmp's `snmplib/mib.c`,
-//! `sprint_realloc_by_type` and friends) for values whose MIB gives no DISPLAY-HINT, which is
-//! everything when the tools run with `MIBS=""`: output is driven by the value's type alone.
-//! Names of OIDs come from [`crate::mib`]; decoding lives in [`crate::pdu`]. No I/O here.
+//! `sprint_realloc_by_type` and friends): by the value's type alone (`text`, what net-snmp does
+//! with `MIBS=""` or for objects no module defines), and, for objects of the loaded MIB, by
+//! their syntax (`hinted`: enumerations, BITS names, DISPLAY-HINTs, UNITS, "Wrong Type").
+//! Names of OIDs and decoded indexes come from [`crate::mib`]; decoding lives in
+//! [`crate::pdu`]. No I/O here.
 //!
 //! # Text rules (checked byte for byte against `snmpget` 5.9.3, see `tests/integration`)
 //! | Value | Default | `-Oq` (quick) |
@@ -70,6 +72,7 @@
 //!   the hex string.
 //! - Unknown tags: `tag` (the identifier octets as a number) and `value` = `hex`.
 
+mod hinted;
 mod json;
 mod opaque;
 mod text;
@@ -88,7 +91,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 }
 pub use opaque::{OpaqueValue, decode_opaque};
 
-use crate::mib;
+use crate::mib::{self, MibTree, NameStyle};
 use crate::oid::Oid;
 use crate::pdu::{Value, VarBind};
 
@@ -97,19 +100,48 @@ use crate::pdu::{Value, VarBind};
 pub enum OidStyle {
     /// `-On`: `.1.3.6.1.2.1.1.1.0`.
     Numeric,
-    /// net-snmp's default: `SNMPv2-MIB::sysDescr.0`, via [`crate::mib::format_name`].
+    /// net-snmp's default (`-OS`): `SNMPv2-MIB::sysDescr.0`, the index decoded.
     #[default]
     Names,
+    /// `-Os`: `sysDescr.0`.
+    Suffix,
+    /// `-Of`: `.iso.org.dod.internet.mgmt.mib-2.system.sysDescr.0`.
+    Full,
 }
 
 impl OidStyle {
+    /// The tree's name style for this OID style.
+    #[must_use]
+    pub fn name_style(self) -> NameStyle {
+        match self {
+            OidStyle::Numeric => NameStyle::Numeric,
+            OidStyle::Names => NameStyle::Module,
+            OidStyle::Suffix => NameStyle::Suffix,
+            OidStyle::Full => NameStyle::Full,
+        }
+    }
+
     /// Appends `oid` in this style.
     fn push(self, out: &mut String, oid: &Oid) {
         match self {
             OidStyle::Numeric => text::push_dotted(out, oid),
-            OidStyle::Names => out.push_str(&mib::format_name(oid)),
+            _ => {
+                mib::tree().write_oid(out, oid.arcs(), self.name_style(), true);
+            }
         }
     }
+}
+
+/// How octet strings without a DISPLAY-HINT print (`-Oa`, `-Ox`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum StringFormat {
+    /// Text when every byte is printable, else hex (net-snmp's guess).
+    #[default]
+    Guess,
+    /// `-Ox`: always hex.
+    Hex,
+    /// `-Oa`: always text.
+    Ascii,
 }
 
 /// net-snmp's output options (`-O` letters) that change a varbind's text.
@@ -126,6 +158,18 @@ pub struct TextOptions {
     pub value_only: bool,
     /// `-Ot`: timeticks as a bare number of hundredths.
     pub numeric_timeticks: bool,
+    /// `-Oe`: enumerations and BITS as numbers, without their labels.
+    pub numeric_enums: bool,
+    /// `-OQ`: like `-Oq` but ` = ` between the name and the value.
+    pub quick_equals: bool,
+    /// `-Ob`: the instance as numbers, not decoded by the INDEX clause.
+    pub no_index_breakdown: bool,
+    /// `-OU`: no UNITS after values.
+    pub no_units: bool,
+    /// `-Ox` / `-Oa`.
+    pub strings: StringFormat,
+    /// `-OT`: hex strings followed by their printable characters.
+    pub hex_text: bool,
 }
 
 impl TextOptions {
@@ -162,6 +206,34 @@ pub fn format_value_with(v: &Value<'_>, opts: &TextOptions) -> String {
     out
 }
 
+/// The value of the varbind `oid = v` as net-snmp prints it with the MIB in use: enumeration
+/// labels, BITS names, display hints and units of the object `oid` names.
+#[must_use]
+pub fn format_object_value(oid: &Oid, v: &Value<'_>, opts: &TextOptions) -> String {
+    let tree = mib::tree();
+    let mut out = String::new();
+    let node = tree.longest_prefix(oid.arcs()).map(|(i, _)| i);
+    push_value_of(&mut out, &tree, node, v, opts);
+    out
+}
+
+/// Appends `v` printed for the object at `node` of `tree` (by type alone when unknown).
+fn push_value_of(
+    out: &mut String,
+    tree: &MibTree,
+    node: Option<usize>,
+    v: &Value<'_>,
+    opts: &TextOptions,
+) {
+    match node
+        .and_then(|i| tree.node(i))
+        .and_then(|n| n.syntax.as_deref())
+    {
+        Some(syntax) => hinted::push_value(out, v, syntax, opts),
+        None => text::push_value(out, v, opts),
+    }
+}
+
 /// A varbind as `snmpget` prints it: `.1.3.6.1.2.1.1.1.0 = STRING: "..."` ([`OidStyle::Numeric`])
 /// or `SNMPv2-MIB::sysDescr.0 = STRING: "..."` ([`OidStyle::Names`]).
 ///
@@ -195,11 +267,30 @@ pub fn format_varbind_with(vb: &VarBind<'_>, opts: &TextOptions) -> String {
 
 /// Appends a varbind's text (no newline) to `out`: the allocation-free form for long walks.
 pub fn write_varbind(out: &mut String, vb: &VarBind<'_>, opts: &TextOptions) {
-    if !opts.value_only {
-        opts.oid_style.push(out, &vb.oid);
-        out.push_str(if opts.quick { " " } else { " = " });
-    }
-    text::push_value(out, &vb.value, opts);
+    let tree = mib::tree();
+    write_varbind_in(out, &tree, vb, opts);
+}
+
+/// [`write_varbind`] with a given tree (no lookup of the tree in use per varbind).
+pub fn write_varbind_in(out: &mut String, tree: &MibTree, vb: &VarBind<'_>, opts: &TextOptions) {
+    let arcs = vb.oid.arcs();
+    let node = if opts.value_only {
+        tree.longest_prefix(arcs).map(|(i, _)| i)
+    } else {
+        let node = tree.write_oid(
+            out,
+            arcs,
+            opts.oid_style.name_style(),
+            !opts.no_index_breakdown,
+        );
+        out.push_str(if opts.quick && !opts.quick_equals {
+            " "
+        } else {
+            " = "
+        });
+        node
+    };
+    push_value_of(out, tree, node, &vb.value, opts);
 }
 
 #[cfg(test)]
@@ -266,6 +357,7 @@ mod tests {
             quick,
             value_only,
             numeric_timeticks,
+            ..TextOptions::default()
         };
         let cases = [
             (

@@ -14,8 +14,10 @@
 //!   KeyChange. Pure.
 //! - [`v3`]: the SNMPv3 message format (RFC 3412) and USM message processing: seal, check, open,
 //!   the time window, Report kinds. Pure.
-//! - [`mib`]: the compiled-in table of names for the core MIBs, both ways.
-//! - [`mod@format`]: text forms of varbinds as net-snmp prints them, and a JSON form.
+//! - [`mib`]: names both ways: MIB files loaded (`mib-rs`) over a compiled-in table, one
+//!   `Arc`-shared tree per process; index decoding; `snmptranslate`'s forms.
+//! - [`mod@format`]: text forms of varbinds as net-snmp prints them (enumerations, display hints
+//!   and units from the MIB), and a JSON form.
 //! - [`service`]: the long-running service: config, simulated agents, console and poller together.
 //! - [`session`]: one actor per agent: operations, retries, walks, tables, SNMPv3 discovery and
 //!   resynchronisation; [`session::SnmpError`].

@@ -1,9 +1,14 @@
-//! Object names: a compiled-in table of the core MIB modules, looked up both ways.
+//! Object names: the MIB tree in use (MIB files loaded by [`load`] over a compiled-in table of
+//! the core MIB modules), looked up both ways.
 //!
-//! Owns [`MibEntry`] and [`NodeKind`], the lookups by OID ([`lookup_oid`], longest known prefix)
-//! and by name ([`lookup_name`]), the parser for what an operator types ([`resolve`]) and
-//! net-snmp's default printed form ([`format_name`]). The data lives in `mib/table.rs`; nothing
-//! is read from disk and no MIB file is parsed at run time.
+//! Owns the process's tree ([`tree()`]: loaded once, on first use, from what [`configure`] said
+//! (`-M`/`-m`, `[mibs]`) or else from `MIBDIRS`/`MIBS`; shared as an `Arc`; [`reload`] on
+//! SIGHUP), [`MibEntry`] and [`NodeKind`] of the compiled-in table with its lookups
+//! ([`lookup_oid`], [`lookup_name`]), the parser for what an operator types ([`resolve`],
+//! including `MODULE::name` and string indexes `ifDescr."eth0"`, `'ops'`) and net-snmp's default
+//! printed form ([`format_name`], the index decoded by the row's INDEX clause). Files are read
+//! in [`load`] (with the `mib-rs` crate); the owned tree and its printing of OIDs are in
+//! [`tree`](mod@tree); the compiled-in data lives in `mib/table.rs` and stays the fallback.
 //!
 //! Modules covered: SNMPv2-SMI (RFC 2578), SNMPv2-MIB (RFC 3418), IF-MIB (RFC 2863), IP-MIB
 //! (RFC 4293), IP-FORWARD-MIB (RFC 4292), TCP-MIB (RFC 4022), UDP-MIB (RFC 4113),
@@ -22,12 +27,16 @@
 //!   then arcs (`sysDescr.0`, `IF-MIB::ifInOctets.3`), or a path of child names
 //!   (`system.sysDescr.0`, `.iso.org.dod.internet`). Names are case-sensitive, as in net-snmp.
 //!
-//! Not here: textual conventions, enumerations, or decoding a row index into its values
-//! (`ifName."eth0"`): indexes stay numeric arcs.
+//! Not here: printing values with enumerations and display hints ([`crate::format`]).
 
+pub mod load;
 mod table;
+pub mod tree;
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, RwLock};
+
+pub use load::{LoadProblem, LoadSpec, Modules};
+pub use tree::{MibTree, NameStyle};
 
 use crate::oid::{MAX_ARCS, Oid, OidError, push_u32};
 
@@ -83,7 +92,7 @@ pub enum MibError {
         /// The name as typed.
         name: String,
         /// The modules that define it.
-        modules: Vec<&'static str>,
+        modules: Vec<String>,
     },
     /// `MODULE::name` with a module the table does not have.
     #[error("unknown MIB module '{module}'")]
@@ -163,6 +172,70 @@ impl MibError {
     }
 }
 
+/// What to load the next time [`tree`] is asked for it (`None`: the environment's).
+static SPEC: RwLock<Option<LoadSpec>> = RwLock::new(None);
+/// The tree in use, loaded on first use and kept until [`configure`] or [`reload`].
+static ACTIVE: RwLock<Option<Arc<MibTree>>> = RwLock::new(None);
+
+/// The tree in use: loaded once per process (on first use, from what [`configure`] said, else
+/// from `MIBDIRS`/`MIBS`) and shared. Problems met while loading are logged once, at `warn`.
+#[must_use]
+pub fn tree() -> Arc<MibTree> {
+    if let Ok(guard) = ACTIVE.read()
+        && let Some(t) = guard.as_ref()
+    {
+        return Arc::clone(t);
+    }
+    let mut active = ACTIVE
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(t) = active.as_ref() {
+        return Arc::clone(t);
+    }
+    let spec = SPEC
+        .read()
+        .ok()
+        .and_then(|s| s.clone())
+        .unwrap_or_else(LoadSpec::from_env);
+    let loaded = load::load(&spec);
+    for p in &loaded.problems {
+        tracing::warn!("MIB: {p}");
+    }
+    let t = Arc::new(loaded.tree);
+    *active = Some(Arc::clone(&t));
+    t
+}
+
+/// Says what to load (`-M`, `-m`, `[mibs]`); the tree is (re)loaded on its next use.
+pub fn configure(spec: LoadSpec) {
+    *SPEC
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(spec);
+    *ACTIVE
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+}
+
+/// Loads what was configured now, replaces the tree in use, and returns the problems met
+/// (the console and the poller call this on reload, so a changed MIB directory is read again).
+pub fn reload() -> Vec<LoadProblem> {
+    let spec = SPEC
+        .read()
+        .ok()
+        .and_then(|s| s.clone())
+        .unwrap_or_else(LoadSpec::from_env);
+    let loaded = load::load(&spec);
+    install(Arc::new(loaded.tree));
+    loaded.problems
+}
+
+/// Puts `tree` in use for the whole process.
+pub fn install(tree: Arc<MibTree>) {
+    *ACTIVE
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(tree);
+}
+
 /// Most characters of the operator's text that an error message repeats.
 const MAX_ECHO: usize = 64;
 
@@ -201,8 +274,11 @@ pub fn lookup_oid(oid: &Oid) -> Option<(&'static MibEntry, &[u32])> {
 pub fn lookup_name(name: &str) -> Option<&'static MibEntry> {
     match name.split_once("::") {
         Some(("", _)) => None,
-        Some((module, name)) => find_named(Some(module), name).ok(),
-        None => find_named(None, name).ok(),
+        Some((module, name)) => named(name).iter().copied().find(|e| e.module == module),
+        None => match named(name) {
+            [one] => Some(*one),
+            _ => None,
+        },
     }
 }
 
@@ -227,6 +303,14 @@ pub fn lookup_name(name: &str) -> Option<&'static MibEntry> {
 /// [`MibError::NotAChild`] for a name that does not resolve, [`MibError::Invalid`] when the arcs
 /// break the OID rules (`iso` alone has one arc), and [`MibError::Empty`].
 pub fn resolve(text: &str) -> Result<Oid, MibError> {
+    resolve_in(&tree(), text)
+}
+
+/// [`resolve`] against a given tree.
+///
+/// # Errors
+/// As [`resolve`].
+pub fn resolve_in(tree: &MibTree, text: &str) -> Result<Oid, MibError> {
     if text.is_empty() {
         return Err(MibError::Empty);
     }
@@ -234,12 +318,12 @@ pub fn resolve(text: &str) -> Result<Oid, MibError> {
         text: clip(text),
         problem,
     };
-    let (module, path) = match text.split_once("::") {
+    let (module, path) = match split_module(text) {
         Some(("", _)) => return Err(syntax(SyntaxError::EmptyModule)),
         Some((module, path)) => {
             if let Some(c) = module
                 .chars()
-                .find(|&c| !(c.is_ascii_alphanumeric() || c == '-'))
+                .find(|&c| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
             {
                 return Err(syntax(SyntaxError::BadChar(c)));
             }
@@ -251,7 +335,7 @@ pub fn resolve(text: &str) -> Result<Oid, MibError> {
     // Check the syntax of every part before looking any name up, so that `sysDescrr..0` is
     // reported as malformed rather than as an unknown name.
     let mut parts: Vec<Part<'_>> = Vec::new();
-    for (i, part) in path.split('.').enumerate() {
+    for (i, part) in split_parts(path).into_iter().enumerate() {
         let first = i == 0;
         let part = if part.is_empty() {
             let problem = if first && module.is_some() {
@@ -260,6 +344,11 @@ pub fn resolve(text: &str) -> Result<Oid, MibError> {
                 SyntaxError::EmptyArc
             };
             return Err(syntax(problem));
+        } else if let Some(q) = quoted(part) {
+            if first {
+                return Err(syntax(SyntaxError::MissingName));
+            }
+            q
         } else if part.starts_with(|c: char| c.is_ascii_digit()) {
             if first && module.is_some() {
                 return Err(syntax(SyntaxError::MissingName));
@@ -283,17 +372,43 @@ pub fn resolve(text: &str) -> Result<Oid, MibError> {
     }
 
     let mut arcs: Vec<u32> = Vec::new();
+    // The row whose INDEX the parts after the last name fill, and which component is next.
+    let mut row: Option<usize> = None;
+    let mut component = 0usize;
     for (i, part) in parts.into_iter().enumerate() {
         match part {
-            Part::Arc(arc) => arcs.push(arc),
+            Part::Arc(arc) => {
+                arcs.push(arc);
+                component += 1;
+            }
             Part::Name(name) => {
-                let entry = if i == 0 {
-                    find_named(module, name)?
+                let node = if i == 0 {
+                    find_named(tree, module, name)?
                 } else {
-                    find_child(&arcs, name)?
+                    find_child(tree, &arcs, name)?
                 };
                 arcs.clear();
-                arcs.extend_from_slice(entry.arcs);
+                arcs.extend_from_slice(&tree.nodes()[node].arcs);
+                row = tree.row_of(node);
+                component = 0;
+            }
+            Part::Quoted { text: s, single } => {
+                let index = row
+                    .and_then(|r| tree.node(r))
+                    .and_then(|r| r.index.get(component));
+                let no_length = single
+                    || index.is_some_and(|p| {
+                        p.implied
+                            || tree
+                                .node(p.node)
+                                .and_then(|n| n.syntax.as_deref())
+                                .is_some_and(|s| s.fixed_size.is_some())
+                    });
+                if !no_length {
+                    arcs.push(u32::try_from(s.len()).unwrap_or(u32::MAX));
+                }
+                arcs.extend(s.bytes().map(u32::from));
+                component += 1;
             }
         }
     }
@@ -301,6 +416,49 @@ pub fn resolve(text: &str) -> Result<Oid, MibError> {
         text: clip(text),
         error,
     })
+}
+
+/// `MODULE::rest`, when the text has a `::` before any quote.
+fn split_module(text: &str) -> Option<(&str, &str)> {
+    let (module, rest) = text.split_once("::")?;
+    (!module.contains(['"', '\'', '.'])).then_some((module, rest))
+}
+
+/// The dot-separated parts of a path, a quoted string (`"eth0"`, `'a.b'`) being one part
+/// whatever it holds.
+fn split_parts(path: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut quote: Option<char> = None;
+    for (i, c) in path.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '.' => {
+                parts.push(&path[start..i]);
+                start = i + 1;
+            }
+            None => {}
+        }
+    }
+    parts.push(&path[start..]);
+    parts
+}
+
+/// A quoted index part: its text and whether the quotes were single (no length arc).
+fn quoted(part: &str) -> Option<Part<'_>> {
+    for q in ['"', '\''] {
+        if let Some(inner) = part.strip_prefix(q).and_then(|p| p.strip_suffix(q))
+            && part.len() >= 2
+        {
+            return Some(Part::Quoted {
+                text: inner,
+                single: q == '\'',
+            });
+        }
+    }
+    None
 }
 
 /// `oid` as net-snmp prints it by default: `MODULE::name` of the longest known prefix, then the
@@ -315,10 +473,9 @@ pub fn resolve(text: &str) -> Result<Oid, MibError> {
 /// ```
 #[must_use]
 pub fn format_name(oid: &Oid) -> String {
-    match lookup_oid(oid) {
-        Some((entry, rest)) => format_entry(entry, rest),
-        None => oid.to_dotted(),
-    }
+    let mut s = String::new();
+    tree().write_oid(&mut s, oid.arcs(), NameStyle::Module, true);
+    s
 }
 
 /// `MODULE::name.rest` (just `name.rest` for the module-less top nodes).
@@ -382,16 +539,17 @@ fn named(name: &str) -> &'static [&'static MibEntry] {
     rest.get(..len).unwrap_or_default()
 }
 
-/// The entry for a first name, bare or after `MODULE::`.
-fn find_named(module: Option<&str>, name: &str) -> Result<&'static MibEntry, MibError> {
-    let found = named(name);
+/// The node for a first name, bare or after `MODULE::`.
+fn find_named(tree: &MibTree, module: Option<&str>, name: &str) -> Result<usize, MibError> {
+    let found = tree.named(name);
+    let nodes = tree.nodes();
     match module {
         Some(module) => found
             .iter()
             .copied()
-            .find(|e| e.module == module)
+            .find(|&i| &*nodes[i].module == module)
             .ok_or_else(|| {
-                if table::ENTRIES.iter().any(|e| e.module == module) {
+                if tree.has_module(module) {
                     MibError::NotInModule {
                         module: clip(module),
                         name: clip(name),
@@ -404,21 +562,25 @@ fn find_named(module: Option<&str>, name: &str) -> Result<&'static MibEntry, Mib
             }),
         None => match found {
             [] => Err(MibError::UnknownName { name: clip(name) }),
-            [one] => Ok(one),
+            [one] => Ok(*one),
+            [first, rest @ ..] if rest.iter().all(|&i| nodes[i].arcs == nodes[*first].arcs) => {
+                Ok(*first)
+            }
             many => Err(MibError::Ambiguous {
                 name: clip(name),
-                modules: many.iter().map(|e| e.module).collect(),
+                modules: many.iter().map(|&i| nodes[i].module.to_string()).collect(),
             }),
         },
     }
 }
 
-/// The entry named `name` directly below `parent`.
-fn find_child(parent: &[u32], name: &str) -> Result<&'static MibEntry, MibError> {
-    named(name)
+/// The node named `name` directly below `parent`.
+fn find_child(tree: &MibTree, parent: &[u32], name: &str) -> Result<usize, MibError> {
+    let nodes = tree.nodes();
+    tree.named(name)
         .iter()
         .copied()
-        .find(|e| e.arcs.len() == parent.len() + 1 && e.arcs.starts_with(parent))
+        .find(|&i| nodes[i].arcs.len() == parent.len() + 1 && nodes[i].arcs.starts_with(parent))
         .ok_or_else(|| MibError::NotAChild {
             name: clip(name),
             parent: format_arcs(parent),
@@ -431,6 +593,14 @@ enum Part<'a> {
     Arc(u32),
     /// An object name: the first part, or a child of what precedes it.
     Name(&'a str),
+    /// A quoted string index (`"eth0"`, `'ops'`): its characters as arcs, after its length
+    /// for double quotes unless the index is IMPLIED or of fixed size.
+    Quoted {
+        /// The characters between the quotes.
+        text: &'a str,
+        /// Single quotes: never a length arc.
+        single: bool,
+    },
 }
 
 /// A decimal arc up to `u32::MAX`, digits only (no sign, no spaces).
@@ -469,7 +639,7 @@ fn clip(text: &str) -> String {
 }
 
 /// `A::name or B::name` for [`MibError::Ambiguous`].
-fn qualified_choices(modules: &[&str], name: &str) -> String {
+fn qualified_choices(modules: &[String], name: &str) -> String {
     modules
         .iter()
         .map(|m| format!("{m}::{name}"))
@@ -923,7 +1093,7 @@ mod tests {
                 "linux",
                 MibError::Ambiguous {
                     name: "linux".into(),
-                    modules: vec!["NET-SNMP-TC", "UCD-SNMP-MIB"],
+                    modules: vec!["NET-SNMP-TC".into(), "UCD-SNMP-MIB".into()],
                 },
             ),
             (
@@ -1145,7 +1315,7 @@ mod tests {
                 match resolve(e.name) {
                     Ok(bare) => assert_eq!(bare, node, "{}", e.name),
                     Err(MibError::Ambiguous { modules, .. }) => {
-                        assert!(modules.contains(&e.module), "{}", e.name);
+                        assert!(modules.iter().any(|m| m == e.module), "{}", e.name);
                     }
                     Err(other) => panic!("{}: {other}", e.name),
                 }

@@ -224,8 +224,11 @@ pub fn start(settings: &Settings) -> Result<Outputs, Error> {
 /// OID the table does not know, the longest known prefix's name.
 #[must_use]
 pub fn object_and_index(oid: &Oid) -> (String, String) {
-    match mib::lookup_oid(oid) {
-        Some((entry, rest)) => {
+    let tree = mib::tree();
+    match tree.longest_prefix(oid.arcs()) {
+        Some((i, known)) => {
+            let rest = &oid.arcs()[known..];
+            let name = tree.node(i).map_or("oid", |n| &n.name);
             let mut index = String::with_capacity(rest.len() * 3);
             for (i, arc) in rest.iter().enumerate() {
                 if i > 0 {
@@ -233,10 +236,41 @@ pub fn object_and_index(oid: &Oid) -> (String, String) {
                 }
                 index.push_str(&arc.to_string());
             }
-            (entry.name.to_owned(), index)
+            (name.to_owned(), index)
         }
         None => ("oid".to_owned(), oid.to_string()),
     }
+}
+
+/// The object's MIB name and its index as labels, in the snmp_exporter convention: one label
+/// per INDEX object of the row, named after it, with its decoded value (`ifIndex="2"`,
+/// `fixUserName="bob"`), when the loaded MIB knows the row; else one `index` label with the
+/// instance arcs (`index="2"`), as [`object_and_index`].
+#[must_use]
+pub fn object_and_labels(oid: &Oid) -> (String, Vec<(String, String)>) {
+    let tree = mib::tree();
+    if let Some((name, parts)) = tree.decode_instance(oid.arcs()) {
+        let labels = parts
+            .into_iter()
+            .map(|(k, v)| {
+                let v = match v.as_bytes() {
+                    [b'"' | b'\'', .., b'"' | b'\''] if v.len() >= 2 => {
+                        v[1..v.len() - 1].to_owned()
+                    }
+                    _ => v,
+                };
+                (k.to_owned(), v)
+            })
+            .collect();
+        return (name.to_owned(), labels);
+    }
+    let (object, index) = object_and_index(oid);
+    let labels = if index.is_empty() {
+        Vec::new()
+    } else {
+        vec![("index".to_owned(), index)]
+    };
+    (object, labels)
 }
 
 /// A value as text for labels and string fields: plain text as is, anything else as net-snmp

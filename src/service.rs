@@ -226,6 +226,11 @@ async fn reload_on_sighup(
             () = &mut shutdown => return,
             () = hangup => {}
         }
+        // MIB files first (a changed directory is read again), then the configuration, whose
+        // `[mibs]` may say to load others and whose job OIDs may use their names.
+        for problem in crate::mib::reload() {
+            tracing::warn!("MIB: {problem}");
+        }
         match config::load(&opts.config, &opts.overrides) {
             Ok(mut s) => {
                 for (name, addr) in &bound {

@@ -66,6 +66,9 @@ enum Command {
     /// SET, as snmpset (`snmpact set -h`).
     #[command(disable_help_flag = true)]
     Set(ToolArgs),
+    /// Names and numbers of the MIB in use, as snmptranslate (`-On -Of -Td -Tp -IR -M -m`).
+    #[command(disable_help_flag = true)]
+    Translate(ToolArgs),
     /// Run a script of console commands concurrently, printing results in script order.
     Batch(BatchArgs),
     /// Serve simulated agents from `.snmprec` files, one UDP port each, until Ctrl-C.
@@ -189,6 +192,7 @@ fn main() -> ExitCode {
         Command::Bulkwalk(a) => cli::run(Tool::BulkWalk, &a.args),
         Command::Table(a) => cli::run(Tool::Table, &a.args),
         Command::Set(a) => cli::run(Tool::Set, &a.args),
+        Command::Translate(a) => run_translate(&a.args),
         Command::Batch(a) => batch::run(&BatchOptions {
             script: a.script,
             format: a.format.parse().unwrap_or_default(),
@@ -288,6 +292,13 @@ fn run_serve(args: ServeArgs) -> ExitCode {
             ExitCode::from(EXIT_USAGE)
         }
     }
+}
+
+fn run_translate(args: &[String]) -> ExitCode {
+    let t = cli::translate::translate(args);
+    let _ = io::Write::write_all(&mut io::stdout(), t.stdout.as_bytes());
+    let _ = io::Write::write_all(&mut io::stderr(), t.stderr.as_bytes());
+    ExitCode::from(t.status)
 }
 
 fn run_decode(args: DecodeArgs) -> ExitCode {

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::command::{SetValueError, UserOption, UserOptionError, UserOptions, parse_set_value};
-use crate::format::{OidStyle, TextOptions};
-use crate::mib::{self, MibError};
+use crate::format::{OidStyle, StringFormat, TextOptions};
+use crate::mib::{self, LoadSpec, MibError};
 use crate::oid::{Oid, OidError};
 use crate::pdu::{VarBind, Version};
 use crate::session::{Community, DEFAULT_MAX_REPETITIONS, SessionConfig};
@@ -243,9 +243,7 @@ pub enum UsageError {
         expected: &'static str,
     },
     /// A `-O` letter that is unknown or not supported.
-    #[error(
-        "output option -O{0} is not supported (supported: n q v t, and e S U which change nothing here)"
-    )]
+    #[error("output option -O{0} is not supported (supported: n s f S q Q v t e b U x a T)")]
     OutputFlag(char),
     /// A `-C` letter this tool does not take.
     #[error("unknown flag passed to -C: {0}")]
@@ -555,6 +553,8 @@ struct Parser {
     version: Option<Version>,
     /// The SNMPv3 options.
     user: UserOptions,
+    /// `-M`/`-m` when given: what [`mib::configure`] loads before names are read.
+    mibs: Option<LoadSpec>,
 }
 
 impl Parser {
@@ -573,6 +573,7 @@ impl Parser {
             max_repetitions: DEFAULT_MAX_REPETITIONS,
             version: None,
             user: UserOptions::default(),
+            mibs: None,
         }
     }
 
@@ -610,17 +611,36 @@ impl Parser {
                     match f {
                         'n' => self.text.oid_style = OidStyle::Numeric,
                         'S' => self.text.oid_style = OidStyle::Names,
+                        's' => self.text.oid_style = OidStyle::Suffix,
+                        'f' => self.text.oid_style = OidStyle::Full,
                         'q' => self.text.quick = true,
+                        'Q' => {
+                            self.text.quick = true;
+                            self.text.quick_equals = true;
+                        }
                         'v' => self.text.value_only = true,
                         't' => self.text.numeric_timeticks = true,
-                        // No enums and no units are printed here, so these change nothing.
-                        'e' | 'U' => {}
+                        'e' => self.text.numeric_enums = true,
+                        'b' => self.text.no_index_breakdown = true,
+                        'U' => self.text.no_units = true,
+                        'x' => self.text.strings = StringFormat::Hex,
+                        'a' => self.text.strings = StringFormat::Ascii,
+                        'T' => self.text.hex_text = true,
                         other => return Err(UsageError::OutputFlag(other)),
                     }
                 }
             }
-            // MIB loading, input and logging options: names come from the compiled-in table
-            // and logs from RUST_LOG, so these are accepted and change nothing.
+            // MIB directories and modules, as net-snmp reads them; loaded before any name.
+            'M' => self
+                .mibs
+                .get_or_insert_with(LoadSpec::from_env)
+                .set_dirs(value),
+            'm' => self
+                .mibs
+                .get_or_insert_with(LoadSpec::from_env)
+                .set_modules(value),
+            // Input and logging options: names are looked up by any part (`-IR` is how
+            // snmpact always reads them) and logs come from RUST_LOG, so these change nothing.
             _ => {}
         }
         Ok(())
@@ -702,6 +722,9 @@ impl Parser {
         }
         if tool.is_bulk() && self.session.version == Version::V1 {
             return Err(UsageError::BulkInV1(tool.name()));
+        }
+        if let Some(spec) = self.mibs.take() {
+            mib::configure(spec);
         }
         let mut args = positional.into_iter();
         let agents = match self.targets.take() {

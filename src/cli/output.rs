@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use serde_json::{Map, Value as Json, json};
 
 use crate::format::{OidStyle, TextOptions, varbind_json, write_varbind};
-use crate::mib;
+use crate::mib::{self, NameStyle};
 use crate::oid::Oid;
 use crate::pdu::{ErrorStatus, VarBind};
 use crate::session::{SnmpError, TableRows};
@@ -86,7 +86,11 @@ impl From<SnmpError> for Failure {
 pub fn oid_text(oid: &Oid, style: OidStyle) -> String {
     match style {
         OidStyle::Numeric => oid.to_dotted(),
-        OidStyle::Names => mib::format_name(oid),
+        _ => {
+            let mut s = String::new();
+            mib::tree().write_oid(&mut s, oid.arcs(), style.name_style(), true);
+            s
+        }
     }
 }
 
@@ -344,9 +348,10 @@ fn column_label(entry: &Oid, column: u32) -> String {
     let Ok(oid) = entry.join(&[column]) else {
         return column.to_string();
     };
-    match mib::lookup_oid(&oid) {
-        Some((e, [])) => e.name.to_owned(),
-        _ => column.to_string(),
+    let tree = mib::tree();
+    match tree.find_exact(oid.arcs()).and_then(|i| tree.node(i)) {
+        Some(n) => n.name.to_string(),
+        None => column.to_string(),
     }
 }
 
@@ -387,8 +392,14 @@ pub fn table_text(table: &Oid, rows: &TableRows, flags: TableFlags, text: &TextO
         .map(|r| {
             r.cells
                 .iter()
-                .map(|c| match c {
-                    Some(v) => crate::format::format_value_with(v, &quick).replace('\n', " "),
+                .zip(&rows.columns)
+                .map(|(c, &col)| match c {
+                    Some(v) => crate::format::format_object_value(
+                        &cell_oid(&entry, col, &r.index),
+                        v,
+                        &quick,
+                    )
+                    .replace('\n', " "),
                     None => "?".to_owned(),
                 })
                 .collect()
@@ -400,13 +411,18 @@ pub fn table_text(table: &Oid, rows: &TableRows, flags: TableFlags, text: &TextO
             *w = (*w).max(c.chars().count());
         }
     }
-    let indexes: Vec<String> = rows.rows.iter().map(|r| dotted(&r.index)).collect();
+    let indexes: Vec<String> = rows
+        .rows
+        .iter()
+        .map(|r| table_index(&entry, rows.columns.first().copied(), &r.index))
+        .collect();
     let index_width = indexes
         .iter()
         .map(String::len)
         .max()
         .unwrap_or(0)
-        .max("index".len());
+        // snmptable starts from the width of "index " (apps/snmptable.c `index_width`).
+        .max("index ".len());
     let pad = |s: &str, width: usize| -> String {
         let n = s.chars().count();
         let fill = " ".repeat(width.saturating_sub(n));
@@ -437,6 +453,22 @@ pub fn table_text(table: &Oid, rows: &TableRows, flags: TableFlags, text: &TextO
         out.push('\n');
     }
     out
+}
+
+/// The index of a row as `snmptable -Ci` prints it: the instance part of a cell's printed name,
+/// decoded by the INDEX clause (`"bob"`, `127.0.0.1.161`), numbers when the table is unknown.
+fn table_index(entry: &Oid, column: Option<u32>, index: &[u32]) -> String {
+    let Some(column) = column else {
+        return dotted(index);
+    };
+    let tree = mib::tree();
+    let cell = cell_oid(entry, column, index);
+    let mut name = String::new();
+    tree.write_oid(&mut name, cell.arcs(), NameStyle::Suffix, true);
+    match (tree.longest_prefix(cell.arcs()), name.split_once('.')) {
+        (Some((_, known)), Some((_, rest))) if known == entry.arcs().len() + 1 => rest.to_owned(),
+        _ => dotted(index),
+    }
 }
 
 fn common_prefix(a: &str, b: &str) -> usize {

@@ -16,8 +16,9 @@ use std::time::Duration;
 use serde_json::{Map, Value as Json, json};
 
 use super::OutputFormat;
+use crate::cli::args::TableFlags;
 use crate::dispatcher::{Counters, DispatcherStats, DropReason};
-use crate::format::{OidStyle, TextOptions, format_value_with, varbind_json, write_varbind};
+use crate::format::{TextOptions, varbind_json, write_varbind};
 use crate::mib;
 use crate::oid::Oid;
 use crate::pdu::{VarBind, Version};
@@ -234,9 +235,11 @@ fn column_name(entry: Option<&Oid>, col: u32, numeric: bool) -> String {
     if !numeric
         && let Some(entry) = entry
         && let Ok(oid) = entry.join(&[col])
-        && let Some((e, [])) = mib::lookup_oid(&oid)
     {
-        return e.name.to_owned();
+        let tree = mib::tree();
+        if let Some(e) = tree.find_exact(oid.arcs()).and_then(|i| tree.node(i)) {
+            return e.name.to_string();
+        }
     }
     col.to_string()
 }
@@ -246,60 +249,23 @@ fn index_text(index: &[u32]) -> String {
     parts.join(".")
 }
 
-/// `snmptable`'s layout: a heading, then one row a line, columns aligned, `?` where the agent
-/// has no value.
+/// `snmptable`'s layout, exactly as `snmpact table` prints it (`SNMP table: NAME`, a blank
+/// line, the headings, one row a line, columns right-aligned, `?` where the agent has no value),
+/// so the console and the tool never differ.
 fn table_text(t: &TableRows, numeric: bool) -> Vec<String> {
-    let entry = t.entry.as_ref();
-    let quick = TextOptions {
-        oid_style: if numeric {
-            OidStyle::Numeric
-        } else {
-            OidStyle::Names
-        },
-        quick: true,
-        ..TextOptions::default()
+    let Some(entry) = t.entry.as_ref() else {
+        return Vec::new();
     };
-    let mut grid: Vec<Vec<String>> = Vec::with_capacity(t.rows.len() + 1);
-    let mut head = vec!["index".to_owned()];
-    head.extend(t.columns.iter().map(|c| column_name(entry, *c, numeric)));
-    grid.push(head);
-    for row in &t.rows {
-        let mut cells = vec![index_text(&row.index)];
-        cells.extend(row.cells.iter().map(|c| match c {
-            Some(v) => format_value_with(v, &quick),
-            None => "?".to_owned(),
-        }));
-        grid.push(cells);
-    }
-    let mut widths = vec![0usize; t.columns.len() + 1];
-    for r in &grid {
-        for (w, c) in widths.iter_mut().zip(r) {
-            *w = (*w).max(c.chars().count());
-        }
-    }
-    let mut lines = Vec::with_capacity(grid.len() + 1);
-    if let Some(e) = entry {
-        let name = if numeric {
-            format!(".{e}")
-        } else {
-            mib::format_name(e)
-        };
-        lines.push(format!("table {name}: {} rows", t.rows.len()));
-    }
-    for r in grid {
-        let mut line = String::new();
-        for (i, (w, c)) in widths.iter().zip(&r).enumerate() {
-            if i > 0 {
-                line.push_str("  ");
-            }
-            line.push_str(c);
-            if i + 1 < r.len() {
-                line.extend(std::iter::repeat_n(' ', w - c.chars().count()));
-            }
-        }
-        lines.push(line);
-    }
-    lines
+    let arcs = entry.arcs();
+    let table = arcs
+        .len()
+        .checked_sub(1)
+        .and_then(|n| Oid::new(&arcs[..n]).ok())
+        .unwrap_or_else(|| entry.clone());
+    crate::cli::output::table_text(&table, t, TableFlags::default(), &text_options(numeric))
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
 fn json_lines(event: &Event) -> Vec<Json> {
@@ -417,18 +383,20 @@ mod tests {
             ],
         };
         let e = Event::Table(t);
+        // The layout of `snmptable` and `snmpact table` (issue 17).
         assert_eq!(
             render(&e, OutputFormat::Text, None),
             [
-                "table IF-MIB::ifEntry: 2 rows",
-                "index  ifIndex  ifDescr",
-                "1      1        \"lo\"",
-                "10     10       ?",
+                "SNMP table: IF-MIB::ifTable",
+                "",
+                " ifIndex ifDescr",
+                "       1    \"lo\"",
+                "      10       ?",
             ]
         );
         assert_eq!(
-            render(&e, OutputFormat::Numeric, Some(2))[1],
-            "[2] index  1   2"
+            render(&e, OutputFormat::Numeric, Some(2))[0],
+            "[2] SNMP table: .1.3.6.1.2.1.2.2"
         );
         let j = render(&e, OutputFormat::Json, None);
         assert_eq!(

@@ -33,6 +33,8 @@ pub struct Raw {
     pub poller: Option<Poller>,
     /// `[simulator]`: simulated agents served in-process.
     pub simulator: Option<Simulator>,
+    /// `[mibs]`: MIB directories and modules to load.
+    pub mibs: Option<Mibs>,
     /// `[agents.NAME]`.
     #[serde(default)]
     pub agents: BTreeMap<String, Agent>,
@@ -46,6 +48,16 @@ pub struct Raw {
     /// `[outputs.NAME]`.
     #[serde(default)]
     pub outputs: BTreeMap<String, Output>,
+}
+
+/// `[mibs]`: as net-snmp's `-M` and `-m`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mibs {
+    /// Directories searched for MIB files (default: net-snmp's, then `etc/mibs`).
+    pub dirs: Option<Vec<String>>,
+    /// Modules to load, or `["ALL"]` (default: none, only the compiled-in table).
+    pub modules: Option<Vec<String>>,
 }
 
 /// `[engine]`.

@@ -68,6 +68,8 @@ pub struct Settings {
     pub jobs: BTreeMap<String, JobSettings>,
     /// Outputs by name.
     pub outputs: BTreeMap<String, OutputSettings>,
+    /// `[mibs]`: what to load, when the file says (else `-M`/`-m`, `MIBDIRS`/`MIBS`).
+    pub mibs: Option<mib::LoadSpec>,
 }
 
 /// `[poller]`.
@@ -846,6 +848,23 @@ impl Settings {
     ) -> Result<Self, Error> {
         let at = At { origins };
         let console = raw.console.take().unwrap_or_default();
+        // MIBs first: job OIDs below may name objects of the modules loaded here.
+        let mibs = raw.mibs.take().map(|m| {
+            let mut spec = mib::LoadSpec::from_env();
+            if let Some(dirs) = m.dirs {
+                spec.dirs = dirs.into_iter().map(Into::into).collect();
+            }
+            if let Some(modules) = m.modules {
+                spec.set_modules(&modules.join(":"));
+                if modules.is_empty() {
+                    spec.modules = mib::Modules::List(Vec::new());
+                }
+            }
+            spec
+        });
+        if let Some(spec) = &mibs {
+            mib::configure(spec.clone());
+        }
 
         let e = raw.engine.take().unwrap_or_default();
         let default_binding = Binding::default();
@@ -1088,8 +1107,9 @@ impl Settings {
                 }
             }
             let scalars = at.oids(&k("scalars"), j.scalars.as_ref())?;
+            let tree = mib::tree();
             for (i, oid) in scalars.iter().enumerate() {
-                if let Some((entry, [])) = mib::lookup_oid(oid)
+                if let Some(entry) = tree.find_exact(oid.arcs()).and_then(|n| tree.node(n))
                     && matches!(entry.kind, NodeKind::Scalar | NodeKind::Column)
                 {
                     return Err(at.err(
@@ -1106,7 +1126,7 @@ impl Settings {
             let walks = at.oids(&k("walks"), j.walks.as_ref())?;
             let tables = at.oids(&k("tables"), j.tables.as_ref())?;
             for (i, oid) in tables.iter().enumerate() {
-                if let Some((entry, [])) = mib::lookup_oid(oid)
+                if let Some(entry) = tree.find_exact(oid.arcs()).and_then(|n| tree.node(n))
                     && !matches!(entry.kind, NodeKind::Table | NodeKind::Entry)
                 {
                     return Err(at.err(
@@ -1153,6 +1173,7 @@ impl Settings {
             groups,
             jobs,
             outputs,
+            mibs,
         })
     }
 

@@ -45,7 +45,7 @@ pub(super) fn push_value(out: &mut String, v: &Value<'_>, opts: &TextOptions) {
             prefix(out, "INTEGER: ");
             let _ = write!(out, "{i}");
         }
-        Value::OctetString(s) => push_octet_string(out, s, quick),
+        Value::OctetString(s) => push_octet_string(out, s, opts),
         Value::Null => out.push_str("NULL"),
         Value::ObjectId(o) => {
             prefix(out, "OID: ");
@@ -85,10 +85,11 @@ pub(super) fn is_display_text(bytes: &[u8]) -> bool {
         .all(|&b| (0x20..=0x7e).contains(&b) || (0x09..=0x0d).contains(&b))
 }
 
-fn push_octet_string(out: &mut String, s: &[u8], quick: bool) {
+pub(super) fn push_octet_string(out: &mut String, s: &[u8], opts: &TextOptions) {
+    let quick = opts.quick;
     if s.is_empty() {
         out.push_str("\"\"");
-    } else if is_display_text(s) {
+    } else if !super::hinted::string_is_hex(s, opts.strings) {
         if !quick {
             out.push_str("STRING: ");
         }
@@ -102,11 +103,34 @@ fn push_octet_string(out: &mut String, s: &[u8], quick: bool) {
         out.push('"');
     } else if quick {
         out.push('"');
-        push_hex_lines(out, s);
+        push_hex_text_lines(out, s, opts.hex_text);
         out.push('"');
     } else {
         out.push_str("Hex-STRING: ");
-        push_hex_lines(out, s);
+        push_hex_text_lines(out, s, opts.hex_text);
+    }
+}
+
+/// [`push_hex_lines`], each line followed by `  [text]` with `-OT` (net-snmp's
+/// `_sprint_hexstring_line`: printable characters as they are, others as `.`).
+pub(super) fn push_hex_text_lines(out: &mut String, bytes: &[u8], text: bool) {
+    if !text {
+        return push_hex_lines(out, bytes);
+    }
+    for (i, line) in bytes.chunks(HEX_LINE_BYTES).enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        push_hex_lines(out, line);
+        out.push_str("  [");
+        for &b in line {
+            out.push(if (0x20..0x7f).contains(&b) {
+                char::from(b)
+            } else {
+                '.'
+            });
+        }
+        out.push(']');
     }
 }
 

@@ -29,7 +29,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpResponse, HttpServer, web};
 
-use super::{Error, Sink, object_and_index, text_of};
+use super::{Error, Sink, object_and_labels, text_of};
 use crate::dispatcher::DropReason;
 use crate::pdu::Value;
 use crate::poller::{CycleReport, Event, Health};
@@ -59,7 +59,8 @@ impl Kind {
 struct Series {
     metric: String,
     kind: Kind,
-    index: String,
+    /// The index labels: one per INDEX object of the row when the MIB knows it, else `index`.
+    index: Vec<(String, String)>,
     /// An `_info` series' `value` label.
     text: Option<String>,
     value: f64,
@@ -128,7 +129,9 @@ fn as_f64(n: u64) -> f64 {
 fn series_of(r: &CycleReport) -> Vec<Series> {
     let mut out = Vec::with_capacity(r.samples.len() * 2);
     for s in &r.samples {
-        let (object, index) = object_and_index(&s.varbind.oid);
+        let (object, index) = object_and_labels(&s.varbind.oid);
+        let index: Vec<(String, String)> =
+            index.into_iter().map(|(k, v)| (sanitize(&k), v)).collect();
         let metric = format!("snmp_{}", sanitize(&object));
         let (kind, value, text) = match &s.varbind.value {
             Value::Counter32(n) => (Kind::Counter, f64::from(*n), None),
@@ -210,8 +213,8 @@ impl PromState {
                 let mut line = String::with_capacity(96);
                 line.push_str(&s.metric);
                 let mut pairs: Vec<(&str, &str)> = vec![("agent", agent), ("poll_job", job)];
-                if !s.index.is_empty() {
-                    pairs.push(("index", &s.index));
+                for (k, v) in &s.index {
+                    pairs.push((k, v));
                 }
                 if let Some(t) = &s.text {
                     pairs.push(("value", t));

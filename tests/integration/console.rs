@@ -406,8 +406,9 @@ async fn formats_tables_and_agents() {
         .await;
     c.say("format text").await;
     c.say("table demo ifTable").await;
-    c.expect("table IF-MIB::ifEntry: ").await;
-    c.expect("index  ifIndex  ifDescr").await;
+    // The layout of `snmptable` and `snmpact table` (issue 17).
+    c.expect("SNMP table: IF-MIB::ifTable").await;
+    c.expect(" ifIndex ").await;
     // Agents: added with a community, listed without it; used; removed.
     let demo = f.demo.addr();
     c.say(&format!("agent add lab {demo} -v 1 -c public -t 0.5 -r 2"))

@@ -24,10 +24,11 @@
 //!   the README ends, and are then stopped by their pid with SIGINT and must exit 0.
 //! - Any other command must exit 0 within [`DEADLINE`] and print something.
 //!
-//! Every command runs with the current directory a fresh copy of `etc/` beside nothing else
-//! (the README's paths are relative to the repository root) and `HOME` in a temporary
+//! Every command runs with the current directory a fresh copy of `etc/` (and of
+//! `tests/data/mibs/`, for the MIB example) beside nothing else (the README's paths are
+//! relative to the repository root) and `HOME` in a temporary
 //! directory. Everything is on loopback: the README only names 127.0.0.1 and `demo`. The
-//! README's own ports are used (2323, 9464, 1161): no other test uses them.
+//! README's own ports are used (2323, 9464, 1161, 16199): no other test uses them.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -310,6 +311,19 @@ impl Console {
     }
 }
 
+/// Copies the folder `from` to `to`, recursively.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
 #[test]
 fn every_command_the_readme_shows_runs_as_written() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -327,6 +341,11 @@ fn every_command_the_readme_shows_runs_as_written() {
         let e = e.unwrap();
         std::fs::copy(e.path(), scratch.join("etc").join(e.file_name())).unwrap();
     }
+    // The MIB files the README's MIB example loads (See: issue 17).
+    copy_tree(
+        &root.join("tests/data/mibs"),
+        &scratch.join("tests/data/mibs"),
+    );
 
     let mut services: Vec<Service> = Vec::new();
     let mut ran = 0;
