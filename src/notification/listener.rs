@@ -284,40 +284,39 @@ impl Actor for Listener {
 }
 
 /// The stream of batches of one socket.
-fn read_batches(
-    sock: Arc<UdpSocket>,
-    socket: usize,
-    batch: usize,
-) -> impl Stream<Item = Batch> {
-    stream::unfold((sock, vec![0u8; MAX_DATAGRAM]), move |(sock, mut scratch)| {
-        async move {
-            loop {
-                if sock.readable().await.is_err() {
-                    return None;
-                }
-                let mut b = Batch {
-                    socket,
-                    data: Vec::new(),
-                    items: Vec::new(),
-                };
-                while b.items.len() < batch {
-                    match sock.try_recv_from(&mut scratch) {
-                        Ok((n, from)) => {
-                            b.data.extend_from_slice(&scratch[..n]);
-                            b.items.push((b.data.len(), from));
+fn read_batches(sock: Arc<UdpSocket>, socket: usize, batch: usize) -> impl Stream<Item = Batch> {
+    stream::unfold(
+        (sock, vec![0u8; MAX_DATAGRAM]),
+        move |(sock, mut scratch)| {
+            async move {
+                loop {
+                    if sock.readable().await.is_err() {
+                        return None;
+                    }
+                    let mut b = Batch {
+                        socket,
+                        data: Vec::new(),
+                        items: Vec::new(),
+                    };
+                    while b.items.len() < batch {
+                        match sock.try_recv_from(&mut scratch) {
+                            Ok((n, from)) => {
+                                b.data.extend_from_slice(&scratch[..n]);
+                                b.items.push((b.data.len(), from));
+                            }
+                            Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                            // ICMP errors of earlier replies (ECONNREFUSED) and the like: skip.
+                            Err(_) => continue,
                         }
-                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                        // ICMP errors of earlier replies (ECONNREFUSED) and the like: skip.
-                        Err(_) => continue,
+                    }
+                    if !b.items.is_empty() {
+                        // The scratch buffer goes back for the next read.
+                        return Some((b, (sock, scratch)));
                     }
                 }
-                if !b.items.is_empty() {
-                    // The scratch buffer goes back for the next read.
-                    return Some((b, (sock, scratch)));
-                }
             }
-        }
-    })
+        },
+    )
 }
 
 impl StreamHandler<Batch> for Listener {

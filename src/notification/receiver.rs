@@ -436,8 +436,9 @@ impl Receiver {
                     Some(Stat::NotInTimeWindows) => Some(DropReason::NotInTimeWindow),
                     Some(Stat::DecryptionErrors) => Some(DropReason::Decryption),
                     // An unknown context (reported) or an undecodable message.
-                    None => (!matches!(other, Incoming::Report(_)))
-                        .then_some(DropReason::Undecodable),
+                    None => {
+                        (!matches!(other, Incoming::Report(_))).then_some(DropReason::Undecodable)
+                    }
                 };
                 let reply = match other {
                     Incoming::Report(r) => {

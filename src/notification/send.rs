@@ -339,9 +339,7 @@ pub fn parse(tool: Tool, args: &[String]) -> Result<Parsed, UsageError> {
             .filter(|g| (0..=6).contains(g))
             .ok_or_else(|| bad("GENERIC", &g, "0 to 6"))?;
         let s = next("SPECIFIC")?;
-        let specific = s
-            .parse()
-            .map_err(|_| bad("SPECIFIC", &s, "an integer"))?;
+        let specific = s.parse().map_err(|_| bad("SPECIFIC", &s, "an integer"))?;
         let up = next("UPTIME")?;
         Header::V1 {
             enterprise,
@@ -813,7 +811,10 @@ mod tests {
         let Pdu::TrapV1(t) = pdu else { panic!() };
         assert_eq!(t.enterprise, oid(&DEFAULT_ENTERPRISE));
         assert_eq!(t.agent_addr, [127, 0, 0, 1]);
-        assert_eq!((t.generic_trap, t.specific_trap, t.time_stamp), (6, 17, 4567));
+        assert_eq!(
+            (t.generic_trap, t.specific_trap, t.time_stamp),
+            (6, 17, 4567)
+        );
     }
 
     #[test]
@@ -823,8 +824,21 @@ mod tests {
         let i = inv(
             Tool::Inform,
             &[
-                "-u", "alice", "-l", "authPriv", "-a", "SHA-256", "-A", "authpass1", "-x", "AES",
-                "-X", "privpass1", "h", "", "coldStart",
+                "-u",
+                "alice",
+                "-l",
+                "authPriv",
+                "-a",
+                "SHA-256",
+                "-A",
+                "authpass1",
+                "-x",
+                "AES",
+                "-X",
+                "privpass1",
+                "h",
+                "",
+                "coldStart",
             ],
         );
         assert_eq!(i.version, Version::V3);
@@ -839,12 +853,23 @@ mod tests {
         assert!(e(&["-v", "1", "h", "", "", "9", "0", ""]).contains("GENERIC"));
         assert!(e(&["h", "x", "coldStart"]).contains("UPTIME"));
         assert!(e(&["h", "", "coldStart", "sysName.0", "s"]).contains("sysName.0"));
-        assert!(
-            parse(Tool::Inform, &args(&["-v", "1", "h", "", "", "0", "0", ""])).is_err()
-        );
+        assert!(parse(Tool::Inform, &args(&["-v", "1", "h", "", "", "0", "0", ""])).is_err());
         // A pass phrase never shows in an error.
-        let msg = e(&["-u", "a", "-l", "authNoPriv", "-A", "short", "h", "", "coldStart"]);
-        assert!(!msg.contains("short"), "{msg}");
+        let msg = e(&[
+            "-u",
+            "a",
+            "-l",
+            "authNoPriv",
+            "-A",
+            "tiny123",
+            "h",
+            "",
+            "coldStart",
+        ]);
+        assert!(
+            msg.contains("shorter than 8") && !msg.contains("tiny123"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -857,6 +882,9 @@ mod tests {
             resolve("udp:127.0.0.1:1162").unwrap(),
             "127.0.0.1:1162".parse().unwrap()
         );
-        assert_eq!(resolve("[::1]:1162").unwrap(), "[::1]:1162".parse().unwrap());
+        assert_eq!(
+            resolve("[::1]:1162").unwrap(),
+            "[::1]:1162".parse().unwrap()
+        );
     }
 }

@@ -172,10 +172,7 @@ mod tests {
             ]
         );
         assert_eq!(vbs[0].value, Value::TimeTicks(4567));
-        assert_eq!(
-            vbs[1].value,
-            Value::ObjectId(o("1.3.6.1.4.1.8072.0.17"))
-        );
+        assert_eq!(vbs[1].value, Value::ObjectId(o("1.3.6.1.4.1.8072.0.17")));
         // agent-addr 0.0.0.0: the source address stands in.
         assert_eq!(vbs[3].value, Value::IpAddress([127, 0, 0, 9]));
         assert_eq!(vbs[4].value, Value::OctetString(b"public"[..].into()));

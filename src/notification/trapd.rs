@@ -99,8 +99,9 @@ pub fn parse_listen(text: &str) -> Result<SocketAddr, String> {
     } else {
         t.to_owned()
     };
-    t.parse()
-        .map_err(|_| format!("bad listening address '{text}' (udp:127.0.0.1:1162, udp6:[::1]:1162)"))
+    t.parse().map_err(|_| {
+        format!("bad listening address '{text}' (udp:127.0.0.1:1162, udp6:[::1]:1162)")
+    })
 }
 
 /// The listener configuration of a command line.
