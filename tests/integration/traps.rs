@@ -732,3 +732,37 @@ async fn a_burst_from_one_source_does_not_block_another() {
         c.received - 1
     );
 }
+
+#[test]
+fn a_simulated_agent_sends_its_cold_start() {
+    let ours = OurTrapd::start(&["-On", "udp:127.0.0.1:0"]);
+    let mut agent = Command::new(SNMPACT)
+        .args([
+            "agent",
+            "--listen",
+            "127.0.0.1:0",
+            "--notify",
+            &ours.target(),
+        ])
+        .arg("--notify-inform")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The inform is acknowledged before the agent says so.
+    let mut err = BufReader::new(agent.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    let _ = agent.kill();
+    let _ = agent.wait();
+    assert!(
+        line.contains("coldStart inform sent to 127.0.0.1:"),
+        "{line}"
+    );
+    let (log, _) = ours.stop();
+    assert!(
+        log.contains(".1.3.6.1.2.1.1.3.0 = Timeticks: (0) 0:00:00.00\t.1.3.6.1.6.3.1.1.4.1.0 = OID: .1.3.6.1.6.3.1.1.5.1\n"),
+        "{log}"
+    );
+}
