@@ -156,6 +156,16 @@ pub struct Notification {
 }
 
 impl Notification {
+    /// Whether `filter` is part of the source address, the trap OID (dotted) or its name
+    /// (the console's `traps FILTER`).
+    #[must_use]
+    pub fn matches(&self, filter: &str) -> bool {
+        self.source.ip().to_string().contains(filter)
+            || self.trap_oid.as_ref().is_some_and(|o| {
+                o.to_string().contains(filter) || crate::mib::format_name(o).contains(filter)
+            })
+    }
+
     /// The varbinds after sysUpTime.0 and snmpTrapOID.0 (for a v1 trap: the Trap-PDU's own).
     #[must_use]
     pub fn payload(&self) -> &[VarBind<'static>] {

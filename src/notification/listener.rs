@@ -174,6 +174,43 @@ pub struct ListenerStats {
     pub engine_id: Option<Vec<u8>>,
 }
 
+/// An actor forwarding every notification into a channel (the console's `traps`); it stops
+/// when the channel's receiver is gone, and the listener forgets it then.
+pub struct Forward(pub tokio::sync::mpsc::UnboundedSender<Notification>);
+
+impl Actor for Forward {
+    type Context = Context<Self>;
+}
+
+impl Handler<Notification> for Forward {
+    type Result = ();
+    fn handle(&mut self, n: Notification, ctx: &mut Context<Self>) {
+        if self.0.send(n).is_err() {
+            ctx.stop();
+        }
+    }
+}
+
+/// Ends a subscription when dropped.
+pub struct Subscription {
+    listener: Addr<Listener>,
+    id: u64,
+}
+
+impl Subscription {
+    /// The subscription `id` of `listener`.
+    #[must_use]
+    pub fn new(listener: Addr<Listener>, id: u64) -> Self {
+        Self { listener, id }
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.listener.do_send(Unsubscribe(self.id));
+    }
+}
+
 /// Stops the listener (its sockets close).
 #[derive(Debug, Message)]
 #[rtype(result = "()")]
