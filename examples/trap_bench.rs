@@ -80,10 +80,11 @@ fn send(to: SocketAddr, count: u64, rate: u64, inform: bool) {
     let mut sent = 0u64;
     let mut buf = [0u8; 2048];
     while sent < count {
-        let due = (u128::from(rate) * start.elapsed().as_micros() / 1_000_000) as u64;
-        let due = due.min(count);
+        let due = u128::from(rate) * start.elapsed().as_micros() / 1_000_000;
+        let due = u64::try_from(due).unwrap_or(u64::MAX).min(count);
         while sent < due {
-            msg[at..at + 4].copy_from_slice(&(0x0100_0000u32 + sent as u32).to_be_bytes());
+            let id = 0x0100_0000u32.wrapping_add(u32::try_from(sent % (1 << 31)).unwrap_or(0));
+            msg[at..at + 4].copy_from_slice(&id.to_be_bytes());
             match sock.send(&msg) {
                 Ok(_) => sent += 1,
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
@@ -233,7 +234,7 @@ fn run_snmptrapd(count: u64, rates: &[u64], inform: bool) -> Vec<Row> {
         .expect("snmptrapd (apt-get install -y snmptrapd)");
     let lines = || {
         std::fs::read(&log)
-            .map(|b| b.iter().filter(|c| **c == b'\n').count() as u64)
+            .map(|b| u64::try_from(b.iter().filter(|c| **c == b'\n').count()).unwrap_or(0))
             .unwrap_or(0)
     };
     let deadline = Instant::now() + Duration::from_secs(10);

@@ -388,11 +388,9 @@ pub fn system_uptime() -> u32 {
     std::fs::read_to_string("/proc/uptime")
         .ok()
         .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
-        .map_or(0, |secs| {
-            // Wraps like a TimeTicks counter.
-            let ticks = (secs * 100.0) as u64;
-            u32::try_from(ticks % (1 << 32)).unwrap_or(0)
-        })
+        .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
+        // Hundredths, wrapping like a TimeTicks counter.
+        .map_or(0, |d| u32::try_from((d.as_millis() / 10) % (1 << 32)).unwrap_or(0))
 }
 
 /// The PDU of `inv` (request-id `request_id`; `agent` stands in for an empty AGENT-ADDR).

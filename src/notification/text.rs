@@ -44,7 +44,7 @@ use serde_json::{Map, Value as Json};
 use crate::format::{TextOptions, format_value_with, varbind_json, write_varbind};
 use crate::mib;
 use crate::output::json::rfc3339;
-use crate::pdu::{Value, Version};
+use crate::pdu::Value;
 
 use super::{Notification, Security};
 
@@ -193,10 +193,4 @@ pub fn to_json(n: &Notification) -> Json {
 pub fn write_json(out: &mut String, n: &Notification) {
     out.push_str(&to_json(n).to_string());
     out.push('\n');
-}
-
-/// The version's label in outputs: `1`, `2c`, `3`.
-#[must_use]
-pub fn version_label(v: Version) -> &'static str {
-    v.as_str()
 }
