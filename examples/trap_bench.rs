@@ -126,7 +126,12 @@ fn proc_cpu(pid: u32) -> Duration {
 
 fn spawn_sender(to: SocketAddr, count: u64, rate: u64, inform: bool) -> Child {
     let mut c = Command::new(std::env::current_exe().expect("this program"));
-    c.args(["--send", &to.to_string(), &count.to_string(), &rate.to_string()]);
+    c.args([
+        "--send",
+        &to.to_string(),
+        &count.to_string(),
+        &rate.to_string(),
+    ]);
     if inform {
         c.arg("--informs");
     }
@@ -181,7 +186,10 @@ async fn run_snmpact(count: u64, rates: &[u64], inform: bool) -> Vec<Row> {
     let listener = listener.start();
     let delivered = Arc::new(AtomicU64::new(0));
     let out = JsonOut {
-        out: std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create("/dev/null").expect("/dev/null")),
+        out: std::io::BufWriter::with_capacity(
+            1 << 16,
+            std::fs::File::create("/dev/null").expect("/dev/null"),
+        ),
         line: String::new(),
         count: delivered.clone(),
     }
@@ -279,7 +287,12 @@ fn main() {
     let inform = args.iter().any(|a| a == "--informs");
     if args.first().map(String::as_str) == Some("--send") {
         let to = args[1].parse().expect("ADDR");
-        send(to, args[2].parse().expect("COUNT"), args[3].parse().expect("RATE"), inform);
+        send(
+            to,
+            args[2].parse().expect("COUNT"),
+            args[3].parse().expect("RATE"),
+            inform,
+        );
         return;
     }
     let value = |name: &str| {

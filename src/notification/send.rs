@@ -390,7 +390,9 @@ pub fn system_uptime() -> u32 {
         .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
         .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
         // Hundredths, wrapping like a TimeTicks counter.
-        .map_or(0, |d| u32::try_from((d.as_millis() / 10) % (1 << 32)).unwrap_or(0))
+        .map_or(0, |d| {
+            u32::try_from((d.as_millis() / 10) % (1 << 32)).unwrap_or(0)
+        })
 }
 
 /// The PDU of `inv` (request-id `request_id`; `agent` stands in for an empty AGENT-ADDR).
