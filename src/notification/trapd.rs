@@ -156,7 +156,7 @@ pub enum PrintFormat {
 }
 
 /// An actor printing each notification to stdout (buffered when stdout is not a terminal,
-/// flushed every [`FLUSH_EVERY`]).
+/// flushed every 50 ms).
 pub struct Printer {
     format: PrintFormat,
     out: io::BufWriter<io::Stdout>,
