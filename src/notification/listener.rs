@@ -3,7 +3,7 @@
 //! hands each delivered [`Notification`] to every subscribed [`Recipient`].
 //!
 //! ```no_run
-//! # async fn run(printer: actix::Recipient<snmpact::notification::Notification>) -> std::io::Result<()> {
+//! # async fn run(printer: actix::Recipient<snmpact::notification::Notification>) -> Result<(), Box<dyn std::error::Error>> {
 //! use snmpact::notification::listener::{Listener, ListenerConfig, Subscribe};
 //! let config = ListenerConfig::loopback(1162);
 //! let listener = Listener::start(config)?;
