@@ -48,8 +48,16 @@ struct OurTrapd {
     port: u16,
     /// The port of an `udp6:[::1]:...` address, when one was given.
     port6: Option<u16>,
-    stdout: std::thread::JoinHandle<String>,
+    stdout: Option<std::thread::JoinHandle<String>>,
     stderr: BufReader<std::process::ChildStderr>,
+}
+
+impl Drop for OurTrapd {
+    /// A failed test still stops it (by its pid); after `stop` this finds it reaped.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 impl OurTrapd {
@@ -84,7 +92,7 @@ impl OurTrapd {
             child,
             port,
             port6,
-            stdout,
+            stdout: Some(stdout),
             stderr,
         }
     }
@@ -98,7 +106,7 @@ impl OurTrapd {
         terminate(&self.child);
         let status = self.child.wait().unwrap();
         assert!(status.success(), "snmpact trapd exited with {status}");
-        let out = self.stdout.join().unwrap();
+        let out = self.stdout.take().unwrap().join().unwrap();
         let mut err = String::new();
         self.stderr.read_to_string(&mut err).unwrap();
         (out, err)
