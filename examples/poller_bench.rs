@@ -201,7 +201,7 @@ impl Sink for Counting {
             Event::Skipped(_) => {
                 self.skipped.fetch_add(1, Ordering::Relaxed);
             }
-            Event::Removed { .. } | Event::Health(_) => {}
+            Event::Removed { .. } | Event::Health(_) | Event::Notification(_) => {}
         }
     }
 }

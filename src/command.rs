@@ -169,8 +169,14 @@ pub enum Action {
         /// The name.
         name: String,
     },
-    /// `stats`: the engine's counters.
+    /// `stats`: the engine's counters (and the notification receiver's).
     Stats,
+    /// `traps [FILTER]`: the notifications the service receives, streamed until cancelled;
+    /// FILTER keeps those whose source address, trap OID or trap name contains it.
+    Traps {
+        /// The filter, when given.
+        filter: Option<String>,
+    },
 }
 
 impl Action {
@@ -188,6 +194,7 @@ impl Action {
             Action::AgentAdd { .. } => "agent add",
             Action::AgentDel { .. } => "agent del",
             Action::Stats => "stats",
+            Action::Traps { .. } => "traps",
         }
     }
 }

@@ -115,7 +115,7 @@ use serde::Deserialize;
 
 pub use settings::{
     AgentSettings, Destination, JobSettings, OutputSettings, PollerSettings, Settings,
-    SimAgentSettings, SimV3Settings, Target, parse_duration,
+    SimAgentSettings, SimV3Settings, Target, TrapSettings, parse_duration,
 };
 
 /// The documented default configuration file.

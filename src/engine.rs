@@ -85,6 +85,8 @@ struct Inner {
     registry: DashMap<String, SessionEntry>,
     /// SNMPv3 agent engines and keys, shared by all sessions.
     usm: Arc<crate::session::UsmCache>,
+    /// The service's notification listener, for the console's `traps` and `stats`.
+    notifications: std::sync::Mutex<Option<Addr<crate::notification::listener::Listener>>>,
 }
 
 /// The engine: cheap to clone, shared by the console, batch runner and poller.
@@ -122,8 +124,28 @@ impl Engine {
                 own_arbiters: std::sync::Mutex::new(extra),
                 registry: DashMap::new(),
                 usm: crate::session::UsmCache::new(),
+                notifications: std::sync::Mutex::new(None),
             }),
         }
+    }
+
+    /// Records the service's notification listener, so the console reaches it.
+    pub fn set_notification_listener(&self, l: Addr<crate::notification::listener::Listener>) {
+        *self
+            .inner
+            .notifications
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(l);
+    }
+
+    /// The service's notification listener, when one runs.
+    #[must_use]
+    pub fn notification_listener(&self) -> Option<Addr<crate::notification::listener::Listener>> {
+        self.inner
+            .notifications
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// The SNMPv3 engine and key cache all sessions share.

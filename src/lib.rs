@@ -34,6 +34,8 @@
 //! - [`batch`]: `snmpact batch`: a script of console commands, run concurrently, printed in order.
 //! - [`command`]: the console and batch command language: parser (pure), help, rendering, executor.
 //! - [`console`]: the telnet console: listener actor, one actor per connection, telnet line codec.
+//! - [`notification`]: traps and informs received (pure core, listener actor, snmptrapd's text
+//!   and JSON forms), `snmpact trap|inform` (sending) and `snmpact trapd`.
 
 pub mod agent;
 pub mod batch;
@@ -48,6 +50,7 @@ pub mod engine;
 pub mod exchange;
 pub mod format;
 pub mod mib;
+pub mod notification;
 pub mod oid;
 pub mod output;
 pub mod pdu;

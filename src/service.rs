@@ -1,6 +1,7 @@
 //! The long-running service (`snmpact` with no subcommand, `cargo run --release`): loads the
 //! configuration, serves the configured simulated agents, registers the agents with the engine,
-//! and runs the telnet console and the poller in one actix System until the shutdown signal.
+//! and runs the telnet console, the poller and the notification receiver (`[traps]`, its
+//! notifications to the outputs) in one actix System until the shutdown signal.
 //!
 //! One shutdown path (STYLE.md §5): console, poller and outputs stop, then the engine fails what
 //! is in flight with ShuttingDown and closes its sockets, then the simulated agents stop.
@@ -12,10 +13,15 @@ use std::future::Future;
 use std::io;
 use std::path::PathBuf;
 
+use std::sync::Arc;
+
 use crate::agent::server::{self, AgentsHandle};
+use crate::config::TrapSettings;
 use crate::config::{self, Settings, Target};
 use crate::console::{self, RunningConsole};
 use crate::engine::Engine;
+use crate::notification::Notification;
+use crate::notification::listener::{self, Listener};
 use crate::usm::{KeyCache, UserError};
 use crate::{output, poller};
 
@@ -59,6 +65,9 @@ pub enum ServiceError {
         /// The cause.
         source: io::Error,
     },
+    /// The notification receiver (`[traps]`) could not start (a port, a user).
+    #[error("traps: {0}")]
+    Traps(#[from] listener::ListenError),
     /// A simulated agent's SNMPv3 user whose keys cannot be made (checked at load already).
     #[error("simulated agent {agent}: SNMPv3: {source}")]
     SimulatorUser {
@@ -111,6 +120,51 @@ fn start_simulator(settings: &mut Settings) -> Result<Option<AgentsHandle>, Serv
     Ok(Some(handle))
 }
 
+/// Hands each notification to the outputs (`[traps] outputs`, or all of them).
+struct ToOutputs {
+    outputs: output::Outputs,
+    only: Vec<String>,
+}
+
+impl actix::Actor for ToOutputs {
+    type Context = actix::Context<Self>;
+}
+
+impl actix::Handler<Notification> for ToOutputs {
+    type Result = ();
+    fn handle(&mut self, n: Notification, _: &mut actix::Context<Self>) {
+        self.outputs
+            .publish(&poller::Event::Notification(Arc::new(n)), &self.only);
+    }
+}
+
+/// Starts the `[traps]` listener, its notifications going to the outputs.
+async fn start_traps(
+    t: &TrapSettings,
+    outputs: &output::Outputs,
+) -> Result<actix::Addr<Listener>, ServiceError> {
+    use actix::Actor as _;
+    let listener = Listener::new(t.listener.clone())?;
+    let addrs: Vec<String> = listener
+        .local_addrs()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let addr = listener.start();
+    let to_outputs = ToOutputs {
+        outputs: outputs.clone(),
+        only: t.outputs.clone(),
+    }
+    .start();
+    let _ = addr.send(listener::Subscribe(to_outputs.recipient())).await;
+    println!(
+        "snmpact: traps and informs on udp {} (try `snmpact trap -v 2c -c public {} '' linkDown ifIndex.1 i 1`)",
+        addrs.join(" "),
+        addrs.first().map_or("127.0.0.1:1162", String::as_str)
+    );
+    Ok(addr)
+}
+
 /// Registers every configured agent with the engine, so the console can use them by name.
 async fn register_agents(engine: &Engine, settings: &Settings) {
     for a in settings.agents.values() {
@@ -145,6 +199,13 @@ pub async fn run(
             source,
         })?;
     let outputs = output::start(&settings)?;
+    let traps = match &settings.traps {
+        Some(t) => Some(start_traps(t, &outputs).await?),
+        None => None,
+    };
+    if let Some(t) = &traps {
+        engine.set_notification_listener(t.clone());
+    }
     let poller = poller::start(engine.clone(), &settings, outputs.clone());
     // The console's `agent add` / `agent del` reach the poller through the engine.
     engine.watch_agents(poller.clone().recipient());
@@ -185,6 +246,9 @@ pub async fn run(
         })
         .await,
     );
+    if let Some(t) = &traps {
+        let _ = t.send(listener::Shutdown).await;
+    }
     step("outputs")(tokio::time::timeout(SHUTDOWN_STEP, outputs.shutdown()).await);
     step("engine")(tokio::time::timeout(SHUTDOWN_STEP, engine.shutdown()).await);
     drop(simulator);

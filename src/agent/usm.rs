@@ -104,6 +104,8 @@ pub struct Request {
     pub level: SecurityLevel,
     /// Index of the user in the engine.
     user: usize,
+    /// The user's name (msgUserName).
+    pub user_name: Vec<u8>,
     /// The scopedPDU.
     pub scoped: ScopedPdu<'static>,
 }
@@ -208,11 +210,17 @@ impl AgentEngine {
 
     /// Security processing of one SNMPv3 datagram (see the module documentation).
     pub fn process(&mut self, buf: &[u8]) -> Incoming {
+        self.process_at(buf, Instant::now())
+    }
+
+    /// [`AgentEngine::process`] with the clock passed in: the notification receiver
+    /// ([`crate::notification`]) is the authoritative engine of the informs it gets, with the
+    /// same checks, and keeps its time in its caller's hands.
+    pub fn process_at(&mut self, buf: &[u8], now: Instant) -> Incoming {
         let Ok((head, rest)) = Head::read(buf) else {
             return Incoming::Drop; // snmpInvalidMsgs: dropped without a Report (RFC 3412 §7.2)
         };
         let level = head.level;
-        let now = Instant::now();
         if *head.usm.engine_id != *self.engine_id {
             return self.report(&head, rest, Stat::UnknownEngineIds, None, now);
         }
@@ -275,6 +283,7 @@ impl AgentEngine {
             msg_id: head.msg_id,
             level,
             user: ui,
+            user_name: head.usm.user_name.to_vec(),
             scoped: opened.scoped,
         })
     }
@@ -363,7 +372,19 @@ impl AgentEngine {
     /// boots and time and a fresh salt; `msg_id` may differ from the request's (a fault).
     #[must_use]
     pub fn seal_response(&mut self, req: &Request, msg_id: i32, pdu: &Pdu<'_>) -> Option<Vec<u8>> {
-        let (boots, time) = self.boots_and_time(Instant::now());
+        self.seal_response_at(req, msg_id, pdu, Instant::now())
+    }
+
+    /// [`AgentEngine::seal_response`] with the clock passed in.
+    #[must_use]
+    pub fn seal_response_at(
+        &mut self,
+        req: &Request,
+        msg_id: i32,
+        pdu: &Pdu<'_>,
+        now: Instant,
+    ) -> Option<Vec<u8>> {
+        let (boots, time) = self.boots_and_time(now);
         let user = &self.users[req.user];
         let out = Outgoing {
             msg_id,

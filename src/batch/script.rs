@@ -180,6 +180,9 @@ fn check_agents(
             };
         }
         Action::Agents | Action::Stats => return Ok(()),
+        Action::Traps { .. } => {
+            return Err("traps streams until cancelled: it has no place in a script".to_owned());
+        }
     };
     let base = if let Some(config) = known.get(&agent.name) {
         config.clone()

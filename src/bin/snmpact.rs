@@ -15,6 +15,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use snmpact::batch::{self, BatchOptions};
 use snmpact::cli::{self, Tool};
 use snmpact::dissect::command::{self as decode, DecodeOptions, Source};
+use snmpact::notification;
 use tracing_subscriber::EnvFilter;
 
 /// Exit code: the input is not a valid SNMP message.
@@ -88,6 +89,14 @@ enum Command {
         #[arg(value_name = "DIR")]
         dir: PathBuf,
     },
+    /// Send a trap, as snmptrap: `snmpact trap -v 2c -c public HOST:1162 '' coldStart` (`-h`).
+    #[command(disable_help_flag = true)]
+    Trap(ToolArgs),
+    /// Send an inform and wait for its acknowledgement, as snmpinform (`snmpact inform -h`).
+    #[command(disable_help_flag = true)]
+    Inform(ToolArgs),
+    /// Receive traps and informs and print them, as `snmptrapd -f -Lo`.
+    Trapd(notification::trapd::TrapdArgs),
 }
 
 #[derive(Args, Default)]
@@ -216,6 +225,9 @@ fn main() -> ExitCode {
                 ExitCode::from(EXIT_USAGE)
             }
         },
+        Command::Trap(a) => notification::send::run(notification::send::Tool::Trap, &a.args),
+        Command::Inform(a) => notification::send::run(notification::send::Tool::Inform, &a.args),
+        Command::Trapd(a) => notification::trapd::run(&a),
     }
 }
 

@@ -234,6 +234,38 @@ pub async fn execute(
         }
         Action::Stats => {
             emit(Event::Stats(Box::new(engine.stats().await)));
+            if let Some(l) = engine.notification_listener()
+                && let Ok(s) = l.send(crate::notification::listener::GetStats).await
+            {
+                emit(Event::Info(format!("traps: {}", s.counters.line())));
+            }
+            Ok(())
+        }
+        Action::Traps { filter } => {
+            let Some(l) = engine.notification_listener() else {
+                emit(Event::Info(
+                    "no notification receiver: add [traps] to the configuration".into(),
+                ));
+                return Ok(());
+            };
+            let (tx, mut rx) = mpsc::unbounded_channel();
+            let forward = crate::notification::listener::Forward(tx).start();
+            let id = l
+                .send(crate::notification::listener::Subscribe(
+                    forward.recipient(),
+                ))
+                .await
+                .map_err(|_| ExecError::Snmp {
+                    agent: None,
+                    error: SnmpError::ShuttingDown,
+                })?;
+            // Unsubscribes when the command ends or is cancelled (this future dropped).
+            let _unsubscribe = crate::notification::listener::Subscription::new(l, id);
+            while let Some(n) = rx.recv().await {
+                if filter.as_deref().is_none_or(|f| n.matches(f)) {
+                    emit(Event::Notification(Box::new(n)));
+                }
+            }
             Ok(())
         }
     }

@@ -131,7 +131,21 @@ pub const COMMANDS: &[CommandHelp] = &[
         name: "stats",
         aliases: &[],
         usage: "stats",
-        details: &["The engine's counters: requests, retries, answers, timeouts, drops."],
+        details: &[
+            "The engine's counters: requests, retries, answers, timeouts, drops; and the",
+            "notification receiver's ([traps]): received, delivered, dropped by reason.",
+        ],
+    },
+    CommandHelp {
+        name: "traps",
+        aliases: &[],
+        usage: "traps [FILTER]",
+        details: &[
+            "Streams the traps and informs the service receives ([traps]) as snmptrapd logs",
+            "them (format json: one object each), until cancelled (cancel N). FILTER keeps",
+            "those whose source address, trap OID or trap name contains it.",
+            "example: traps linkDown",
+        ],
     },
     CommandHelp {
         name: "format",

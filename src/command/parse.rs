@@ -143,6 +143,11 @@ pub fn parse(line: &str) -> Result<Option<Command>, ParseError> {
             args.end("stats")?;
             Command::Run(Action::Stats)
         }
+        "traps" => {
+            let filter = args.next().map(str::to_owned);
+            args.end("traps")?;
+            Command::Run(Action::Traps { filter })
+        }
         "format" => {
             let f: OutputFormat = args.require("format", "text|numeric|json")?.parse()?;
             args.end("format")?;

@@ -38,6 +38,8 @@ pub enum Event {
     Stats(Box<DispatcherStats>),
     /// A note: `agent demo added`, `no rows under …`.
     Info(String),
+    /// A notification received (`traps`).
+    Notification(Box<crate::notification::Notification>),
 }
 
 /// A registered agent as `agents` shows it. There is no community here, on purpose.
@@ -200,6 +202,11 @@ fn text_lines(event: &Event, numeric: bool) -> Vec<String> {
             lines
         }
         Event::Info(s) => vec![s.clone()],
+        Event::Notification(n) => {
+            let mut s = String::new();
+            crate::notification::text::write_text(&mut s, n, &text_options(numeric));
+            s.lines().map(str::to_owned).collect()
+        }
     }
 }
 
@@ -333,6 +340,7 @@ fn json_lines(event: &Event) -> Vec<Json> {
             })]
         }
         Event::Info(s) => vec![json!({ "info": s })],
+        Event::Notification(n) => vec![crate::notification::text::to_json(n)],
     }
 }
 

@@ -48,6 +48,57 @@ pub struct Raw {
     /// `[outputs.NAME]`.
     #[serde(default)]
     pub outputs: BTreeMap<String, Output>,
+    /// `[traps]`: the notification receiver.
+    pub traps: Option<Traps>,
+}
+
+/// A string, or a list of them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// One.
+    One(String),
+    /// Several.
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    /// The strings.
+    #[must_use]
+    pub fn to_vec(&self) -> Vec<String> {
+        match self {
+            Self::One(s) => vec![s.clone()],
+            Self::Many(v) => v.clone(),
+        }
+    }
+}
+
+/// `[traps]`: where and what the notification receiver accepts (snmptrapd's role).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Traps {
+    /// Listening addresses (`"127.0.0.1:1162"`, `["127.0.0.1:1162", "[::1]:1162"]`; port 162
+    /// needs privileges). One address may be a plain string (`--set traps.listen=IP:PORT`).
+    pub listen: Option<OneOrMany>,
+    /// Accepted v1/v2c communities (secrets).
+    pub communities: Option<Vec<SecretText>>,
+    /// Environment variables each holding an accepted community.
+    pub communities_env: Option<Vec<String>>,
+    /// SNMPv3: this receiver's engine id, in hex (informs; default `80001f8804` +
+    /// `snmpact-PORT`).
+    pub engine_id: Option<String>,
+    /// SNMPv3: its snmpEngineBoots (default 1).
+    pub engine_boots: Option<u32>,
+    /// SNMPv3: engine ids of the senders whose traps are accepted, in hex.
+    pub sender_engine_ids: Option<Vec<String>>,
+    /// SNMPv3: the users (`[[traps.v3_users]]`, the user keys of a simulated agent's).
+    pub v3_users: Option<Vec<SimUser>>,
+    /// Most notifications a second per source address (0 or absent: no limit).
+    pub rate_limit: Option<u32>,
+    /// How long a delivered inform is remembered to recognise retransmissions (`"30s"`).
+    pub dedup_window: Option<String>,
+    /// Outputs (names) that get the notifications; none listed: every output.
+    pub outputs: Option<Vec<String>>,
 }
 
 /// `[mibs]`: as net-snmp's `-M` and `-m`.

@@ -7,6 +7,8 @@
 //!   nanoseconds. Exceptions (noSuchObject...) and NULL have no value and give no line.
 //! - A failed request: `snmpact_poll_error,agent=..,job=..,error=timeout oid="..",message=".."`.
 //! - A skipped cycle: `snmpact_poll_skipped,agent=..,job=..,reason=overrun count=1i`.
+//! - A notification (`[traps]`): `snmpact_notification` (source, version, kind, trap name) and
+//!   one `snmpact_notification_varbind` line per varbind.
 //!
 //! Escaping per the line protocol: measurement `,` and space; tag keys and values `,`, `=` and
 //! space; string fields `"` and `\`.
@@ -23,7 +25,64 @@ pub fn write_event(out: &mut String, event: &Event) {
     match event {
         Event::Cycle(r) => write_cycle(out, r),
         Event::Skipped(s) => write_skipped(out, s),
+        Event::Notification(n) => write_notification(out, n),
         Event::Removed { .. } | Event::Health(_) => {}
+    }
+}
+
+/// `snmpact_notification,source=..,version=..,kind=..,trap=.. trap_oid="..",uptime=..i,
+/// varbinds=..i,community|user=".." TIME`, then one `snmpact_notification_varbind` line per
+/// varbind after sysUpTime.0 and snmpTrapOID.0 (tags `source`, `trap`, `name`, `index`; field
+/// `value` as a sample's).
+fn write_notification(out: &mut String, n: &crate::notification::Notification) {
+    let trap = n
+        .trap_oid
+        .as_ref()
+        .map_or_else(|| "unknown".to_owned(), crate::mib::format_name);
+    let source = n.source.ip().to_string();
+    let time = nanos(n.received);
+    out.push_str("snmpact_notification");
+    tag(out, "source", &source);
+    tag(out, "version", n.version.as_str());
+    tag(out, "kind", n.kind.as_str());
+    tag(out, "trap", &trap);
+    out.push_str(" trap_oid=");
+    escape_string(
+        out,
+        &n.trap_oid
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+    );
+    if let Some(u) = n.uptime {
+        let _ = write!(out, ",uptime={u}i");
+    }
+    let _ = write!(out, ",varbinds={}i", n.varbinds.len());
+    match &n.security {
+        crate::notification::Security::Community(c) => {
+            out.push_str(",community=");
+            escape_string(out, &String::from_utf8_lossy(c));
+        }
+        crate::notification::Security::User { name, .. } => {
+            out.push_str(",user=");
+            escape_string(out, name);
+        }
+    }
+    let _ = writeln!(out, " {time}");
+    for vb in n.payload() {
+        let mut fields = String::new();
+        if !field_value(&mut fields, &vb.value) {
+            continue;
+        }
+        let (object, index) = object_and_index(&vb.oid);
+        out.push_str("snmpact_notification_varbind");
+        tag(out, "source", &source);
+        tag(out, "trap", &trap);
+        tag(out, "name", &object);
+        if !index.is_empty() {
+            tag(out, "index", &index);
+        }
+        let _ = writeln!(out, " value={fields} {time}");
     }
 }
 

@@ -7,6 +7,7 @@
 //! - A failed request: `time`, `job`, `agent`, `oid`, `name`, `error` (a stable label such as
 //!   `timeout`) and `message`.
 //! - A skipped cycle: `time`, `job`, `agent`, `skipped` (`overrun`, `backoff`, `not_ready`).
+//! - A notification (`[traps]`): [`crate::notification::text::write_json`]'s object.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -21,6 +22,7 @@ pub fn write_event(out: &mut String, event: &Event) {
     match event {
         Event::Cycle(r) => write_cycle(out, r),
         Event::Skipped(s) => write_skipped(out, s),
+        Event::Notification(n) => crate::notification::text::write_json(out, n),
         Event::Removed { .. } | Event::Health(_) => {}
     }
 }

@@ -81,7 +81,14 @@ pub struct PromState {
     errors: HashMap<(Arc<str>, Arc<str>, &'static str), u64>,
     /// The latest health snapshot.
     health: Option<Arc<Health>>,
+    /// (source address, trap name) -> notifications received (`[traps]`), at most
+    /// [`MAX_NOTIFICATION_SERIES`] series; the rest count under source `other`.
+    notifications: HashMap<(String, String), u64>,
 }
+
+/// Most (source, trap) series of `snmpact_notifications_total`: a sender cannot grow the
+/// endpoint without bound.
+pub const MAX_NOTIFICATION_SERIES: usize = 10_000;
 
 /// `name` made a valid metric name part: `[a-zA-Z0-9_:]`, others become `_`.
 fn sanitize(name: &str) -> String {
@@ -195,6 +202,19 @@ impl PromState {
                 self.errors.retain(|(j, a, _), _| !(j == job && a == agent));
             }
             Event::Health(h) => self.health = Some(h.clone()),
+            Event::Notification(n) => {
+                let trap = n
+                    .trap_oid
+                    .as_ref()
+                    .map_or_else(|| "unknown".to_owned(), crate::mib::format_name);
+                let mut key = (n.source.ip().to_string(), trap);
+                if self.notifications.len() >= MAX_NOTIFICATION_SERIES
+                    && !self.notifications.contains_key(&key)
+                {
+                    key.0 = "other".to_owned();
+                }
+                *self.notifications.entry(key).or_default() += 1;
+            }
             Event::Skipped(_) => {}
         }
     }
@@ -257,6 +277,19 @@ impl PromState {
                 &[("agent", agent), ("error", label), ("poll_job", job)],
             );
             let _ = writeln!(out, " {n}");
+        }
+        if !self.notifications.is_empty() {
+            out.push_str(
+                "# HELP snmpact_notifications_total Traps and informs received, by source and trap.\n",
+            );
+            out.push_str("# TYPE snmpact_notifications_total counter\n");
+            let mut rows: Vec<_> = self.notifications.iter().collect();
+            rows.sort();
+            for ((source, trap), n) in rows {
+                out.push_str("snmpact_notifications_total");
+                labels(&mut out, &[("source", source), ("trap", trap)]);
+                let _ = writeln!(out, " {n}");
+            }
         }
         if let Some(h) = &self.health {
             render_health(&mut out, h);

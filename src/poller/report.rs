@@ -170,4 +170,7 @@ pub enum Event {
     },
     /// Fresh health counters.
     Health(Arc<Health>),
+    /// A notification received by the `[traps]` listener (not from the poller; it shares the
+    /// outputs).
+    Notification(Arc<crate::notification::Notification>),
 }

@@ -89,6 +89,14 @@ pub struct AgentArgs {
     /// snmpEngineBoots of the agents' SNMPv3 engines [default: 1].
     #[arg(long, value_name = "N")]
     pub engine_boots: Option<u32>,
+    /// Once listening, send a coldStart SNMPv2c trap (with the agents' community) to this
+    /// notification receiver, e.g. `udp:127.0.0.1:1162` (repeatable); `--notify-inform` sends
+    /// an inform instead and waits for its acknowledgement.
+    #[arg(long, value_name = "ADDR")]
+    pub notify: Vec<String>,
+    /// Send `--notify` notifications as informs.
+    #[arg(long, requires = "notify")]
+    pub notify_inform: bool,
     /// Misbehaviour on purpose, for tests.
     #[command(flatten)]
     pub faults: FaultArgs,
@@ -484,6 +492,9 @@ pub fn run_agent(args: &AgentArgs) -> ExitCode {
     let _ = writeln!(out, "{line}");
     let _ = out.flush();
     drop(out);
+    for to in &args.notify {
+        notify(to, &args.community, args.notify_inform);
+    }
     if let Err(e) = wait_for_signal() {
         eprintln!("snmpact agent: cannot wait for signals: {e}");
     }
@@ -491,6 +502,29 @@ pub fn run_agent(args: &AgentArgs) -> ExitCode {
     handle.stop();
     eprintln!("snmpact agent: stopped after {requests} requests");
     ExitCode::SUCCESS
+}
+
+/// Sends a coldStart (sysUpTime 0) to `to`, reporting the outcome on stderr.
+fn notify(to: &str, community: &str, inform: bool) {
+    let inv = crate::notification::send::Invocation {
+        version: crate::pdu::Version::V2c,
+        community: community.as_bytes().to_vec(),
+        timeout: Duration::from_secs(1),
+        retries: 2,
+        user: None,
+        inform,
+        target: to.to_owned(),
+        header: crate::notification::send::Header::V2 {
+            uptime: Some(0),
+            trap_oid: crate::oid::Oid::from_valid([1, 3, 6, 1, 6, 3, 1, 1, 5, 1][..].into()),
+        },
+        varbinds: Vec::new(),
+    };
+    let what = if inform { "inform" } else { "trap" };
+    match crate::notification::send::send(&inv) {
+        Ok(()) => eprintln!("snmpact agent: coldStart {what} sent to {to}"),
+        Err(e) => eprintln!("snmpact agent: coldStart {what} to {to}: {e}"),
+    }
 }
 
 /// Blocks until Ctrl-C (SIGINT) or SIGTERM. (One that comes before the listeners are set up

@@ -712,3 +712,62 @@ async fn real_telnet_client_under_tmux() {
     run.await;
     f.stop().await;
 }
+
+/// An SNMPv2c trap from `sock` to `to` whose snmpTrapOID is `trap`.
+async fn send_trap(sock: &tokio::net::UdpSocket, to: SocketAddr, trap: &str) {
+    use snmpact::pdu::{GenericPdu, Message, Pdu, VarBind, Version};
+    let m = Message {
+        version: Version::V2c,
+        community: b"public"[..].into(),
+        pdu: Pdu::SnmpV2Trap(GenericPdu {
+            request_id: 1,
+            varbinds: vec![
+                VarBind::new("1.3.6.1.2.1.1.3.0".parse().unwrap(), Value::TimeTicks(7)),
+                VarBind::new(
+                    "1.3.6.1.6.3.1.1.4.1.0".parse().unwrap(),
+                    Value::ObjectId(trap.parse().unwrap()),
+                ),
+            ],
+            ..GenericPdu::default()
+        }),
+    };
+    sock.send_to(&m.to_bytes(), to).await.unwrap();
+}
+
+// See: issue 16
+#[actix_rt::test]
+async fn traps_stream_filtered_notifications_until_cancelled_and_stats_count_them() {
+    use snmpact::notification::listener::{GetStats, Listener, ListenerConfig};
+    let f = Fixture::start(ConsoleConfig::default()).await;
+    let listener = Listener::start(ListenerConfig::loopback(0)).unwrap();
+    f.engine.set_notification_listener(listener.clone());
+    let to = listener.send(GetStats).await.unwrap().local[0];
+    let sock = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let mut c = f.client().await;
+    c.say("traps linkDown").await;
+    c.expect("snmpact> ").await;
+    // The subscription is made as the command starts: send until a linkDown shows, each
+    // preceded by a linkUp the filter must keep out.
+    let t0 = Instant::now();
+    let got = loop {
+        send_trap(&sock, to, "1.3.6.1.6.3.1.1.5.4").await;
+        send_trap(&sock, to, "1.3.6.1.6.3.1.1.5.3").await;
+        let text = c.drain(Duration::from_millis(100)).await;
+        if text.contains("linkDown") {
+            break text;
+        }
+        assert!(t0.elapsed() < WAIT, "no linkDown in the console");
+    };
+    assert!(got.contains("[1] SNMPv2-MIB::sysUpTime.0 = Timeticks: (7) 0:00:00.07\tSNMPv2-MIB::snmpTrapOID.0 = OID: IF-MIB::linkDown"), "{got}");
+    assert!(!got.contains("linkUp"), "{got}");
+    c.say("cancel 1").await;
+    c.expect("[1] cancelled").await;
+    c.drain(QUIET).await;
+    send_trap(&sock, to, "1.3.6.1.6.3.1.1.5.3").await;
+    let rest = c.drain(QUIET).await;
+    assert!(!rest.contains("linkDown"), "after cancel: {rest}");
+    c.say("stats").await;
+    let stats = c.expect("snmpact> ").await;
+    assert!(stats.contains("traps: received "), "{stats}");
+    f.stop().await;
+}

@@ -19,4 +19,5 @@ mod readme; // every `sh` command of README.md run as written (the rules at its 
 mod service; // the service binary: polls, reloads on SIGHUP, stops on SIGINT
 mod simulator; // `snmpact agent` and `record` as child processes: data files, 10,000 agents, faults, record-and-serve
 mod snmpd; // harness: a real snmpd on loopback, and helpers to run net-snmp's tools
+mod traps; // notifications: snmptrap/snmpinform <-> snmpact trapd and snmpact trap/inform <-> snmptrapd, logs compared; drops, informs, floods
 mod v3; // SNMPv3 against snmpd (every auth x priv pair, errors, reboot) and fake agents (trust, time window, isolation, key cache)

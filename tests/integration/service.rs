@@ -227,7 +227,14 @@ impl Console {
 fn the_default_demo_agent_answers_snmpv3_in_the_console() {
     let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("etc/snmpact.toml");
     let mut child = Command::new(env!("CARGO_BIN_EXE_snmpact"))
-        .args(["serve", "--set", "console.listen=127.0.0.1:0", "--config"])
+        .args([
+            "serve",
+            "--set",
+            "console.listen=127.0.0.1:0",
+            "--set",
+            "traps.listen=127.0.0.1:0",
+            "--config",
+        ])
         .arg(&config)
         .args(["--set", "outputs.prometheus.listen=127.0.0.1:0"])
         .stdin(Stdio::null())
@@ -236,6 +243,11 @@ fn the_default_demo_agent_answers_snmpv3_in_the_console() {
         .spawn()
         .unwrap();
     let rx = lines(&mut child);
+    // The [traps] listener is announced before the console's banner.
+    let traps = wait_for(&rx, "the traps line", |l| {
+        l.starts_with("snmpact: traps and informs on udp 127.0.0.1:")
+    });
+    let traps = traps.split_whitespace().nth(6).unwrap().to_owned();
     let banner = wait_for(&rx, "the banner", |l| {
         l.starts_with("snmpact: console on 127.0.0.1:")
     });
@@ -262,6 +274,17 @@ fn the_default_demo_agent_answers_snmpv3_in_the_console() {
     );
     // The right pass phrase still works after the failure.
     assert_eq!(console.answer(v3), v2c);
+    // A trap to the shipped [traps] listener comes out as a JSON line on stdout. See: issue 16
+    let sent = Command::new(env!("CARGO_BIN_EXE_snmpact"))
+        .args(["trap", "-v", "2c", "-c", "public", &traps, "", "linkDown"])
+        .args(["ifIndex.1", "i", "1"])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let line = wait_for(&rx, "the notification", |l| l.contains("\"kind\":\"trap\""));
+    let n: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(n["trap_name"], "IF-MIB::linkDown");
+    assert_eq!(n["varbinds"][2]["name"], "IF-MIB::ifIndex.1");
     drop(console);
     stop(child);
 }

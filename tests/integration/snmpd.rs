@@ -323,7 +323,7 @@ fn free_udp_port() -> u16 {
 }
 
 /// A new, empty directory under cargo's scratch space for integration tests.
-fn scratch_dir(what: &str) -> PathBuf {
+pub(crate) fn scratch_dir(what: &str) -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     let dir =
@@ -334,7 +334,7 @@ fn scratch_dir(what: &str) -> PathBuf {
 }
 
 /// `prog` on `PATH` or in the usual system directories.
-fn find_program(prog: &str) -> Option<PathBuf> {
+pub(crate) fn find_program(prog: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path)
         .chain(EXTRA_DIRS.iter().map(PathBuf::from))

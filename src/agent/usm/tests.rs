@@ -214,6 +214,9 @@ fn stale_time_window_is_reported_authenticated() {
             time,
             ..Ask::new(&alice, &engine_id)
         };
+        // The engine's clock starts now: building the agent and the keys may take over a
+        // second on a loaded machine, and the Report's time is checked below.
+        r.v3_mut().unwrap().set_started(Instant::now());
         let d = ask.send(&mut r, &pdu).unwrap();
         // Authenticated with alice's key: opening with the key checks the HMAC.
         let o = v3::open(&d, &ask.keys()).unwrap();
