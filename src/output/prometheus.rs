@@ -29,7 +29,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpResponse, HttpServer, web};
 
-use super::{Error, Sink, object_and_index, text_of};
+use super::{Error, MetricsSource, Sink, object_and_index, text_of};
 use crate::dispatcher::DropReason;
 use crate::pdu::Value;
 use crate::poller::{CycleReport, Event, Health};
@@ -382,19 +382,45 @@ fn render_health(out: &mut String, h: &Health) {
 }
 
 /// The Prometheus output: the shared state, updated by [`Sink::publish`].
-#[derive(Debug, Default, Clone)]
+#[derive(Default, Clone)]
 pub struct PromSink {
     state: Arc<Mutex<PromState>>,
+    /// Metrics from outside the poller (console, text outputs), appended to each scrape.
+    extra: Arc<Mutex<Vec<Arc<dyn MetricsSource>>>>,
+}
+
+impl std::fmt::Debug for PromSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PromSink").finish_non_exhaustive()
+    }
 }
 
 impl PromSink {
     /// The exposition text now.
     #[must_use]
     pub fn render(&self) -> String {
-        self.state
+        let mut out = self
+            .state
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .render()
+            .render();
+        let extra = self
+            .extra
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        for source in extra {
+            source.render(&mut out);
+        }
+        out
+    }
+
+    /// Appends `source`'s metrics to every scrape from now on.
+    pub fn add_metrics(&self, source: Arc<dyn MetricsSource>) {
+        self.extra
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(source);
     }
 
     /// Serves `GET /metrics` on `listen` (one worker thread). Must run inside an actix `System`.
