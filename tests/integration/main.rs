@@ -12,6 +12,7 @@ mod console; // the telnet console over TCP: negotiation, clients side by side, 
 mod engine; // dispatcher + sessions against simulated agents, with faults on purpose
 mod engine_snmpd; // the engine against a real snmpd, compared with snmpget/snmpwalk output
 mod format_interop; // our text forms against snmpwalk/snmpget output, byte for byte
+mod fuzz_replay; // the fuzz targets' checks over their seeds, tests/data/*.bin (regress-*) and any local corpus
 mod poller; // poll jobs against simulated agents: interval, values, wraps, restarts, dead agents, reloads, Prometheus
 mod service; // the service binary: polls, reloads on SIGHUP, stops on SIGINT
 mod simulator; // `snmpact agent` and `record` as child processes: data files, 10,000 agents, faults, record-and-serve
