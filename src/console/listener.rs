@@ -47,6 +47,9 @@ pub struct Listener {
     limiter: Rc<RefCell<AuthLimiter>>,
     /// Refusals, passwords, bans and accept errors, for `stats` and the metrics.
     counters: Arc<GuardCounters>,
+    /// Accepts failing in a row: only the first of a run is logged (EMFILE repeats every
+    /// [`ACCEPT_ERROR_PAUSE`] until a descriptor frees up).
+    accept_failing: u64,
 }
 
 impl Listener {
@@ -64,6 +67,7 @@ impl Listener {
             next_id: 0,
             limiter: Rc::new(RefCell::new(AuthLimiter::new())),
             counters,
+            accept_failing: 0,
         }
     }
 }
@@ -97,6 +101,10 @@ impl StreamHandler<Accepted> for Listener {
             Ok(x) => x,
             Err(e) => {
                 self.counters.accept_error();
+                self.accept_failing += 1;
+                if self.accept_failing > 1 {
+                    return;
+                }
                 if e.raw_os_error() == Some(libc::EMFILE) || e.raw_os_error() == Some(libc::ENFILE)
                 {
                     tracing::error!(
@@ -112,6 +120,10 @@ impl StreamHandler<Accepted> for Listener {
                 return;
             }
         };
+        if self.accept_failing > 0 {
+            tracing::info!(failed = self.accept_failing, "console: accepting connections again");
+            self.accept_failing = 0;
+        }
         if !allowed(&self.config.allow, peer.ip()) {
             self.counters.refused(Refusal::NotAllowed);
             tracing::warn!(%peer, "console: connection refused, not in console.allow");
