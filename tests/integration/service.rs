@@ -353,9 +353,10 @@ fn the_open_files_limit_is_a_clear_error_and_the_service_keeps_running() {
     // only touches the child's own limits.
     unsafe {
         cmd.pre_exec(|| {
+            // Enough to start (one simulated agent needs 65), far from enough for 150 clients.
             let lim = libc::rlimit {
-                rlim_cur: 64,
-                rlim_max: 64,
+                rlim_cur: 100,
+                rlim_max: 100,
             };
             if libc::setrlimit(libc::RLIMIT_NOFILE, &raw const lim) != 0 {
                 return Err(std::io::Error::last_os_error());
@@ -374,7 +375,7 @@ fn the_open_files_limit_is_a_clear_error_and_the_service_keeps_running() {
         .trim_end_matches(',')
         .to_owned();
     // Far more clients than descriptors: the kernel queues them, the service cannot accept.
-    let clients: Vec<TcpStream> = (0..100).map(|_| TcpStream::connect(&addr).unwrap()).collect();
+    let clients: Vec<TcpStream> = (0..150).map(|_| TcpStream::connect(&addr).unwrap()).collect();
     eventually("a clear error about the open-files limit", || {
         errors
             .lock()
