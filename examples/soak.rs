@@ -649,8 +649,9 @@ async fn run(
     let skipped: u64 = after.skipped.values().sum::<u64>() - before.skipped.values().sum::<u64>();
     let missed = d(|s| s.missed);
     let slots = (window.as_secs_f64() / every.as_secs_f64() * n as f64).round() as u64;
-    // Cycles that started before the window and ended in it, or the reverse, are the edges.
-    let unaccounted = started.abs_diff(finished + running_after.saturating_sub(running_before));
+    // Cycles running when the window opened finish in it; those running when it closes
+    // started in it: started + running before = finished + running after.
+    let unaccounted = (started + running_before).abs_diff(finished + running_after);
     let slot_gap = slots.abs_diff(started + skipped + missed);
     let edge = n as u64 / 50 + 2;
     let rss_growth = (rss_end - rss_warm) / rss_warm * 100.0;
@@ -693,7 +694,10 @@ async fn run(
     );
     println!(
         "  engine: requests {}, retransmissions {}, timeouts {}, responses {}",
-        health.total.sent, health.total.retransmitted, health.total.timed_out, health.total.received
+        health.total.sent,
+        health.total.retransmitted,
+        health.total.timed_out,
+        health.total.received
     );
     println!(
         "  console: sessions ok {}, failed {}; stranger's guesses {}; {s}",

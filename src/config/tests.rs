@@ -936,8 +936,9 @@ fn simulated_agent_snmpv3_mistakes_name_the_agent_and_key() {
 // See: issue 18
 #[test]
 fn listening_beyond_loopback_needs_a_password_or_an_explicit_yes() {
-    let (origin, key, message) =
-        key_error(load_text(&format!("{BASE}[console]\nlisten = \"0.0.0.0:2323\"\n")));
+    let (origin, key, message) = key_error(load_text(&format!(
+        "{BASE}[console]\nlisten = \"0.0.0.0:2323\"\n"
+    )));
     assert!(origin.ends_with("a.toml"), "{origin}");
     assert_eq!(key, "console.password");
     assert!(message.contains("beyond loopback"), "{message}");
@@ -954,10 +955,14 @@ fn listening_beyond_loopback_needs_a_password_or_an_explicit_yes() {
     assert!(!ok.console.is_read_only());
 
     let prom = "[outputs.p]\nkind = \"prometheus\"\n";
-    let (_, key, message) =
-        key_error(load_text(&format!("{BASE}{prom}listen = \"0.0.0.0:9464\"\n")));
+    let (_, key, message) = key_error(load_text(&format!(
+        "{BASE}{prom}listen = \"0.0.0.0:9464\"\n"
+    )));
     assert_eq!(key, "outputs.p.listen");
-    assert!(message.contains("allow_unauthenticated = true"), "{message}");
+    assert!(
+        message.contains("allow_unauthenticated = true"),
+        "{message}"
+    );
     let ok = load_text(&format!(
         "{BASE}{prom}listen = \"0.0.0.0:9464\"\nallow_unauthenticated = true\n"
     ))

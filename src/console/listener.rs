@@ -121,7 +121,10 @@ impl StreamHandler<Accepted> for Listener {
             }
         };
         if self.accept_failing > 0 {
-            tracing::info!(failed = self.accept_failing, "console: accepting connections again");
+            tracing::info!(
+                failed = self.accept_failing,
+                "console: accepting connections again"
+            );
             self.accept_failing = 0;
         }
         if !allowed(&self.config.allow, peer.ip()) {

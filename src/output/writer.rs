@@ -475,7 +475,7 @@ mod tests {
         });
         assert_eq!(c.reopens.load(Ordering::Relaxed), 1);
         // copytruncate: the next line goes to the start of the emptied file.
-        std::fs::OpenOptions::new()
+        OpenOptions::new()
             .write(true)
             .open(&path)
             .unwrap()

@@ -558,11 +558,16 @@ async fn read_only_mode_allow_list_and_security_counters() {
     c.say("guess").await;
     c.expect("wrong password\r\n").await;
     c.expect("password: ").await;
-    assert!(t0.elapsed() >= Duration::from_millis(1500), "{:?}", t0.elapsed());
+    assert!(
+        t0.elapsed() >= Duration::from_millis(1500),
+        "{:?}",
+        t0.elapsed()
+    );
     c.say("s3cret").await;
     c.expect("snmpact> ").await;
     c.say("help").await;
-    c.expect("Mode: read-only (set, agent add and agent del are refused)").await;
+    c.expect("Mode: read-only (set, agent add and agent del are refused)")
+        .await;
     let asked = f.demo.with(|r| r.requests());
     for (line, verb) in [
         ("set demo sysContact.0 s intruder", "set"),
@@ -570,23 +575,33 @@ async fn read_only_mode_allow_list_and_security_counters() {
         ("agent add r9 127.0.0.1:9", "agent add"),
     ] {
         c.say(line).await;
-        c.expect(&format!("`{verb}` refused: this console is read-only")).await;
+        c.expect(&format!("`{verb}` refused: this console is read-only"))
+            .await;
     }
-    assert_eq!(f.demo.with(|r| r.requests()), asked, "nothing reached the agent");
+    assert_eq!(
+        f.demo.with(|r| r.requests()),
+        asked,
+        "nothing reached the agent"
+    );
     c.say("get demo sysContact.0").await;
     let got = c.expect("sysContact.0").await;
     assert!(!got.contains("intruder"), "{got}");
     c.say("agents").await;
     c.expect("demo").await;
     c.say("stats").await;
-    c.expect("console: passwords 1 right, 2 wrong, 0 bans; refused 0 not_allowed, 0 banned, 0 full")
-        .await;
+    c.expect(
+        "console: passwords 1 right, 2 wrong, 0 bans; refused 0 not_allowed, 0 banned, 0 full",
+    )
+    .await;
     let s = f.console.counters.snapshot();
     assert_eq!((s.auth_ok, s.auth_failures), (1, 2));
     // The metrics say the same.
     let mut text = String::new();
     snmpact::output::MetricsSource::render(&*f.console.counters, &mut text);
-    assert!(text.contains("snmpact_console_auth_total{result=\"failed\"} 2\n"), "{text}");
+    assert!(
+        text.contains("snmpact_console_auth_total{result=\"failed\"} 2\n"),
+        "{text}"
+    );
     f.stop().await;
 
     // A console that allows only another network closes loopback clients at once.
@@ -598,7 +613,10 @@ async fn read_only_mode_allow_list_and_security_counters() {
     let mut c = Client::connect(f.console.local_addr).await;
     let said = c.expect_eof().await;
     assert_eq!(said, "", "a refused client is told nothing");
-    assert_eq!(f.console.counters.snapshot().refused(Refusal::NotAllowed), 1);
+    assert_eq!(
+        f.console.counters.snapshot().refused(Refusal::NotAllowed),
+        1
+    );
     f.stop().await;
 
     // Beyond loopback without a password: refused before binding, naming the key.

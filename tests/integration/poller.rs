@@ -873,7 +873,9 @@ async fn faulty_agents_every_cycle_accounted_and_rates_right_after_restarts() {
     events.extend(
         collect_until(&mut rx, |ev| {
             let r = cycles(ev, "reboots");
-            r.iter().position(|c| c.restarted).is_some_and(|i| r.len() >= i + 3)
+            r.iter()
+                .position(|c| c.restarted)
+                .is_some_and(|i| r.len() >= i + 3)
                 && cycles(ev, "lossy").len() >= 6
         })
         .await,
@@ -906,7 +908,8 @@ async fn faulty_agents_every_cycle_accounted_and_rates_right_after_restarts() {
         assert!(!c.is_empty(), "{name} reported");
         assert!(
             c.iter()
-                .all(|r| r.samples.is_empty() && r.errors.iter().all(|e| e.error.label() == "timeout")),
+                .all(|r| r.samples.is_empty()
+                    && r.errors.iter().all(|e| e.error.label() == "timeout")),
             "{name}: only timeouts"
         );
     }
@@ -920,10 +923,17 @@ async fn faulty_agents_every_cycle_accounted_and_rates_right_after_restarts() {
     let i = reboots.iter().position(|r| r.restarted).unwrap();
     assert_eq!(value(reboots[i], IF_IN).unwrap().rate, None);
     let first = value(reboots[i + 1], IF_IN).unwrap().rate.unwrap();
-    assert!((first - 1000.0).abs() < 1e-6, "the first rate after the restart: {first}");
+    assert!(
+        (first - 1000.0).abs() < 1e-6,
+        "the first rate after the restart: {first}"
+    );
     // The poller's own counts add up: every cycle started is finished or still running.
     let j = &stats.jobs["j"];
-    assert_eq!(j.started, j.ok + j.partial + j.failed + stats.running as u64, "{j:?}");
+    assert_eq!(
+        j.started,
+        j.ok + j.partial + j.failed + stats.running as u64,
+        "{j:?}"
+    );
     assert_eq!(j.restarts, 1);
     assert!(j.errors.get("timeout").copied().unwrap_or(0) > 0, "{j:?}");
 }

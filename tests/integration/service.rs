@@ -278,7 +278,9 @@ fn a_sighup_storm_keeps_the_last_valid_configuration_and_reopens_the_output() {
     let rx = lines(&mut child);
     let errors = stderr_lines(&mut child);
     wait_for(&rx, "the banner", |l| l.starts_with("snmpact: console on"));
-    eventually("a first sample", || jobs_in(&out).iter().any(|j| j == "keep"));
+    eventually("a first sample", || {
+        jobs_in(&out).iter().any(|j| j == "keep")
+    });
     // logrotate: the file is renamed away; the SIGHUPs that follow reopen the path.
     let rotated = dir.join("samples.json.1");
     std::fs::rename(&out, &rotated).unwrap();
@@ -308,14 +310,20 @@ fn a_sighup_storm_keeps_the_last_valid_configuration_and_reopens_the_output() {
     let first = jobs.iter().position(|j| j == "v99").unwrap();
     let settled: Vec<&String> = jobs[first..].iter().skip(5).collect();
     for j in &settled {
-        assert!(*j == "keep" || *j == "v99", "job {j} after the storm: {jobs:?}");
+        assert!(
+            *j == "keep" || *j == "v99",
+            "job {j} after the storm: {jobs:?}"
+        );
     }
     // keep and v99 poll the same agent at the same interval: keep, never restarted by the
     // reloads, runs once per slot (twice as many cycles would mean it ran twice).
     let keep = settled.iter().filter(|j| **j == "keep").count();
     let v99 = settled.len() - keep;
     assert!(keep <= v99 + 2 && v99 <= keep + 2, "keep {keep}, v99 {v99}");
-    assert!(!jobs_in(&rotated).is_empty(), "the rotated file kept its lines");
+    assert!(
+        !jobs_in(&rotated).is_empty(),
+        "the rotated file kept its lines"
+    );
     stop(child);
     let errs = errors.lock().unwrap().clone();
     assert!(
@@ -375,7 +383,9 @@ fn the_open_files_limit_is_a_clear_error_and_the_service_keeps_running() {
         .trim_end_matches(',')
         .to_owned();
     // Far more clients than descriptors: the kernel queues them, the service cannot accept.
-    let clients: Vec<TcpStream> = (0..150).map(|_| TcpStream::connect(&addr).unwrap()).collect();
+    let clients: Vec<TcpStream> = (0..150)
+        .map(|_| TcpStream::connect(&addr).unwrap())
+        .collect();
     eventually("a clear error about the open-files limit", || {
         errors
             .lock()
@@ -395,7 +405,12 @@ fn the_open_files_limit_is_a_clear_error_and_the_service_keeps_running() {
     c.until_prompt();
     let got = c.run("get a sysName.0");
     assert!(got.contains("demo-rtr1"), "{got}");
-    let refused = errors.lock().unwrap().iter().filter(|l| l.contains("open-files limit")).count();
+    let refused = errors
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.contains("open-files limit"))
+        .count();
     // Logged once per run of failed accepts, not at every retry (every 100 ms).
     assert!((1..=20).contains(&refused), "{refused} errors logged");
     stop(child);
