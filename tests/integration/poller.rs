@@ -937,3 +937,67 @@ async fn faulty_agents_every_cycle_accounted_and_rates_right_after_restarts() {
     assert_eq!(j.restarts, 1);
     assert!(j.errors.get("timeout").copied().unwrap_or(0) > 0, "{j:?}");
 }
+
+// See: issue 18
+/// 50 clients scraping the Prometheus endpoint at once (4 scrapes each): every scrape is
+/// answered, and polling goes on meanwhile, every cycle whole and none skipped (publishing
+/// never waits for a render).
+#[actix_rt::test]
+async fn fifty_scrapers_at_once_do_not_hold_up_polling() {
+    let names = ["s1", "s2", "s3", "s4"];
+    let a = agents(&names);
+    let pairs: Vec<(&str, SocketAddr)> = names.iter().copied().zip(a.addrs().to_vec()).collect();
+    let s = settings(&format!(
+        "{}[jobs.j]\nagents = [\"*\"]\ninterval = \"200ms\"\nscalars = [\"sysName.0\"]\n\
+         [outputs.prom]\nkind = \"prometheus\"\nlisten = \"127.0.0.1:0\"\n",
+        agent_lines(&pairs, "")
+    ));
+    let (outs, mut rx) = output::start(&s).unwrap().channel("test");
+    let endpoint = outs.prometheus_addrs()[0].1;
+    let e = engine();
+    let p = poller::start(e.clone(), &s, outs.clone());
+    collect_until(&mut rx, |ev| {
+        names.iter().all(|n| !cycles(ev, n).is_empty())
+    })
+    .await;
+    let scrapers = std::thread::spawn(move || {
+        let clients: Vec<_> = (0..50)
+            .map(|_| {
+                std::thread::spawn(move || {
+                    (0..4)
+                        .filter(|_| {
+                            let r = get_metrics(endpoint);
+                            r.contains(" 200 OK") && r.contains("snmpact_agent_up{")
+                        })
+                        .count()
+                })
+            })
+            .collect();
+        clients
+            .into_iter()
+            .map(|c| c.join().unwrap())
+            .sum::<usize>()
+    });
+    let events = collect_until(&mut rx, |ev| names.iter().all(|n| cycles(ev, n).len() >= 5)).await;
+    let answered = actix_rt::task::spawn_blocking(move || scrapers.join().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(answered, 200, "scrapes answered");
+    for n in names {
+        assert!(
+            cycles(&events, n)
+                .iter()
+                .all(|r| r.samples.len() == 1 && r.errors.is_empty())
+        );
+    }
+    let stats = p.send(GetStats).await.unwrap();
+    let j = &stats.jobs["j"];
+    assert_eq!(
+        j.skipped.get(&SkipReason::Overrun).copied().unwrap_or(0),
+        0,
+        "{j:?}"
+    );
+    assert_eq!(j.failed + j.partial, 0, "{j:?}");
+    outs.shutdown().await;
+    e.shutdown().await;
+}
