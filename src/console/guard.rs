@@ -517,15 +517,14 @@ mod tests {
     fn memory_is_bounded_by_max_sources() {
         let t0 = Instant::now();
         let mut g = AuthLimiter::new();
-        for i in 0..(MAX_SOURCES as u32 + 500) {
+        let max = u32::try_from(MAX_SOURCES).unwrap();
+        for i in 0..(max + 500) {
             let a = IpAddr::from(std::net::Ipv4Addr::from(0x0a00_0000 + i));
             let _ = g.failure(a, t0 + Duration::from_millis(u64::from(i)));
         }
         assert!(g.len() <= MAX_SOURCES, "{}", g.len());
         // The newest is remembered, the oldest forgotten.
-        let newest = IpAddr::from(std::net::Ipv4Addr::from(
-            0x0a00_0000 + MAX_SOURCES as u32 + 499,
-        ));
+        let newest = IpAddr::from(std::net::Ipv4Addr::from(0x0a00_0000 + max + 499));
         assert_eq!(
             g.failure(newest, t0 + Duration::from_secs(10)),
             Verdict::Retry(FIRST_DELAY * 2)
