@@ -39,14 +39,26 @@
 //!   running finish, then the connection closes.
 //!
 //! # Safety
-//! - Binds to loopback by default; another address without a password logs a warning.
+//! - Binds to loopback by default. Another address without a password is refused at start-up
+//!   ([`ConsoleConfig::check`] names `console.password`), unless `allow_unauthenticated = true`
+//!   says so explicitly, which logs a warning at every start.
 //! - With `password` set, nothing is parsed before it is given (with ECHO offered, so `telnet`
-//!   hides it); three wrong ones close the connection, with [`AUTH_RETRY_DELAY`] between tries.
+//!   hides it); it is compared in constant time (both sides hashed, then compared with
+//!   `subtle`). Three wrong ones close the connection; per source address ([`guard`]), each
+//!   wrong one makes the next try wait longer ([`guard::FIRST_DELAY`] doubling), and
+//!   [`guard::BAN_AFTER`] of them ban the address for [`guard::BAN_TIME`].
+//! - `allow = ["10.0.0.0/8", ...]`: only clients from these networks (others are closed at
+//!   once, counted).
+//! - Read-only mode (`read_only`, on by default when listening beyond loopback): `set`,
+//!   `agent add` and `agent del` are refused; `help` says which mode is on.
+//! - Refusals, wrong passwords, bans and accept errors are counted ([`guard::GuardCounters`]):
+//!   `stats` shows them, and so does the Prometheus endpoint (`snmpact_console_*`).
 //! - Limits from [`ConsoleConfig`]: line length, connections (the one over gets a polite line
 //!   and is closed), commands running per connection, idle time.
 //! - Lines typed are never logged (they may hold a `-c` community); only the command word is.
 
 mod connection;
+pub mod guard;
 mod listener;
 pub mod telnet;
 
@@ -58,8 +70,11 @@ use std::time::Duration;
 
 use actix::prelude::*;
 use serde::{Deserialize, Deserializer};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use crate::engine::Engine;
+use guard::{GuardCounters, Network};
 
 pub use listener::{CountConnections, Listener, Shutdown};
 
@@ -76,8 +91,9 @@ pub const DEFAULT_MAX_IN_FLIGHT: usize = 16;
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(600);
 /// How long the prompt waits for a command to finish before coming back anyway.
 pub const PROMPT_DELAY: Duration = Duration::from_millis(200);
-/// Wait after a wrong password before asking again.
-pub const AUTH_RETRY_DELAY: Duration = Duration::from_millis(500);
+/// Wait after a source's first wrong password before asking again (it grows with each
+/// further one: [`guard::FIRST_DELAY`]).
+pub const AUTH_RETRY_DELAY: Duration = guard::FIRST_DELAY;
 /// Wrong passwords before the connection is closed.
 pub const MAX_AUTH_FAILURES: u32 = 3;
 /// Output queued for a client and not yet taken: past this, its running commands are cancelled.
@@ -116,6 +132,39 @@ pub struct ConsoleConfig {
     /// Seconds without input, and with nothing running, before a connection is closed (600).
     #[serde(deserialize_with = "seconds")]
     pub idle_timeout: Duration,
+    /// Listen beyond loopback without a password anyway (false: refused at start-up). Logs a
+    /// warning at every start.
+    pub allow_unauthenticated: bool,
+    /// Refuse `set`, `agent add` and `agent del`. Unset: read-only when listening beyond
+    /// loopback, read-write on loopback.
+    pub read_only: Option<bool>,
+    /// Client networks allowed (`["10.0.0.0/8", "::1"]`); empty: every client.
+    pub allow: Vec<Network>,
+}
+
+/// Why a console configuration is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConsoleError {
+    /// Beyond loopback without a password, and `allow_unauthenticated` is not set.
+    #[error(
+        "the console listens on {listen}, beyond loopback, without a password; \
+         set console.password (or SNMPACT_CONSOLE__PASSWORD in the environment), listen \
+         on 127.0.0.1, or set console.allow_unauthenticated = true to accept the risk"
+    )]
+    Unauthenticated {
+        /// The address.
+        listen: SocketAddr,
+    },
+}
+
+impl ConsoleError {
+    /// The configuration key at fault.
+    #[must_use]
+    pub fn key(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated { .. } => "password",
+        }
+    }
 }
 
 impl Default for ConsoleConfig {
@@ -127,7 +176,36 @@ impl Default for ConsoleConfig {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            allow_unauthenticated: false,
+            read_only: None,
+            allow: Vec::new(),
         }
+    }
+}
+
+impl ConsoleConfig {
+    /// Checks the safety rules at start-up: listening beyond loopback (`0.0.0.0` included)
+    /// needs a password or `allow_unauthenticated = true`.
+    ///
+    /// # Errors
+    /// [`ConsoleError::Unauthenticated`].
+    pub fn check(&self) -> Result<(), ConsoleError> {
+        self.check_bound(self.listen)
+    }
+
+    fn check_bound(&self, listen: SocketAddr) -> Result<(), ConsoleError> {
+        if !listen.ip().is_loopback() && self.password.is_none() && !self.allow_unauthenticated {
+            return Err(ConsoleError::Unauthenticated { listen });
+        }
+        Ok(())
+    }
+
+    /// True when `set` and agent changes are refused: `read_only` when given, else true
+    /// beyond loopback.
+    #[must_use]
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+            .unwrap_or_else(|| !self.listen.ip().is_loopback())
     }
 }
 
@@ -150,15 +228,14 @@ impl Password {
         Self(p.into())
     }
 
-    /// True when `attempt` is the password.
+    /// True when `attempt` is the password. Both are hashed (SHA-256) and the digests
+    /// compared with `subtle`, so the time taken says nothing about where they differ, nor
+    /// about the password's length.
     #[must_use]
     pub fn matches(&self, attempt: &str) -> bool {
-        let (a, b) = (self.0.as_bytes(), attempt.as_bytes());
-        let mut diff = u8::from(a.len() != b.len());
-        for (i, x) in a.iter().enumerate() {
-            diff |= x ^ b.get(i).copied().unwrap_or(!x);
-        }
-        diff == 0
+        let a = Sha256::digest(self.0.as_bytes());
+        let b = Sha256::digest(attempt.as_bytes());
+        a.as_slice().ct_eq(b.as_slice()).into()
     }
 }
 
@@ -175,6 +252,8 @@ pub struct RunningConsole {
     pub addr: Addr<Listener>,
     /// The address it listens on (the real port when `listen` had port 0).
     pub local_addr: SocketAddr,
+    /// Its security counters (refusals, wrong passwords, bans, accept errors).
+    pub counters: Arc<GuardCounters>,
 }
 
 impl RunningConsole {
@@ -188,20 +267,36 @@ impl RunningConsole {
 /// actix `System`.
 ///
 /// # Errors
-/// When the address cannot be bound.
+/// When the address cannot be bound, or (`PermissionDenied`, the message naming
+/// `console.password`) when [`ConsoleConfig::check`] refuses it.
 pub async fn run_console(engine: Engine, config: ConsoleConfig) -> io::Result<RunningConsole> {
+    let refuse = |e: ConsoleError| {
+        io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!("console.{}: {e}", e.key()),
+        )
+    };
+    config.check().map_err(refuse)?;
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let local_addr = listener.local_addr()?;
+    config.check_bound(local_addr).map_err(refuse)?;
     if !local_addr.ip().is_loopback() && config.password.is_none() {
         tracing::warn!(
             %local_addr,
-            "console listens beyond loopback without a password: anyone who can reach it can use it"
+            "console listens beyond loopback without a password (allow_unauthenticated = true): \
+             anyone who can reach it can use it"
         );
     }
-    tracing::info!(%local_addr, "console listening");
+    let read_only = config.is_read_only();
+    tracing::info!(%local_addr, read_only, allow = ?config.allow, "console listening");
     let config = Arc::new(config);
-    let addr = Listener::new(engine, config, listener).start();
-    Ok(RunningConsole { addr, local_addr })
+    let counters = Arc::new(GuardCounters::default());
+    let addr = Listener::new(engine, config, listener, counters.clone()).start();
+    Ok(RunningConsole {
+        addr,
+        local_addr,
+        counters,
+    })
 }
 
 #[cfg(test)]
@@ -228,6 +323,44 @@ mod tests {
         assert!(serde_json::from_str::<ConsoleConfig>(r#"{"idle_timeout": -1}"#).is_err());
         let c: ConsoleConfig = serde_json::from_str(r#"{"idle_timeout": 0.5}"#).unwrap();
         assert_eq!(c.idle_timeout, Duration::from_millis(500));
+    }
+
+    #[test]
+    fn beyond_loopback_needs_a_password_or_an_explicit_yes() {
+        let wide = |extra: &str| {
+            serde_json::from_str::<ConsoleConfig>(&format!(
+                r#"{{"listen": "0.0.0.0:2323"{extra}}}"#
+            ))
+            .unwrap()
+        };
+        let e = wide("").check().unwrap_err();
+        assert_eq!(e.key(), "password");
+        assert!(e.to_string().contains("without a password"), "{e}");
+        assert!(e.to_string().contains("allow_unauthenticated"), "{e}");
+        assert!(wide(r#", "password": "x""#).check().is_ok());
+        assert!(wide(r#", "allow_unauthenticated": true"#).check().is_ok());
+        assert!(ConsoleConfig::default().check().is_ok());
+        let v6: ConsoleConfig = serde_json::from_str(r#"{"listen": "[::1]:2323"}"#).unwrap();
+        assert!(v6.check().is_ok());
+    }
+
+    #[test]
+    fn read_only_by_default_beyond_loopback() {
+        assert!(!ConsoleConfig::default().is_read_only());
+        let wide: ConsoleConfig =
+            serde_json::from_str(r#"{"listen": "0.0.0.0:2323", "password": "x"}"#).unwrap();
+        assert!(wide.is_read_only());
+        let rw: ConsoleConfig = serde_json::from_str(
+            r#"{"listen": "0.0.0.0:2323", "password": "x", "read_only": false}"#,
+        )
+        .unwrap();
+        assert!(!rw.is_read_only());
+        let ro: ConsoleConfig = serde_json::from_str(r#"{"read_only": true}"#).unwrap();
+        assert!(ro.is_read_only());
+        let allow: ConsoleConfig =
+            serde_json::from_str(r#"{"allow": ["10.0.0.0/8", "::1"]}"#).unwrap();
+        assert_eq!(format!("{:?}", allow.allow), "[10.0.0.0/8, ::1/128]");
+        assert!(serde_json::from_str::<ConsoleConfig>(r#"{"allow": ["10.0.0.0/40"]}"#).is_err());
     }
 
     #[test]

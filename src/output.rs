@@ -94,8 +94,59 @@ pub trait Sink: Send + Sync + 'static {
         0
     }
 
+    /// Opens its file again (SIGHUP, after logrotate); nothing for other outputs.
+    fn reopen(&self) {}
+
     /// Flushes and stops (may block briefly).
     fn close(&self) {}
+}
+
+/// More metrics for the Prometheus endpoints, from outside the poller: the console's security
+/// counters, the text outputs' own counters. Appended to every scrape.
+pub trait MetricsSource: Send + Sync + 'static {
+    /// Appends complete metric families (text format 0.0.4) to `out`.
+    fn render(&self, out: &mut String);
+}
+
+/// The text outputs' counters as metrics: `snmpact_output_dropped_total{output}` (queue
+/// full), `snmpact_output_write_errors_total{output}`, `snmpact_output_lost_total{output}`
+/// (lines given up after failed writes), `snmpact_output_reopens_total{output}`.
+struct TextOutputMetrics(Vec<(String, Arc<writer::SinkCounters>)>);
+
+impl MetricsSource for TextOutputMetrics {
+    fn render(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        use std::sync::atomic::Ordering::Relaxed;
+        type Get = fn(&writer::SinkCounters) -> u64;
+        let families: [(&str, &str, Get); 4] = [
+            (
+                "snmpact_output_dropped_total",
+                "Events dropped by a text output (queue full).",
+                |c| c.dropped.load(Relaxed),
+            ),
+            (
+                "snmpact_output_write_errors_total",
+                "Failed writes of a text output.",
+                |c| c.write_errors.load(Relaxed),
+            ),
+            (
+                "snmpact_output_lost_total",
+                "Events a text output gave up after failed writes.",
+                |c| c.lost.load(Relaxed),
+            ),
+            (
+                "snmpact_output_reopens_total",
+                "Times a text output opened its file again.",
+                |c| c.reopens.load(Relaxed),
+            ),
+        ];
+        for (name, help, get) in families {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
+            for (output, c) in &self.0 {
+                let _ = writeln!(out, "{name}{{output=\"{output}\"}} {}", get(c));
+            }
+        }
+    }
 }
 
 /// An in-process sink: every event into an unbounded channel.
@@ -113,6 +164,8 @@ pub struct Outputs {
     sinks: Vec<(String, Arc<dyn Sink>)>,
     servers: Vec<ServerHandle>,
     prometheus: Vec<(String, SocketAddr)>,
+    /// The Prometheus sinks, to hand them more metrics ([`Outputs::add_metrics`]).
+    proms: Vec<prometheus::PromSink>,
 }
 
 impl std::fmt::Debug for Outputs {
@@ -163,6 +216,21 @@ impl Outputs {
         self.sinks.iter().map(|(_, s)| s.dropped()).sum()
     }
 
+    /// Adds `source`'s metrics to every Prometheus endpoint's scrapes.
+    pub fn add_metrics(&self, source: &Arc<dyn MetricsSource>) {
+        for p in &self.proms {
+            p.add_metrics(source.clone());
+        }
+    }
+
+    /// Opens the file outputs again (SIGHUP after logrotate). Returns at once; each writer
+    /// reopens before its next write.
+    pub fn reopen(&self) {
+        for (_, s) in &self.sinks {
+            s.reopen();
+        }
+    }
+
     /// Hands `event` to the outputs named in `only`, or to all when `only` is empty. Health
     /// and removal events go to every output.
     pub fn publish(&self, event: &Event, only: &[String]) {
@@ -195,28 +263,42 @@ impl Outputs {
 /// The first output that cannot start (a file that cannot be opened, an address in use).
 pub fn start(settings: &Settings) -> Result<Outputs, Error> {
     let mut outputs = Outputs::new();
+    let mut text = Vec::new();
     for (name, o) in &settings.outputs {
         match o {
             OutputSettings::Json { dest } => {
                 let sink = writer::TextSink::start(name, dest, json::write_event)?;
+                text.push((name.clone(), sink.counters()));
                 outputs.sinks.push((name.clone(), Arc::new(sink)));
             }
             OutputSettings::Influx { dest } => {
                 let sink = writer::TextSink::start(name, dest, influx::write_event)?;
+                text.push((name.clone(), sink.counters()));
                 outputs.sinks.push((name.clone(), Arc::new(sink)));
             }
             OutputSettings::Prometheus { listen } => {
                 let sink = prometheus::PromSink::default();
                 let (addrs, handle) = sink.serve(name, *listen)?;
                 for a in addrs {
-                    tracing::info!(output = %name, listen = %a, "prometheus endpoint");
+                    if a.ip().is_loopback() {
+                        tracing::info!(output = %name, listen = %a, "prometheus endpoint");
+                    } else {
+                        tracing::warn!(
+                            output = %name, listen = %a,
+                            "prometheus endpoint beyond loopback, without a password \
+                             (allow_unauthenticated = true): anyone who can reach it can read it"
+                        );
+                    }
                     outputs.prometheus.push((name.clone(), a));
                 }
                 outputs.servers.push(handle);
+                outputs.proms.push(sink.clone());
                 outputs.sinks.push((name.clone(), Arc::new(sink)));
             }
         }
     }
+    let text: Arc<dyn MetricsSource> = Arc::new(TextOutputMetrics(text));
+    outputs.add_metrics(&text);
     Ok(outputs)
 }
 

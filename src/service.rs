@@ -189,6 +189,7 @@ pub async fn run(
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), ServiceError> {
     let mut settings = config::load(&opts.config, &opts.overrides)?;
+    ignore_file_size_signal();
     let simulator = start_simulator(&mut settings)?;
     let engine = Engine::start(settings.engine.clone());
     register_agents(&engine, &settings).await;
@@ -206,6 +207,8 @@ pub async fn run(
     if let Some(t) = &traps {
         engine.set_notification_listener(t.clone());
     }
+    let console_metrics: Arc<dyn output::MetricsSource> = console.counters.clone();
+    outputs.add_metrics(&console_metrics);
     let poller = poller::start(engine.clone(), &settings, outputs.clone());
     // The console's `agent add` / `agent del` reach the poller through the engine.
     engine.watch_agents(poller.clone().recipient());
@@ -228,7 +231,7 @@ pub async fn run(
         );
     }
 
-    reload_on_sighup(&opts, &engine, &poller, &settings, shutdown).await;
+    reload_on_sighup(&opts, &engine, &poller, &outputs, &settings, shutdown).await;
 
     // Each step is bounded: a stuck peer must not keep the process alive after Ctrl-C.
     tracing::info!("shutting down");
@@ -255,11 +258,24 @@ pub async fn run(
     Ok(())
 }
 
+/// A file output past the file-size limit (`ulimit -f`) must get EFBIG, counted like a full
+/// disk, rather than SIGXFSZ, whose default action kills the process: a handler is installed
+/// (tokio's, which only records the signal).
+fn ignore_file_size_signal() {
+    let xfsz = tokio::signal::unix::SignalKind::from_raw(libc::SIGXFSZ);
+    match tokio::signal::unix::signal(xfsz) {
+        // tokio never uninstalls its handler: dropping the stream keeps it.
+        Ok(s) => drop(s),
+        Err(e) => tracing::warn!(error = %e, "no SIGXFSZ handler"),
+    }
+}
+
 /// Waits for `shutdown`, reloading the configuration on each SIGHUP meanwhile.
 async fn reload_on_sighup(
     opts: &ServiceOptions,
     engine: &Engine,
     poller: &actix::Addr<poller::Poller>,
+    outputs: &output::Outputs,
     current: &Settings,
     shutdown: impl Future<Output = ()>,
 ) {
@@ -295,6 +311,8 @@ async fn reload_on_sighup(
         for problem in crate::mib::reload() {
             tracing::warn!("MIB: {problem}");
         }
+        // After logrotate (postrotate: kill -HUP), whatever the new files say.
+        outputs.reopen();
         match config::load(&opts.config, &opts.overrides) {
             Ok(mut s) => {
                 for (name, addr) in &bound {

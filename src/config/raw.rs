@@ -385,4 +385,7 @@ pub struct Output {
     pub path: Option<String>,
     /// prometheus: the HTTP listening address (`127.0.0.1:9464`).
     pub listen: Option<String>,
+    /// prometheus: listen beyond loopback anyway (the endpoint has no password); without it
+    /// such a `listen` is refused.
+    pub allow_unauthenticated: Option<bool>,
 }

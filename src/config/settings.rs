@@ -962,6 +962,9 @@ impl Settings {
         if let Some(spec) = &mibs {
             mib::configure(spec.clone());
         }
+        console
+            .check()
+            .map_err(|e| at.err(&["console", e.key()], e.to_string()))?;
 
         let e = raw.engine.take().unwrap_or_default();
         let default_binding = Binding::default();
@@ -1151,6 +1154,12 @@ impl Settings {
                     if o.listen.is_some() {
                         return Err(at.err(&k("listen"), "only for kind = \"prometheus\""));
                     }
+                    if o.allow_unauthenticated.is_some() {
+                        return Err(at.err(
+                            &k("allow_unauthenticated"),
+                            "only for kind = \"prometheus\"",
+                        ));
+                    }
                     if kind == "json" {
                         OutputSettings::Json { dest: dest()? }
                     } else {
@@ -1163,9 +1172,18 @@ impl Settings {
                             at.err(&k("path"), "not for kind = \"prometheus\" (use listen)")
                         );
                     }
-                    OutputSettings::Prometheus {
-                        listen: at.addr(&k("listen"), o.listen.as_ref(), DEFAULT_PROMETHEUS)?,
+                    let listen = at.addr(&k("listen"), o.listen.as_ref(), DEFAULT_PROMETHEUS)?;
+                    if !listen.ip().is_loopback() && o.allow_unauthenticated != Some(true) {
+                        return Err(at.err(
+                            &k("listen"),
+                            format!(
+                                "{listen} is beyond loopback and the endpoint has no password; \
+                                 listen on 127.0.0.1, or set allow_unauthenticated = true to \
+                                 accept the risk"
+                            ),
+                        ));
                     }
+                    OutputSettings::Prometheus { listen }
                 }
                 other => {
                     return Err(at.err(

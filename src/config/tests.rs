@@ -978,3 +978,47 @@ fn simulated_agent_snmpv3_mistakes_name_the_agent_and_key() {
         assert_eq!(origin, paths[0].display().to_string(), "{text}");
     }
 }
+
+// See: issue 18
+#[test]
+fn listening_beyond_loopback_needs_a_password_or_an_explicit_yes() {
+    let (origin, key, message) = key_error(load_text(&format!(
+        "{BASE}[console]\nlisten = \"0.0.0.0:2323\"\n"
+    )));
+    assert!(origin.ends_with("a.toml"), "{origin}");
+    assert_eq!(key, "console.password");
+    assert!(message.contains("beyond loopback"), "{message}");
+    assert!(message.contains("allow_unauthenticated"), "{message}");
+    let ok = load_text(&format!(
+        "{BASE}[console]\nlisten = \"0.0.0.0:2323\"\nallow_unauthenticated = true\n"
+    ))
+    .unwrap();
+    assert!(ok.console.is_read_only());
+    let ok = load_text(&format!(
+        "{BASE}[console]\nlisten = \"0.0.0.0:2323\"\npassword = \"pw\"\nread_only = false\nallow = [\"10.0.0.0/8\"]\n"
+    ))
+    .unwrap();
+    assert!(!ok.console.is_read_only());
+
+    let prom = "[outputs.p]\nkind = \"prometheus\"\n";
+    let (_, key, message) = key_error(load_text(&format!(
+        "{BASE}{prom}listen = \"0.0.0.0:9464\"\n"
+    )));
+    assert_eq!(key, "outputs.p.listen");
+    assert!(
+        message.contains("allow_unauthenticated = true"),
+        "{message}"
+    );
+    let ok = load_text(&format!(
+        "{BASE}{prom}listen = \"0.0.0.0:9464\"\nallow_unauthenticated = true\n"
+    ))
+    .unwrap();
+    assert!(matches!(
+        ok.outputs["p"],
+        OutputSettings::Prometheus { listen } if listen.port() == 9464
+    ));
+    let (_, key, _) = key_error(load_text(&format!(
+        "{BASE}[outputs.j]\nkind = \"json\"\nallow_unauthenticated = true\n"
+    )));
+    assert_eq!(key, "outputs.j.allow_unauthenticated");
+}

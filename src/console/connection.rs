@@ -4,7 +4,7 @@
 //! actor knows how much output is still queued and can flush before closing (actix's own
 //! `FramedWrite` neither reports the one nor does the other on drop: ACTIX-NOTES P8).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::io;
 use std::net::SocketAddr;
@@ -19,10 +19,11 @@ use tokio::net::tcp::OwnedWriteHalf;
 use tokio::sync::mpsc;
 use tokio_util::codec::FramedRead;
 
+use super::guard::{AuthLimiter, GuardCounters, Verdict};
 use super::telnet::{Input, Negotiation, TelnetLines, push_line, push_text};
 use super::{
-    AUTH_RETRY_DELAY, CLOSE_LINGER, ConsoleConfig, MAX_AUTH_FAILURES, MAX_QUEUED_OUTPUT,
-    MAX_QUEUED_OUTPUT_HARD, PROMPT_DELAY,
+    CLOSE_LINGER, ConsoleConfig, MAX_AUTH_FAILURES, MAX_QUEUED_OUTPUT, MAX_QUEUED_OUTPUT_HARD,
+    PROMPT_DELAY,
 };
 use crate::command::exec::{ExecError, execute};
 use crate::command::render::{Event, render, render_error, render_info};
@@ -141,6 +142,10 @@ pub(crate) struct Connection {
     closing: bool,
     /// The writer has flushed everything and shut the sending side.
     writer_finished: bool,
+    /// Wrong passwords per source, shared with the listener and the other connections.
+    limiter: Rc<RefCell<AuthLimiter>>,
+    /// Passwords and bans counted, for `stats` and the metrics.
+    counters: Arc<GuardCounters>,
 }
 
 impl Connection {
@@ -181,7 +186,20 @@ impl Connection {
             input_closed: false,
             closing: false,
             writer_finished: false,
+            limiter: Rc::new(RefCell::new(AuthLimiter::new())),
+            counters: Arc::new(GuardCounters::default()),
         }
+    }
+
+    /// Shares the listener's limiter and counters.
+    pub(super) fn with_guard(
+        mut self,
+        limiter: Rc<RefCell<AuthLimiter>>,
+        counters: Arc<GuardCounters>,
+    ) -> Self {
+        self.limiter = limiter;
+        self.counters = counters;
+        self
     }
 
     // ---- output ----
@@ -327,13 +345,35 @@ impl Connection {
             b.extend(self.telnet.withdraw_echo().into_iter().flatten());
             self.send(b, ctx);
             self.auth = Auth::Open;
+            self.limiter.borrow_mut().success(self.peer.ip());
+            self.counters.auth_ok();
             tracing::info!(id = self.id, peer = %self.peer, "console: password accepted");
             self.prompt(ctx);
             return;
         }
         self.send(b, ctx);
         let failures = failures + 1;
-        tracing::warn!(id = self.id, peer = %self.peer, failures, "console: wrong password");
+        let verdict = self
+            .limiter
+            .borrow_mut()
+            .failure(self.peer.ip(), Instant::now());
+        self.counters.auth_failed(verdict);
+        tracing::warn!(id = self.id, peer = %self.peer, failures, ?verdict, "console: wrong password");
+        let delay = match verdict {
+            Verdict::Retry(d) => d,
+            Verdict::Banned(left) | Verdict::StillBanned(left) => {
+                if let Some(b) = self.telnet.withdraw_echo() {
+                    self.send(b.to_vec(), ctx);
+                }
+                let l = format!(
+                    "wrong password; too many from your address, refused for {} s; closing",
+                    left.as_secs().max(1)
+                );
+                self.line(&l, ctx);
+                self.close(ctx);
+                return;
+            }
+        };
         if failures >= MAX_AUTH_FAILURES {
             if let Some(b) = self.telnet.withdraw_echo() {
                 self.send(b.to_vec(), ctx);
@@ -347,7 +387,7 @@ impl Connection {
             failures,
             paused: true,
         };
-        ctx.run_later(AUTH_RETRY_DELAY, move |act, ctx| {
+        ctx.run_later(delay, move |act, ctx| {
             if act.closing {
                 return;
             }
@@ -373,6 +413,26 @@ impl Connection {
             }
         };
         match cmd {
+            Command::Run(action)
+                if self.config.is_read_only()
+                    && matches!(
+                        action,
+                        Action::Set { .. } | Action::AgentAdd { .. } | Action::AgentDel { .. }
+                    ) =>
+            {
+                let msg = format!(
+                    "`{}` refused: this console is read-only (console.read_only)",
+                    action.verb()
+                );
+                let l = render_error(&msg, self.format, None);
+                self.line(&l, ctx);
+                self.prompt(ctx);
+            }
+            Command::Run(Action::Stats) => {
+                let l = self.counters.snapshot().to_string();
+                self.line(&l, ctx);
+                self.start_job(Action::Stats, ctx);
+            }
             Command::Run(action) => self.start_job(action, ctx),
             Command::Format(f) => {
                 self.format = f;
@@ -381,8 +441,17 @@ impl Connection {
                 self.prompt(ctx);
             }
             Command::Help(topic) => {
+                let whole = topic.is_none();
                 for l in help(topic.as_deref()).unwrap_or_default() {
                     self.line(&l, ctx);
+                }
+                if whole {
+                    let mode = if self.config.is_read_only() {
+                        "Mode: read-only (set, agent add and agent del are refused)"
+                    } else {
+                        "Mode: read-write"
+                    };
+                    self.line(mode, ctx);
                 }
                 self.prompt(ctx);
             }

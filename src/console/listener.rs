@@ -1,10 +1,14 @@
 //! [`Listener`]: accepts TCP connections, starts one [`Connection`] actor for each under the
-//! limit, refuses the others politely, and closes everything on [`Shutdown`].
+//! limit, refuses the others politely (and those from outside `allow`, or banned for wrong
+//! passwords, at once), counts it all, and closes everything on [`Shutdown`].
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io;
 use std::net::SocketAddr;
+use std::rc::Rc;
 use std::sync::Arc;
+use std::time::Instant;
 
 use actix::prelude::*;
 use futures_util::stream;
@@ -12,6 +16,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 use super::connection::{Close, Connection, Disconnected};
+use super::guard::{AuthLimiter, GuardCounters, Refusal, allowed};
 use super::{ACCEPT_ERROR_PAUSE, CLOSE_LINGER, ConsoleConfig};
 use crate::engine::Engine;
 
@@ -37,16 +42,32 @@ pub struct Listener {
     connections: HashMap<u64, Addr<Connection>>,
     /// Source of connection ids (for the map and the logs).
     next_id: u64,
+    /// Wrong passwords per source address, shared with the connections (same arbiter): a
+    /// source that reconnects keeps its count, a banned one is refused here.
+    limiter: Rc<RefCell<AuthLimiter>>,
+    /// Refusals, passwords, bans and accept errors, for `stats` and the metrics.
+    counters: Arc<GuardCounters>,
+    /// Accepts failing in a row: only the first of a run is logged (EMFILE repeats every
+    /// [`ACCEPT_ERROR_PAUSE`] until a descriptor frees up).
+    accept_failing: u64,
 }
 
 impl Listener {
-    pub(super) fn new(engine: Engine, config: Arc<ConsoleConfig>, socket: TcpListener) -> Self {
+    pub(super) fn new(
+        engine: Engine,
+        config: Arc<ConsoleConfig>,
+        socket: TcpListener,
+        counters: Arc<GuardCounters>,
+    ) -> Self {
         Self {
             engine,
             config,
             socket: Some(socket),
             connections: HashMap::new(),
             next_id: 0,
+            limiter: Rc::new(RefCell::new(AuthLimiter::new())),
+            counters,
+            accept_failing: 0,
         }
     }
 }
@@ -79,12 +100,52 @@ impl StreamHandler<Accepted> for Listener {
         let (stream, peer) = match r {
             Ok(x) => x,
             Err(e) => {
-                tracing::warn!(error = %e, "console: accept failed; still listening");
+                self.counters.accept_error();
+                self.accept_failing += 1;
+                if self.accept_failing > 1 {
+                    return;
+                }
+                if e.raw_os_error() == Some(libc::EMFILE) || e.raw_os_error() == Some(libc::ENFILE)
+                {
+                    tracing::error!(
+                        error = %e,
+                        open = self.connections.len(),
+                        "console: cannot accept a connection: the open-files limit is reached \
+                         (raise it with `ulimit -n` or LimitNOFILE=); still listening, \
+                         other work goes on"
+                    );
+                } else {
+                    tracing::warn!(error = %e, "console: accept failed; still listening");
+                }
                 return;
             }
         };
+        if self.accept_failing > 0 {
+            tracing::info!(
+                failed = self.accept_failing,
+                "console: accepting connections again"
+            );
+            self.accept_failing = 0;
+        }
+        if !allowed(&self.config.allow, peer.ip()) {
+            self.counters.refused(Refusal::NotAllowed);
+            tracing::warn!(%peer, "console: connection refused, not in console.allow");
+            drop(stream);
+            return;
+        }
+        if let Some(left) = self.limiter.borrow_mut().banned(peer.ip(), Instant::now()) {
+            self.counters.refused(Refusal::Banned);
+            tracing::warn!(%peer, seconds_left = left.as_secs(), "console: connection refused, address banned");
+            let line = format!(
+                "snmpact console: too many wrong passwords from your address; try again in {} s\r\n",
+                left.as_secs().max(1)
+            );
+            actix::spawn(refuse(stream, line));
+            return;
+        }
         let _ = stream.set_nodelay(true);
         if self.connections.len() >= self.config.max_connections {
+            self.counters.refused(Refusal::Full);
             tracing::warn!(%peer, limit = self.config.max_connections, "console: connection refused, at the limit");
             let line = format!(
                 "snmpact console: too many connections ({} open); try again later\r\n",
@@ -103,6 +164,7 @@ impl StreamHandler<Accepted> for Listener {
             self.config.clone(),
             ctx.address().recipient(),
         )
+        .with_guard(self.limiter.clone(), self.counters.clone())
         .start();
         self.connections.insert(id, conn);
     }

@@ -20,6 +20,11 @@
 //!
 //! The state ([`PromState`]) is pure: [`PromState::apply`] and [`PromState::render`] are
 //! unit-tested without a server.
+//!
+//! Scrapes never hold up the poller ([`PromSink`]): `publish` only queues the event (a short
+//! lock of its own); the scrape applies what is queued and renders, on the HTTP worker's
+//! thread. Scrapes that arrive within [`RENDER_REUSE`] of a render share its text, so 50
+//! clients at once cost one render, and one copy of it in memory.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -29,13 +34,17 @@ use std::sync::{Arc, Mutex, PoisonError};
 use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpResponse, HttpServer, web};
 
-use super::{Error, Sink, object_and_labels, text_of};
+use super::{Error, MetricsSource, Sink, object_and_labels, text_of};
 use crate::dispatcher::DropReason;
 use crate::pdu::Value;
 use crate::poller::{CycleReport, Event, Health};
 
 /// Content type of the text exposition format.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+/// Scrapes within this long of a render get its text instead of a new one.
+pub const RENDER_REUSE: std::time::Duration = std::time::Duration::from_millis(100);
+/// Events queued by `publish` before it applies them itself (when no scrape is rendering).
+const MAX_QUEUED: usize = 4096;
 /// Seconds the HTTP server waits for scrapes in progress when stopped.
 const SHUTDOWN_TIMEOUT_SECS: u64 = 1;
 
@@ -417,27 +426,60 @@ fn render_health(out: &mut String, h: &Health) {
     }
 }
 
-/// The Prometheus output: the shared state, updated by [`Sink::publish`].
-///
-/// The state is copy-on-write behind the mutex: a scrape takes a snapshot (an `Arc` clone, O(1)
-/// under the lock) and renders it without the lock, so a slow or large scrape never holds up
-/// the poller publishing through [`Sink::publish`]; a publish that meets a snapshot still being
-/// rendered copies the state once (`Arc::make_mut`).
-#[derive(Debug, Default, Clone)]
+/// The Prometheus output: the shared state, updated from the events [`Sink::publish`] queues.
+#[derive(Default, Clone)]
 pub struct PromSink {
-    state: Arc<Mutex<Arc<PromState>>>,
+    state: Arc<Mutex<PromState>>,
+    /// Events not applied yet: `publish` only pushes here, so a render in progress (which
+    /// holds `state`) never blocks the poller.
+    queued: Arc<Mutex<Vec<Event>>>,
+    /// The last render and when it was made, shared by scrapes within [`RENDER_REUSE`].
+    last: Arc<Mutex<Option<(std::time::Instant, bytes::Bytes)>>>,
+    /// Metrics from outside the poller (console, text outputs), appended to each scrape.
+    extra: Arc<Mutex<Vec<Arc<dyn MetricsSource>>>>,
+}
+
+impl std::fmt::Debug for PromSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PromSink").finish_non_exhaustive()
+    }
 }
 
 impl PromSink {
-    /// The state now, shared (rendering it takes no lock).
-    fn snapshot(&self) -> Arc<PromState> {
-        Arc::clone(&self.state.lock().unwrap_or_else(PoisonError::into_inner))
+    /// Applies the queued events to `state`.
+    fn drain(&self, state: &mut PromState) {
+        let events =
+            std::mem::take(&mut *self.queued.lock().unwrap_or_else(PoisonError::into_inner));
+        for e in &events {
+            state.apply(e);
+        }
     }
 
-    /// The exposition text now, rendered from a snapshot outside the lock.
+    /// The exposition text now (every event published so far applied).
     #[must_use]
     pub fn render(&self) -> String {
-        self.snapshot().render()
+        let mut out = {
+            let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+            self.drain(&mut state);
+            state.render()
+        };
+        let extra = self
+            .extra
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        for source in extra {
+            source.render(&mut out);
+        }
+        out
+    }
+
+    /// Appends `source`'s metrics to every scrape from now on.
+    pub fn add_metrics(&self, source: Arc<dyn MetricsSource>) {
+        self.extra
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(source);
     }
 
     /// Serves `GET /metrics` on `listen` (one worker thread). Must run inside an actix `System`.
@@ -473,16 +515,44 @@ impl PromSink {
     }
 }
 
+impl PromSink {
+    /// What a scrape gets: the last render when it is younger than [`RENDER_REUSE`], else a
+    /// new one (the lock makes simultaneous scrapes wait for one render, then share it).
+    fn scrape(&self) -> bytes::Bytes {
+        let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((at, text)) = &*last
+            && at.elapsed() < RENDER_REUSE
+        {
+            return text.clone();
+        }
+        let text = bytes::Bytes::from(self.render());
+        *last = Some((std::time::Instant::now(), text.clone()));
+        text
+    }
+}
+
 async fn metrics(sink: web::Data<PromSink>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(CONTENT_TYPE)
-        .body(sink.render())
+        .body(sink.scrape())
 }
 
 impl Sink for PromSink {
     fn publish(&self, event: &Event) {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        Arc::make_mut(&mut state).apply(event);
+        let n = {
+            let mut q = self.queued.lock().unwrap_or_else(PoisonError::into_inner);
+            q.push(event.clone());
+            q.len()
+        };
+        // Nobody scraping for a while: apply them here, unless a render holds the state (it
+        // will apply them itself).
+        if n >= MAX_QUEUED {
+            match self.state.try_lock() {
+                Ok(mut state) => self.drain(&mut state),
+                Err(std::sync::TryLockError::Poisoned(p)) => self.drain(&mut p.into_inner()),
+                Err(std::sync::TryLockError::WouldBlock) => {}
+            }
+        }
     }
 }
 
@@ -555,32 +625,6 @@ mod tests {
         assert!(text.contains("snmpact_agent_up{agent=\"r2\",poll_job=\"if\"} 1\n"));
     }
 
-    // See: issue 12 (the page was rendered while holding the mutex the poller publishes through).
-    #[test]
-    fn a_scrape_renders_a_snapshot_while_publishing_goes_on() {
-        let sink = PromSink::default();
-        let up = |v| {
-            report(
-                "r1",
-                vec![sample("1.3.6.1.2.1.1.3.0", Value::TimeTicks(v), None)],
-                vec![],
-            )
-        };
-        sink.publish(&up(5));
-        let snap = sink.snapshot();
-        // The lock is free while the snapshot is held: a publish goes through at once.
-        assert!(sink.state.try_lock().is_ok());
-        sink.publish(&up(6));
-        assert!(
-            snap.render()
-                .contains("snmp_sysUpTime{agent=\"r1\",poll_job=\"if\",index=\"0\"} 5\n")
-        );
-        assert!(
-            sink.render()
-                .contains("snmp_sysUpTime{agent=\"r1\",poll_job=\"if\",index=\"0\"} 6\n")
-        );
-    }
-
     #[test]
     fn a_failed_cycle_removes_series_and_counts_errors() {
         let mut st = PromState::default();
@@ -620,5 +664,23 @@ mod tests {
         let text = st.render();
         assert!(text.contains("snmpact_requests_total 0\n"));
         assert!(text.contains("snmpact_dropped_total{reason=\"late\"} 0\n"));
+    }
+
+    // See: issue 18
+    #[test]
+    fn publishing_never_waits_for_a_scrape_and_scrapes_share_a_render() {
+        let sink = PromSink::default();
+        let held = sink.state.lock().unwrap(); // a render in progress
+        for i in 0..(MAX_QUEUED + 10) {
+            sink.publish(&report(&format!("r{i}"), Vec::new(), Vec::new()));
+        }
+        drop(held);
+        let text = sink.render();
+        assert!(text.contains("agent=\"r0\""), "{text}");
+        assert!(text.contains(&format!("agent=\"r{}\"", MAX_QUEUED + 9)));
+        assert!(sink.queued.lock().unwrap().is_empty());
+        // Two scrapes in a row share one render (the same bytes, not a copy).
+        let (a, b) = (sink.scrape(), sink.scrape());
+        assert_eq!(a.as_ptr(), b.as_ptr());
     }
 }

@@ -552,6 +552,107 @@ async fn password_first_three_failures_close() {
     f.stop().await;
 }
 
+// See: issue 18
+#[actix_rt::test]
+async fn read_only_mode_allow_list_and_security_counters() {
+    use snmpact::console::guard::Refusal;
+    let f = Fixture::start(ConsoleConfig {
+        password: Some(Password::new("s3cret")),
+        read_only: Some(true),
+        allow: vec!["127.0.0.0/8".parse().unwrap()],
+        ..ConsoleConfig::default()
+    })
+    .await;
+    let mut c = f.client().await;
+    c.expect("password: ").await;
+    // Wrong passwords from one source wait longer each time (0.5 s, then 1 s).
+    let t0 = Instant::now();
+    c.say("guess").await;
+    c.expect("wrong password\r\n").await;
+    c.expect("password: ").await;
+    c.say("guess").await;
+    c.expect("wrong password\r\n").await;
+    c.expect("password: ").await;
+    assert!(
+        t0.elapsed() >= Duration::from_millis(1500),
+        "{:?}",
+        t0.elapsed()
+    );
+    c.say("s3cret").await;
+    c.expect("snmpact> ").await;
+    c.say("help").await;
+    c.expect("Mode: read-only (set, agent add and agent del are refused)")
+        .await;
+    let asked = f.demo.with(|r| r.requests());
+    for (line, verb) in [
+        ("set demo sysContact.0 s intruder", "set"),
+        ("agent del demo", "agent del"),
+        ("agent add r9 127.0.0.1:9", "agent add"),
+    ] {
+        c.say(line).await;
+        c.expect(&format!("`{verb}` refused: this console is read-only"))
+            .await;
+    }
+    assert_eq!(
+        f.demo.with(|r| r.requests()),
+        asked,
+        "nothing reached the agent"
+    );
+    c.say("get demo sysContact.0").await;
+    let got = c.expect("sysContact.0").await;
+    assert!(!got.contains("intruder"), "{got}");
+    c.say("agents").await;
+    c.expect("demo").await;
+    c.say("stats").await;
+    c.expect(
+        "console: passwords 1 right, 2 wrong, 0 bans; refused 0 not_allowed, 0 banned, 0 full",
+    )
+    .await;
+    let s = f.console.counters.snapshot();
+    assert_eq!((s.auth_ok, s.auth_failures), (1, 2));
+    // The metrics say the same.
+    let mut text = String::new();
+    snmpact::output::MetricsSource::render(&*f.console.counters, &mut text);
+    assert!(
+        text.contains("snmpact_console_auth_total{result=\"failed\"} 2\n"),
+        "{text}"
+    );
+    f.stop().await;
+
+    // A console that allows only another network closes loopback clients at once.
+    let f = Fixture::start(ConsoleConfig {
+        allow: vec!["192.0.2.0/24".parse().unwrap()],
+        ..ConsoleConfig::default()
+    })
+    .await;
+    let mut c = Client::connect(f.console.local_addr).await;
+    let said = c.expect_eof().await;
+    assert_eq!(said, "", "a refused client is told nothing");
+    assert_eq!(
+        f.console.counters.snapshot().refused(Refusal::NotAllowed),
+        1
+    );
+    f.stop().await;
+
+    // Beyond loopback without a password: refused before binding, naming the key.
+    let engine = Engine::start(EngineConfig {
+        shards: 1,
+        ..EngineConfig::default()
+    });
+    let e = run_console(
+        engine.clone(),
+        ConsoleConfig {
+            listen: "0.0.0.0:0".parse().unwrap(),
+            ..ConsoleConfig::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::PermissionDenied);
+    assert!(e.to_string().starts_with("console.password: "), "{e}");
+    engine.shutdown().await;
+}
+
 #[actix_rt::test]
 async fn vanishing_clients_and_shutdown() {
     let f = Fixture::start(ConsoleConfig::default()).await;

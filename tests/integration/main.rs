@@ -13,6 +13,7 @@ mod engine; // dispatcher + sessions against simulated agents, with faults on pu
 mod engine_snmpd; // the engine against a real snmpd, compared with snmpget/snmpwalk output
 mod first_hour; // address in use, examples' exit codes, completions, man pages, the systemd unit
 mod format_interop; // our text forms against snmpwalk/snmpget output, byte for byte
+mod fuzz_replay; // the fuzz targets' checks over their seeds, tests/data/*.bin (regress-*) and any local corpus
 mod mibs; // MIB files: snmpact and net-snmp tools load the same files (-M -m ALL), outputs compared byte for byte
 mod poller; // poll jobs against simulated agents: interval, values, wraps, restarts, dead agents, reloads, Prometheus
 mod readme; // every `sh` command of README.md run as written (the rules at its top)

@@ -841,3 +841,203 @@ async fn a_job_with_100_operations_on_one_agent_completes_every_cycle() {
     e.shutdown().await;
     drop(a);
 }
+
+// See: issue 18
+/// Agents misbehaving in every way at once (dead, lossy, tooBig, late past the timeout,
+/// restarting), their clocks and counters moving (1,000 per second of sysUpTime): every cycle
+/// ends as samples or errors (none vanishes), the poller's counts add up, and every rate is
+/// exactly 1,000, including the first after a restart (the restart's own cycle has none).
+#[actix_rt::test]
+async fn faulty_agents_every_cycle_accounted_and_rates_right_after_restarts() {
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
+    let names = ["dead", "lossy", "toobig", "late", "reboots", "fine"];
+    let a = Arc::new(agents(&names));
+    let faults = [
+        Faults {
+            silent: true,
+            ..Faults::default()
+        },
+        Faults {
+            drop_rate: 0.3,
+            seed: 7,
+            ..Faults::default()
+        },
+        Faults {
+            too_big_above: Some(1),
+            ..Faults::default()
+        },
+        Faults {
+            delay: Duration::from_millis(400),
+            ..Faults::default()
+        },
+        Faults::default(),
+        Faults::default(),
+    ];
+    for (i, f) in faults.into_iter().enumerate() {
+        a.with_agent(i, |r| r.set_faults(f));
+    }
+    // The agents' clocks: uptime and counter move together; "reboots" restarts once.
+    let stop = Arc::new(AtomicBool::new(false));
+    let reboot = Arc::new(AtomicBool::new(false));
+    let clock = {
+        let (a, stop, reboot) = (a.clone(), stop.clone(), reboot.clone());
+        std::thread::spawn(move || {
+            let t0 = std::time::Instant::now();
+            let mut boot4 = t0;
+            while !stop.load(Ordering::Relaxed) {
+                if reboot.swap(false, Ordering::Relaxed) {
+                    boot4 = std::time::Instant::now();
+                }
+                for i in 0..names.len() {
+                    let boot = if i == 4 { boot4 } else { t0 };
+                    let ticks = u32::try_from(boot.elapsed().as_millis() / 10).unwrap() + 100;
+                    a.with_agent(i, |r| {
+                        r.store.insert(oid(UPTIME), Value::TimeTicks(ticks));
+                        r.store.insert(oid(IF_IN), Value::Counter32(ticks * 10));
+                    });
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        })
+    };
+    let pairs: Vec<(&str, SocketAddr)> = names.iter().copied().zip(a.addrs().to_vec()).collect();
+    let s = settings(&format!(
+        "[defaults]\ntimeout = \"150ms\"\nretries = 1\n{}[jobs.j]\nagents = [\"*\"]\ninterval = \"400ms\"\nscalars = [\"sysUpTime.0\", \"ifInOctets.1\"]\nrates = [\"ifInOctets\"]\n",
+        agent_lines(&pairs, "")
+    ));
+    let (e, p, mut rx) = start(&s);
+    // A few cycles of everyone, then the reboot, then a few more of "reboots".
+    let mut events = collect_until(&mut rx, |ev| cycles(ev, "reboots").len() >= 3).await;
+    reboot.store(true, Ordering::Relaxed);
+    events.extend(
+        collect_until(&mut rx, |ev| {
+            let r = cycles(ev, "reboots");
+            r.iter()
+                .position(|c| c.restarted)
+                .is_some_and(|i| r.len() >= i + 3)
+                && cycles(ev, "lossy").len() >= 6
+        })
+        .await,
+    );
+    stop.store(true, Ordering::Relaxed);
+    clock.join().unwrap();
+    let stats = p.send(GetStats).await.unwrap();
+    e.shutdown().await;
+
+    for name in names {
+        for r in cycles(&events, name) {
+            // Every cycle: both samples, or an error for what is missing.
+            assert!(
+                r.samples.len() == 2 || !r.errors.is_empty(),
+                "{name}: a cycle with {} samples and no error",
+                r.samples.len()
+            );
+            if let Some(rate) = value(r, IF_IN).and_then(|s| s.rate) {
+                // tooBig splits the GET in two PDUs answered up to one clock step apart.
+                let tolerance = if name == "toobig" { 0.1 } else { 1e-9 };
+                assert!(
+                    (rate - 1000.0).abs() / 1000.0 <= tolerance,
+                    "{name}: rate {rate}"
+                );
+            }
+        }
+    }
+    for name in ["dead", "late"] {
+        let c = cycles(&events, name);
+        assert!(!c.is_empty(), "{name} reported");
+        assert!(
+            c.iter()
+                .all(|r| r.samples.is_empty()
+                    && r.errors.iter().all(|e| e.error.label() == "timeout")),
+            "{name}: only timeouts"
+        );
+    }
+    for name in ["toobig", "fine", "reboots"] {
+        assert!(
+            cycles(&events, name).iter().all(|r| r.samples.len() == 2),
+            "{name}: every sample"
+        );
+    }
+    let reboots = cycles(&events, "reboots");
+    let i = reboots.iter().position(|r| r.restarted).unwrap();
+    assert_eq!(value(reboots[i], IF_IN).unwrap().rate, None);
+    let first = value(reboots[i + 1], IF_IN).unwrap().rate.unwrap();
+    assert!(
+        (first - 1000.0).abs() < 1e-6,
+        "the first rate after the restart: {first}"
+    );
+    // The poller's own counts add up: every cycle started is finished or still running.
+    let j = &stats.jobs["j"];
+    assert_eq!(
+        j.started,
+        j.ok + j.partial + j.failed + stats.running as u64,
+        "{j:?}"
+    );
+    assert_eq!(j.restarts, 1);
+    assert!(j.errors.get("timeout").copied().unwrap_or(0) > 0, "{j:?}");
+}
+
+// See: issue 18
+/// 50 clients scraping the Prometheus endpoint at once (4 scrapes each): every scrape is
+/// answered, and polling goes on meanwhile, every cycle whole and none skipped (publishing
+/// never waits for a render).
+#[actix_rt::test]
+async fn fifty_scrapers_at_once_do_not_hold_up_polling() {
+    let names = ["s1", "s2", "s3", "s4"];
+    let a = agents(&names);
+    let pairs: Vec<(&str, SocketAddr)> = names.iter().copied().zip(a.addrs().to_vec()).collect();
+    let s = settings(&format!(
+        "{}[jobs.j]\nagents = [\"*\"]\ninterval = \"200ms\"\nscalars = [\"sysName.0\"]\n\
+         [outputs.prom]\nkind = \"prometheus\"\nlisten = \"127.0.0.1:0\"\n",
+        agent_lines(&pairs, "")
+    ));
+    let (outs, mut rx) = output::start(&s).unwrap().channel("test");
+    let endpoint = outs.prometheus_addrs()[0].1;
+    let e = engine();
+    let p = poller::start(e.clone(), &s, outs.clone());
+    collect_until(&mut rx, |ev| {
+        names.iter().all(|n| !cycles(ev, n).is_empty())
+    })
+    .await;
+    let scrapers = std::thread::spawn(move || {
+        let clients: Vec<_> = (0..50)
+            .map(|_| {
+                std::thread::spawn(move || {
+                    (0..4)
+                        .filter(|_| {
+                            let r = get_metrics(endpoint);
+                            r.contains(" 200 OK") && r.contains("snmpact_agent_up{")
+                        })
+                        .count()
+                })
+            })
+            .collect();
+        clients
+            .into_iter()
+            .map(|c| c.join().unwrap())
+            .sum::<usize>()
+    });
+    let events = collect_until(&mut rx, |ev| names.iter().all(|n| cycles(ev, n).len() >= 5)).await;
+    let answered = actix_rt::task::spawn_blocking(move || scrapers.join().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(answered, 200, "scrapes answered");
+    for n in names {
+        assert!(
+            cycles(&events, n)
+                .iter()
+                .all(|r| r.samples.len() == 1 && r.errors.is_empty())
+        );
+    }
+    let stats = p.send(GetStats).await.unwrap();
+    let j = &stats.jobs["j"];
+    assert_eq!(
+        j.skipped.get(&SkipReason::Overrun).copied().unwrap_or(0),
+        0,
+        "{j:?}"
+    );
+    assert_eq!(j.failed + j.partial, 0, "{j:?}");
+    outs.shutdown().await;
+    e.shutdown().await;
+}

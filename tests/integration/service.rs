@@ -351,3 +351,214 @@ fn the_default_configuration_gives_moving_rates_and_serves_metrics() {
     );
     stop(child);
 }
+
+/// The storm's configuration: job `keep` in every version, job `vK` only in version K; an
+/// invalid version has a misspelt key too. Output to `out`.
+fn storm_config(k: usize, valid: bool, out: &std::path::Path) -> String {
+    let bad = if valid {
+        ""
+    } else {
+        "[jobs.broken]\nintervall = \"1s\"\n"
+    };
+    format!(
+        "[console]\nlisten = \"127.0.0.1:0\"\n\
+         [simulator.agents.a]\n[agents.a]\nsimulator = \"a\"\n\
+         [jobs.keep]\nagents = [\"a\"]\ninterval = \"200ms\"\nscalars = [\"sysName.0\"]\n\
+         [jobs.v{k}]\nagents = [\"a\"]\ninterval = \"200ms\"\nscalars = [\"sysUpTime.0\"]\n\
+         {bad}[outputs.out]\nkind = \"json\"\npath = \"{}\"\n",
+        out.display()
+    )
+}
+
+/// The `job` of each JSON line of `path` (none when it does not exist yet).
+fn jobs_in(path: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["job"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Polls `f` until it holds, for at most [`PATIENCE`].
+fn eventually(what: &str, f: impl Fn() -> bool) {
+    let t0 = std::time::Instant::now();
+    while !f() {
+        assert!(t0.elapsed() < PATIENCE, "never: {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Collects the child's standard error lines in the background.
+fn stderr_lines(child: &mut Child) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
+    let err = child.stderr.take().unwrap();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let s = seen.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(err).lines().map_while(Result::ok) {
+            s.lock().unwrap().push(line);
+        }
+    });
+    seen
+}
+
+// See: issue 18
+#[test]
+fn a_sighup_storm_keeps_the_last_valid_configuration_and_reopens_the_output() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("storm-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("snmpact.toml");
+    let out = dir.join("samples.json");
+    std::fs::write(&path, storm_config(0, true, &out)).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_snmpact"))
+        .args(["serve", "--config"])
+        .arg(&path)
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let rx = lines(&mut child);
+    let errors = stderr_lines(&mut child);
+    wait_for(&rx, "the banner", |l| l.starts_with("snmpact: console on"));
+    eventually("a first sample", || {
+        jobs_in(&out).iter().any(|j| j == "keep")
+    });
+    // logrotate: the file is renamed away; the SIGHUPs that follow reopen the path.
+    let rotated = dir.join("samples.json.1");
+    std::fs::rename(&out, &rotated).unwrap();
+
+    // 100 reloads in about 3 s, a third of them invalid; the last valid one names job v99.
+    for k in 0..100 {
+        std::fs::write(&path, storm_config(k, k % 3 != 1 || k == 99, &out)).unwrap();
+        signal(&child, libc::SIGHUP);
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    // And a last invalid one, which must change nothing.
+    std::fs::write(&path, storm_config(100, false, &out)).unwrap();
+    signal(&child, libc::SIGHUP);
+    eventually("the invalid file reported, naming the key", || {
+        errors
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| l.contains("configuration not reloaded") && l.contains("intervall"))
+    });
+
+    // The new file gets v99's samples; once they flow, only keep and v99 write.
+    eventually("20 samples of v99 in the new file", || {
+        jobs_in(&out).iter().filter(|j| *j == "v99").count() >= 20
+    });
+    let jobs = jobs_in(&out);
+    let first = jobs.iter().position(|j| j == "v99").unwrap();
+    let settled: Vec<&String> = jobs[first..].iter().skip(5).collect();
+    for j in &settled {
+        assert!(
+            *j == "keep" || *j == "v99",
+            "job {j} after the storm: {jobs:?}"
+        );
+    }
+    // keep and v99 poll the same agent at the same interval: keep, never restarted by the
+    // reloads, runs once per slot (twice as many cycles would mean it ran twice).
+    let keep = settled.iter().filter(|j| **j == "keep").count();
+    let v99 = settled.len() - keep;
+    assert!(keep <= v99 + 2 && v99 <= keep + 2, "keep {keep}, v99 {v99}");
+    assert!(
+        !jobs_in(&rotated).is_empty(),
+        "the rotated file kept its lines"
+    );
+    stop(child);
+    let errs = errors.lock().unwrap().clone();
+    assert!(
+        !errs.iter().any(|l| l.contains("panicked")),
+        "{}",
+        errs.join("\n")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// See: issue 18
+#[test]
+fn the_open_files_limit_is_a_clear_error_and_the_service_keeps_running() {
+    use std::os::unix::process::CommandExt;
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("nofile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("snmpact.toml");
+    std::fs::write(
+        &path,
+        "[console]\nlisten = \"127.0.0.1:0\"\nmax_connections = 1000\n\
+         [engine]\nshards = 1\n\
+         [simulator.agents.a]\n[agents.a]\nsimulator = \"a\"\n\
+         [jobs.j]\nagents = [\"a\"]\ninterval = \"200ms\"\nscalars = [\"sysName.0\"]\n\
+         [outputs.out]\nkind = \"json\"\npath = \"-\"\n",
+    )
+    .unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_snmpact"));
+    cmd.args(["serve", "--config"])
+        .arg(&path)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // SAFETY: runs in the child between fork and exec; setrlimit is async-signal-safe and
+    // only touches the child's own limits.
+    unsafe {
+        cmd.pre_exec(|| {
+            // Enough to start (one simulated agent needs 65), far from enough for 150 clients.
+            let lim = libc::rlimit {
+                rlim_cur: 100,
+                rlim_max: 100,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raw const lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    let rx = lines(&mut child);
+    let errors = stderr_lines(&mut child);
+    let banner = wait_for(&rx, "the banner", |l| l.starts_with("snmpact: console on"));
+    let addr = banner
+        .split_whitespace()
+        .nth(3)
+        .unwrap()
+        .trim_end_matches(',')
+        .to_owned();
+    // Far more clients than descriptors: the kernel queues them, the service cannot accept.
+    let clients: Vec<TcpStream> = (0..150)
+        .map(|_| TcpStream::connect(&addr).unwrap())
+        .collect();
+    eventually("a clear error about the open-files limit", || {
+        errors
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| l.contains("open-files limit is reached"))
+    });
+    // Polling goes on meanwhile.
+    let _ = rx.try_iter().count();
+    wait_for(&rx, "a sample while at the limit", |l| {
+        l.contains("\"agent\":\"a\"")
+    });
+    drop(clients);
+    // Descriptors come back: the console answers again (behind the queued clients, which
+    // it accepts and finds closed).
+    let mut c = Console::connect(&addr);
+    c.until_prompt();
+    let got = c.run("get a sysName.0");
+    assert!(got.contains("demo-rtr1"), "{got}");
+    let refused = errors
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.contains("open-files limit"))
+        .count();
+    // Logged once per run of failed accepts, not at every retry (every 100 ms).
+    assert!((1..=20).contains(&refused), "{refused} errors logged");
+    stop(child);
+    let _ = std::fs::remove_dir_all(&dir);
+}
