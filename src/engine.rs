@@ -85,6 +85,8 @@ struct Inner {
     registry: DashMap<String, SessionEntry>,
     /// SNMPv3 agent engines and keys, shared by all sessions.
     usm: Arc<crate::session::UsmCache>,
+    /// The cluster membership, when `[cluster]` is configured (the poller and console ask it).
+    cluster: std::sync::OnceLock<crate::cluster::Cluster>,
 }
 
 /// The engine: cheap to clone, shared by the console, batch runner and poller.
@@ -122,8 +124,21 @@ impl Engine {
                 own_arbiters: std::sync::Mutex::new(extra),
                 registry: DashMap::new(),
                 usm: crate::session::UsmCache::new(),
+                cluster: std::sync::OnceLock::new(),
             }),
         }
+    }
+
+    /// Makes this engine's poller and console part of `cluster` (once; later calls are
+    /// ignored). Call it before the poller starts.
+    pub fn set_cluster(&self, cluster: crate::cluster::Cluster) {
+        let _ = self.inner.cluster.set(cluster);
+    }
+
+    /// The cluster membership, when there is one.
+    #[must_use]
+    pub fn cluster(&self) -> Option<&crate::cluster::Cluster> {
+        self.inner.cluster.get()
     }
 
     /// The SNMPv3 engine and key cache all sessions share.

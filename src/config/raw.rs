@@ -46,6 +46,31 @@ pub struct Raw {
     /// `[outputs.NAME]`.
     #[serde(default)]
     pub outputs: BTreeMap<String, Output>,
+    /// `[cluster]`: several instances share the agents through Redis.
+    pub cluster: Option<Cluster>,
+}
+
+/// `[cluster]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cluster {
+    /// The Redis URL (`redis://127.0.0.1:6379`).
+    pub redis: Option<String>,
+    /// An environment variable holding the Redis password.
+    pub password_env: Option<String>,
+    /// The key prefix (`snmpact`): instances with the same prefix form one cluster.
+    pub name: Option<String>,
+    /// This instance's id (default: host name and pid).
+    pub instance: Option<String>,
+    /// This instance's site, for pinned agents.
+    pub site: Option<String>,
+    /// Heartbeat period (`"1s"`).
+    pub heartbeat: Option<String>,
+    /// A member silent this long is gone (`"5s"`).
+    pub ttl: Option<String>,
+    /// `[cluster.pins]`: agent group -> the site whose instances alone poll its agents.
+    #[serde(default)]
+    pub pins: BTreeMap<String, String>,
 }
 
 /// `[engine]`.
