@@ -320,6 +320,11 @@ impl Cluster {
         });
     }
 
+    /// A new configuration (SIGHUP): its hash is published from the next heartbeat on.
+    pub fn set_config_hash(&self, hash: String) {
+        self.update(|s| s.config_hash = hash);
+    }
+
     /// Counts one cycle polled while degraded.
     pub fn count_duplicate(&self) {
         self.update(|s| s.duplicates += 1);
@@ -359,6 +364,10 @@ impl Cluster {
     /// Writes `rates` and leaves the cluster at once (shutdown), so the others take this
     /// instance's agents over without waiting for the TTL.
     pub async fn leave(&self, rates: Vec<(Arc<str>, Arc<str>, RateState)>) {
+        // Poll nothing more: the others take the agents over as soon as this one is gone.
+        let mut snap = (*self.snapshot()).clone();
+        snap.view = None;
+        self.set_snapshot(snap);
         if let Some(a) = self.actor() {
             let _ = a.send(Leave(rates)).await;
         }

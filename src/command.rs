@@ -15,7 +15,7 @@
 //! walk  [OPTIONS] AGENT [OID]                   (default: mib-2, as snmpwalk)
 //! table [OPTIONS] AGENT OID
 //! set   [OPTIONS] AGENT OID TYPE VALUE [OID TYPE VALUE]...
-//! agents | agent add NAME HOST[:PORT] [OPTIONS] | agent del NAME | stats
+//! agents | agent add NAME HOST[:PORT] [OPTIONS] | agent del NAME | stats | cluster
 //! format text|numeric|json | jobs | cancel N | help [COMMAND] | quit
 //! ```
 //! - OPTIONS come before AGENT, as net-snmp puts them: `-v 1|2c|3`, `-c COMMUNITY`,
@@ -166,8 +166,10 @@ pub enum Action {
         /// The name.
         name: String,
     },
-    /// `stats`: the engine's counters.
+    /// `stats`: the engine's counters (and the cluster's, in a cluster).
     Stats,
+    /// `cluster`: the members, their agents, the epoch, health.
+    Cluster,
 }
 
 impl Action {
@@ -185,6 +187,7 @@ impl Action {
             Action::AgentAdd { .. } => "agent add",
             Action::AgentDel { .. } => "agent del",
             Action::Stats => "stats",
+            Action::Cluster => "cluster",
         }
     }
 }

@@ -6,13 +6,17 @@
 //! is in flight with ShuttingDown and closes its sockets, then the simulated agents stop.
 //! SIGHUP reloads the configuration files: agents and jobs are added, changed or removed in the
 //! poller without a restart (the `[engine]`, `[console]`,
-//! `[outputs]` and `[simulator]` sections need one).
+//! `[outputs]`, `[simulator]` and `[cluster]` sections need one). In a cluster (`[cluster]`),
+//! the reload publishes the new configuration hash; the instances report a mismatch until every
+//! one has the same.
+//! At shutdown a cluster member hands its agents' rate state over and leaves at once.
 
 use std::future::Future;
 use std::io;
 use std::path::PathBuf;
 
 use crate::agent::server::{self, AgentsHandle};
+use crate::cluster::Cluster;
 use crate::config::{self, Settings, Target};
 use crate::console::{self, RunningConsole};
 use crate::engine::Engine;
@@ -124,8 +128,17 @@ pub async fn run(
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), ServiceError> {
     let mut settings = config::load(&opts.config, &opts.overrides)?;
+    let config_hash = settings.cluster_config_hash();
     let simulator = start_simulator(&mut settings)?;
     let engine = Engine::start(settings.engine.clone());
+    // Before the poller: it asks the cluster, per cycle, whether it polls an agent.
+    let cluster = settings.cluster.clone().map(|c| {
+        tracing::info!(instance = %c.instance, redis = %c.redis, name = %c.name, "cluster member");
+        Cluster::start(c, config_hash)
+    });
+    if let Some(c) = &cluster {
+        engine.set_cluster(c.clone());
+    }
     register_agents(&engine, &settings).await;
     let console: RunningConsole = console::run_console(engine.clone(), settings.console.clone())
         .await
@@ -165,6 +178,16 @@ pub async fn run(
         }
     };
     step("console")(tokio::time::timeout(SHUTDOWN_STEP, console.shutdown()).await);
+    if let Some(c) = &cluster {
+        // Hand the rate state over and leave at once: the others take the agents over now.
+        step("cluster")(
+            tokio::time::timeout(SHUTDOWN_STEP, async {
+                let rates = poller.send(poller::ExportRates).await.unwrap_or_default();
+                c.leave(rates).await;
+            })
+            .await,
+        );
+    }
     step("poller")(
         tokio::time::timeout(SHUTDOWN_STEP, async {
             let _ = poller.send(poller::Stop).await;
@@ -214,6 +237,13 @@ async fn reload_on_sighup(
         }
         match config::load(&opts.config, &opts.overrides) {
             Ok(mut s) => {
+                if let Some(c) = engine.cluster() {
+                    let hash = s.cluster_config_hash();
+                    if hash != c.status().config_hash {
+                        tracing::info!(config = %hash, "cluster: new configuration hash published");
+                    }
+                    c.set_config_hash(hash);
+                }
                 for (name, addr) in &bound {
                     s.bind_simulator(name, *addr);
                 }

@@ -47,6 +47,7 @@ impl Step {
                     | Action::AgentDel { .. }
                     | Action::Agents
                     | Action::Stats
+                    | Action::Cluster
             )
         )
     }
@@ -179,7 +180,7 @@ fn check_agents(
                 Err(format!("agent del: no agent '{name}' at this line"))
             };
         }
-        Action::Agents | Action::Stats => return Ok(()),
+        Action::Agents | Action::Stats | Action::Cluster => return Ok(()),
     };
     let base = if let Some(config) = known.get(&agent.name) {
         config.clone()

@@ -225,8 +225,6 @@ pub struct Leave(pub Vec<(Arc<str>, Arc<str>, RateState)>);
 pub(super) struct MemberActor {
     /// URL, prefix, id, periods.
     settings: ClusterSettings,
-    /// This instance's record (JSON), written each heartbeat.
-    record: String,
     /// The shared state it updates.
     cluster: Cluster,
     /// The client, made once (a bad URL is reported at every heartbeat).
@@ -256,16 +254,10 @@ type Rates = Vec<(Arc<str>, Arc<str>, RateState)>;
 
 impl MemberActor {
     pub(super) fn new(settings: ClusterSettings, config_hash: String, cluster: Cluster) -> Self {
-        let record = serde_json::to_string(&Record {
-            v: 1,
-            site: settings.site.clone(),
-            config: config_hash,
-        })
-        .unwrap_or_default();
+        let _ = config_hash; // kept in the shared status, read at each heartbeat
         Self {
             client: client(&settings),
             settings,
-            record,
             cluster,
             conn: None,
             busy: false,
@@ -306,10 +298,16 @@ impl MemberActor {
             .as_ref()
             .map(|v| v.members.iter().map(|m| &*m.id).collect())
             .unwrap_or_default();
+        let record = serde_json::to_string(&Record {
+            v: 1,
+            site: self.settings.site.clone(),
+            config: self.cluster.status().config_hash,
+        })
+        .unwrap_or_default();
         let mut inv = SCRIPT.prepare_invoke();
         inv.arg(&self.settings.name)
             .arg(&self.settings.instance)
-            .arg(&self.record)
+            .arg(record)
             .arg(u64::try_from(self.settings.key_ttl().as_millis()).unwrap_or(u64::MAX).max(1))
             .arg(known)
             .arg(if leave { "1" } else { "0" })

@@ -228,6 +228,18 @@ pub async fn execute(
         }
         Action::Stats => {
             emit(Event::Stats(Box::new(engine.stats().await)));
+            if let Some(c) = engine.cluster() {
+                emit(Event::ClusterHealth(Box::new(c.status())));
+            }
+            Ok(())
+        }
+        Action::Cluster => {
+            match engine.cluster() {
+                Some(c) => emit(Event::Cluster(Box::new(c.status()))),
+                None => emit(Event::Info(
+                    "not in a cluster (no [cluster] in the configuration)".into(),
+                )),
+            }
             Ok(())
         }
     }

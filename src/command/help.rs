@@ -131,7 +131,20 @@ pub const COMMANDS: &[CommandHelp] = &[
         name: "stats",
         aliases: &[],
         usage: "stats",
-        details: &["The engine's counters: requests, retries, answers, timeouts, drops."],
+        details: &[
+            "The engine's counters: requests, retries, answers, timeouts, drops.",
+            "In a cluster, also this instance's cluster health (degraded while Redis is down).",
+        ],
+    },
+    CommandHelp {
+        name: "cluster",
+        aliases: &[],
+        usage: "cluster",
+        details: &[
+            "The poller cluster ([cluster] in the configuration): this instance, its health",
+            "(joining, healthy, degraded), the epoch, and each live member with its site, the",
+            "agents it owns and whether its configuration matches this one.",
+        ],
     },
     CommandHelp {
         name: "format",

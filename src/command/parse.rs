@@ -139,6 +139,10 @@ pub fn parse(line: &str) -> Result<Option<Command>, ParseError> {
             args.end("stats")?;
             Command::Run(Action::Stats)
         }
+        "cluster" => {
+            args.end("cluster")?;
+            Command::Run(Action::Cluster)
+        }
         "format" => {
             let f: OutputFormat = args.require("format", "text|numeric|json")?.parse()?;
             args.end("format")?;

@@ -485,7 +485,7 @@ fn describe(a: &Action) -> String {
         | Action::Table { agent, .. }
         | Action::Set { agent, .. } => Some(agent.name.as_str()),
         Action::AgentAdd { name, .. } | Action::AgentDel { name } => Some(name.as_str()),
-        Action::Agents | Action::Stats => None,
+        Action::Agents | Action::Stats | Action::Cluster => None,
     };
     match agent {
         Some(n) => format!("{} {}", a.verb(), crate::command::clip(n)),
