@@ -23,8 +23,12 @@ use super::{
 };
 
 /// The heartbeat script. ARGV: prefix, id, record, key TTL (ms), known epoch, leave ("1"),
-/// last known members (ids joined by "\n", the `prev` of an epoch rebuilt after a Redis restart).
-/// Returns {epoch, since_ms, prev, ids, records, garbled ids, repaired keys}.
+/// last known members (ids joined by "\n", the `prev` of an epoch rebuilt after a Redis restart),
+/// the transition window (ms).
+/// Returns {epoch, since_ms, prev, ids, records, garbled ids, repaired keys, rebuilt}.
+///
+/// `prev` is the last *settled* membership: a change within the window of the previous one
+/// keeps that one's `prev` (and its `rebuilt` mark), so a burst of joins is one transition.
 pub(super) const HEARTBEAT: &str = r"
 local p, me = ARGV[1], ARGV[2]
 local set, ek = p .. ':members', p .. ':epoch'
@@ -66,22 +70,24 @@ local cur = redis.call('HGET', ek, 'view')
 local epoch = tonumber(redis.call('HGET', ek, 'epoch') or '')
 local since = tonumber(redis.call('HGET', ek, 'since') or '')
 local prev = redis.call('HGET', ek, 'prev')
+local rebuilt = tonumber(redis.call('HGET', ek, 'rebuilt') or '0') or 0
 if epoch == nil or since == nil or prev == false or cur ~= view then
   local known = tonumber(ARGV[5]) or 0
+  local tm = redis.call('TIME')
+  local now = tonumber(tm[1]) * 1000 + math.floor(tonumber(tm[2]) / 1000)
   if epoch == nil or since == nil or prev == false then
     if redis.call('EXISTS', ek) == 1 then table.insert(repaired, ek) end
-    prev = ARGV[7]; epoch = 0
-  else
-    prev = cur
+    prev = ARGV[7]; epoch = 0; rebuilt = 1
+  elseif now - since >= tonumber(ARGV[8]) then
+    prev = cur; rebuilt = 0
   end
   if known > epoch then epoch = known end
   epoch = epoch + 1
-  local tm = redis.call('TIME')
-  since = tonumber(tm[1]) * 1000 + math.floor(tonumber(tm[2]) / 1000)
+  since = now
   redis.call('DEL', ek)
-  redis.call('HSET', ek, 'epoch', epoch, 'since', since, 'view', view, 'prev', prev)
+  redis.call('HSET', ek, 'epoch', epoch, 'since', since, 'view', view, 'prev', prev, 'rebuilt', rebuilt)
 end
-return {epoch, since, prev, live, records, garbled, repaired}
+return {epoch, since, prev, live, records, garbled, repaired, rebuilt}
 ";
 
 /// One member's record, as stored in its key.
@@ -110,6 +116,8 @@ pub(super) struct Reply {
     pub garbled: Vec<String>,
     /// Keys of the wrong type that the script deleted.
     pub repaired: Vec<String>,
+    /// The epoch was rebuilt (Redis lost it) less than a window ago.
+    pub rebuilt: bool,
 }
 
 /// Why a reply could not be read.
@@ -148,9 +156,10 @@ pub(super) fn parse_reply(v: &Value) -> Result<Reply, ReplyError> {
     let Value::Array(items) = v else {
         return Err(ReplyError("not an array"));
     };
-    let [epoch, since, prev, ids, records, garbled, repaired] = items.as_slice() else {
-        return Err(ReplyError("not seven items"));
+    let [epoch, since, prev, ids, records, garbled, repaired, rebuilt] = items.as_slice() else {
+        return Err(ReplyError("not eight items"));
     };
+    let rebuilt = int(rebuilt).ok_or(ReplyError("rebuilt"))? != 0;
     let epoch = int(epoch).ok_or(ReplyError("epoch"))?;
     let since_ms = int(since).ok_or(ReplyError("since"))?;
     let prev = text(prev).ok_or(ReplyError("prev"))?;
@@ -187,6 +196,7 @@ pub(super) fn parse_reply(v: &Value) -> Result<Reply, ReplyError> {
         members,
         garbled,
         repaired,
+        rebuilt,
     })
 }
 
@@ -311,7 +321,8 @@ impl MemberActor {
             .arg(u64::try_from(self.settings.key_ttl().as_millis()).unwrap_or(u64::MAX).max(1))
             .arg(known)
             .arg(if leave { "1" } else { "0" })
-            .arg(last.join("\n"));
+            .arg(last.join("\n"))
+            .arg(u64::try_from(self.settings.window().as_millis()).unwrap_or(u64::MAX));
         inv
     }
 
@@ -392,6 +403,7 @@ impl MemberActor {
             since_ms: reply.since_ms,
             members: reply.members,
             previous: reply.previous,
+            rebuilt: reply.rebuilt,
         };
         let mine = self.cluster.status().config_hash;
         let mismatch: Vec<String> = view
@@ -637,6 +649,7 @@ mod tests {
             ]),
             Value::Array(vec![bulk("ghost")]),
             Value::Array(vec![]),
+            Value::Int(0),
         ]);
         let r = parse_reply(&v).unwrap();
         assert_eq!(r.epoch, 4);
@@ -661,6 +674,7 @@ mod tests {
                 Value::Array(vec![]),
                 Value::Array(vec![]),
                 Value::Array(vec![]),
+                Value::Int(0),
             ]),
             Value::Array(vec![
                 Value::Int(1),
@@ -670,6 +684,7 @@ mod tests {
                 Value::Array(vec![]),
                 Value::Array(vec![]),
                 Value::Array(vec![]),
+                Value::Int(0),
             ]),
         ] {
             assert!(parse_reply(&v).is_err(), "{v:?}");
