@@ -47,8 +47,8 @@ pub mod schedule;
 use actix::prelude::*;
 
 pub use actor::{
-    AddAgent, AddJob, ExportRates, GetStats, PollCtx, Poller, Reload, ReloadSummary, RemoveAgent, RemoveJob,
-    SetOutputs, Stop,
+    AddAgent, AddJob, ExportRates, GetStats, PollCtx, Poller, Reload, ReloadSummary, RemoveAgent,
+    RemoveJob, SetOutputs, Stop,
 };
 pub use report::{
     CycleReport, Event, Health, JobStats, PollError, PollerStats, Sample, SkipReason, Skipped,

@@ -318,7 +318,11 @@ impl MemberActor {
         inv.arg(&self.settings.name)
             .arg(&self.settings.instance)
             .arg(record)
-            .arg(u64::try_from(self.settings.key_ttl().as_millis()).unwrap_or(u64::MAX).max(1))
+            .arg(
+                u64::try_from(self.settings.key_ttl().as_millis())
+                    .unwrap_or(u64::MAX)
+                    .max(1),
+            )
             .arg(known)
             .arg(if leave { "1" } else { "0" })
             .arg(last.join("\n"))
@@ -336,10 +340,7 @@ impl MemberActor {
         let sent = SystemTime::now();
         async move {
             let mut c = conn.await?;
-            let v: Value = inv
-                .invoke_async(&mut c)
-                .await
-                .map_err(|e| e.to_string())?;
+            let v: Value = inv.invoke_async(&mut c).await.map_err(|e| e.to_string())?;
             Ok::<_, String>((c, v))
         }
         .into_actor(self)
@@ -546,7 +547,10 @@ impl Handler<FetchRates> for MemberActor {
                 };
                 let (seeds, garbled) = parse_rates(&agents, &values);
                 if garbled > 0 {
-                    tracing::warn!(count = garbled, "cluster: garbled rate state in Redis (ignored)");
+                    tracing::warn!(
+                        count = garbled,
+                        "cluster: garbled rate state in Redis (ignored)"
+                    );
                 }
                 let read = u64::try_from(seeds.len()).unwrap_or(0);
                 act.cluster.update(|s| {
@@ -619,7 +623,9 @@ impl Handler<Leave> for MemberActor {
                 };
                 match tokio::time::timeout(timeout, work).await {
                     Ok(Ok(_)) => tracing::info!("cluster: left"),
-                    Ok(Err(e)) => tracing::warn!(error = %e, "cluster: could not leave (the TTL will)"),
+                    Ok(Err(e)) => {
+                        tracing::warn!(error = %e, "cluster: could not leave (the TTL will)")
+                    }
                     Err(_) => tracing::warn!("cluster: leaving timed out (the TTL will)"),
                 }
             }

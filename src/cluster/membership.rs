@@ -91,7 +91,11 @@ pub fn weight(agent: &str, member: &str) -> u64 {
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
     const PRIME: u64 = 0x0100_0000_01b3;
     let mut h = OFFSET;
-    for b in agent.bytes().chain(std::iter::once(0xff)).chain(member.bytes()) {
+    for b in agent
+        .bytes()
+        .chain(std::iter::once(0xff))
+        .chain(member.bytes())
+    {
         h ^= u64::from(b);
         h = h.wrapping_mul(PRIME);
     }
@@ -164,10 +168,7 @@ impl Snapshot {
         let view = self.view.as_ref()?;
         let site = self.identity.pinned_site(groups);
         let eligible = |m: &&Member| site.is_none() || m.site.as_deref() == site;
-        let new = owner(
-            agent,
-            view.members.iter().filter(eligible).map(|m| &*m.id),
-        );
+        let new = owner(agent, view.members.iter().filter(eligible).map(|m| &*m.id));
         if slot_ms >= view.since_ms.saturating_add(self.identity.window_ms) {
             return new.map(Arc::from);
         }
@@ -308,7 +309,10 @@ mod tests {
             let o2 = after.owner_at(&n, &[], 20_000).unwrap();
             if o1 != o2 {
                 moved += 1;
-                assert_eq!(&*o2, "d", "{n} moved from {o1} to {o2}, not to the newcomer");
+                assert_eq!(
+                    &*o2, "d",
+                    "{n} moved from {o1} to {o2}, not to the newcomer"
+                );
             }
             // Inside the window the old owner keeps it: nobody polls it twice.
             assert_eq!(after.owner_at(&n, &[], 10_000 + W - 1).unwrap(), o1);
@@ -408,7 +412,9 @@ mod tests {
     #[test]
     fn pinned_agents_stay_on_their_site() {
         let mut s = snap("a", &[], &[], 0);
-        s.identity.pins.insert("paris-routers".into(), "paris".into());
+        s.identity
+            .pins
+            .insert("paris-routers".into(), "paris".into());
         if let Some(v) = s.view.as_mut() {
             v.members = vec![
                 member("a", Some("paris")),
@@ -426,7 +432,10 @@ mod tests {
         // Unpinned agents use every member.
         let counts = agents_per_owner(
             &s,
-            agents(300).iter().map(|n| (n.as_str(), &[][..])).collect::<Vec<_>>(),
+            agents(300)
+                .iter()
+                .map(|n| (n.as_str(), &[][..]))
+                .collect::<Vec<_>>(),
             W,
         );
         assert_eq!(counts.len(), 3);

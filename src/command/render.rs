@@ -230,7 +230,11 @@ fn cluster_health_text(c: &crate::cluster::ClusterStatus) -> String {
 fn cluster_text(c: &crate::cluster::ClusterStatus) -> Vec<String> {
     let mut lines = vec![cluster_health_text(c)];
     for m in &c.members {
-        let me = if m.id == c.instance { " (this instance)" } else { "" };
+        let me = if m.id == c.instance {
+            " (this instance)"
+        } else {
+            ""
+        };
         lines.push(format!(
             "  {}{me}: site {}, {} agent(s), config {}",
             m.id,
@@ -419,7 +423,9 @@ fn json_lines(event: &Event) -> Vec<Json> {
             })]
         }
         Event::Info(s) => vec![json!({ "info": s })],
-        Event::Cluster(c) => vec![json!({ "cluster": serde_json::to_value(c).unwrap_or_default() })],
+        Event::Cluster(c) => {
+            vec![json!({ "cluster": serde_json::to_value(c).unwrap_or_default() })]
+        }
         Event::ClusterHealth(c) => vec![json!({ "cluster": {
             "instance": c.instance, "health": c.health.label(), "epoch": c.epoch,
             "members": c.members.len(), "heartbeats": c.heartbeats,

@@ -241,9 +241,12 @@ fn cluster_settings(
     use crate::cluster::{
         DEFAULT_HEARTBEAT, DEFAULT_NAME, DEFAULT_TTL, MIN_TTL_HEARTBEATS, default_instance,
     };
-    let redis = c
-        .redis
-        .ok_or_else(|| at.err(&["cluster", "redis"], "needs the Redis URL (redis://HOST:PORT)"))?;
+    let redis = c.redis.ok_or_else(|| {
+        at.err(
+            &["cluster", "redis"],
+            "needs the Redis URL (redis://HOST:PORT)",
+        )
+    })?;
     if redis.starts_with("rediss://") {
         return Err(at.err(
             &["cluster", "redis"],
@@ -291,7 +294,10 @@ fn cluster_settings(
     }
     for g in c.pins.keys() {
         if !groups.contains_key(g) && !agents.values().any(|a| a.groups.contains(g)) {
-            return Err(at.err(&["cluster", "pins", g.as_str()], format!("no group {g:?} in [groups]")));
+            return Err(at.err(
+                &["cluster", "pins", g.as_str()],
+                format!("no group {g:?} in [groups]"),
+            ));
         }
     }
     Ok(crate::cluster::ClusterSettings {

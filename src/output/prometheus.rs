@@ -261,7 +261,11 @@ impl PromState {
             match &a.instance {
                 Some(i) => labels(
                     &mut out,
-                    &[("agent", &key.1), ("poll_job", &key.0), ("poller_instance", i)],
+                    &[
+                        ("agent", &key.1),
+                        ("poll_job", &key.0),
+                        ("poller_instance", i),
+                    ],
                 ),
                 None => labels(&mut out, &[("agent", &key.1), ("poll_job", &key.0)]),
             }
@@ -304,7 +308,12 @@ fn render_cluster(out: &mut String, c: &crate::cluster::ClusterStatus) {
     out.push_str("snmpact_cluster_degraded");
     labels(out, &me);
     let _ = writeln!(out, " {}", u8::from(c.health == ClusterHealth::Degraded));
-    family(out, "snmpact_cluster_health", "gauge", "1 for this instance's state.");
+    family(
+        out,
+        "snmpact_cluster_health",
+        "gauge",
+        "1 for this instance's state.",
+    );
     for h in [
         ClusterHealth::Joining,
         ClusterHealth::Healthy,
@@ -350,7 +359,11 @@ fn render_cluster(out: &mut String, c: &crate::cluster::ClusterStatus) {
         let _ = writeln!(out, " {}", m.agents);
     }
     let counters = [
-        ("snmpact_cluster_heartbeats_total", "Heartbeats that succeeded.", c.heartbeats),
+        (
+            "snmpact_cluster_heartbeats_total",
+            "Heartbeats that succeeded.",
+            c.heartbeats,
+        ),
         (
             "snmpact_cluster_heartbeat_failures_total",
             "Heartbeats that failed.",

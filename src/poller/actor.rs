@@ -337,10 +337,12 @@ fn wall_aligned_epoch(now: Instant, wall: SystemTime) -> Instant {
         .unwrap_or_default();
     [3_600, 60]
         .into_iter()
-        .find_map(|period| now.checked_sub(Duration::from_nanos(
-            u64::try_from(since.as_nanos() % (u128::from(period as u32) * 1_000_000_000))
-                .unwrap_or(0),
-        )))
+        .find_map(|period| {
+            now.checked_sub(Duration::from_nanos(
+                u64::try_from(since.as_nanos() % (u128::from(period as u32) * 1_000_000_000))
+                    .unwrap_or(0),
+            ))
+        })
         .unwrap_or(now)
 }
 
@@ -773,7 +775,13 @@ impl Poller {
     /// does (or nobody may); `Some(duplicate)`: poll, marked when the view was not fresh.
     /// A pair this instance polled and no longer owns is released: its series are removed
     /// from the outputs and its rate memory dropped (the new owner took it over).
-    fn cluster_gate(&mut self, key: &Key, slot: Instant, t: Instant, job: &JobSpec) -> Option<bool> {
+    fn cluster_gate(
+        &mut self,
+        key: &Key,
+        slot: Instant,
+        t: Instant,
+        job: &JobSpec,
+    ) -> Option<bool> {
         let Some(c) = &self.cluster else {
             return Some(false);
         };
@@ -876,7 +884,8 @@ impl Poller {
         let t = now();
         let wall_now = wall_ms(SystemTime::now());
         for (agent, job, state) in seeds {
-            let Some(at) = t.checked_sub(Duration::from_millis(wall_now.saturating_sub(state.at_ms)))
+            let Some(at) =
+                t.checked_sub(Duration::from_millis(wall_now.saturating_sub(state.at_ms)))
             else {
                 continue;
             };

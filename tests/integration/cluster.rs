@@ -269,12 +269,18 @@ fn once_per_cycle(polls: &[Poll], from: Instant, to: Instant, what: &str) {
         let mut last = from;
         for t in times.iter().copied().chain(std::iter::once(to)) {
             let gap = t.saturating_duration_since(last);
-            assert!(gap <= INTERVAL * 2 + INTERVAL / 2, "{what}: {agent} not polled for {gap:?}");
+            assert!(
+                gap <= INTERVAL * 2 + INTERVAL / 2,
+                "{what}: {agent} not polled for {gap:?}"
+            );
             last = t;
         }
         for w in times.windows(2) {
             let gap = w[1] - w[0];
-            assert!(gap >= INTERVAL / 2, "{what}: {agent} polled twice within {gap:?}");
+            assert!(
+                gap >= INTERVAL / 2,
+                "{what}: {agent} polled twice within {gap:?}"
+            );
         }
     }
 }
@@ -296,8 +302,8 @@ fn config(redis: &str, ports: &[u16], name: &str) -> String {
 
 #[test]
 fn three_instances_share_the_agents_fail_over_rebalance_and_survive_redis() {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("cluster-{}", std::process::id()));
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("cluster-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut redis = Redis::start(&dir);
 
@@ -341,7 +347,11 @@ fn three_instances_share_the_agents_fail_over_rebalance_and_survive_redis() {
     // 1. Three members: once every instance polls, a settled window of 5 cycles.
     let t0 = Instant::now();
     h.run_until("all three instances polling", t0, |ps| {
-        ps.iter().map(|p| &p.instance).collect::<BTreeSet<_>>().len() == 3
+        ps.iter()
+            .map(|p| &p.instance)
+            .collect::<BTreeSet<_>>()
+            .len()
+            == 3
     });
     h.run_for(Duration::from_secs(2)); // past the last join's window
     let from = Instant::now();
@@ -402,7 +412,9 @@ fn three_instances_share_the_agents_fail_over_rebalance_and_survive_redis() {
     //    (the old owner keeps an agent until the cutover, then stops).
     let joined = Instant::now();
     h.start_instance("p4");
-    h.run_until("p4 polling", joined, |ps| ps.iter().any(|p| p.instance == "p4"));
+    h.run_until("p4 polling", joined, |ps| {
+        ps.iter().any(|p| p.instance == "p4")
+    });
     h.run_for(Duration::from_secs(3));
     let through = h.between(from, Instant::now());
     once_per_cycle(&through, from, Instant::now(), "through the join");
@@ -428,8 +440,15 @@ fn three_instances_share_the_agents_fail_over_rebalance_and_survive_redis() {
     h.run_for(Duration::from_secs(4));
     let outage = h.between(down, Instant::now());
     once_per_cycle(&outage, down, Instant::now(), "Redis down");
-    assert!(outage.iter().any(|p| p.duplicate), "no cycle marked duplicate");
-    assert_eq!(owners(&outage), now_owners, "ownership changed while Redis was down");
+    assert!(
+        outage.iter().any(|p| p.duplicate),
+        "no cycle marked duplicate"
+    );
+    assert_eq!(
+        owners(&outage),
+        now_owners,
+        "ownership changed while Redis was down"
+    );
     assert!(
         h.logs.iter().any(|(_, l)| l.contains("degraded")),
         "degraded mode not reported"
@@ -448,7 +467,12 @@ fn three_instances_share_the_agents_fail_over_rebalance_and_survive_redis() {
     }
     h.run_for(Duration::from_secs(3));
     let through = h.between(down, Instant::now());
-    once_per_cycle(&through, down, Instant::now(), "through the Redis restart (polling never stops)");
+    once_per_cycle(
+        &through,
+        down,
+        Instant::now(),
+        "through the Redis restart (polling never stops)",
+    );
     let from = Instant::now();
     h.run_for(INTERVAL * 3);
     let to = Instant::now();
@@ -459,7 +483,10 @@ fn three_instances_share_the_agents_fail_over_rebalance_and_survive_redis() {
     // 5. Garbled values: an epoch of the wrong type, a member record that is not JSON, a rate
     //    hand-over that is not JSON. Reported; polling goes on.
     assert_eq!(redis.cmd(&["SET", "itest:epoch", "\u{1}garbage"]), "+OK");
-    assert_eq!(redis.cmd(&["SET", "itest:member:ghost", "{not json"]), "+OK");
+    assert_eq!(
+        redis.cmd(&["SET", "itest:member:ghost", "{not json"]),
+        "+OK"
+    );
     assert_eq!(redis.cmd(&["SADD", "itest:members", "ghost"]), ":1");
     let garbled = Instant::now();
     h.run_for(Duration::from_secs(3));
