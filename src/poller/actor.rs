@@ -334,14 +334,13 @@ fn secs(d: Duration) -> f64 {
 fn wall_aligned_epoch(now: Instant, wall: SystemTime) -> Instant {
     let since = wall
         .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    [3_600, 60]
+        .unwrap_or_default()
+        .as_nanos();
+    [3_600_u128, 60]
         .into_iter()
         .find_map(|period| {
-            now.checked_sub(Duration::from_nanos(
-                u64::try_from(since.as_nanos() % (u128::from(period as u32) * 1_000_000_000))
-                    .unwrap_or(0),
-            ))
+            let into = u64::try_from(since % (period * 1_000_000_000)).unwrap_or(0);
+            now.checked_sub(Duration::from_nanos(into))
         })
         .unwrap_or(now)
 }

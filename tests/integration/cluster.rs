@@ -130,7 +130,8 @@ impl Drop for Redis {
     }
 }
 
-/// One poll seen: which instance, which agent, when the line arrived, marked duplicate.
+/// One poll seen (its sysUpTime.0 line): which instance, which agent, when the line arrived,
+/// marked duplicate.
 #[derive(Debug, Clone)]
 struct Poll {
     instance: String,
@@ -139,9 +140,11 @@ struct Poll {
     duplicate: bool,
 }
 
-/// What the instances print: polls (stdout) and log lines (stderr).
+/// What the instances print: polls and counter samples (stdout), log lines (stderr).
 enum Seen {
     Poll(Poll),
+    /// An ifInOctets.1 sample: (instance, agent, has a rate).
+    Counter(String, String, bool),
     Log(String, String),
 }
 
@@ -156,13 +159,17 @@ fn read_lines(instance: &str, child: &mut Child, tx: &Sender<Seen>) {
             let (Some(i), Some(a)) = (v["instance"].as_str(), v["agent"].as_str()) else {
                 continue;
             };
-            let p = Poll {
-                instance: i.to_owned(),
-                agent: a.to_owned(),
-                at: Instant::now(),
-                duplicate: v["duplicate"] == true,
+            let seen = if v["oid"] == "1.3.6.1.2.1.2.2.1.10.1" {
+                Seen::Counter(i.to_owned(), a.to_owned(), v["rate"].is_number())
+            } else {
+                Seen::Poll(Poll {
+                    instance: i.to_owned(),
+                    agent: a.to_owned(),
+                    at: Instant::now(),
+                    duplicate: v["duplicate"] == true,
+                })
             };
-            if t.send(Seen::Poll(p)).is_err() {
+            if t.send(seen).is_err() {
                 break;
             }
         }
@@ -185,6 +192,8 @@ struct Harness {
     tx: Sender<Seen>,
     rx: Receiver<Seen>,
     polls: Vec<Poll>,
+    /// ifInOctets.1 samples in order: (instance, agent, has a rate).
+    counters: Vec<(String, String, bool)>,
     logs: Vec<(String, String)>,
     instances: BTreeMap<String, Child>,
 }
@@ -211,6 +220,7 @@ impl Harness {
         while let Some(left) = end.checked_duration_since(Instant::now()) {
             match self.rx.recv_timeout(left) {
                 Ok(Seen::Poll(p)) => self.polls.push(p),
+                Ok(Seen::Counter(i, a, r)) => self.counters.push((i, a, r)),
                 Ok(Seen::Log(i, l)) => self.logs.push((i, l)),
                 Err(_) => break,
             }
@@ -291,7 +301,8 @@ fn config(redis: &str, ports: &[u16], name: &str) -> String {
         c.push_str(&format!("[agents.a{i:02}]\naddress = \"127.0.0.1:{p}\"\n"));
     }
     c.push_str(&format!(
-        "[jobs.sys]\nagents = [\"*\"]\ninterval = \"{}s\"\nscalars = [\"sysUpTime.0\"]\n\
+        "[jobs.sys]\nagents = [\"*\"]\ninterval = \"{}s\"\n\
+         scalars = [\"sysUpTime.0\", \"ifInOctets.1\"]\nrates = [\"ifInOctets\"]\n\
          [outputs.out]\nkind = \"json\"\npath = \"-\"\n\
          [cluster]\nredis = \"{redis}\"\nname = \"{name}\"\nheartbeat = \"{HEARTBEAT}\"\nttl = \"{}s\"\n",
         INTERVAL.as_secs(),
@@ -337,6 +348,7 @@ fn three_instances_share_the_agents_fail_over_rebalance_and_survive_redis() {
         tx,
         rx,
         polls: Vec::new(),
+        counters: Vec::new(),
         logs: Vec::new(),
         instances: BTreeMap::new(),
     };
@@ -409,8 +421,10 @@ fn three_instances_share_the_agents_fail_over_rebalance_and_survive_redis() {
     }
 
     // 3. A newcomer: about a third of the agents move to it, only to it, none polled twice
-    //    (the old owner keeps an agent until the cutover, then stops).
+    //    (the old owner keeps an agent until the cutover, then stops); the old owner handed the
+    //    counters over, so the newcomer's first sample of each already has a rate.
     let joined = Instant::now();
+    let counters_before = h.counters.len();
     h.start_instance("p4");
     h.run_until("p4 polling", joined, |ps| {
         ps.iter().any(|p| p.instance == "p4")
@@ -431,6 +445,13 @@ fn three_instances_share_the_agents_fail_over_rebalance_and_survive_redis() {
         .collect();
     assert!((3..=20).contains(&moved.len()), "{} moved", moved.len());
     assert!(moved.iter().all(|a| now_owners[*a] == "p4"));
+    for a in &moved {
+        let first = h.counters[counters_before..]
+            .iter()
+            .find(|(i, ag, _)| i == "p4" && ag == *a)
+            .unwrap();
+        assert!(first.2, "{a}: p4's first sample has no rate (no hand-over)");
+    }
 
     // 4. Redis stopped: every instance keeps polling what it owned (marked duplicate once its
     //    view is older than the window) and reports it; restarted empty: membership rebuilt,
@@ -505,7 +526,7 @@ fn three_instances_share_the_agents_fail_over_rebalance_and_survive_redis() {
     let after = h.between(from, to);
     once_per_cycle(&after, from, to, "after garbled values");
     assert!(h.between(garbled, to).iter().all(|p| p.instance != "ghost"));
-    for (_, c) in &mut h.instances {
+    for c in h.instances.values_mut() {
         assert!(c.try_wait().unwrap().is_none(), "an instance died");
     }
 
