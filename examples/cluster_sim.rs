@@ -186,9 +186,13 @@ fn member(
                 match rx.try_recv() {
                     Ok(true) => {
                         cluster.leave(Vec::new()).await;
+                        cluster.stop();
                         break;
                     }
-                    Ok(false) | Err(mpsc::TryRecvError::Disconnected) => break,
+                    Ok(false) | Err(mpsc::TryRecvError::Disconnected) => {
+                        cluster.stop();
+                        break;
+                    }
                     Err(mpsc::TryRecvError::Empty) => {
                         tokio::time::sleep(Duration::from_millis(20)).await;
                     }
@@ -246,15 +250,39 @@ fn wait_members(threads: &[MemberThread], n: usize, without: Option<&str>) -> Du
     loop {
         let ok = threads.iter().all(|t| {
             let s = t.cluster.snapshot();
-            s.view.as_ref().is_some_and(|v| {
-                v.members.len() == n && without.is_none_or(|w| !v.has(w))
-            })
+            s.view
+                .as_ref()
+                .is_some_and(|v| v.members.len() == n && without.is_none_or(|w| !v.has(w)))
         });
         if ok {
             return start.elapsed();
         }
-        assert!(start.elapsed() < Duration::from_secs(60), "members never settled");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "members never settled"
+        );
         std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Waits until the stand-ins' counters have not moved for 3 s (hand-overs done).
+fn settled(counts: &Counts) {
+    let read = || {
+        (
+            counts.moved_in.load(Ordering::Relaxed),
+            counts.handed_over.load(Ordering::Relaxed),
+            counts.seeded.load(Ordering::Relaxed),
+        )
+    };
+    let mut last = read();
+    let mut quiet = Instant::now();
+    while quiet.elapsed() < Duration::from_secs(3) {
+        std::thread::sleep(Duration::from_millis(100));
+        let now = read();
+        if now != last {
+            last = now;
+            quiet = Instant::now();
+        }
     }
 }
 
@@ -307,6 +335,7 @@ fn main() -> ExitCode {
         .args(["--save", "", "--appendonly", "no", "--dir"])
         .arg(&dir)
         .stdout(Stdio::null())
+        .stderr(Stdio::null())
         .spawn()
     {
         Ok(c) => c,
@@ -327,22 +356,23 @@ fn main() -> ExitCode {
         .map(|i| member(&format!("poller-{i}"), &url, &a, &agents, &counts))
         .collect();
     wait_members(&threads, 3, None);
-    std::thread::sleep(a.heartbeat * 3);
+    settled(&counts); // past the hand-over of the first member's agents
     reset_stats(&url);
-    let before: Vec<u64> = threads.iter().map(|t| t.cluster.status().redis_commands).collect();
+    let before: Vec<u64> = threads
+        .iter()
+        .map(|t| t.cluster.status().heartbeats)
+        .collect();
     let steady = Duration::from_secs(10);
     std::thread::sleep(steady);
     let (calls, per_call) = info_evalsha(&url);
     for (t, b) in threads.iter().zip(&before) {
         let s = t.cluster.status();
         println!(
-            "steady, {}: {:.2} Redis commands/s ({} agents owned)",
+            "steady, {}: {:.2} heartbeat scripts/s (epoch {}, {} heartbeats failed so far)",
             t.id,
-            (s.redis_commands - b) as f64 / steady.as_secs_f64(),
-            s.members
-                .iter()
-                .find(|m| m.id == t.id)
-                .map_or(0, |m| m.agents)
+            (s.heartbeats - b) as f64 / steady.as_secs_f64(),
+            s.epoch,
+            s.heartbeat_failures
         );
     }
     println!(
@@ -353,12 +383,18 @@ fn main() -> ExitCode {
     let moved0 = counts.moved_in.load(Ordering::Relaxed);
     let handed0 = counts.handed_over.load(Ordering::Relaxed);
     let seeded0 = counts.seeded.load(Ordering::Relaxed);
-    let cmds0: u64 = threads.iter().map(|t| t.cluster.status().redis_commands).sum();
+    let cmds0: u64 = threads
+        .iter()
+        .map(|t| t.cluster.status().redis_commands)
+        .sum();
     let t = Instant::now();
     threads.push(member("poller-4", &url, &a, &agents, &counts));
     let settle = wait_members(&threads, 4, None);
-    std::thread::sleep(a.heartbeat * 4);
-    let cmds1: u64 = threads.iter().map(|t| t.cluster.status().redis_commands).sum();
+    settled(&counts);
+    let cmds1: u64 = threads
+        .iter()
+        .map(|t| t.cluster.status().redis_commands)
+        .sum();
     println!(
         "join 3 -> 4: epoch seen by all in {settle:?}; {} agents moved to the newcomer ({:.1} %), {} rate states handed over, {} taken over, {} Redis commands in {:.1} s over all members",
         counts.moved_in.load(Ordering::Relaxed) - moved0,
@@ -396,6 +432,12 @@ fn main() -> ExitCode {
         calls as f64 / steady.as_secs_f64()
     );
 
+    println!(
+        "whole run: {} agents moved in by joins, {} rate states handed over, {} taken over",
+        counts.moved_in.load(Ordering::Relaxed),
+        counts.handed_over.load(Ordering::Relaxed),
+        counts.seeded.load(Ordering::Relaxed)
+    );
     for t in threads {
         let _ = t.stop.send(true);
         let _ = t.thread.join();

@@ -203,6 +203,8 @@ struct Shared {
     poller: Mutex<Option<Recipient<EpochChanged>>>,
     seeds: Mutex<Option<Recipient<SeedRates>>>,
     actor: Mutex<Option<Addr<actor::MemberActor>>>,
+    /// The member actor's thread, kept alive with the handle.
+    arbiter: Mutex<Option<Arbiter>>,
 }
 
 /// A handle on this instance's cluster membership. Cheap to clone.
@@ -224,13 +226,20 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Cluster {
-    /// Starts the member actor on the current arbiter. Must run inside an actix `System`.
-    /// `config_hash` identifies the agents and jobs configuration (published, compared).
+    /// Starts the member actor on an arbiter (thread) of its own, so no work of the poller
+    /// (an epoch change is O(agents)) ever delays a heartbeat. Must run inside an actix
+    /// `System`. `config_hash` identifies the agents and jobs configuration (published,
+    /// compared).
     #[must_use]
     pub fn start(settings: ClusterSettings, config_hash: String) -> Self {
         let cluster = Self::detached(&settings, &config_hash);
-        let addr = actor::MemberActor::new(settings, config_hash, cluster.clone()).start();
+        let arbiter = Arbiter::new();
+        let c = cluster.clone();
+        let addr = actor::MemberActor::start_in_arbiter(&arbiter.handle(), move |_| {
+            actor::MemberActor::new(settings, config_hash, c)
+        });
         *lock(&cluster.shared.actor) = Some(addr);
+        *lock(&cluster.shared.arbiter) = Some(arbiter);
         cluster
     }
 
@@ -272,6 +281,7 @@ impl Cluster {
                 poller: Mutex::new(None),
                 seeds: Mutex::new(None),
                 actor: Mutex::new(None),
+                arbiter: Mutex::new(None),
             }),
         }
     }
@@ -338,6 +348,15 @@ impl Cluster {
 
     fn actor(&self) -> Option<Addr<actor::MemberActor>> {
         lock(&self.shared.actor).clone()
+    }
+
+    /// Stops the member actor's thread without leaving: heartbeats stop, and the others see
+    /// this instance gone after the TTL (what a crash does; [`Self::leave`] first for a clean
+    /// stop).
+    pub fn stop(&self) {
+        if let Some(a) = lock(&self.shared.arbiter).take() {
+            a.stop();
+        }
     }
 
     /// Hands rate state of agents this instance is giving up to Redis (fire and forget).

@@ -90,6 +90,9 @@ end
 return {epoch, since, prev, live, records, garbled, repaired, rebuilt}
 ";
 
+/// Rate hand-over commands go in pipelines of this many agents.
+const PIPELINE_CHUNK: usize = 1_000;
+
 /// One member's record, as stored in its key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Record {
@@ -239,8 +242,11 @@ pub(super) struct MemberActor {
     cluster: Cluster,
     /// The client, made once (a bad URL is reported at every heartbeat).
     client: Result<redis::Client, String>,
-    /// The connection, while it works.
+    /// The heartbeat's connection, while it works.
     conn: Option<MultiplexedConnection>,
+    /// A second connection for rate hand-over, so a large hand-over never delays a heartbeat
+    /// behind it (made per hand-over: moves are rare).
+    bulk_timeout: Duration,
     /// A heartbeat is in flight (ticks after a stall do not pile up).
     busy: bool,
     /// Left the cluster: no more heartbeats.
@@ -266,6 +272,7 @@ impl MemberActor {
     pub(super) fn new(settings: ClusterSettings, config_hash: String, cluster: Cluster) -> Self {
         let _ = config_hash; // kept in the shared status, read at each heartbeat
         Self {
+            bulk_timeout: settings.ttl * RATE_TTL_FACTOR,
             client: client(&settings),
             settings,
             cluster,
@@ -275,13 +282,26 @@ impl MemberActor {
         }
     }
 
-    /// A connection (the current one, or a new one).
+    /// The heartbeat's connection (the current one, or a new one).
     fn connection(
         &self,
     ) -> impl Future<Output = Result<MultiplexedConnection, String>> + 'static + use<> {
-        let existing = self.conn.clone();
+        self.connect(self.conn.clone(), self.settings.heartbeat)
+    }
+
+    /// A connection of its own for a rate hand-over, with a longer timeout.
+    fn bulk_connection(
+        &self,
+    ) -> impl Future<Output = Result<MultiplexedConnection, String>> + 'static + use<> {
+        self.connect(None, self.bulk_timeout)
+    }
+
+    fn connect(
+        &self,
+        existing: Option<MultiplexedConnection>,
+        timeout: Duration,
+    ) -> impl Future<Output = Result<MultiplexedConnection, String>> + 'static + use<> {
         let client = self.client.clone();
-        let timeout = self.settings.heartbeat;
         async move {
             if let Some(c) = existing {
                 return Ok(c);
@@ -464,22 +484,24 @@ impl MemberActor {
         &self,
         rates: Rates,
     ) -> impl Future<Output = Result<usize, String>> + 'static + use<> {
-        let conn = self.connection();
+        let conn = self.bulk_connection();
         let name = self.settings.name.clone();
         let ttl = u64::try_from((self.settings.ttl * RATE_TTL_FACTOR).as_millis()).unwrap_or(0);
         async move {
-            let mut pipe = redis::pipe();
             let n = rates.len();
-            for (agent, job, state) in rates {
-                let key = format!("{name}:rate:{agent}");
-                let json = serde_json::to_string(&state).unwrap_or_default();
-                pipe.cmd("HSET").arg(&key).arg(&*job).arg(json).ignore();
-                pipe.cmd("PEXPIRE").arg(&key).arg(ttl).ignore();
-            }
             let mut c = conn.await?;
-            pipe.query_async::<()>(&mut c)
-                .await
-                .map_err(|e| e.to_string())?;
+            for chunk in rates.chunks(PIPELINE_CHUNK) {
+                let mut pipe = redis::pipe();
+                for (agent, job, state) in chunk {
+                    let key = format!("{name}:rate:{agent}");
+                    let json = serde_json::to_string(state).unwrap_or_default();
+                    pipe.cmd("HSET").arg(&key).arg(&**job).arg(json).ignore();
+                    pipe.cmd("PEXPIRE").arg(&key).arg(ttl).ignore();
+                }
+                pipe.query_async::<()>(&mut c)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
             Ok(n)
         }
     }
@@ -522,17 +544,22 @@ impl Handler<FetchRates> for MemberActor {
         let now = wall_ms(SystemTime::now());
         let wait = Duration::from_millis(m.at_ms.saturating_sub(now));
         ctx.run_later(wait, move |act, ctx| {
-            let conn = act.connection();
+            let conn = act.bulk_connection();
             let name = act.settings.name.clone();
             let agents = m.agents;
             let n = u64::try_from(agents.len()).unwrap_or(0);
             async move {
-                let mut pipe = redis::pipe();
-                for a in &agents {
-                    pipe.cmd("HGETALL").arg(format!("{name}:rate:{a}"));
-                }
                 let mut c = conn.await?;
-                let v: Vec<Value> = pipe.query_async(&mut c).await.map_err(|e| e.to_string())?;
+                let mut v: Vec<Value> = Vec::with_capacity(agents.len());
+                for chunk in agents.chunks(PIPELINE_CHUNK) {
+                    let mut pipe = redis::pipe();
+                    for a in chunk {
+                        pipe.cmd("HGETALL").arg(format!("{name}:rate:{a}"));
+                    }
+                    let part: Vec<Value> =
+                        pipe.query_async(&mut c).await.map_err(|e| e.to_string())?;
+                    v.extend(part);
+                }
                 Ok::<_, String>((agents, v))
             }
             .into_actor(act)
@@ -609,7 +636,8 @@ impl Handler<Leave> for MemberActor {
         let write = self.write_rates(m.0);
         let conn = self.connection();
         let inv = self.script_args(true);
-        let timeout = self.settings.heartbeat * 2;
+        // Bounded by the service's shutdown step too.
+        let timeout = self.settings.ttl;
         Box::pin(
             async move {
                 let work = async {
