@@ -341,9 +341,14 @@ impl Cluster {
     }
 
     /// The poller to tell of epoch changes and to seed with handed-over rates.
+    /// An epoch read before the poller attached is announced to it at once.
     pub fn attach(&self, epochs: Recipient<EpochChanged>, seeds: Recipient<SeedRates>) {
-        *lock(&self.shared.poller) = Some(epochs);
         *lock(&self.shared.seeds) = Some(seeds);
+        let snap = self.snapshot();
+        if snap.view.is_some() {
+            epochs.do_send(EpochChanged(snap));
+        }
+        *lock(&self.shared.poller) = Some(epochs);
     }
 
     fn actor(&self) -> Option<Addr<actor::MemberActor>> {
