@@ -15,7 +15,7 @@
 //! walk  [OPTIONS] AGENT [OID]                   (default: mib-2, as snmpwalk)
 //! table [OPTIONS] AGENT OID
 //! set   [OPTIONS] AGENT OID TYPE VALUE [OID TYPE VALUE]...
-//! agents | agent add NAME HOST[:PORT] [OPTIONS] | agent del NAME | stats
+//! agents | agent add NAME HOST[:PORT] [OPTIONS] | agent del NAME | stats | cluster
 //! format text|numeric|json | jobs | cancel N | help [COMMAND] | quit
 //! ```
 //! - OPTIONS come before AGENT, as net-snmp puts them: `-v 1|2c|3`, `-c COMMUNITY`,
@@ -169,7 +169,8 @@ pub enum Action {
         /// The name.
         name: String,
     },
-    /// `stats`: the engine's counters (and the notification receiver's).
+    /// `stats`: the engine's counters (and the notification receiver's and, in a cluster, the
+    /// cluster's).
     Stats,
     /// `traps [FILTER]`: the notifications the service receives, streamed until cancelled;
     /// FILTER keeps those whose source address, trap OID or trap name contains it.
@@ -177,6 +178,8 @@ pub enum Action {
         /// The filter, when given.
         filter: Option<String>,
     },
+    /// `cluster`: the members, their agents, the epoch, health.
+    Cluster,
 }
 
 impl Action {
@@ -195,6 +198,7 @@ impl Action {
             Action::AgentDel { .. } => "agent del",
             Action::Stats => "stats",
             Action::Traps { .. } => "traps",
+            Action::Cluster => "cluster",
         }
     }
 }

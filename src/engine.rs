@@ -87,6 +87,8 @@ struct Inner {
     usm: Arc<crate::session::UsmCache>,
     /// The service's notification listener, for the console's `traps` and `stats`.
     notifications: std::sync::Mutex<Option<Addr<crate::notification::listener::Listener>>>,
+    /// The cluster membership, when `[cluster]` is configured (the poller and console ask it).
+    cluster: std::sync::OnceLock<crate::cluster::Cluster>,
 }
 
 /// The engine: cheap to clone, shared by the console, batch runner and poller.
@@ -125,6 +127,7 @@ impl Engine {
                 registry: DashMap::new(),
                 usm: crate::session::UsmCache::new(),
                 notifications: std::sync::Mutex::new(None),
+                cluster: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -146,6 +149,18 @@ impl Engine {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
+    }
+
+    /// Makes this engine's poller and console part of `cluster` (once; later calls are
+    /// ignored). Call it before the poller starts.
+    pub fn set_cluster(&self, cluster: crate::cluster::Cluster) {
+        let _ = self.inner.cluster.set(cluster);
+    }
+
+    /// The cluster membership, when there is one.
+    #[must_use]
+    pub fn cluster(&self) -> Option<&crate::cluster::Cluster> {
+        self.inner.cluster.get()
     }
 
     /// The SNMPv3 engine and key cache all sessions share.

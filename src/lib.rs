@@ -31,6 +31,8 @@
 //! - [`poller`]: poll jobs: schedule spread over each interval, rates from counters, run-time changes.
 //! - [`output`]: where samples go: JSON lines, InfluxDB line protocol, a Prometheus endpoint.
 //! - [`cli`]: the one-shot tools (`snmpact get|walk|…`): net-snmp's arguments, many agents at once.
+//! - [`cluster`]: several instances share the agents through Redis: membership, ownership,
+//!   failover, rate hand-over (pure core in `cluster::membership`).
 //! - [`batch`]: `snmpact batch`: a script of console commands, run concurrently, printed in order.
 //! - [`command`]: the console and batch command language: parser (pure), help, rendering, executor.
 //! - [`console`]: the telnet console: listener actor, one actor per connection, telnet line codec.
@@ -41,6 +43,7 @@ pub mod agent;
 pub mod batch;
 pub mod ber;
 pub mod cli;
+pub mod cluster;
 pub mod command;
 pub mod config;
 pub mod console;

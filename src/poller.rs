@@ -7,7 +7,11 @@
 //! - Messages to that address, for run-time changes (the console's `agent add`, SIGHUP):
 //!   [`AddAgent`], [`RemoveAgent`], [`AddJob`], [`RemoveJob`], [`Reload`] (a whole new
 //!   [`Settings`]; answers a [`ReloadSummary`]), [`SetOutputs`], [`GetStats`] (answers
-//!   [`PollerStats`]), [`Stop`].
+//!   [`PollerStats`]), [`ExportRates`] (cluster: rate state to hand over), [`Stop`].
+//! - **Cluster.** With a [`crate::cluster::Cluster`] on the engine, each slot is polled only
+//!   when the cluster says this instance owns the agent for it (slots are then aligned on the
+//!   wall clock, the same on every instance); reports carry the instance id and the
+//!   `duplicate` mark; a pair that moves away is removed from the outputs.
 //!
 //! # Behaviour
 //! - **Spread.** Each (job, agent) pair polls at a fixed phase inside the job's interval (a
@@ -43,8 +47,8 @@ pub mod schedule;
 use actix::prelude::*;
 
 pub use actor::{
-    AddAgent, AddJob, GetStats, PollCtx, Poller, Reload, ReloadSummary, RemoveAgent, RemoveJob,
-    SetOutputs, Stop,
+    AddAgent, AddJob, ExportRates, GetStats, PollCtx, Poller, Reload, ReloadSummary, RemoveAgent,
+    RemoveJob, SetOutputs, Stop,
 };
 pub use report::{
     CycleReport, Event, Health, JobStats, PollError, PollerStats, Sample, SkipReason, Skipped,

@@ -7,7 +7,10 @@
 //! is in flight with ShuttingDown and closes its sockets, then the simulated agents stop.
 //! SIGHUP reloads the configuration files: agents and jobs are added, changed or removed in the
 //! poller without a restart (the `[engine]`, `[console]`,
-//! `[outputs]` and `[simulator]` sections need one).
+//! `[outputs]`, `[simulator]` and `[cluster]` sections need one). In a cluster (`[cluster]`),
+//! the reload publishes the new configuration hash; the instances report a mismatch until every
+//! one has the same.
+//! At shutdown a cluster member hands its agents' rate state over and leaves at once.
 
 use std::future::Future;
 use std::io;
@@ -16,6 +19,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::agent::server::{self, AgentsHandle};
+use crate::cluster::Cluster;
 use crate::config::TrapSettings;
 use crate::config::{self, Settings, Target};
 use crate::console::{self, RunningConsole};
@@ -190,8 +194,17 @@ pub async fn run(
 ) -> Result<(), ServiceError> {
     let mut settings = config::load(&opts.config, &opts.overrides)?;
     ignore_file_size_signal();
+    let config_hash = settings.cluster_config_hash();
     let simulator = start_simulator(&mut settings)?;
     let engine = Engine::start(settings.engine.clone());
+    // Before the poller: it asks the cluster, per cycle, whether it polls an agent.
+    let cluster = settings.cluster.clone().map(|c| {
+        tracing::info!(instance = %c.instance, redis = %c.redis, name = %c.name, "cluster member");
+        Cluster::start(c, config_hash)
+    });
+    if let Some(c) = &cluster {
+        engine.set_cluster(c.clone());
+    }
     register_agents(&engine, &settings).await;
     let console: RunningConsole = console::run_console(engine.clone(), settings.console.clone())
         .await
@@ -243,6 +256,16 @@ pub async fn run(
         }
     };
     step("console")(tokio::time::timeout(SHUTDOWN_STEP, console.shutdown()).await);
+    if let Some(c) = &cluster {
+        // Hand the rate state over and leave at once: the others take the agents over now.
+        step("cluster")(
+            tokio::time::timeout(SHUTDOWN_STEP, async {
+                let rates = poller.send(poller::ExportRates).await.unwrap_or_default();
+                c.leave(rates).await;
+            })
+            .await,
+        );
+    }
     step("poller")(
         tokio::time::timeout(SHUTDOWN_STEP, async {
             let _ = poller.send(poller::Stop).await;
@@ -315,6 +338,13 @@ async fn reload_on_sighup(
         outputs.reopen();
         match config::load(&opts.config, &opts.overrides) {
             Ok(mut s) => {
+                if let Some(c) = engine.cluster() {
+                    let hash = s.cluster_config_hash();
+                    if hash != c.status().config_hash {
+                        tracing::info!(config = %hash, "cluster: new configuration hash published");
+                    }
+                    c.set_config_hash(hash);
+                }
                 for (name, addr) in &bound {
                     s.bind_simulator(name, *addr);
                 }

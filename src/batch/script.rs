@@ -47,6 +47,7 @@ impl Step {
                     | Action::AgentDel { .. }
                     | Action::Agents
                     | Action::Stats
+                    | Action::Cluster
             )
         )
     }
@@ -179,7 +180,7 @@ fn check_agents(
                 Err(format!("agent del: no agent '{name}' at this line"))
             };
         }
-        Action::Agents | Action::Stats => return Ok(()),
+        Action::Agents | Action::Stats | Action::Cluster => return Ok(()),
         Action::Traps { .. } => {
             return Err("traps streams until cancelled: it has no place in a script".to_owned());
         }

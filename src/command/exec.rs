@@ -239,6 +239,9 @@ pub async fn execute(
             {
                 emit(Event::Info(format!("traps: {}", s.counters.line())));
             }
+            if let Some(c) = engine.cluster() {
+                emit(Event::ClusterHealth(Box::new(c.status())));
+            }
             Ok(())
         }
         Action::Traps { filter } => {
@@ -265,6 +268,15 @@ pub async fn execute(
                 if filter.as_deref().is_none_or(|f| n.matches(f)) {
                     emit(Event::Notification(Box::new(n)));
                 }
+            }
+            Ok(())
+        }
+        Action::Cluster => {
+            match engine.cluster() {
+                Some(c) => emit(Event::Cluster(Box::new(c.status()))),
+                None => emit(Event::Info(
+                    "not in a cluster (no [cluster] in the configuration)".into(),
+                )),
             }
             Ok(())
         }

@@ -134,6 +134,7 @@ pub const COMMANDS: &[CommandHelp] = &[
         details: &[
             "The engine's counters: requests, retries, answers, timeouts, drops; and the",
             "notification receiver's ([traps]): received, delivered, dropped by reason.",
+            "In a cluster, also this instance's cluster health (degraded while Redis is down).",
         ],
     },
     CommandHelp {
@@ -145,6 +146,16 @@ pub const COMMANDS: &[CommandHelp] = &[
             "them (format json: one object each), until cancelled (cancel N). FILTER keeps",
             "those whose source address, trap OID or trap name contains it.",
             "example: traps linkDown",
+        ],
+    },
+    CommandHelp {
+        name: "cluster",
+        aliases: &[],
+        usage: "cluster",
+        details: &[
+            "The poller cluster ([cluster] in the configuration): this instance, its health",
+            "(joining, healthy, degraded), the epoch, and each live member with its site, the",
+            "agents it owns and whether its configuration matches this one.",
         ],
     },
     CommandHelp {

@@ -148,6 +148,10 @@ pub fn parse(line: &str) -> Result<Option<Command>, ParseError> {
             args.end("traps")?;
             Command::Run(Action::Traps { filter })
         }
+        "cluster" => {
+            args.end("cluster")?;
+            Command::Run(Action::Cluster)
+        }
         "format" => {
             let f: OutputFormat = args.require("format", "text|numeric|json")?.parse()?;
             args.end("format")?;

@@ -28,6 +28,10 @@ use crate::usm::{AuthProtocol, PrivProtocol, SecurityLevel, User};
 /// One piece of an answer, in the order it arrived.
 #[derive(Debug, Clone)]
 pub enum Event {
+    /// The cluster as this instance sees it (`cluster`).
+    Cluster(Box<crate::cluster::ClusterStatus>),
+    /// The cluster health line of `stats`.
+    ClusterHealth(Box<crate::cluster::ClusterStatus>),
     /// A varbind of a get/next/bulk/set answer, or one row of a walk.
     VarBind(VarBind<'static>),
     /// A whole table (`table`).
@@ -207,7 +211,59 @@ fn text_lines(event: &Event, numeric: bool) -> Vec<String> {
             crate::notification::text::write_text(&mut s, n, &text_options(numeric));
             s.lines().map(str::to_owned).collect()
         }
+        Event::Cluster(c) => cluster_text(c),
+        Event::ClusterHealth(c) => vec![cluster_health_text(c)],
     }
+}
+
+fn cluster_health_text(c: &crate::cluster::ClusterStatus) -> String {
+    let mut s = format!(
+        "cluster: instance {} {}, epoch {}, {} member(s), heartbeats {} ok {} failed, redis commands {}, garbled {}, duplicates {}",
+        c.instance,
+        c.health.label().to_uppercase(),
+        c.epoch,
+        c.members.len(),
+        c.heartbeats,
+        c.heartbeat_failures,
+        c.redis_commands,
+        c.garbled,
+        c.duplicates
+    );
+    if let Some(e) = &c.last_error {
+        let _ = write!(s, ", last error: {e}");
+    }
+    s
+}
+
+fn cluster_text(c: &crate::cluster::ClusterStatus) -> Vec<String> {
+    let mut lines = vec![cluster_health_text(c)];
+    for m in &c.members {
+        let me = if m.id == c.instance {
+            " (this instance)"
+        } else {
+            ""
+        };
+        lines.push(format!(
+            "  {}{me}: site {}, {} agent(s), config {}",
+            m.id,
+            m.site.as_deref().unwrap_or("-"),
+            m.agents,
+            if m.same_config { "same" } else { "DIFFERENT" }
+        ));
+    }
+    if c.unowned > 0 {
+        lines.push(format!(
+            "  unowned: {} agent(s) pinned to a site without live members",
+            c.unowned
+        ));
+    }
+    if !c.config_mismatch.is_empty() {
+        lines.push(format!(
+            "  configuration differs on: {} (changes apply cluster-wide once every instance has the same)",
+            c.config_mismatch.join(", ")
+        ));
+    }
+    lines
 }
 
 fn counters_text(c: &Counters) -> String {
@@ -341,6 +397,15 @@ fn json_lines(event: &Event) -> Vec<Json> {
         }
         Event::Info(s) => vec![json!({ "info": s })],
         Event::Notification(n) => vec![crate::notification::text::to_json(n)],
+        Event::Cluster(c) => {
+            vec![json!({ "cluster": serde_json::to_value(c).unwrap_or_default() })]
+        }
+        Event::ClusterHealth(c) => vec![json!({ "cluster": {
+            "instance": c.instance, "health": c.health.label(), "epoch": c.epoch,
+            "members": c.members.len(), "heartbeats": c.heartbeats,
+            "heartbeat_failures": c.heartbeat_failures, "redis_commands": c.redis_commands,
+            "garbled": c.garbled, "duplicates": c.duplicates, "last_error": c.last_error,
+        }})],
     }
 }
 

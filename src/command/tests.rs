@@ -202,6 +202,7 @@ fn set_takes_triples() {
 fn agents_and_console_commands() {
     assert_eq!(run("agents"), Action::Agents);
     assert_eq!(run("stats"), Action::Stats);
+    assert_eq!(run("cluster"), Action::Cluster);
     assert_eq!(
         run("agent add core-sw1 127.0.0.1:16100 -v 1 -c public -t 0.5 -r 2"),
         Action::AgentAdd {

@@ -50,6 +50,8 @@ pub struct Raw {
     pub outputs: BTreeMap<String, Output>,
     /// `[traps]`: the notification receiver.
     pub traps: Option<Traps>,
+    /// `[cluster]`: several instances share the agents through Redis.
+    pub cluster: Option<Cluster>,
 }
 
 /// A string, or a list of them.
@@ -109,6 +111,29 @@ pub struct Mibs {
     pub dirs: Option<Vec<String>>,
     /// Modules to load, or `["ALL"]` (default: none, only the compiled-in table).
     pub modules: Option<Vec<String>>,
+}
+
+/// `[cluster]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cluster {
+    /// The Redis URL (`redis://127.0.0.1:6379`).
+    pub redis: Option<String>,
+    /// An environment variable holding the Redis password.
+    pub password_env: Option<String>,
+    /// The key prefix (`snmpact`): instances with the same prefix form one cluster.
+    pub name: Option<String>,
+    /// This instance's id (default: host name and pid).
+    pub instance: Option<String>,
+    /// This instance's site, for pinned agents.
+    pub site: Option<String>,
+    /// Heartbeat period (`"1s"`).
+    pub heartbeat: Option<String>,
+    /// A member silent this long is gone (`"5s"`).
+    pub ttl: Option<String>,
+    /// `[cluster.pins]`: agent group -> the site whose instances alone poll its agents.
+    #[serde(default)]
+    pub pins: BTreeMap<String, String>,
 }
 
 /// `[engine]`.

@@ -74,6 +74,8 @@ pub struct Settings {
     pub mibs: Option<mib::LoadSpec>,
     /// The notification receiver (`[traps]`), when configured.
     pub traps: Option<TrapSettings>,
+    /// `[cluster]`, when this instance is one of several sharing the agents.
+    pub cluster: Option<crate::cluster::ClusterSettings>,
 }
 
 /// `[traps]`: the notification receiver's listener and where its notifications go.
@@ -324,6 +326,89 @@ pub enum OutputSettings {
         /// The HTTP listening address.
         listen: SocketAddr,
     },
+}
+
+/// `[cluster]`, checked: a `redis://` URL, a TTL of at least three heartbeats, pins naming
+/// groups.
+fn cluster_settings(
+    at: &At<'_, '_>,
+    c: raw::Cluster,
+    env: &[(String, String)],
+    groups: &BTreeMap<String, Vec<String>>,
+    agents: &BTreeMap<String, AgentSettings>,
+) -> Result<crate::cluster::ClusterSettings, Error> {
+    use crate::cluster::{
+        DEFAULT_HEARTBEAT, DEFAULT_NAME, DEFAULT_TTL, MIN_TTL_HEARTBEATS, default_instance,
+    };
+    let redis = c.redis.ok_or_else(|| {
+        at.err(
+            &["cluster", "redis"],
+            "needs the Redis URL (redis://HOST:PORT)",
+        )
+    })?;
+    if redis.starts_with("rediss://") {
+        return Err(at.err(
+            &["cluster", "redis"],
+            "TLS (rediss://) is not built into this snmpact; use redis:// (loopback or a tunnel)",
+        ));
+    }
+    if !(redis.starts_with("redis://") || redis.starts_with("redis+unix://")) {
+        return Err(at.err(&["cluster", "redis"], "a redis:// or redis+unix:// URL"));
+    }
+    let password = match &c.password_env {
+        Some(var) => Some(
+            env.iter()
+                .find(|(k, _)| k == var)
+                .map(|(_, v)| v.clone())
+                .ok_or_else(|| {
+                    at.err(
+                        &["cluster", "password_env"],
+                        format!("environment variable {var} is not set"),
+                    )
+                })?,
+        ),
+        None => None,
+    };
+    let heartbeat = at
+        .duration(&["cluster", "heartbeat"], c.heartbeat.as_ref())?
+        .unwrap_or(DEFAULT_HEARTBEAT);
+    let ttl = at
+        .duration(&["cluster", "ttl"], c.ttl.as_ref())?
+        .unwrap_or(DEFAULT_TTL);
+    if heartbeat < Duration::from_millis(50) {
+        return Err(at.err(&["cluster", "heartbeat"], "at least 50ms"));
+    }
+    if ttl < heartbeat * MIN_TTL_HEARTBEATS {
+        return Err(at.err(
+            &["cluster", "ttl"],
+            format!("at least {MIN_TTL_HEARTBEATS} heartbeats"),
+        ));
+    }
+    let name = c.name.unwrap_or_else(|| DEFAULT_NAME.to_owned());
+    let instance = c.instance.unwrap_or_else(default_instance);
+    for (key, v) in [("name", &name), ("instance", &instance)] {
+        if v.is_empty() || v.contains(|ch: char| ch.is_whitespace() || ch.is_control()) {
+            return Err(at.err(&["cluster", key], "not empty, no spaces"));
+        }
+    }
+    for g in c.pins.keys() {
+        if !groups.contains_key(g) && !agents.values().any(|a| a.groups.contains(g)) {
+            return Err(at.err(
+                &["cluster", "pins", g.as_str()],
+                format!("no group {g:?} in [groups]"),
+            ));
+        }
+    }
+    Ok(crate::cluster::ClusterSettings {
+        redis,
+        password,
+        name,
+        instance,
+        site: c.site,
+        pins: c.pins,
+        heartbeat,
+        ttl,
+    })
 }
 
 /// True when `selectors` (a job's `agents`) pick the agent `agent` in `groups`.
@@ -1281,6 +1366,10 @@ impl Settings {
             Some(t) => Some(traps_settings(&at, t, env, &outputs)?),
             None => None,
         };
+        let cluster = match raw.cluster.take() {
+            Some(c) => Some(cluster_settings(&at, c, env, &groups, &agents)?),
+            None => None,
+        };
 
         Ok(Self {
             sources,
@@ -1295,7 +1384,15 @@ impl Settings {
             outputs,
             mibs,
             traps,
+            cluster,
         })
+    }
+
+    /// A hash of the agents and jobs (as configured, before simulated agents are bound), which
+    /// every member of a cluster publishes so a configuration mismatch shows.
+    #[must_use]
+    pub fn cluster_config_hash(&self) -> String {
+        crate::cluster::config_hash(&format!("{:?}\n{:?}", self.agents, self.jobs))
     }
 
     /// Records that the simulated agent `name` listens on `addr`: agents that poll it get that

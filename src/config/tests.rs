@@ -1022,3 +1022,63 @@ fn listening_beyond_loopback_needs_a_password_or_an_explicit_yes() {
     )));
     assert_eq!(key, "outputs.j.allow_unauthenticated");
 }
+
+// See: issue 19
+#[test]
+fn cluster_section_defaults_checks_and_secret() {
+    let s = load_text("[cluster]\nredis = \"redis://127.0.0.1:6379\"\n").unwrap();
+    let c = s.cluster.unwrap();
+    assert_eq!(c.name, "snmpact");
+    assert_eq!(c.heartbeat, Duration::from_secs(1));
+    assert_eq!(c.ttl, Duration::from_secs(5));
+    assert!(c.instance.ends_with(&format!("-{}", std::process::id())));
+    assert!(load_text("").unwrap().cluster.is_none());
+
+    for (text, key, words) in [
+        ("[cluster]\n", "cluster.redis", "Redis URL"),
+        (
+            "[cluster]\nredis = \"rediss://h:1\"\n",
+            "cluster.redis",
+            "TLS",
+        ),
+        (
+            "[cluster]\nredis = \"http://h\"\n",
+            "cluster.redis",
+            "redis://",
+        ),
+        (
+            "[cluster]\nredis = \"redis://h\"\nheartbeat = \"1s\"\nttl = \"2s\"\n",
+            "cluster.ttl",
+            "3 heartbeats",
+        ),
+        (
+            "[cluster]\nredis = \"redis://h\"\ninstance = \"a b\"\n",
+            "cluster.instance",
+            "no spaces",
+        ),
+        (
+            "[cluster]\nredis = \"redis://h\"\n[cluster.pins]\nnowhere = \"paris\"\n",
+            "cluster.pins.nowhere",
+            "no group",
+        ),
+        (
+            "[cluster]\nredis = \"redis://h\"\npassword_env = \"SNMPACT_TEST_NO_SUCH\"\n",
+            "cluster.password_env",
+            "not set",
+        ),
+    ] {
+        let (_, k, m) = key_error(load_text(text));
+        assert_eq!(k, key, "{text}");
+        assert!(m.contains(words), "{text}: {m}");
+    }
+
+    let text = "[cluster]\nredis = \"redis://h\"\npassword_env = \"RPW\"\ninstance = \"p1\"\n\
+                site = \"paris\"\n[cluster.pins]\ncore = \"paris\"\n\
+                [agents.r1]\naddress = \"127.0.0.1:161\"\ngroups = [\"core\"]\n";
+    let s = load_with_env(&files(&[("a.toml", text)]), &env(&[("RPW", "s3cret")]), &[]).unwrap();
+    let c = s.cluster.unwrap();
+    assert_eq!(c.password.as_deref(), Some("s3cret"));
+    assert!(!format!("{c:?}").contains("s3cret"));
+    assert_eq!(c.pins["core"], "paris");
+    assert_eq!(c.site.as_deref(), Some("paris"));
+}

@@ -587,7 +587,7 @@ fn describe(a: &Action) -> String {
         | Action::Table { agent, .. }
         | Action::Set { agent, .. } => Some(agent.name.as_str()),
         Action::AgentAdd { name, .. } | Action::AgentDel { name } => Some(name.as_str()),
-        Action::Agents | Action::Stats | Action::Traps { .. } => None,
+        Action::Agents | Action::Stats | Action::Traps { .. } | Action::Cluster => None,
     };
     match agent {
         Some(n) => format!("{} {}", a.verb(), crate::command::clip(n)),

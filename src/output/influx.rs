@@ -169,6 +169,9 @@ fn write_cycle(out: &mut String, r: &CycleReport) {
         if !index.is_empty() {
             tag(out, "index", &index);
         }
+        if let Some(i) = &r.instance {
+            tag(out, "instance", i);
+        }
         tag(out, "job", &r.job);
         out.push_str(" value=");
         if !field_value(out, &s.varbind.value) {
@@ -178,12 +181,18 @@ fn write_cycle(out: &mut String, r: &CycleReport) {
         if let Some(rate) = s.rate {
             let _ = write!(out, ",rate={rate}");
         }
+        if r.duplicate {
+            out.push_str(",duplicate=true");
+        }
         let _ = writeln!(out, " {ts}");
     }
     for e in &r.errors {
         out.push_str("snmpact_poll_error");
         tag(out, "agent", &r.agent);
         tag(out, "error", e.error.label());
+        if let Some(i) = &r.instance {
+            tag(out, "instance", i);
+        }
         tag(out, "job", &r.job);
         out.push_str(" oid=");
         escape_string(out, &e.oid.to_string());
@@ -196,6 +205,9 @@ fn write_cycle(out: &mut String, r: &CycleReport) {
 fn write_skipped(out: &mut String, s: &Skipped) {
     out.push_str("snmpact_poll_skipped");
     tag(out, "agent", &s.agent);
+    if let Some(i) = &s.instance {
+        tag(out, "instance", i);
+    }
     tag(out, "job", &s.job);
     tag(out, "reason", s.reason.label());
     let _ = writeln!(out, " count=1i {}", nanos(s.time));
@@ -247,6 +259,8 @@ mod tests {
                 error: SnmpError::TooBig,
             }],
             restarted: false,
+            instance: None,
+            duplicate: false,
         };
         let mut out = String::new();
         write_event(&mut out, &Event::Cycle(Arc::new(report)));

@@ -8,6 +8,9 @@
 //!   `timeout`) and `message`.
 //! - A skipped cycle: `time`, `job`, `agent`, `skipped` (`overrun`, `backoff`, `not_ready`).
 //! - A notification (`[traps]`): [`crate::notification::text::write_json`]'s object.
+//! - In a cluster (`[cluster]`), every line also has `instance` (the instance that polled), and
+//!   lines of a cycle polled while the instance could not vouch for its ownership (Redis
+//!   unreachable) have `duplicate: true`: another instance may have polled the same cycle.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -27,11 +30,14 @@ pub fn write_event(out: &mut String, event: &Event) {
     }
 }
 
-fn head(time: SystemTime, job: &str, agent: &str) -> Map<String, Json> {
+fn head(time: SystemTime, job: &str, agent: &str, instance: Option<&str>) -> Map<String, Json> {
     let mut m = Map::new();
     m.insert("time".into(), Json::String(rfc3339(time)));
     m.insert("job".into(), Json::String(job.to_owned()));
     m.insert("agent".into(), Json::String(agent.to_owned()));
+    if let Some(i) = instance {
+        m.insert("instance".into(), Json::String(i.to_owned()));
+    }
     m
 }
 
@@ -41,7 +47,10 @@ fn push(out: &mut String, m: Map<String, Json>) {
 }
 
 fn write_cycle(out: &mut String, r: &CycleReport) {
-    let base = head(r.time, &r.job, &r.agent);
+    let mut base = head(r.time, &r.job, &r.agent, r.instance.as_deref());
+    if r.duplicate {
+        base.insert("duplicate".into(), Json::Bool(true));
+    }
     for s in &r.samples {
         let mut m = base.clone();
         if let Json::Object(vb) = varbind_json(&s.varbind) {
@@ -66,7 +75,7 @@ fn write_cycle(out: &mut String, r: &CycleReport) {
 }
 
 fn write_skipped(out: &mut String, s: &Skipped) {
-    let mut m = head(s.time, &s.job, &s.agent);
+    let mut m = head(s.time, &s.job, &s.agent, s.instance.as_deref());
     m.insert("skipped".into(), Json::String(s.reason.label().into()));
     push(out, m);
 }
@@ -151,6 +160,8 @@ mod tests {
                 },
             }],
             restarted: false,
+            instance: None,
+            duplicate: false,
         };
         let mut out = String::new();
         write_event(&mut out, &Event::Cycle(Arc::new(report)));
@@ -161,6 +172,7 @@ mod tests {
                 agent: Arc::from("r1"),
                 time: t,
                 reason: SkipReason::Backoff,
+                instance: None,
             })),
         );
         let lines: Vec<Json> = out
@@ -181,5 +193,31 @@ mod tests {
         );
         assert_eq!(lines[2]["skipped"], "backoff");
         assert_eq!(lines.len(), 3);
+        assert!(lines.iter().all(|l| l.get("instance").is_none()));
+    }
+
+    #[test]
+    fn cluster_lines_carry_the_instance_and_the_duplicate_mark() {
+        let report = CycleReport {
+            job: Arc::from("sys"),
+            agent: Arc::from("r1"),
+            slot: Instant::now(),
+            time: UNIX_EPOCH,
+            lag: Duration::ZERO,
+            duration: Duration::ZERO,
+            samples: vec![Sample {
+                varbind: VarBind::new("1.3.6.1.2.1.1.3.0".parse().unwrap(), Value::TimeTicks(5)),
+                rate: None,
+            }],
+            errors: Vec::new(),
+            restarted: false,
+            instance: Some(Arc::from("poller-2")),
+            duplicate: true,
+        };
+        let mut out = String::new();
+        write_event(&mut out, &Event::Cycle(Arc::new(report)));
+        let line: Json = serde_json::from_str(out.trim()).unwrap();
+        assert_eq!(line["instance"], "poller-2");
+        assert_eq!(line["duplicate"], true);
     }
 }

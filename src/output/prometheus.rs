@@ -15,8 +15,20 @@
 //!   `snmpact_cycle_lag_max_seconds{poll_job}`, `snmpact_cycle_duration_max_seconds{poll_job}`,
 //!   `snmpact_poll_errors_total{poll_job,agent,error}`, `snmpact_agent_up{poll_job,agent}`.
 //!
+//! - Cluster (`[cluster]`): every series above also has the label `poller_instance` (the
+//!   instance that polled), and the health adds `snmpact_cluster_degraded` (1 while Redis is
+//!   unreachable), `snmpact_cluster_health{state}`, `snmpact_cluster_epoch`,
+//!   `snmpact_cluster_members`, `snmpact_cluster_agents{member}` (agents each member owns),
+//!   `snmpact_cluster_unowned_agents`, `snmpact_cluster_config_mismatch` (members with another
+//!   configuration), and the counters `snmpact_cluster_heartbeats_total`,
+//!   `snmpact_cluster_heartbeat_failures_total`, `snmpact_cluster_redis_commands_total`,
+//!   `snmpact_cluster_epoch_changes_total`, `snmpact_cluster_garbled_total`,
+//!   `snmpact_cluster_rates_handed_over_total`, `snmpact_cluster_rates_taken_over_total`,
+//!   `snmpact_cluster_duplicates_total`.
+//!
 //! The label is `poll_job`, not `job`: Prometheus sets `job` itself (the scrape job), and would
-//! rename ours to `exported_job`.
+//! rename ours to `exported_job`. For the same reason the cluster instance is
+//! `poller_instance`, not `instance` (Prometheus's own label: the scraped endpoint).
 //!
 //! The state ([`PromState`]) is pure: [`PromState::apply`] and [`PromState::render`] are
 //! unit-tested without a server.
@@ -79,6 +91,8 @@ struct Series {
 struct AgentSeries {
     series: Vec<Series>,
     up: bool,
+    /// The cluster instance that polled it.
+    instance: Option<Arc<str>>,
 }
 
 /// Everything the endpoint shows, updated from [`Event`]s.
@@ -197,6 +211,7 @@ impl PromState {
                         .or_default() += 1;
                 }
                 let entry = self.agents.entry(key).or_default();
+                entry.instance.clone_from(&r.instance);
                 if r.failed() {
                     entry.series.clear();
                     entry.up = false;
@@ -245,6 +260,9 @@ impl PromState {
                 for (k, v) in &s.index {
                     pairs.push((k, v));
                 }
+                if let Some(i) = &self.agents[*key].instance {
+                    pairs.push(("poller_instance", i));
+                }
                 if let Some(t) = &s.text {
                     pairs.push(("value", t));
                 }
@@ -270,9 +288,20 @@ impl PromState {
         );
         out.push_str("# TYPE snmpact_agent_up gauge\n");
         for key in &keys {
-            let up = self.agents[*key].up;
+            let a = &self.agents[*key];
             out.push_str("snmpact_agent_up");
-            labels(&mut out, &[("agent", &key.1), ("poll_job", &key.0)]);
+            match &a.instance {
+                Some(i) => labels(
+                    &mut out,
+                    &[
+                        ("agent", &key.1),
+                        ("poll_job", &key.0),
+                        ("poller_instance", i),
+                    ],
+                ),
+                None => labels(&mut out, &[("agent", &key.1), ("poll_job", &key.0)]),
+            }
+            let up = a.up;
             out.push_str(if up { " 1\n" } else { " 0\n" });
         }
         out.push_str("# HELP snmpact_poll_errors_total Failed poll requests by error.\n");
@@ -312,7 +341,122 @@ fn family(out: &mut String, name: &str, kind: &str, help: &str) {
     let _ = writeln!(out, "# TYPE {name} {kind}");
 }
 
+fn render_cluster(out: &mut String, c: &crate::cluster::ClusterStatus) {
+    use crate::cluster::ClusterHealth;
+    let me = [("poller_instance", c.instance.as_str())];
+    family(
+        out,
+        "snmpact_cluster_degraded",
+        "gauge",
+        "1 while Redis is unreachable: polling what this instance owned, taking nothing new.",
+    );
+    out.push_str("snmpact_cluster_degraded");
+    labels(out, &me);
+    let _ = writeln!(out, " {}", u8::from(c.health == ClusterHealth::Degraded));
+    family(
+        out,
+        "snmpact_cluster_health",
+        "gauge",
+        "1 for this instance's state.",
+    );
+    for h in [
+        ClusterHealth::Joining,
+        ClusterHealth::Healthy,
+        ClusterHealth::Degraded,
+    ] {
+        out.push_str("snmpact_cluster_health");
+        labels(out, &[me[0], ("state", h.label())]);
+        let _ = writeln!(out, " {}", u8::from(c.health == h));
+    }
+    let gauges = [
+        ("snmpact_cluster_epoch", "The membership epoch.", c.epoch),
+        (
+            "snmpact_cluster_members",
+            "Live members.",
+            u64::try_from(c.members.len()).unwrap_or(0),
+        ),
+        (
+            "snmpact_cluster_unowned_agents",
+            "Agents no live member may poll (pinned to a site without members).",
+            u64::try_from(c.unowned).unwrap_or(0),
+        ),
+        (
+            "snmpact_cluster_config_mismatch",
+            "Members whose agents and jobs configuration differs from this instance's.",
+            u64::try_from(c.config_mismatch.len()).unwrap_or(0),
+        ),
+    ];
+    for (name, help, v) in gauges {
+        family(out, name, "gauge", help);
+        out.push_str(name);
+        labels(out, &me);
+        let _ = writeln!(out, " {v}");
+    }
+    family(
+        out,
+        "snmpact_cluster_agents",
+        "gauge",
+        "Agents each member owns, as this instance computes it.",
+    );
+    for m in &c.members {
+        out.push_str("snmpact_cluster_agents");
+        labels(out, &[("member", m.id.as_str()), me[0]]);
+        let _ = writeln!(out, " {}", m.agents);
+    }
+    let counters = [
+        (
+            "snmpact_cluster_heartbeats_total",
+            "Heartbeats that succeeded.",
+            c.heartbeats,
+        ),
+        (
+            "snmpact_cluster_heartbeat_failures_total",
+            "Heartbeats that failed.",
+            c.heartbeat_failures,
+        ),
+        (
+            "snmpact_cluster_redis_commands_total",
+            "Redis commands sent (a script counts one).",
+            c.redis_commands,
+        ),
+        (
+            "snmpact_cluster_epoch_changes_total",
+            "Membership changes seen.",
+            c.epoch_changes,
+        ),
+        (
+            "snmpact_cluster_garbled_total",
+            "Garbled Redis values met and keys of the wrong type rebuilt.",
+            c.garbled,
+        ),
+        (
+            "snmpact_cluster_rates_handed_over_total",
+            "Rate states written for agents moving away.",
+            c.rates_written,
+        ),
+        (
+            "snmpact_cluster_rates_taken_over_total",
+            "Rate states read for agents taken over.",
+            c.rates_read,
+        ),
+        (
+            "snmpact_cluster_duplicates_total",
+            "Cycles polled while degraded (marked duplicate).",
+            c.duplicates,
+        ),
+    ];
+    for (name, help, v) in counters {
+        family(out, name, "counter", help);
+        out.push_str(name);
+        labels(out, &me);
+        let _ = writeln!(out, " {v}");
+    }
+}
+
 fn render_health(out: &mut String, h: &Health) {
+    if let Some(c) = &h.cluster {
+        render_cluster(out, c);
+    }
     let t = &h.engine.total;
     for (name, help, value) in [
         (
@@ -577,6 +721,8 @@ mod tests {
             samples,
             errors,
             restarted: false,
+            instance: None,
+            duplicate: false,
         }))
     }
 
@@ -660,6 +806,7 @@ mod tests {
         st.apply(&Event::Health(Arc::new(Health {
             engine: crate::dispatcher::DispatcherStats::default(),
             poller: PollerStats::default(),
+            cluster: None,
         })));
         let text = st.render();
         assert!(text.contains("snmpact_requests_total 0\n"));

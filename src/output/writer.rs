@@ -357,6 +357,7 @@ mod tests {
             agent: Arc::from(format!("a{i}").as_str()),
             time: SystemTime::UNIX_EPOCH,
             reason: SkipReason::Overrun,
+            instance: None,
         }))
     }
 

@@ -17,6 +17,7 @@ use super::report::{
     CycleReport, Event, Health, JobStats, PollError, PollerStats, Sample, SkipReason, Skipped,
 };
 use super::schedule::{Due, Schedule, phase};
+use crate::cluster::{Cluster, Decision, EpochChanged, RateState, SeedRates, wall_ms};
 use crate::config::settings::selects;
 use crate::config::{AgentSettings, JobSettings, PollerSettings, Settings, Target};
 use crate::engine::Engine;
@@ -266,6 +267,8 @@ struct Running {
     pending: usize,
     /// Abandon it past this instant.
     abandon_at: Instant,
+    /// Polled without a fresh cluster view: maybe polled by another instance too.
+    duplicate: bool,
 }
 
 /// State of one (job, agent) pair.
@@ -285,6 +288,8 @@ struct Slot {
     counters: HashMap<Oid, (CounterKind, u64)>,
     /// No longer scheduled: dropped when its running cycle ends.
     detached: bool,
+    /// Cluster: this instance polls the pair (its series are ours to remove when it moves).
+    polled: bool,
 }
 
 /// The poller actor. Fields say why they exist.
@@ -321,6 +326,13 @@ pub struct Poller {
     next_generation: u64,
     /// This actor, as the recipient of answers.
     me: Option<Recipient<Answer<PollCtx>>>,
+    /// The cluster membership (`[cluster]`): asked, per cycle, whether this instance polls.
+    cluster: Option<Cluster>,
+    /// Cluster: agents this instance polls now.
+    owned: HashSet<Arc<str>>,
+    /// Cluster: agents this instance polls now but hands over at the current epoch's cutover
+    /// (their rate state is written after each cycle until then).
+    losing: HashSet<Arc<str>>,
 }
 
 /// Now, on tokio's clock (so a paused test clock applies), as a std instant.
@@ -345,11 +357,67 @@ fn secs(d: Duration) -> f64 {
     d.as_secs_f64()
 }
 
+/// Slots count from the start of the current UTC hour (else minute) in a cluster, so every
+/// instance has the same slots for a pair (a phase is a hash of the names): an interval that
+/// divides an hour gives the same cycles everywhere, and the cutover between two owners falls
+/// between two slots.
+fn wall_aligned_epoch(now: Instant, wall: SystemTime) -> Instant {
+    let since = wall
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_nanos();
+    [3_600_u128, 60]
+        .into_iter()
+        .find_map(|period| {
+            let into = u64::try_from(since % (period * 1_000_000_000)).unwrap_or(0);
+            now.checked_sub(Duration::from_nanos(into))
+        })
+        .unwrap_or(now)
+}
+
+/// The wall-clock milliseconds of `at`, given that `now` is `wall`.
+fn wall_of(at: Instant, now: Instant, wall: SystemTime) -> u64 {
+    let w = wall_ms(wall);
+    if at >= now {
+        w.saturating_add(u64::try_from(at.duration_since(now).as_millis()).unwrap_or(0))
+    } else {
+        w.saturating_sub(u64::try_from(now.duration_since(at).as_millis()).unwrap_or(0))
+    }
+}
+
+/// The rate memory of a slot, for the hand-over.
+fn rate_state(slot: &Slot, now: Instant, wall: SystemTime) -> Option<RateState> {
+    let prev = slot.prev?;
+    let mut counters: Vec<(String, u8, u64)> = slot
+        .counters
+        .iter()
+        .map(|(oid, (kind, v))| {
+            let k = match kind {
+                CounterKind::Counter32 => 32,
+                CounterKind::Counter64 => 64,
+            };
+            (oid.to_string(), k, *v)
+        })
+        .collect();
+    counters.sort();
+    Some(RateState {
+        at_ms: wall_of(prev.at, now, wall),
+        uptime: prev.uptime,
+        counters,
+    })
+}
+
 impl Poller {
     /// A poller that takes sessions from `engine`, publishes to `outputs` and applies
     /// `settings` (agents and jobs) when started.
     #[must_use]
     pub fn new(engine: Engine, settings: &Settings, outputs: Outputs) -> Self {
+        let cluster = engine.cluster().cloned();
+        let epoch = if cluster.is_some() {
+            wall_aligned_epoch(now(), SystemTime::now())
+        } else {
+            now()
+        };
         Self {
             engine,
             outputs,
@@ -358,7 +426,7 @@ impl Poller {
             agents: HashMap::new(),
             jobs: HashMap::new(),
             slots: HashMap::new(),
-            schedule: Schedule::new(now()),
+            schedule: Schedule::new(epoch),
             timer: None,
             health_timer: None,
             health_busy: false,
@@ -367,6 +435,9 @@ impl Poller {
             running: 0,
             next_generation: 0,
             me: None,
+            cluster,
+            owned: HashSet::new(),
+            losing: HashSet::new(),
         }
     }
 
@@ -414,6 +485,7 @@ impl Poller {
             agent: key.1.clone(),
             time: SystemTime::now(),
             reason,
+            instance: self.cluster.as_ref().map(Cluster::me),
         }));
         self.publish(&ev, only);
     }
@@ -422,6 +494,10 @@ impl Poller {
         let key = due.key;
         let Some(job) = self.jobs.get(&key.0).map(|j| j.spec.clone()) else {
             return;
+        };
+        let duplicate = match self.cluster_gate(&key, due.slot, t, &job) {
+            Some(d) => d,
+            None => return,
         };
         if let Some(st) = self.stats.get_mut(&key.0) {
             st.missed += due.missed;
@@ -475,6 +551,7 @@ impl Poller {
             results: vec![None; job.ops.len()],
             pending: job.ops.len(),
             abandon_at: t + due.interval * ABANDON_AFTER_INTERVALS + worst * 2,
+            duplicate,
         });
         if let Some(a) = self.agents.get_mut(&key.1) {
             a.running += 1;
@@ -544,6 +621,8 @@ impl Poller {
                 })
                 .collect(),
             restarted: false,
+            instance: self.cluster.as_ref().map(Cluster::me),
+            duplicate: false,
         };
         self.publish(&Event::Cycle(Arc::new(report)), &job.settings.outputs);
     }
@@ -653,9 +732,6 @@ impl Poller {
             slot.retry_at = None;
         }
         let detached = slot.detached;
-        if detached {
-            self.slots.remove(key);
-        }
 
         let duration = t.saturating_duration_since(run.started);
         let lag = run.started.saturating_duration_since(run.slot);
@@ -693,8 +769,23 @@ impl Poller {
             samples,
             errors,
             restarted,
+            instance: self.cluster.as_ref().map(Cluster::me),
+            duplicate: run.duplicate,
         };
         self.publish(&Event::Cycle(Arc::new(report)), &job.settings.outputs);
+        if let Some(c) = &self.cluster {
+            if run.duplicate {
+                c.count_duplicate();
+            }
+            if self.losing.contains(&key.1)
+                && let Some(state) = self
+                    .slots
+                    .get(key)
+                    .and_then(|s| rate_state(s, now(), SystemTime::now()))
+            {
+                c.put_rates(vec![(key.1.clone(), key.0.clone(), state)]);
+            }
+        }
         if detached {
             let removed = Event::Removed {
                 job: key.0.clone(),
@@ -703,6 +794,9 @@ impl Poller {
             self.publish(&removed, &job.settings.outputs);
         }
 
+        if detached {
+            self.slots.remove(key);
+        }
         self.running -= 1;
         let idle = match self.agents.get_mut(&key.1) {
             Some(a) => {
@@ -714,6 +808,161 @@ impl Poller {
         if idle {
             self.agent_idle(key.1.clone(), ctx);
         }
+    }
+
+    // ---- cluster ----------------------------------------------------------------------------
+
+    /// Cluster: whether this instance polls the pair for this slot. `None`: another instance
+    /// does (or nobody may); `Some(duplicate)`: poll, marked when the view was not fresh.
+    /// A pair this instance polled and no longer owns is released: its series are removed
+    /// from the outputs and its rate memory dropped (the new owner took it over).
+    fn cluster_gate(
+        &mut self,
+        key: &Key,
+        slot: Instant,
+        t: Instant,
+        job: &JobSpec,
+    ) -> Option<bool> {
+        let Some(c) = &self.cluster else {
+            return Some(false);
+        };
+        let groups: &[String] = self
+            .agents
+            .get(&key.1)
+            .map_or(&[], |a| a.settings.groups.as_slice());
+        let wall = SystemTime::now();
+        let slot_ms = wall_of(slot, t, wall);
+        match c.snapshot().decide(&key.1, groups, slot_ms, wall_ms(wall)) {
+            Decision::Poll { duplicate } => {
+                if let Some(s) = self.slots.get_mut(key) {
+                    s.polled = true;
+                } else {
+                    self.slots.insert(
+                        key.clone(),
+                        Slot {
+                            polled: true,
+                            ..Slot::default()
+                        },
+                    );
+                }
+                self.owned.insert(key.1.clone());
+                Some(duplicate)
+            }
+            Decision::Skip => {
+                let released = self.slots.get_mut(key).is_some_and(|s| {
+                    let was = std::mem::replace(&mut s.polled, false);
+                    if was {
+                        s.prev = None;
+                        s.counters.clear();
+                        s.failures = 0;
+                        s.retry_at = None;
+                    }
+                    was
+                });
+                if released {
+                    self.owned.remove(&key.1);
+                    self.losing.remove(&key.1);
+                    self.down.remove(&key.1);
+                    let ev = Event::Removed {
+                        job: key.0.clone(),
+                        agent: key.1.clone(),
+                    };
+                    self.publish(&ev, &job.settings.outputs);
+                }
+                None
+            }
+        }
+    }
+
+    /// Cluster: a new epoch. Hands over the rate state of the agents this instance gives up,
+    /// asks for that of the agents it takes (just before the cutover), and recounts the agents
+    /// per member for the console. O(agents) per epoch change, never per heartbeat.
+    fn epoch_changed(&mut self, snap: &crate::cluster::Snapshot) {
+        let Some(c) = self.cluster.clone() else {
+            return;
+        };
+        let me = &snap.identity.me;
+        let wall = SystemTime::now();
+        let now_ms = wall_ms(wall);
+        let cut = snap.cutover_ms().max(now_ms);
+        let mut losing = HashSet::new();
+        let mut gaining = Vec::new();
+        let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+        for (name, a) in &self.agents {
+            let g = &a.settings.groups;
+            let after = snap.owner_at(name, g, cut);
+            *counts
+                .entry(after.as_ref().map_or_else(String::new, ToString::to_string))
+                .or_default() += 1;
+            let mine_after = after.as_ref() == Some(me);
+            if self.owned.contains(name) && !mine_after {
+                losing.insert(name.clone());
+            } else if mine_after && !self.owned.contains(name) {
+                gaining.push(name.clone());
+            }
+        }
+        c.set_agents_per_member(&counts);
+        let t = now();
+        let mut rates = Vec::new();
+        for ((job, agent), slot) in &self.slots {
+            if losing.contains(agent)
+                && let Some(st) = rate_state(slot, t, wall)
+            {
+                rates.push((agent.clone(), job.clone(), st));
+            }
+        }
+        c.put_rates(rates);
+        // Read the hand-over a quarter window before the cutover: the old owner wrote it when
+        // it read this epoch, and after each cycle since.
+        let quarter = snap.identity.window_ms / 4;
+        c.fetch_rates(gaining, snap.cutover_ms().saturating_sub(quarter));
+        self.losing = losing;
+    }
+
+    /// Cluster: rate state handed over for agents taken over; kept where it is newer than
+    /// what this instance has.
+    fn seed_rates(&mut self, seeds: Vec<(Arc<str>, Arc<str>, RateState)>) {
+        let t = now();
+        let wall_now = wall_ms(SystemTime::now());
+        for (agent, job, state) in seeds {
+            let Some(at) =
+                t.checked_sub(Duration::from_millis(wall_now.saturating_sub(state.at_ms)))
+            else {
+                continue;
+            };
+            let slot = self.slots.entry((job, agent)).or_default();
+            if slot.prev.is_some_and(|p| p.at >= at) {
+                continue;
+            }
+            let mut counters = HashMap::with_capacity(state.counters.len());
+            for (oid, kind, value) in state.counters {
+                let kind = match kind {
+                    32 => CounterKind::Counter32,
+                    64 => CounterKind::Counter64,
+                    _ => continue,
+                };
+                if let Ok(oid) = oid.parse::<Oid>() {
+                    counters.insert(oid, (kind, value));
+                }
+            }
+            slot.prev = Some(Stamp {
+                at,
+                uptime: state.uptime,
+            });
+            slot.counters = counters;
+        }
+    }
+
+    /// Cluster: the rate state of every pair this instance polls (handed over when leaving).
+    fn export_rates(&self) -> Vec<(Arc<str>, Arc<str>, RateState)> {
+        let (t, wall) = (now(), SystemTime::now());
+        self.slots
+            .iter()
+            .filter(|(_, s)| s.polled)
+            .filter_map(|((job, agent), s)| {
+                rate_state(s, t, wall).map(|st| (agent.clone(), job.clone(), st))
+            })
+            .collect()
     }
 
     // ---- agents -----------------------------------------------------------------------------
@@ -1116,6 +1365,7 @@ impl Poller {
                 let health = Health {
                     engine,
                     poller: act.snapshot(),
+                    cluster: act.cluster.as_ref().map(Cluster::status),
                 };
                 act.publish(&Event::Health(Arc::new(health)), &[]);
             })
@@ -1143,6 +1393,9 @@ impl Actor for Poller {
 
     fn started(&mut self, ctx: &mut Context<Self>) {
         self.me = Some(ctx.address().recipient());
+        if let Some(c) = &self.cluster {
+            c.attach(ctx.address().recipient(), ctx.address().recipient());
+        }
         if let Some(s) = self.initial.take() {
             self.reload(s, ctx);
         } else {
@@ -1245,6 +1498,36 @@ impl Handler<GetStats> for Poller {
 
     fn handle(&mut self, _: GetStats, _: &mut Context<Self>) -> Self::Result {
         MessageResult(self.snapshot())
+    }
+}
+
+impl Handler<EpochChanged> for Poller {
+    type Result = ();
+
+    fn handle(&mut self, m: EpochChanged, _: &mut Context<Self>) {
+        self.epoch_changed(&m.0);
+    }
+}
+
+impl Handler<SeedRates> for Poller {
+    type Result = ();
+
+    fn handle(&mut self, m: SeedRates, _: &mut Context<Self>) {
+        self.seed_rates(m.0);
+    }
+}
+
+/// Cluster: answers the rate state of every (agent, job) this instance polls, to hand over
+/// when it leaves (sent by the service at shutdown).
+#[derive(Debug, Message)]
+#[rtype(result = "Vec<(Arc<str>, Arc<str>, RateState)>")]
+pub struct ExportRates;
+
+impl Handler<ExportRates> for Poller {
+    type Result = MessageResult<ExportRates>;
+
+    fn handle(&mut self, _: ExportRates, _: &mut Context<Self>) -> Self::Result {
+        MessageResult(self.export_rates())
     }
 }
 

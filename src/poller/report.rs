@@ -52,6 +52,11 @@ pub struct CycleReport {
     pub errors: Vec<PollError>,
     /// The agent restarted since the previous cycle (sysUpTime went back): no rates this time.
     pub restarted: bool,
+    /// The cluster instance that polled it (`[cluster]` only).
+    pub instance: Option<Arc<str>>,
+    /// Polled while this instance could not vouch for its ownership (Redis unreachable for a
+    /// transition window or more): another instance may have polled the same cycle.
+    pub duplicate: bool,
 }
 
 impl CycleReport {
@@ -97,6 +102,8 @@ pub struct Skipped {
     pub time: SystemTime,
     /// Why.
     pub reason: SkipReason,
+    /// The cluster instance (`[cluster]` only).
+    pub instance: Option<Arc<str>>,
 }
 
 /// Counters of one job.
@@ -152,6 +159,8 @@ pub struct Health {
     pub engine: DispatcherStats,
     /// Cycles, skips, lag.
     pub poller: PollerStats,
+    /// The cluster's state (`[cluster]` only).
+    pub cluster: Option<crate::cluster::ClusterStatus>,
 }
 
 /// What the poller publishes.

@@ -1,0 +1,742 @@
+//! The member actor: the thin shell around [`super::membership`] that talks to Redis.
+//!
+//! Every heartbeat it runs one Lua script ([`HEARTBEAT`]): refresh this instance's key (PX =
+//! `ttl - heartbeat`) and its place in the member set, read each member's key (dropping the
+//! expired, refusing the garbled), repair keys of the wrong type, and bump the epoch when the
+//! live list changed. One round trip and O(members) work inside Redis, whatever the number of
+//! agents. The reply is parsed defensively ([`parse_reply`]): anything unexpected is a failed
+//! heartbeat, reported, never a panic. A failed heartbeat drops the connection (the next one
+//! reconnects) and leaves the instance degraded until one succeeds.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use actix::prelude::*;
+use redis::aio::MultiplexedConnection;
+use redis::{AsyncConnectionConfig, IntoConnectionInfo, Value};
+use serde::{Deserialize, Serialize};
+
+use super::membership::{Member, Snapshot, View};
+use super::{
+    Cluster, ClusterHealth, ClusterSettings, MemberStatus, RATE_TTL_FACTOR, RateState, wall_ms,
+};
+
+/// The heartbeat script. ARGV: prefix, id, record, key TTL (ms), known epoch, leave ("1"),
+/// last known members (ids joined by "\n", the `prev` of an epoch rebuilt after a Redis restart),
+/// the transition window (ms).
+/// Returns {epoch, since_ms, prev, ids, records, garbled ids, repaired keys, rebuilt}.
+///
+/// `prev` is the last *settled* membership: a change within the window of the previous one
+/// keeps that one's `prev` (and its `rebuilt` mark), so a burst of joins is one transition.
+pub(super) const HEARTBEAT: &str = r"
+local p, me = ARGV[1], ARGV[2]
+local set, ek = p .. ':members', p .. ':epoch'
+local repaired, garbled = {}, {}
+local function fix(k, want)
+  local t = redis.call('TYPE', k)['ok']
+  if t ~= want and t ~= 'none' then redis.call('DEL', k); table.insert(repaired, k) end
+end
+fix(set, 'set'); fix(ek, 'hash')
+local mk = p .. ':member:' .. me
+if ARGV[6] == '1' then
+  redis.call('DEL', mk); redis.call('SREM', set, me)
+else
+  fix(mk, 'string')
+  redis.call('SET', mk, ARGV[3], 'PX', ARGV[4]); redis.call('SADD', set, me)
+end
+local ids = redis.call('SMEMBERS', set)
+table.sort(ids)
+local live, records = {}, {}
+for _, id in ipairs(ids) do
+  local k = p .. ':member:' .. id
+  local t = redis.call('TYPE', k)['ok']
+  if t == 'none' then
+    redis.call('SREM', set, id)
+  elseif t ~= 'string' then
+    redis.call('DEL', k); redis.call('SREM', set, id); table.insert(repaired, k)
+  else
+    local v = redis.call('GET', k)
+    local ok, rec = pcall(cjson.decode, v)
+    if ok and type(rec) == 'table' and rec['v'] == 1 then
+      table.insert(live, id); table.insert(records, v)
+    else
+      table.insert(garbled, id)
+    end
+  end
+end
+local view = table.concat(live, '\n')
+local cur = redis.call('HGET', ek, 'view')
+local epoch = tonumber(redis.call('HGET', ek, 'epoch') or '')
+local since = tonumber(redis.call('HGET', ek, 'since') or '')
+local prev = redis.call('HGET', ek, 'prev')
+local rebuilt = tonumber(redis.call('HGET', ek, 'rebuilt') or '0') or 0
+if epoch == nil or since == nil or prev == false or cur ~= view then
+  local known = tonumber(ARGV[5]) or 0
+  local tm = redis.call('TIME')
+  local now = tonumber(tm[1]) * 1000 + math.floor(tonumber(tm[2]) / 1000)
+  if epoch == nil or since == nil or prev == false then
+    if redis.call('EXISTS', ek) == 1 then table.insert(repaired, ek) end
+    prev = ARGV[7]; epoch = 0; rebuilt = 1
+  elseif now - since >= tonumber(ARGV[8]) then
+    prev = cur; rebuilt = 0
+  end
+  if known > epoch then epoch = known end
+  epoch = epoch + 1
+  since = now
+  redis.call('DEL', ek)
+  redis.call('HSET', ek, 'epoch', epoch, 'since', since, 'view', view, 'prev', prev, 'rebuilt', rebuilt)
+end
+return {epoch, since, prev, live, records, garbled, repaired, rebuilt}
+";
+
+/// Rate hand-over commands go in pipelines of this many agents.
+const PIPELINE_CHUNK: usize = 1_000;
+
+/// One member's record, as stored in its key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Record {
+    /// Format version (1).
+    v: u32,
+    /// Its site.
+    site: Option<String>,
+    /// Its configuration hash.
+    config: String,
+}
+
+/// A heartbeat's reply, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Reply {
+    /// The epoch.
+    pub epoch: u64,
+    /// When it began (Redis's clock, ms).
+    pub since_ms: u64,
+    /// The members before it.
+    pub previous: Vec<Arc<str>>,
+    /// Live members.
+    pub members: Vec<Member>,
+    /// Members whose record was garbled (left out).
+    pub garbled: Vec<String>,
+    /// Keys of the wrong type that the script deleted.
+    pub repaired: Vec<String>,
+    /// The epoch was rebuilt (Redis lost it) less than a window ago.
+    pub rebuilt: bool,
+}
+
+/// Why a reply could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unreadable heartbeat reply: {0}")]
+pub(super) struct ReplyError(&'static str);
+
+fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::BulkString(b) => String::from_utf8(b.clone()).ok(),
+        Value::SimpleString(s) => Some(s.clone()),
+        Value::Okay => Some("OK".into()),
+        _ => None,
+    }
+}
+
+fn texts(v: &Value) -> Option<Vec<String>> {
+    match v {
+        Value::Array(items) | Value::Set(items) => items.iter().map(text).collect(),
+        _ => None,
+    }
+}
+
+fn int(v: &Value) -> Option<u64> {
+    match v {
+        Value::Int(i) => u64::try_from(*i).ok(),
+        other => text(other).and_then(|t| t.parse().ok()),
+    }
+}
+
+/// Reads the script's reply. Member records that do not parse are counted as garbled.
+///
+/// # Errors
+/// A reply of the wrong shape.
+pub(super) fn parse_reply(v: &Value) -> Result<Reply, ReplyError> {
+    let Value::Array(items) = v else {
+        return Err(ReplyError("not an array"));
+    };
+    let [epoch, since, prev, ids, records, garbled, repaired, rebuilt] = items.as_slice() else {
+        return Err(ReplyError("not eight items"));
+    };
+    let rebuilt = int(rebuilt).ok_or(ReplyError("rebuilt"))? != 0;
+    let epoch = int(epoch).ok_or(ReplyError("epoch"))?;
+    let since_ms = int(since).ok_or(ReplyError("since"))?;
+    let prev = text(prev).ok_or(ReplyError("prev"))?;
+    let ids = texts(ids).ok_or(ReplyError("member ids"))?;
+    let records = texts(records).ok_or(ReplyError("member records"))?;
+    if ids.len() != records.len() {
+        return Err(ReplyError("ids and records differ in number"));
+    }
+    let mut garbled = texts(garbled).ok_or(ReplyError("garbled ids"))?;
+    let repaired = texts(repaired).ok_or(ReplyError("repaired keys"))?;
+    let mut members = Vec::with_capacity(ids.len());
+    for (id, rec) in ids.into_iter().zip(records) {
+        match serde_json::from_str::<Record>(&rec) {
+            Ok(r) => members.push(Member {
+                id: Arc::from(id.as_str()),
+                site: r.site,
+                config: r.config,
+                garbled: false,
+            }),
+            Err(_) => garbled.push(id),
+        }
+    }
+    members.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut previous: Vec<Arc<str>> = prev
+        .split('\n')
+        .filter(|s| !s.is_empty())
+        .map(Arc::from)
+        .collect();
+    previous.sort();
+    Ok(Reply {
+        epoch,
+        since_ms,
+        previous,
+        members,
+        garbled,
+        repaired,
+        rebuilt,
+    })
+}
+
+/// Tells the poller the epoch changed (sent by the member actor; the poller hands over and
+/// takes over rate state and recounts the agents per member).
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct EpochChanged(pub Arc<Snapshot>);
+
+/// Rate state the poller hands over: (agent, job, state). Sent by the poller.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct PutRates(pub Vec<(Arc<str>, Arc<str>, RateState)>);
+
+/// The poller asks for the rate state of agents it takes over, at local wall time `at_ms`.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct FetchRates {
+    /// The agents.
+    pub agents: Vec<Arc<str>>,
+    /// When to read them (local wall clock, ms).
+    pub at_ms: u64,
+}
+
+/// Rate state read for agents taken over: (agent, job, state). Sent to the poller.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct SeedRates(pub Vec<(Arc<str>, Arc<str>, RateState)>);
+
+/// Writes rate state, then leaves the cluster (shutdown). Answers when done or failed.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct Leave(pub Vec<(Arc<str>, Arc<str>, RateState)>);
+
+/// The member actor. Fields say why they exist.
+pub(super) struct MemberActor {
+    /// URL, prefix, id, periods.
+    settings: ClusterSettings,
+    /// The shared state it updates.
+    cluster: Cluster,
+    /// The client, made once (a bad URL is reported at every heartbeat).
+    client: Result<redis::Client, String>,
+    /// The heartbeat's connection, while it works.
+    conn: Option<MultiplexedConnection>,
+    /// A second connection for rate hand-over, so a large hand-over never delays a heartbeat
+    /// behind it (made per hand-over: moves are rare).
+    bulk_timeout: Duration,
+    /// A heartbeat is in flight (ticks after a stall do not pile up).
+    busy: bool,
+    /// Left the cluster: no more heartbeats.
+    left: bool,
+}
+
+fn client(settings: &ClusterSettings) -> Result<redis::Client, String> {
+    let mut info = settings
+        .redis
+        .as_str()
+        .into_connection_info()
+        .map_err(|e| format!("redis URL: {e}"))?;
+    if let Some(pw) = &settings.password {
+        let r = info.redis_settings().clone().set_password(pw);
+        info = info.set_redis_settings(r);
+    }
+    redis::Client::open(info).map_err(|e| format!("redis URL: {e}"))
+}
+
+type Rates = Vec<(Arc<str>, Arc<str>, RateState)>;
+
+impl MemberActor {
+    pub(super) fn new(settings: ClusterSettings, config_hash: String, cluster: Cluster) -> Self {
+        let _ = config_hash; // kept in the shared status, read at each heartbeat
+        Self {
+            bulk_timeout: settings.ttl * RATE_TTL_FACTOR,
+            client: client(&settings),
+            settings,
+            cluster,
+            conn: None,
+            busy: false,
+            left: false,
+        }
+    }
+
+    /// The heartbeat's connection (the current one, or a new one).
+    fn connection(
+        &self,
+    ) -> impl Future<Output = Result<MultiplexedConnection, String>> + 'static + use<> {
+        self.connect(self.conn.clone(), self.settings.heartbeat)
+    }
+
+    /// A connection of its own for a rate hand-over, with a longer timeout.
+    fn bulk_connection(
+        &self,
+    ) -> impl Future<Output = Result<MultiplexedConnection, String>> + 'static + use<> {
+        self.connect(None, self.bulk_timeout)
+    }
+
+    fn connect(
+        &self,
+        existing: Option<MultiplexedConnection>,
+        timeout: Duration,
+    ) -> impl Future<Output = Result<MultiplexedConnection, String>> + 'static + use<> {
+        let client = self.client.clone();
+        async move {
+            if let Some(c) = existing {
+                return Ok(c);
+            }
+            let client = client?;
+            let config = AsyncConnectionConfig::new()
+                .set_connection_timeout(Some(timeout))
+                .set_response_timeout(Some(timeout));
+            client
+                .get_multiplexed_async_connection_with_config(&config)
+                .await
+                .map_err(|e| e.to_string())
+        }
+    }
+
+    fn script_args(&self, leave: bool) -> redis::ScriptInvocation<'static> {
+        // A static script: the invocation borrows it for 'static.
+        static SCRIPT: std::sync::LazyLock<redis::Script> =
+            std::sync::LazyLock::new(|| redis::Script::new(HEARTBEAT));
+        let snap = self.cluster.snapshot();
+        let known = snap.view.as_ref().map_or(0, |v| v.epoch);
+        let last: Vec<&str> = snap
+            .view
+            .as_ref()
+            .map(|v| v.members.iter().map(|m| &*m.id).collect())
+            .unwrap_or_default();
+        let record = serde_json::to_string(&Record {
+            v: 1,
+            site: self.settings.site.clone(),
+            config: self.cluster.status().config_hash,
+        })
+        .unwrap_or_default();
+        let mut inv = SCRIPT.prepare_invoke();
+        inv.arg(&self.settings.name)
+            .arg(&self.settings.instance)
+            .arg(record)
+            .arg(
+                u64::try_from(self.settings.key_ttl().as_millis())
+                    .unwrap_or(u64::MAX)
+                    .max(1),
+            )
+            .arg(known)
+            .arg(if leave { "1" } else { "0" })
+            .arg(last.join("\n"))
+            .arg(u64::try_from(self.settings.window().as_millis()).unwrap_or(u64::MAX));
+        inv
+    }
+
+    fn beat(&mut self, ctx: &mut Context<Self>) {
+        if self.busy || self.left {
+            return;
+        }
+        self.busy = true;
+        let conn = self.connection();
+        let inv = self.script_args(false);
+        let sent = SystemTime::now();
+        async move {
+            let mut c = conn.await?;
+            let v: Value = inv.invoke_async(&mut c).await.map_err(|e| e.to_string())?;
+            Ok::<_, String>((c, v))
+        }
+        .into_actor(self)
+        .map(move |r, act, _| {
+            act.busy = false;
+            act.cluster.update(|s| s.redis_commands += 1);
+            match r {
+                Ok((c, v)) => match parse_reply(&v) {
+                    Ok(reply) => {
+                        act.conn = Some(c);
+                        act.apply(reply, wall_ms(sent));
+                    }
+                    Err(e) => {
+                        act.cluster.update(|s| s.garbled += 1);
+                        act.failed(e.to_string());
+                    }
+                },
+                Err(e) => {
+                    act.conn = None;
+                    act.failed(e);
+                }
+            }
+        })
+        .spawn(ctx);
+    }
+
+    fn failed(&mut self, error: String) {
+        let joined = self.cluster.snapshot().view.is_some();
+        let was = self.cluster.status().health;
+        if was != ClusterHealth::Degraded && joined {
+            tracing::error!(
+                instance = %self.settings.instance,
+                %error,
+                "cluster: Redis unreachable: degraded (polling what this instance owned, taking nothing new)"
+            );
+        } else {
+            tracing::warn!(instance = %self.settings.instance, %error, "cluster: heartbeat failed");
+        }
+        self.cluster.update(|s| {
+            s.heartbeat_failures += 1;
+            s.last_error = Some(error);
+            if joined {
+                s.health = ClusterHealth::Degraded;
+            }
+        });
+    }
+
+    fn apply(&mut self, reply: Reply, sent_ms: u64) {
+        let old = self.cluster.snapshot();
+        for id in &reply.garbled {
+            tracing::warn!(member = %id, "cluster: garbled member record in Redis (left out)");
+        }
+        for k in &reply.repaired {
+            tracing::warn!(key = %k, "cluster: Redis key of the wrong type or unreadable: rebuilt");
+        }
+        let changed = old.view.as_ref().is_none_or(|v| {
+            v.epoch != reply.epoch || v.since_ms != reply.since_ms || v.members != reply.members
+        });
+        let view = View {
+            epoch: reply.epoch,
+            since_ms: reply.since_ms,
+            members: reply.members,
+            previous: reply.previous,
+            rebuilt: reply.rebuilt,
+        };
+        let mine = self.cluster.status().config_hash;
+        let mismatch: Vec<String> = view
+            .members
+            .iter()
+            .filter(|m| m.config != mine)
+            .map(|m| m.id.to_string())
+            .collect();
+        let status = self.cluster.status();
+        if status.health == ClusterHealth::Degraded {
+            tracing::warn!(instance = %self.settings.instance, "cluster: Redis reachable again: rejoined");
+        }
+        if mismatch != status.config_mismatch && !mismatch.is_empty() {
+            tracing::warn!(members = ?mismatch, "cluster: members run another configuration (agents and jobs): changes apply cluster-wide only once every instance has the same");
+        }
+        let snap = Snapshot {
+            identity: old.identity.clone(),
+            view: Some(view.clone()),
+            fresh_ms: sent_ms,
+        };
+        self.cluster.set_snapshot(snap);
+        let garbled = u64::try_from(reply.garbled.len() + reply.repaired.len()).unwrap_or(0);
+        self.cluster.update(|s| {
+            s.health = ClusterHealth::Healthy;
+            s.heartbeats += 1;
+            s.last_error = None;
+            s.garbled += garbled;
+            s.config_mismatch = mismatch;
+            if changed {
+                s.epoch = view.epoch;
+                s.epoch_changes += 1;
+                let counts: BTreeMap<String, usize> =
+                    s.members.iter().map(|m| (m.id.clone(), m.agents)).collect();
+                s.members = view
+                    .members
+                    .iter()
+                    .map(|m| MemberStatus {
+                        id: m.id.to_string(),
+                        site: m.site.clone(),
+                        same_config: m.config == s.config_hash,
+                        agents: counts.get(&*m.id).copied().unwrap_or(0),
+                    })
+                    .collect();
+            }
+        });
+        if changed {
+            let ids: Vec<&str> = view.members.iter().map(|m| &*m.id).collect();
+            tracing::info!(epoch = view.epoch, members = ?ids, "cluster: membership");
+            let poller = super::lock(&self.cluster.shared.poller).clone();
+            if let Some(p) = poller {
+                p.do_send(EpochChanged(self.cluster.snapshot()));
+            }
+        }
+    }
+
+    fn write_rates(
+        &self,
+        rates: Rates,
+    ) -> impl Future<Output = Result<usize, String>> + 'static + use<> {
+        let conn = self.bulk_connection();
+        let name = self.settings.name.clone();
+        let ttl = u64::try_from((self.settings.ttl * RATE_TTL_FACTOR).as_millis()).unwrap_or(0);
+        async move {
+            let n = rates.len();
+            let mut c = conn.await?;
+            for chunk in rates.chunks(PIPELINE_CHUNK) {
+                let mut pipe = redis::pipe();
+                for (agent, job, state) in chunk {
+                    let key = format!("{name}:rate:{agent}");
+                    let json = serde_json::to_string(state).unwrap_or_default();
+                    pipe.cmd("HSET").arg(&key).arg(&**job).arg(json).ignore();
+                    pipe.cmd("PEXPIRE").arg(&key).arg(ttl).ignore();
+                }
+                pipe.query_async::<()>(&mut c)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            Ok(n)
+        }
+    }
+}
+
+impl Actor for MemberActor {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        if let Err(e) = &self.client {
+            tracing::error!(error = %e, "cluster: no Redis client");
+        }
+        self.beat(ctx);
+        ctx.run_interval(self.settings.heartbeat, |act, ctx| act.beat(ctx));
+    }
+}
+
+impl Handler<PutRates> for MemberActor {
+    type Result = ();
+
+    fn handle(&mut self, m: PutRates, ctx: &mut Context<Self>) {
+        let n = u64::try_from(m.0.len()).unwrap_or(0);
+        self.write_rates(m.0)
+            .into_actor(self)
+            .map(move |r, act, _| {
+                act.cluster.update(|s| s.redis_commands += 2 * n);
+                match r {
+                    Ok(_) => act.cluster.update(|s| s.rates_written += n),
+                    Err(e) => tracing::warn!(error = %e, "cluster: rate state not handed over"),
+                }
+            })
+            .spawn(ctx);
+    }
+}
+
+impl Handler<FetchRates> for MemberActor {
+    type Result = ();
+
+    fn handle(&mut self, m: FetchRates, ctx: &mut Context<Self>) {
+        let now = wall_ms(SystemTime::now());
+        let wait = Duration::from_millis(m.at_ms.saturating_sub(now));
+        ctx.run_later(wait, move |act, ctx| {
+            let conn = act.bulk_connection();
+            let name = act.settings.name.clone();
+            let agents = m.agents;
+            let n = u64::try_from(agents.len()).unwrap_or(0);
+            async move {
+                let mut c = conn.await?;
+                let mut v: Vec<Value> = Vec::with_capacity(agents.len());
+                for chunk in agents.chunks(PIPELINE_CHUNK) {
+                    let mut pipe = redis::pipe();
+                    for a in chunk {
+                        pipe.cmd("HGETALL").arg(format!("{name}:rate:{a}"));
+                    }
+                    let part: Vec<Value> =
+                        pipe.query_async(&mut c).await.map_err(|e| e.to_string())?;
+                    v.extend(part);
+                }
+                Ok::<_, String>((agents, v))
+            }
+            .into_actor(act)
+            .map(move |r, act, _| {
+                act.cluster.update(|s| s.redis_commands += n);
+                let (agents, values) = match r {
+                    Ok(x) => x,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cluster: rate state not taken over");
+                        return;
+                    }
+                };
+                let (seeds, garbled) = parse_rates(&agents, &values);
+                if garbled > 0 {
+                    tracing::warn!(
+                        count = garbled,
+                        "cluster: garbled rate state in Redis (ignored)"
+                    );
+                }
+                let read = u64::try_from(seeds.len()).unwrap_or(0);
+                act.cluster.update(|s| {
+                    s.garbled += garbled;
+                    s.rates_read += read;
+                });
+                let target = super::lock(&act.cluster.shared.seeds).clone();
+                if let Some(t) = target
+                    && !seeds.is_empty()
+                {
+                    t.do_send(SeedRates(seeds));
+                }
+            })
+            .spawn(ctx);
+        });
+    }
+}
+
+/// The rate states in HGETALL replies (one per agent), and how many fields were garbled.
+fn parse_rates(agents: &[Arc<str>], values: &[Value]) -> (Rates, u64) {
+    let mut out = Vec::new();
+    let mut garbled = 0;
+    for (agent, v) in agents.iter().zip(values) {
+        let pairs: Vec<(String, String)> = match v {
+            Value::Map(kv) => kv
+                .iter()
+                .filter_map(|(k, v)| Some((text(k)?, text(v)?)))
+                .collect(),
+            Value::Array(items) => items
+                .chunks(2)
+                .filter_map(|c| match c {
+                    [k, v] => Some((text(k)?, text(v)?)),
+                    _ => None,
+                })
+                .collect(),
+            _ => {
+                garbled += 1;
+                continue;
+            }
+        };
+        for (job, json) in pairs {
+            match serde_json::from_str::<RateState>(&json) {
+                Ok(s) => out.push((agent.clone(), Arc::from(job.as_str()), s)),
+                Err(_) => garbled += 1,
+            }
+        }
+    }
+    (out, garbled)
+}
+
+impl Handler<Leave> for MemberActor {
+    type Result = ResponseActFuture<Self, ()>;
+
+    fn handle(&mut self, m: Leave, _: &mut Context<Self>) -> Self::Result {
+        self.left = true;
+        let write = self.write_rates(m.0);
+        let conn = self.connection();
+        let inv = self.script_args(true);
+        // Bounded by the service's shutdown step too.
+        let timeout = self.settings.ttl;
+        Box::pin(
+            async move {
+                let work = async {
+                    if let Err(e) = write.await {
+                        tracing::warn!(error = %e, "cluster: rate state not handed over");
+                    }
+                    let mut c = conn.await?;
+                    inv.invoke_async::<Value>(&mut c)
+                        .await
+                        .map_err(|e| e.to_string())
+                };
+                match tokio::time::timeout(timeout, work).await {
+                    Ok(Ok(_)) => tracing::info!("cluster: left"),
+                    Ok(Err(e)) => {
+                        tracing::warn!(error = %e, "cluster: could not leave (the TTL will)")
+                    }
+                    Err(_) => tracing::warn!("cluster: leaving timed out (the TTL will)"),
+                }
+            }
+            .into_actor(self),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bulk(s: &str) -> Value {
+        Value::BulkString(s.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn a_reply_is_read_and_garbled_records_are_left_out() {
+        let v = Value::Array(vec![
+            Value::Int(4),
+            Value::Int(1_700_000_000_123),
+            bulk("a\nb"),
+            Value::Array(vec![bulk("a"), bulk("c")]),
+            Value::Array(vec![
+                bulk(r#"{"v":1,"site":"paris","config":"x"}"#),
+                bulk("{not json"),
+            ]),
+            Value::Array(vec![bulk("ghost")]),
+            Value::Array(vec![]),
+            Value::Int(0),
+        ]);
+        let r = parse_reply(&v).unwrap();
+        assert_eq!(r.epoch, 4);
+        assert_eq!(r.since_ms, 1_700_000_000_123);
+        assert_eq!(r.previous, vec![Arc::from("a"), Arc::from("b")]);
+        assert_eq!(r.members.len(), 1);
+        assert_eq!(r.members[0].site.as_deref(), Some("paris"));
+        assert_eq!(r.garbled, vec!["ghost".to_owned(), "c".to_owned()]);
+    }
+
+    #[test]
+    fn replies_of_the_wrong_shape_are_errors_not_panics() {
+        for v in [
+            Value::Nil,
+            Value::Int(3),
+            Value::Array(vec![Value::Int(1)]),
+            Value::Array(vec![
+                bulk("x"),
+                Value::Int(1),
+                bulk(""),
+                Value::Array(vec![]),
+                Value::Array(vec![]),
+                Value::Array(vec![]),
+                Value::Array(vec![]),
+                Value::Int(0),
+            ]),
+            Value::Array(vec![
+                Value::Int(1),
+                Value::Int(1),
+                bulk(""),
+                Value::Array(vec![bulk("a")]),
+                Value::Array(vec![]),
+                Value::Array(vec![]),
+                Value::Array(vec![]),
+                Value::Int(0),
+            ]),
+        ] {
+            assert!(parse_reply(&v).is_err(), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn garbled_rate_state_is_counted_and_skipped() {
+        let agents = vec![Arc::from("r1"), Arc::from("r2")];
+        let good = r#"{"at_ms":5,"uptime":100,"counters":[["1.3.6.1.2.1.2.2.1.10.1",32,7]]}"#;
+        let values = vec![
+            Value::Array(vec![bulk("if"), bulk(good), bulk("sys"), bulk("garbage")]),
+            Value::Int(3),
+        ];
+        let (seeds, garbled) = parse_rates(&agents, &values);
+        assert_eq!(garbled, 2);
+        assert_eq!(seeds.len(), 1);
+        assert_eq!(&*seeds[0].1, "if");
+        assert_eq!(seeds[0].2.counters[0].2, 7);
+    }
+}
