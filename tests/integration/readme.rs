@@ -150,6 +150,17 @@ impl Service {
     }
 }
 
+impl Drop for Service {
+    /// A failed assertion above must not leave the service running (holding the README's
+    /// ports for the next run): stopped by its pid.
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 /// Lines of stdout and stderr of `child`, from threads.
 fn output(child: &mut Child) -> Receiver<String> {
     let (tx, rx) = channel();
@@ -179,7 +190,10 @@ fn program(w: &[String], what: &str) -> (PathBuf, Vec<String>, bool) {
     };
     let (exe, args) = match w {
         [c, r, rest @ ..]
-            if c == "cargo" && r == "run" && rest.first().is_some_and(|a| a == "--release") =>
+            if c == "cargo"
+                && r == "run"
+                && rest.first().is_some_and(|a| a == "--release")
+                && !rest.iter().any(|a| a == "--example") =>
         {
             (snmpact, after_dashes(rest))
         }
