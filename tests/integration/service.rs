@@ -167,7 +167,6 @@ impl Console {
             return got;
         }
         let t0 = std::time::Instant::now();
-        let mut buf = [0u8; 4096];
         loop {
             if let Some(end) = self.text.find('\n') {
                 let tagged: String = self.text.drain(..=end).collect();
@@ -182,23 +181,13 @@ impl Console {
                 continue;
             }
             assert!(t0.elapsed() < PATIENCE, "no answer; got {:?}", self.text);
-            match self.stream.read(&mut buf) {
-                Ok(0) => panic!("the console closed; got {:?}", self.text),
-                Ok(n) => self.text.extend(
-                    buf[..n]
-                        .iter()
-                        .filter(|b| b.is_ascii())
-                        .map(|&b| char::from(b)),
-                ),
-                Err(_) => {}
-            }
+            self.read_some();
         }
     }
 
     fn until_prompt(&mut self) -> String {
         const PROMPT: &str = "snmpact> ";
         let t0 = std::time::Instant::now();
-        let mut buf = [0u8; 4096];
         loop {
             if let Some(i) = self.text.find(PROMPT) {
                 let got = self.text[..i].trim().to_owned();
@@ -206,19 +195,25 @@ impl Console {
                 return got;
             }
             assert!(t0.elapsed() < PATIENCE, "no prompt; got {:?}", self.text);
-            match self.stream.read(&mut buf) {
-                Ok(0) => panic!("the console closed; got {:?}", self.text),
-                Ok(n) => self.text.extend(
-                    buf[..n]
-                        .iter()
-                        .filter(|b| b.is_ascii())
-                        .map(|&b| char::from(b)),
-                ),
-                Err(e)
-                    if e.kind() == std::io::ErrorKind::WouldBlock
-                        || e.kind() == std::io::ErrorKind::TimedOut => {}
-                Err(e) => panic!("console: {e}"),
-            }
+            self.read_some();
+        }
+    }
+
+    /// Reads what the console sent (ASCII only) into `text`; a read timeout adds nothing.
+    fn read_some(&mut self) {
+        let mut buf = [0u8; 4096];
+        match self.stream.read(&mut buf) {
+            Ok(0) => panic!("the console closed; got {:?}", self.text),
+            Ok(n) => self.text.extend(
+                buf[..n]
+                    .iter()
+                    .filter(|b| b.is_ascii())
+                    .map(|&b| char::from(b)),
+            ),
+            Err(e)
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.kind() == std::io::ErrorKind::TimedOut => {}
+            Err(e) => panic!("console: {e}"),
         }
     }
 }
