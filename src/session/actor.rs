@@ -296,6 +296,9 @@ pub struct Session {
     watchdog: VecDeque<(Instant, u64)>,
     /// The watchdog's timer is armed (one at most, and only while requests are submitted).
     watchdog_armed: bool,
+    /// How long after submitting the watchdog gives up on a request: the session's policy
+    /// total plus [`WATCHDOG_MARGIN`] (the policy never changes, so worked out once).
+    watchdog_wait: Duration,
     /// Source of operation ids.
     next_op: u64,
     /// SNMPv3: discovery, keys, retries (`None` for v1/v2c).
@@ -318,6 +321,7 @@ impl Session {
             (crate::pdu::Version::V3, Some(user)) => Some(V3State::new(user.clone(), usm)),
             _ => None,
         };
+        let watchdog_wait = config.policy().total() + WATCHDOG_MARGIN;
         Self {
             v3,
             name,
@@ -332,6 +336,7 @@ impl Session {
             in_flight: 0,
             watchdog: VecDeque::new(),
             watchdog_armed: false,
+            watchdog_wait,
             next_op: 0,
         }
     }
@@ -487,7 +492,7 @@ impl Session {
     /// dispatcher would have).
     fn submit(&mut self, m: Submit, ctx: &mut Context<Self>) {
         let token = m.token;
-        let deadline = Instant::now() + m.policy.total() + WATCHDOG_MARGIN;
+        let deadline = Instant::now() + self.watchdog_wait;
         // What waits in the dispatcher's mailbox is bounded by the sessions' `max_in_flight`
         // (see the dispatcher's `started`); `try_send` tells a stopped dispatcher apart.
         let sent = match self.dispatcher.try_send(m) {
