@@ -54,7 +54,6 @@ pub mod exec;
 mod help;
 mod parse;
 pub mod render;
-mod user;
 mod value;
 
 #[cfg(test)]
@@ -70,9 +69,13 @@ use crate::oid::Oid;
 use crate::pdu::{VarBind, Version};
 use crate::session::{Community, SessionConfig};
 
+/// The SNMPv3 options live next to the users they make ([`crate::usm::UserOptions`]); re-exported
+/// here, where the command line, the console and batch scripts read them.
+pub use crate::usm::{
+    MAX_ENGINE_ID_LEN, MIN_ENGINE_ID_LEN, UserOption, UserOptionError, UserOptions,
+};
 pub use help::{COMMANDS, CommandHelp, V3_HELP, help};
 pub use parse::{parse, tokenize};
-pub use user::{MAX_ENGINE_ID_LEN, MIN_ENGINE_ID_LEN, UserOption, UserOptionError, UserOptions};
 pub use value::{MAX_BIT, SetValueError, parse_set_value};
 
 /// The walk root when `walk` gets none: mib-2, as `snmpwalk` uses.
@@ -426,20 +429,4 @@ pub enum ParseError {
     BadName(String),
 }
 
-/// The first 40 characters of `s`, with control characters escaped, for error messages.
-pub(crate) fn clip(s: &str) -> String {
-    const MAX: usize = 40;
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i == MAX {
-            out.push('…');
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+pub(crate) use crate::text::clip;

@@ -61,6 +61,7 @@ pub mod poller;
 pub mod service;
 pub mod session;
 pub mod simulator;
+mod text;
 pub mod usm;
 pub mod v3;
 

@@ -14,14 +14,17 @@
 
 use std::future::Future;
 use std::io;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use std::sync::Arc;
 
+use crate::agent::Responder;
 use crate::agent::server::{self, AgentsHandle};
+use crate::agent::usm::{AgentEngine, default_engine_id};
 use crate::cluster::Cluster;
 use crate::config::TrapSettings;
-use crate::config::{self, Settings, Target};
+use crate::config::{self, Settings, SimAgentSettings, Target};
 use crate::console::{self, RunningConsole};
 use crate::engine::Engine;
 use crate::notification::Notification;
@@ -65,7 +68,7 @@ pub enum ServiceError {
     )]
     ConsoleListen {
         /// The address it was given.
-        listen: std::net::SocketAddr,
+        listen: SocketAddr,
         /// The cause.
         source: io::Error,
     },
@@ -82,6 +85,25 @@ pub enum ServiceError {
     },
 }
 
+/// The SNMPv3 engine of the simulated agent `sim` once it listens on `bound` (the default
+/// engine id names the port), the users' keys made through `cache`; `None` without SNMPv3
+/// users. The engine's clock starts now.
+///
+/// # Errors
+/// A key that cannot be made (checked when the configuration was loaded, so not expected).
+pub fn simulated_engine(
+    sim: &SimAgentSettings,
+    bound: SocketAddr,
+    cache: &mut KeyCache,
+) -> Result<Option<AgentEngine>, UserError> {
+    let Some(v3) = &sim.v3 else { return Ok(None) };
+    let id = v3
+        .engine_id
+        .clone()
+        .unwrap_or_else(|| default_engine_id(bound.port()));
+    AgentEngine::new(id, v3.engine_boots, &v3.users, cache).map(Some)
+}
+
 /// Serves `settings`' simulated agents and records their real addresses in `settings`. Those
 /// with `v3_users` get their SNMPv3 engine once bound (its default engine id names the port),
 /// before the console and the poller start.
@@ -92,7 +114,13 @@ fn start_simulator(settings: &mut Settings) -> Result<Option<AgentsHandle>, Serv
     let sims: Vec<_> = settings
         .simulator
         .values()
-        .map(|s| (s.name.clone(), s.listen, s.responder()))
+        .map(|s| {
+            (
+                s.name.clone(),
+                s.listen,
+                Responder::new(s.store.clone(), &s.community),
+            )
+        })
         .collect();
     let handle = server::spawn_many(sims.iter().map(|(_, l, r)| (*l, r.clone())).collect())
         .map_err(|source| ServiceError::Io {
@@ -102,11 +130,12 @@ fn start_simulator(settings: &mut Settings) -> Result<Option<AgentsHandle>, Serv
     // One pass-phrase hash per user for all agents; one localisation per engine id.
     let mut cache = KeyCache::new();
     for (i, ((name, ..), addr)) in sims.iter().zip(handle.addrs().to_vec()).enumerate() {
-        let engine = settings.simulator[name]
-            .v3_engine(addr, &mut cache)
-            .map_err(|source| ServiceError::SimulatorUser {
-                agent: name.clone(),
-                source,
+        let engine =
+            simulated_engine(&settings.simulator[name], addr, &mut cache).map_err(|source| {
+                ServiceError::SimulatorUser {
+                    agent: name.clone(),
+                    source,
+                }
             })?;
         if let Some(engine) = engine {
             let engine_id = crate::format::hex(engine.engine_id());
@@ -310,7 +339,7 @@ async fn reload_on_sighup(
         }
     };
     // Simulated agents keep the addresses they got at start.
-    let bound: Vec<(String, std::net::SocketAddr)> = current
+    let bound: Vec<(String, SocketAddr)> = current
         .simulator
         .values()
         .map(|s| (s.name.clone(), s.listen))

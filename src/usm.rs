@@ -59,12 +59,14 @@ macro_rules! with_digest {
 mod auth;
 mod key;
 mod key_change;
+mod options;
 mod privacy;
 mod user;
 
 pub use auth::{authenticate, authenticate_parts, verify, verify_parts};
 pub use key::{KeyCache, LocalizedKey, PrivKey, localize_key, password_to_key};
 pub use key_change::{apply_key_change, key_change, random_key_change};
+pub use options::{MAX_ENGINE_ID_LEN, MIN_ENGINE_ID_LEN, UserOption, UserOptionError, UserOptions};
 pub use privacy::{PRIV_PARAMS_LEN, decrypt, encrypt};
 #[cfg(test)]
 pub(crate) use user::sample_user;

@@ -830,11 +830,10 @@ fn simulated_agents_get_snmpv3_users() {
     // The engine: the given id, or the default one of the bound port.
     let mut cache = KeyCache::new();
     let bound: std::net::SocketAddr = "127.0.0.1:16123".parse().unwrap();
-    let e = s.simulator["lab"].v3_engine(bound, &mut cache).unwrap();
+    let e = crate::service::simulated_engine(&s.simulator["lab"], bound, &mut cache).unwrap();
     assert_eq!(e.unwrap().engine_id(), v3.engine_id.as_deref().unwrap());
     assert!(
-        s.simulator["plain"]
-            .v3_engine(bound, &mut cache)
+        crate::service::simulated_engine(&s.simulator["plain"], bound, &mut cache)
             .unwrap()
             .is_none()
     );
@@ -843,8 +842,7 @@ fn simulated_agents_get_snmpv3_users() {
     )
     .unwrap();
     assert_eq!(
-        s2.simulator["d"]
-            .v3_engine(bound, &mut cache)
+        crate::service::simulated_engine(&s2.simulator["d"], bound, &mut cache)
             .unwrap()
             .unwrap()
             .engine_id(),

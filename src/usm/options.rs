@@ -11,8 +11,8 @@
 
 use std::fmt;
 
-use super::clip;
-use crate::usm::{AuthProtocol, KeySource, PrivProtocol, Secret, SecurityLevel, User, UserError};
+use super::{AuthProtocol, KeySource, PrivProtocol, Secret, SecurityLevel, User, UserError};
+use crate::text::clip;
 
 /// Shortest engine id net-snmp accepts after `-e` and `-E` (RFC 3411 SnmpEngineID).
 pub const MIN_ENGINE_ID_LEN: usize = crate::v3::MIN_ENGINE_ID;
