@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use snmpact::agent::server::{self, AgentsHandle};
 use snmpact::agent::{Responder, snmprec};
 
-use crate::snmpd::{Snmpd, run_tool};
+use crate::harness::snmpd::{Snmpd, run_tool};
 
 /// What one run of a program gave.
 #[derive(Debug)]

@@ -12,7 +12,7 @@ use snmpact::session::{Get, Set, Walk, WalkOptions};
 use snmpact::{Engine, EngineConfig, SessionConfig, SnmpError};
 
 use crate::format_interop::compare_walks;
-use crate::snmpd::Snmpd;
+use crate::harness::snmpd::Snmpd;
 
 fn oid(s: &str) -> Oid {
     s.parse().unwrap()

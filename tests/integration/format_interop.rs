@@ -21,7 +21,7 @@ use snmpact::format::{TextOptions, format_value, format_varbind_with};
 use snmpact::oid::Oid;
 use snmpact::pdu::{ErrorStatus, GenericPdu, Message, Pdu, Value, VarBind, Version};
 
-use crate::snmpd::{Snmpd, TOOLS_MISSING, run_tool, tools_available};
+use crate::harness::snmpd::{Snmpd, TOOLS_MISSING, run_tool, tools_available};
 
 /// How long one of our requests waits for snmpd before retrying.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(2);

@@ -15,11 +15,11 @@ mod engine_snmpd; // the engine against a real snmpd, compared with snmpget/snmp
 mod first_hour; // address in use, examples' exit codes, completions, man pages, the systemd unit
 mod format_interop; // our text forms against snmpwalk/snmpget output, byte for byte
 mod fuzz_replay; // the fuzz targets' checks over their seeds, tests/data/*.bin (regress-*) and any local corpus
+mod harness; // real servers and tools on loopback (snmpd, Prometheus, tmux), stopped by pid
 mod mibs; // MIB files: snmpact and net-snmp tools load the same files (-M -m ALL), outputs compared byte for byte
 mod poller; // poll jobs against simulated agents: interval, values, wraps, restarts, dead agents, reloads, Prometheus
 mod readme; // every `sh` command of README.md run as written (the rules at its top)
 mod service; // the service binary: polls, reloads on SIGHUP, stops on SIGINT
 mod simulator; // `snmpact agent` and `record` as child processes: data files, 10,000 agents, faults, record-and-serve
-mod snmpd; // harness: a real snmpd on loopback, and helpers to run net-snmp's tools
 mod traps; // notifications: snmptrap/snmpinform <-> snmpact trapd and snmpact trap/inform <-> snmptrapd, logs compared; drops, informs, floods
 mod v3; // SNMPv3 against snmpd (every auth x priv pair, errors, reboot) and fake agents (trust, time window, isolation, key cache)

@@ -16,7 +16,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
-use crate::snmpd::run_tool;
+use crate::harness::snmpd::run_tool;
 
 /// The binary under test.
 const SNMPACT: &str = env!("CARGO_BIN_EXE_snmpact");
@@ -304,7 +304,7 @@ fn a_real_snmpd_walked_with_net_snmps_own_mibs_prints_the_same() {
         "{} is missing: install the Debian package libsnmp-base",
         ucd.display()
     );
-    let snmpd = crate::snmpd::Snmpd::start_with("proc nosuchprocessd 2 1\nproc init\n");
+    let snmpd = crate::harness::snmpd::Snmpd::start_with("proc nosuchprocessd 2 1\nproc init\n");
     let dirs = format!("{}:/usr/share/snmp/mibs", mibs_dir().join("base").display());
     let target = snmpd.target();
     for flags in [&[][..], &["-On"], &["-Oe"], &["-Osq"], &["-Of"]] {

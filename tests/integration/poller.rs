@@ -7,10 +7,8 @@
 
 use std::borrow::Cow;
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use actix::Addr;
@@ -26,6 +24,9 @@ use snmpact::poller::{
 };
 use snmpact::{Engine, EngineConfig};
 use tokio::sync::mpsc::UnboundedReceiver;
+
+use crate::harness::process::{http_get, scratch_dir};
+use crate::harness::prometheus::Prometheus;
 
 /// Safety net for waits that should take well under a second.
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -70,22 +71,9 @@ fn agents(names: &[&str]) -> AgentsHandle {
     .unwrap()
 }
 
-static NEXT_DIR: AtomicUsize = AtomicUsize::new(0);
-
-fn scratch(what: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "snmpact-poller-{what}-{}-{}",
-        std::process::id(),
-        NEXT_DIR.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// Loads `text` as a configuration file.
 fn settings(text: &str) -> Settings {
-    let path = scratch("cfg").join("snmpact.toml");
+    let path = scratch_dir("cfg").join("snmpact.toml");
     std::fs::write(&path, text).unwrap();
     config::load_with_env(&[path], &[], &[]).unwrap()
 }
@@ -484,7 +472,7 @@ fn before_agent(s: &Settings, name: &str) -> AgentSettings {
 #[actix_rt::test]
 async fn json_and_influx_outputs_write_files() {
     let a = agents(&["f"]);
-    let dir = scratch("out");
+    let dir = scratch_dir("out");
     let text = format!(
         "{}[jobs.j]\nagents = [\"f\"]\ninterval = \"100ms\"\nscalars = [\"sysName.0\", \"ifInOctets.1\"]\nrates = [\"ifInOctets\"]\n\
          [outputs.json]\nkind = \"json\"\npath = \"samples.jsonl\"\n\
@@ -528,68 +516,7 @@ async fn json_and_influx_outputs_write_files() {
     e.shutdown().await;
 }
 
-// ---- a real Prometheus server -----------------------------------------------------------------
-
-fn find_program(prog: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join(prog))
-            .find(|p| p.is_file())
-    })
-}
-
-fn free_tcp_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A Prometheus server on loopback with its own config and data directory; killed by pid on drop.
-struct Prometheus {
-    child: Child,
-    port: u16,
-}
-
-impl Prometheus {
-    fn start(dir: &Path, target: SocketAddr) -> Self {
-        let bin = find_program("prometheus")
-            .expect("prometheus not found: apt-get install -y prometheus (see .ci/run)");
-        let cfg = dir.join("prometheus.yml");
-        std::fs::write(
-            &cfg,
-            format!(
-                "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n\
-                 scrape_configs:\n  - job_name: snmpact\n    scrape_interval: 1s\n    \
-                 static_configs:\n      - targets: ['{target}']\n"
-            ),
-        )
-        .unwrap();
-        let port = free_tcp_port();
-        let child = Command::new(bin)
-            .arg(format!("--config.file={}", cfg.display()))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                dir.join("data").display()
-            ))
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .arg("--log.level=warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join("prometheus.log")).unwrap())
-            .spawn()
-            .unwrap();
-        Self { child, port }
-    }
-}
-
-impl Drop for Prometheus {
-    fn drop(&mut self) {
-        let _ = self.child.kill(); // by pid
-        let _ = self.child.wait();
-    }
-}
+// ---- a real Prometheus server (harness::prometheus) ----------------------------------------
 
 #[actix_rt::test]
 async fn prometheus_scrapes_the_endpoint_and_its_query_api_returns_a_polled_value() {
@@ -606,7 +533,7 @@ async fn prometheus_scrapes_the_endpoint_and_its_query_api_returns_a_polled_valu
     let e = engine();
     let _p = poller::start(e.clone(), &s, outs.clone());
 
-    let dir = scratch("prometheus");
+    let dir = scratch_dir("prometheus");
     let prom = Prometheus::start(&dir, endpoint);
     let query = "/api/v1/query?query=snmp_ifHCInOctets%7Bagent%3D%22p1%22%2Cindex%3D%221%22%7D";
     let mut found: Option<serde_json::Value> = None;
@@ -642,16 +569,6 @@ async fn prometheus_scrapes_the_endpoint_and_its_query_api_returns_a_polled_valu
     drop(prom);
     outs.shutdown().await;
     e.shutdown().await;
-}
-
-/// `GET path` from 127.0.0.1:`port` over HTTP/1.0; the body.
-fn http_get(port: u16, path: &str) -> Option<String> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n").ok()?;
-    let mut resp = String::new();
-    s.read_to_string(&mut resp).ok()?;
-    resp.split_once("\r\n\r\n").map(|(_, b)| b.to_owned())
 }
 
 fn get_metrics(addr: SocketAddr) -> String {
@@ -718,7 +635,7 @@ async fn console_agent_add_and_del_reach_the_poller() {
 /// while the first keeps its interval.
 #[actix_rt::test]
 async fn a_v3_agent_from_the_config_is_polled_over_authpriv() {
-    let snmpd = crate::snmpd::Snmpd::start_with(
+    let snmpd = crate::harness::snmpd::Snmpd::start_with(
         "createUser pollv3 SHA-512 \"poll-auth-pass\" AES-256 \"poll-priv-pass\"\nrouser pollv3 priv\n",
     );
     let target = snmpd.target();
@@ -731,7 +648,7 @@ async fn a_v3_agent_from_the_config_is_polled_over_authpriv() {
          priv_protocol = \"AES-256\"\npriv_password_env = \"POLL_PRIV\"\n\
          [jobs.j]\nagents = [\"*\"]\ninterval = \"300ms\"\nscalars = [\"sysDescr.0\", \"sysObjectID.0\"]\n"
     );
-    let path = scratch("v3").join("snmpact.toml");
+    let path = scratch_dir("v3").join("snmpact.toml");
     std::fs::write(&path, &text).unwrap();
     let env = [
         ("POLL_AUTH".to_owned(), "poll-auth-pass".to_owned()),

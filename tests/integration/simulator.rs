@@ -18,14 +18,14 @@ use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, UdpSocket};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use snmpact::oid::Oid;
 use snmpact::pdu::{GenericPdu, Message, Pdu, VarBind, Version};
 
 use crate::format_interop::compare_walk_outputs;
-use crate::snmpd::{Snmpd, run_tool};
+use crate::harness::process::scratch_dir;
+use crate::harness::snmpd::{Snmpd, run_tool};
 
 /// The binary under test.
 const SNMPACT: &str = env!("CARGO_BIN_EXE_snmpact");
@@ -72,17 +72,6 @@ const DEVICE_WALK: &str = "\
 .1.3.6.1.2.1.31.1.1.1.15.1 = Gauge32: 1000
 .1.3.6.1.2.1.31.1.1.1.15.1 = No more variables left in this MIB View (It is past the end of the MIB tree)
 ";
-
-/// A new, empty scratch directory.
-fn scratch(what: &str) -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("sim-{what}-{}-{n}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// A running `snmpact agent`; killed by its pid and reaped on drop.
 struct Agent {
@@ -162,7 +151,7 @@ fn tool_ok(prog: &str, args: &[&str]) -> String {
 
 /// Writes [`DEVICE`] into a scratch directory and returns its path.
 fn device_file() -> PathBuf {
-    let f = scratch("device").join("device.snmprec");
+    let f = scratch_dir("device").join("device.snmprec");
     fs::write(&f, DEVICE).unwrap();
     f
 }
@@ -472,7 +461,7 @@ fn raw_get_quick(agent: &str, request_id: i32) -> Vec<u8> {
 
 #[test]
 fn bad_data_and_busy_ports_fail_clearly() {
-    let dir = scratch("bad");
+    let dir = scratch_dir("bad");
     let bad = dir.join("bad.snmprec");
     fs::write(&bad, "1.3.6.1.2.1.1.1.0|4|ok\n1.3.6.1.2.1.1.2.0|2|twelve\n").unwrap();
     let out = snmpact(&["agent", "--data", bad.to_str().unwrap(), "--count", "1"]);
@@ -497,7 +486,7 @@ fn bad_data_and_busy_ports_fail_clearly() {
 #[test]
 fn recording_snmpd_and_serving_it_gives_the_same_walk() {
     let snmpd = Snmpd::start();
-    let dir = scratch("record");
+    let dir = scratch_dir("record");
     let file = dir.join("snmpd.snmprec");
     let out = Command::new(SNMPACT)
         .args(["record", "-v2c", "-c", "public", "-Cr25", &snmpd.target()])

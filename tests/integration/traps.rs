@@ -21,7 +21,8 @@ use snmpact::notification::listener::{GetStats, Listener, ListenerConfig, Subscr
 use snmpact::notification::{DropReason, Kind, Notification, RateLimit};
 use snmpact::pdu::{GenericPdu, Message, Pdu, Value, VarBind, Version};
 
-use crate::snmpd::{find_program, run_tool, scratch_dir};
+use crate::harness::process::{find_program, scratch_dir};
+use crate::harness::snmpd::run_tool;
 
 const SNMPACT: &str = env!("CARGO_BIN_EXE_snmpact");
 const SNMPTRAPD_MISSING: &str = "snmptrapd not found: apt-get install -y snmptrapd";

@@ -23,7 +23,7 @@ use snmpact::v3::{self, Flags, Head, ReportKind};
 use snmpact::{Engine, EngineConfig, SessionConfig, SnmpError};
 
 use crate::format_interop::{compare_subtree_walks, compare_walks};
-use crate::snmpd::Snmpd;
+use crate::harness::snmpd::Snmpd;
 
 /// The authentication pass phrase of every test user (one phrase per role, so the whole table
 /// of users costs the engine two password hashes per authentication protocol).

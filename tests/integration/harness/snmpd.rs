@@ -19,9 +19,9 @@ use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use super::process::{find_program, scratch_dir};
 use snmpact::oid::Oid;
 use snmpact::pdu::{GenericPdu, Message, Pdu, VarBind, Version};
 
@@ -40,8 +40,6 @@ const START_ATTEMPTS: usize = 5;
 const FIXED_PORTS_FROM: u16 = 20000;
 /// `sysUpTime.0`: what the readiness probe asks for.
 const PROBE_OID: &str = "1.3.6.1.2.1.1.3.0";
-/// Where binaries live on Debian when `sbin` is not on `PATH`.
-const EXTRA_DIRS: [&str; 4] = ["/usr/sbin", "/usr/local/sbin", "/usr/bin", "/usr/local/bin"];
 
 /// One running `snmpd`, answering v1/v2c with community `public` (read-only) and `private`
 /// (read-write) on `127.0.0.1:port`. `sysContact` and `sysLocation` are not set in its config, so
@@ -320,26 +318,6 @@ fn free_udp_port() -> u16 {
         .and_then(|s| s.local_addr())
         .expect("bind an ephemeral loopback port")
         .port()
-}
-
-/// A new, empty directory under cargo's scratch space for integration tests.
-pub(crate) fn scratch_dir(what: &str) -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let dir =
-        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{what}-{}-{n}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("create a scratch directory");
-    dir
-}
-
-/// `prog` on `PATH` or in the usual system directories.
-pub(crate) fn find_program(prog: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .chain(EXTRA_DIRS.iter().map(PathBuf::from))
-        .map(|d| d.join(prog))
-        .find(|p| p.is_file())
 }
 
 #[test]
