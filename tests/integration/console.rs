@@ -20,8 +20,6 @@ use crate::harness::tmux::{TmuxServer, keys, screen_shows, tmux};
 
 /// Longest wait for something the console should say.
 const WAIT: Duration = Duration::from_secs(10);
-/// How long "nothing more arrives" is watched.
-const QUIET: Duration = Duration::from_millis(400);
 /// Timeout and retries of the `dead` agent: its error comes after about 0.6 s.
 const DEAD_TIMEOUT: Duration = Duration::from_millis(300);
 const DEAD_RETRIES: u32 = 1;
@@ -276,14 +274,18 @@ async fn telnet_negotiation_is_answered_and_never_shown() {
         );
     }
     // Acknowledgements get no answer: nothing more after this exchange.
+    // The next command's answer is the barrier: an answer to them would come before it.
     let before = c.raw.len();
     c.send(&[IAC, WONT, NAWS, IAC, DONT, SGA]).await;
-    c.drain(QUIET).await;
-    assert_eq!(c.raw.len(), before, "answered an acknowledgement");
     // CR NUL and a lone LF end lines too; IAC NOP, IAC GA inside a line are dropped.
     c.send(b"get demo sysName.0\r\0").await;
     c.expect("SNMPv2-MIB::sysName.0 = STRING: \"demo-rtr1\"")
         .await;
+    assert!(
+        !c.raw[before..].contains(&IAC),
+        "answered an acknowledgement: {:?}",
+        &c.raw[before..]
+    );
     c.send(&[
         b'g', b'e', b't', IAC, 241, b' ', b'd', b'e', b'm', b'o', IAC, 249,
     ])
@@ -324,9 +326,15 @@ async fn a_dead_agent_blocks_neither_its_client_nor_another() {
     a.say(&format!("get -t 0.2 -r 0 {dead} sysDescr.0")).await;
     a.expect(&format!("error: timeout after 0 retries to {dead}\r\n"))
         .await;
-    // B never saw any of A's lines.
-    let rest = b.drain(QUIET).await;
-    assert!(!rest.contains("error"), "{rest}");
+    // B never saw any of A's lines: its own next answer is the first thing it gets.
+    b.say("get demo sysName.0").await;
+    let rest = b
+        .expect("SNMPv2-MIB::sysName.0 = STRING: \"demo-rtr1\"")
+        .await;
+    assert!(
+        !rest.contains("error") && !rest.contains("sysDescr"),
+        "{rest}"
+    );
     f.stop().await;
 }
 
@@ -353,32 +361,31 @@ async fn walks_stream_and_cancel_stops_them() {
     c.expect("walk slow (running for").await;
     c.say("cancel 2").await;
     c.expect("[2] cancelled").await;
-    // Nothing more of it arrives, and the agent soon stops being asked.
-    c.drain(QUIET).await;
-    let asked = f.slow.with(|r| r.requests());
-    let rest = c.drain(QUIET).await;
-    assert!(!rest.contains("Gauge32"), "rows after cancel: {rest}");
-    assert!(
-        f.slow.with(|r| r.requests()) <= asked + 1,
+    // Nothing more of it arrives, and the agent stops being asked: two GETs to the same agent
+    // are the barrier (each answered after SLOW_DELAY, as a walk step would be).
+    let asked = barrier_get(&mut c, &f.slow).await;
+    assert_eq!(
+        barrier_get(&mut c, &f.slow).await,
+        asked + 1,
         "the walk went on after cancel"
     );
     c.say("cancel 2").await;
     c.expect("error: no command 2 running (see: jobs)").await;
-    // Ctrl-C (IAC IP) cancels all that runs.
+    // Ctrl-C (IAC IP) cancels all that runs (commands 3 and 4 were the barrier GETs).
     c.say("walk slow 1.3.6.1.4.1.99999.1").await;
     c.expect(".99999.1.1 = Gauge32: 1\r\n").await;
     c.send(&[IAC, 244]).await;
-    c.expect("[3] cancelled").await;
+    c.expect("[5] cancelled").await;
     // See: issue 15. A real telnet follows IAC IP with IAC DO TIMING-MARK and throws output
     // away until the answer: the `[N] cancelled` lines come after that answer.
     c.say("walk slow 1.3.6.1.4.1.99999.1").await;
     c.expect(".99999.1.1 = Gauge32: 1\r\n").await;
     let raw_before = c.raw.len();
     c.send(&[IAC, 244, IAC, 253, 6]).await;
-    c.expect("[4] cancelled").await;
+    c.expect("[6] cancelled").await;
     let raw = &c.raw[raw_before..];
     let answer = raw.windows(3).position(|w| w == [IAC, 252, 6]);
-    let line = raw.windows(13).position(|w| w == b"[4] cancelled");
+    let line = raw.windows(13).position(|w| w == b"[6] cancelled");
     assert!(
         answer.is_some() && answer < line,
         "the timing mark's answer must come first: {raw:?}"
@@ -424,8 +431,10 @@ async fn formats_tables_and_agents() {
         .await;
     c.say("get -c wrong -t 0.2 -r 0 demo sysContact.0").await;
     c.expect("error: timeout after 0 retries to demo").await;
+    c.expect("snmpact> ").await;
     c.say("agents").await;
-    let list = c.drain(QUIET).await;
+    let list = c.expect("snmpact> ").await;
+    assert!(list.contains("lab  "), "{list}");
     assert!(
         !list.contains("wrong") && !list.contains("public"),
         "{list}"
@@ -469,11 +478,10 @@ async fn errors_junk_and_long_lines_never_drop_the_connection() {
         1,
         "{got}"
     );
-    // The other user saw nothing of it.
-    let seen = other.drain(QUIET).await;
-    assert!(seen.is_empty(), "{seen:?}");
+    // The other user saw nothing of it: its own answer is the first thing it gets.
     other.say("get demo sysDescr.0").await;
-    other.expect(SYS_DESCR).await;
+    let seen = other.expect(SYS_DESCR).await;
+    assert_eq!(seen, SYS_DESCR, "{seen:?}");
     f.stop().await;
 }
 
@@ -665,11 +673,13 @@ async fn vanishing_clients_and_shutdown() {
     gone.expect(".99999.1.1 = Gauge32: 1").await;
     drop(gone);
     f.wait_connections(1).await;
-    // The walk stops soon after.
-    tokio::time::sleep(QUIET).await;
-    let asked = f.slow.with(|r| r.requests());
-    tokio::time::sleep(QUIET).await;
-    assert!(f.slow.with(|r| r.requests()) <= asked + 1, "walk goes on");
+    // The walk stops with its client: two GETs to the same agent are the barrier.
+    let asked = barrier_get(&mut stay, &f.slow).await;
+    assert_eq!(
+        barrier_get(&mut stay, &f.slow).await,
+        asked + 1,
+        "walk goes on"
+    );
     stay.say("get demo sysDescr.0").await;
     stay.expect(SYS_DESCR).await;
     // A script that sends and closes its side gets every answer, then the close.
@@ -757,6 +767,15 @@ async fn real_telnet_client_under_tmux() {
     f.stop().await;
 }
 
+/// A GET of the slow agent's first row, waited for: afterwards, every request the console sent
+/// before it has reached the agent (one session, in order). Returns the agent's request count.
+async fn barrier_get(c: &mut Client, slow: &AgentsHandle) -> u64 {
+    c.say("get slow 1.3.6.1.4.1.99999.1.1").await;
+    let got = c.expect("99999.1.1 = Gauge32: 1\r\n").await;
+    assert!(!got.contains("[2]"), "rows of a cancelled walk: {got}");
+    slow.with(|r| r.requests())
+}
+
 /// An SNMPv2c trap from `sock` to `to` whose snmpTrapOID is `trap`.
 async fn send_trap(sock: &tokio::net::UdpSocket, to: SocketAddr, trap: &str) {
     use snmpact::pdu::{GenericPdu, Message, Pdu, VarBind, Version};
@@ -806,12 +825,19 @@ async fn traps_stream_filtered_notifications_until_cancelled_and_stats_count_the
     assert!(!got.contains("linkUp"), "{got}");
     c.say("cancel 1").await;
     c.expect("[1] cancelled").await;
-    c.drain(QUIET).await;
+    c.expect("snmpact> ").await;
+    // After cancel: a linkDown the listener has counted (the barrier: its stats) and a command
+    // round trip later, nothing of it has reached the console.
+    let received = listener.send(GetStats).await.unwrap().counters.delivered;
     send_trap(&sock, to, "1.3.6.1.6.3.1.1.5.3").await;
-    let rest = c.drain(QUIET).await;
-    assert!(!rest.contains("linkDown"), "after cancel: {rest}");
+    let t0 = Instant::now();
+    while listener.send(GetStats).await.unwrap().counters.delivered == received {
+        assert!(t0.elapsed() < WAIT, "the listener never counted the trap");
+        tokio::task::yield_now().await;
+    }
     c.say("stats").await;
     let stats = c.expect("snmpact> ").await;
+    assert!(!stats.contains("linkDown"), "after cancel: {stats}");
     assert!(stats.contains("traps: received "), "{stats}");
     f.stop().await;
 }
