@@ -4,7 +4,10 @@
 //!
 //! `cargo run --release --example trap_bench` (needs `snmptrapd`: `apt-get install -y
 //! snmptrapd`). Options: `-- --count 200000 --rates 100000,200000,300000 --informs
-//! --only snmpact|snmptrapd --no-pin`.
+//! --only snmpact|snmptrapd --no-pin`, and to measure one lever at a time: `--batch N` (the
+//! listener's datagrams per `recvmmsg`; 1 is one system call per datagram) and `--json serde`
+//! (each line made as before the hand-written writer: `serde_json` printing
+//! [`text::to_json`]'s tree).
 //!
 //! - The sender is a child process (this example again, `--send`), pinned to the last CPU
 //!   while the receivers are pinned to the first (`--no-pin`: no pinning). Its datagrams are
@@ -336,6 +339,8 @@ struct JsonOut {
     out: std::fs::File,
     buf: String,
     count: Arc<AtomicU64>,
+    /// Lines made by `serde_json` from a `Value` tree (`--json serde`).
+    serde: bool,
 }
 
 impl Actor for JsonOut {
@@ -345,7 +350,12 @@ impl Actor for JsonOut {
 impl Handler<Notification> for JsonOut {
     type Result = ();
     fn handle(&mut self, n: Notification, _: &mut Context<Self>) {
-        text::write_json(&mut self.buf, &n);
+        if self.serde {
+            self.buf.push_str(&text::to_json(&n).to_string());
+            self.buf.push('\n');
+        } else {
+            text::write_json(&mut self.buf, &n);
+        }
         if self.buf.len() >= OUT_BUFFER {
             let _ = self.out.write_all(self.buf.as_bytes());
             self.buf.clear();
@@ -377,8 +387,25 @@ async fn settle(count: impl Fn() -> u64) -> u64 {
     }
 }
 
-async fn run_snmpact(count: u64, rates: &[u64], inform: bool, pinned: bool) -> Vec<Row> {
-    let listener = Listener::new(ListenerConfig::loopback(0)).expect("listen");
+/// How snmpact's side is set up.
+#[derive(Clone, Copy)]
+struct Ours {
+    /// Datagrams per `recvmmsg`.
+    batch: usize,
+    /// JSON lines through `serde_json`.
+    serde: bool,
+}
+
+async fn run_snmpact(
+    count: u64,
+    rates: &[u64],
+    inform: bool,
+    pinned: bool,
+    ours: Ours,
+) -> Vec<Row> {
+    let mut config = ListenerConfig::loopback(0);
+    config.batch = ours.batch;
+    let listener = Listener::new(config).expect("listen");
     let to = listener.local_addrs()[0];
     let listener = listener.start();
     let delivered = Arc::new(AtomicU64::new(0));
@@ -386,6 +413,7 @@ async fn run_snmpact(count: u64, rates: &[u64], inform: bool, pinned: bool) -> V
         out: std::fs::File::create("/dev/null").expect("/dev/null"),
         buf: String::with_capacity(OUT_BUFFER + 4096),
         count: delivered.clone(),
+        serde: ours.serde,
     }
     .start();
     let _ = listener.send(Subscribe(out.recipient())).await;
@@ -510,6 +538,12 @@ fn main() {
         .map(|r| r.parse().expect("--rates R1,R2,..."))
         .collect();
     let only = value("--only");
+    let setup = Ours {
+        batch: value("--batch").map_or(snmpact::notification::listener::DEFAULT_BATCH, |v| {
+            v.parse().expect("--batch N")
+        }),
+        serde: value("--json").as_deref() == Some("serde"),
+    };
     let pinned = !args.iter().any(|a| a == "--no-pin") && cpus() > 1;
     if pinned {
         pin(0);
@@ -531,7 +565,7 @@ fn main() {
     let ours = if only.as_deref() == Some("snmptrapd") {
         Vec::new()
     } else {
-        System::new().block_on(run_snmpact(count, &rates, inform, pinned))
+        System::new().block_on(run_snmpact(count, &rates, inform, pinned, setup))
     };
     let acked = if inform { " acked |" } else { "" };
     println!(

@@ -5,7 +5,10 @@
 //! What it keeps between lines, so the per-notification work is the writing itself:
 //! - the names of OIDs ([`crate::mib::format_name`]) and their dotted forms: made once per
 //!   OID while the MIB tree stays the same (a reloaded tree empties the cache), at most
-//!   [`MAX_NAMES`] of them (the cache starts over beyond);
+//!   [`MAX_NAMES`] of them (the cache starts over beyond). Each place in a line (the trap
+//!   OID, the n-th varbind's OID, the n-th varbind's OID value) also remembers the last OID
+//!   it showed: a stream of the same kind of notification finds its names by comparing OIDs,
+//!   without hashing them;
 //! - the date and time to the second: one conversion per second of notifications.
 //!
 //! Varbinds of the rare kinds (Opaque, unknown tags) are written through
@@ -29,15 +32,23 @@ use super::{Notification, Security};
 
 /// Most OID names remembered by one writer.
 pub const MAX_NAMES: usize = 4096;
+/// Places in a line that remember their last OID (see the module doc).
+const PLACES: usize = 33;
+/// No entry.
+const NONE: usize = usize::MAX;
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Writes notifications as JSON lines (see the module doc). One per output, reused.
 #[derive(Default)]
 pub struct JsonWriter {
-    /// OID -> its name as a JSON string body (escaped) followed by its dotted form, and
-    /// where the name ends, for the tree `tree`.
-    names: HashMap<Oid, (Box<str>, usize)>,
+    /// OID -> its entry in `entries`.
+    names: HashMap<Oid, usize>,
+    /// Per OID: the OID, its name as a JSON string body (escaped) followed by its dotted
+    /// form, and where the name ends; for the tree `tree`.
+    entries: Vec<(Oid, Box<str>, usize)>,
+    /// The entry each place of a line showed last (`NONE`: none yet).
+    recent: Vec<usize>,
     /// The MIB tree the names were looked up in.
     tree: Option<Arc<MibTree>>,
     /// (seconds since the epoch, `"YYYY-MM-DDTHH:MM:SS.`) of the last date written.
@@ -65,7 +76,7 @@ impl JsonWriter {
     pub fn write(&mut self, out: &mut String, n: &Notification) {
         let tree = mib::tree();
         if !self.tree.as_ref().is_some_and(|t| Arc::ptr_eq(t, &tree)) {
-            self.names.clear();
+            self.forget();
             self.tree = Some(tree);
         }
         out.push('{');
@@ -106,7 +117,7 @@ impl JsonWriter {
         out.push_str("\",\"trap_name\":");
         match &n.trap_oid {
             Some(o) => {
-                let (name, dotted) = self.names(o);
+                let (name, dotted) = self.names(o, 0);
                 out.push('"');
                 out.push_str(name);
                 out.push_str("\",\"trap_oid\":\"");
@@ -140,7 +151,7 @@ impl JsonWriter {
             if i > 0 {
                 out.push(',');
             }
-            self.varbind(out, vb);
+            self.varbind(out, vb, i);
         }
         out.push_str("],\"version\":\"");
         out.push_str(n.version.as_str());
@@ -149,7 +160,7 @@ impl JsonWriter {
 
     /// One varbind object: keys in the order `exception`, `hex`, `name`, `oid`, `type`,
     /// `value` (those that apply).
-    fn varbind(&mut self, out: &mut String, vb: &VarBind<'_>) {
+    fn varbind(&mut self, out: &mut String, vb: &VarBind<'_>, i: usize) {
         let v = &vb.value;
         let text = match v {
             Value::Opaque(_) | Value::Other { .. } => {
@@ -176,7 +187,7 @@ impl JsonWriter {
                 None
             }
         };
-        let (name, dotted) = self.names(&vb.oid);
+        let (name, dotted) = self.names(&vb.oid, 1 + 2 * i);
         out.push_str("\"name\":\"");
         out.push_str(name);
         out.push_str("\",\"oid\":\"");
@@ -200,7 +211,7 @@ impl JsonWriter {
             },
             Value::ObjectId(o) => {
                 out.push('"');
-                let (_, dotted) = self.names(o);
+                let (_, dotted) = self.names(o, 2 + 2 * i);
                 out.push_str(dotted);
                 out.push('"');
             }
@@ -214,26 +225,55 @@ impl JsonWriter {
         out.push('}');
     }
 
-    /// The name of `o` (escaped) and its dotted form, from the cache or made once.
-    fn names(&mut self, o: &Oid) -> (&str, &str) {
-        if !self.names.contains_key(o) {
-            if self.names.len() >= MAX_NAMES {
-                self.names.clear();
+    /// Empties the caches.
+    fn forget(&mut self) {
+        self.names.clear();
+        self.entries.clear();
+        self.recent.clear();
+    }
+
+    /// The name of `o` (escaped) and its dotted form, shown at `place` of a line: from what
+    /// that place showed last, from the cache, or made once.
+    fn names(&mut self, o: &Oid, place: usize) -> (&str, &str) {
+        let last = self.recent.get(place).copied().unwrap_or(NONE);
+        let k = if self.entries.get(last).is_some_and(|e| e.0 == *o) {
+            last
+        } else {
+            let k = match self.names.get(o) {
+                Some(&k) => k,
+                None => self.make(o),
+            };
+            if place < PLACES {
+                if self.recent.len() < PLACES {
+                    self.recent.resize(PLACES, NONE);
+                }
+                self.recent[place] = k;
             }
-            self.scratch.clear();
-            if let Some(tree) = &self.tree {
-                tree.write_oid(&mut self.scratch, o.arcs(), NameStyle::Module, true);
-            }
-            let mut both = String::with_capacity(self.scratch.len() + 4 * o.arcs().len());
-            escape(&mut both, &self.scratch);
-            let split = both.len();
-            oid(&mut both, o);
-            self.names.insert(o.clone(), (both.into_boxed_str(), split));
-        }
-        match self.names.get(o) {
-            Some((both, split)) => both.split_at(*split),
+            k
+        };
+        match self.entries.get(k) {
+            Some((_, both, split)) => both.split_at(*split),
             None => ("", ""),
         }
+    }
+
+    /// Makes the entry of `o`; returns its index.
+    fn make(&mut self, o: &Oid) -> usize {
+        if self.entries.len() >= MAX_NAMES {
+            self.forget();
+        }
+        self.scratch.clear();
+        if let Some(tree) = &self.tree {
+            tree.write_oid(&mut self.scratch, o.arcs(), NameStyle::Module, true);
+        }
+        let mut both = String::with_capacity(self.scratch.len() + 4 * o.arcs().len());
+        escape(&mut both, &self.scratch);
+        let split = both.len();
+        oid(&mut both, o);
+        let k = self.entries.len();
+        self.entries.push((o.clone(), both.into_boxed_str(), split));
+        self.names.insert(o.clone(), k);
+        k
     }
 
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ` in UTC, as [`rfc3339`] writes it.
@@ -512,7 +552,15 @@ mod tests {
             w.write(&mut out, &n);
             assert_eq!(out, reference(&n), "{i}");
         }
-        assert!(w.names.len() <= MAX_NAMES);
+        assert!(w.names.len() <= MAX_NAMES && w.entries.len() <= MAX_NAMES);
+        // Places that saw an OID now forgotten look it up again.
+        for i in [5, 6, 5, 7, 6] {
+            n.varbinds[2].oid = Oid::new(&[1, 3, 6, 1, 2, 1, 2, 2, 1, 1, i]).unwrap();
+            n.varbinds[1].value = Value::ObjectId(Oid::new(&[1, 3, 6, 1, 6, 3, 1, 1, 5, i]).unwrap());
+            let mut out = String::new();
+            w.write(&mut out, &n);
+            assert_eq!(out, reference(&n), "{i}");
+        }
     }
 
     fn value() -> impl Strategy<Value = Value<'static>> {
