@@ -137,6 +137,19 @@ fn send(to: SocketAddr, count: u64, rate: u64, inform: bool) {
     sock.connect(to).expect("connect");
     sock.set_nonblocking(true).expect("nonblocking");
     let fd = sock.as_raw_fd();
+    // Room for the Responses that arrive while this process is not running (the kernel caps
+    // it at rmem_max).
+    let size: libc::c_int = 8 << 20;
+    // SAFETY: `size` is a c_int that lives for the call; the kernel only reads it.
+    unsafe {
+        libc::setsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUF,
+            (&raw const size).cast(),
+            libc::socklen_t::try_from(size_of::<libc::c_int>()).unwrap_or(4),
+        );
+    }
     let (all, len) = encode_all(count, inform);
     let mut acks = Acks::new(count);
     // SAFETY: all-zero mmsghdrs are valid empty headers; each is filled before use.
