@@ -167,7 +167,9 @@ fn send(to: SocketAddr, count: u64, rate: u64, inform: bool) {
         let due = u128::from(rate) * start.elapsed().as_micros() / 1_000_000;
         let due = u64::try_from(due).unwrap_or(u64::MAX).min(count);
         while sent < due {
-            let n = usize::try_from(due - sent).unwrap_or(SEND_BATCH).min(SEND_BATCH);
+            let n = usize::try_from(due - sent)
+                .unwrap_or(SEND_BATCH)
+                .min(SEND_BATCH);
             let first = usize::try_from(sent).expect("index") * len;
             for i in 0..n {
                 iovs[i] = libc::iovec {
@@ -584,7 +586,10 @@ fn main() {
     println!(
         "| receiver | offered /s | sent /s | delivered |{acked} loss | received /s | CPU µs / notification |"
     );
-    println!("|---|---|---|---|{}---|---|---|", if inform { "---|" } else { "" });
+    println!(
+        "|---|---|---|---|{}---|---|---|",
+        if inform { "---|" } else { "" }
+    );
     for r in ours.iter().chain(&theirs) {
         // Informs are lost when not acknowledged; traps when not delivered.
         let got = if inform { r.acked } else { r.delivered };

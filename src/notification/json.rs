@@ -450,16 +450,34 @@ mod tests {
             ),
             vb("1.3.6.1.2.1.2.2.1.1.2", Value::Integer(i32::MIN)),
             vb("1.3.6.1.2.1.2.2.1.1.3", Value::Integer(0)),
-            vb("1.3.6.1.2.1.2.2.1.2.2", Value::OctetString(Cow::Borrowed(b"Gi0/2 \"x\"\\\n\t\r"))),
-            vb("1.3.6.1.2.1.1.6.0", Value::OctetString(Cow::Borrowed("Z\u{fc}rich".as_bytes()))),
-            vb("1.3.6.1.2.1.1.6.0", Value::OctetString(Cow::Borrowed(b"a\x00\x7f\x1b"))),
-            vb("1.3.6.1.2.1.1.6.0", Value::OctetString(Cow::Borrowed("\u{85}".as_bytes()))),
-            vb("1.3.6.1.2.1.1.6.0", Value::OctetString(Cow::Borrowed(b"\xff\xfe"))),
+            vb(
+                "1.3.6.1.2.1.2.2.1.2.2",
+                Value::OctetString(Cow::Borrowed(b"Gi0/2 \"x\"\\\n\t\r")),
+            ),
+            vb(
+                "1.3.6.1.2.1.1.6.0",
+                Value::OctetString(Cow::Borrowed("Z\u{fc}rich".as_bytes())),
+            ),
+            vb(
+                "1.3.6.1.2.1.1.6.0",
+                Value::OctetString(Cow::Borrowed(b"a\x00\x7f\x1b")),
+            ),
+            vb(
+                "1.3.6.1.2.1.1.6.0",
+                Value::OctetString(Cow::Borrowed("\u{85}".as_bytes())),
+            ),
+            vb(
+                "1.3.6.1.2.1.1.6.0",
+                Value::OctetString(Cow::Borrowed(b"\xff\xfe")),
+            ),
             vb("1.3.6.1.2.1.1.6.0", Value::OctetString(Cow::Borrowed(b""))),
             vb("1.3.6.1.2.1.2.2.1.10.1", Value::Counter32(u32::MAX)),
             vb("1.3.6.1.2.1.2.2.1.5.1", Value::Gauge32(0)),
             vb("1.3.6.1.2.1.31.1.1.1.6.1", Value::Counter64(u64::MAX)),
-            vb("1.3.6.1.2.1.4.20.1.1.127.0.0.1", Value::IpAddress([192, 0, 2, 5])),
+            vb(
+                "1.3.6.1.2.1.4.20.1.1.127.0.0.1",
+                Value::IpAddress([192, 0, 2, 5]),
+            ),
             vb("1.3.6.1.2.1.1.1.0", Value::Null),
             vb("1.3.6.1.2.1.1.1.0", Value::NoSuchObject),
             vb("1.3.6.1.2.1.1.1.0", Value::NoSuchInstance),
@@ -468,7 +486,10 @@ mod tests {
                 "1.3.6.1.4.1.2021.10.1.6.1",
                 Value::Opaque(Cow::Borrowed(&[0x9f, 0x78, 4, 0x3f, 0xc0, 0, 0])),
             ),
-            vb("1.3.6.1.4.1.2021.10.1.6.2", Value::Opaque(Cow::Borrowed(&[1, 2, 3]))),
+            vb(
+                "1.3.6.1.4.1.2021.10.1.6.2",
+                Value::Opaque(Cow::Borrowed(&[1, 2, 3])),
+            ),
             vb(
                 "1.3.6.1.2.1.1.1.0",
                 Value::Other {
@@ -478,7 +499,10 @@ mod tests {
             ),
             // Unknown to every MIB, and an index with a string in it.
             vb("1.3.6.1.99999.1.2", Value::Integer(1)),
-            vb("1.3.6.1.6.3.16.1.2.1.3.3.5.97.108.105.99.101", Value::Integer(1)),
+            vb(
+                "1.3.6.1.6.3.16.1.2.1.3.3.5.97.108.105.99.101",
+                Value::Integer(1),
+            ),
         ]
     }
 
@@ -556,7 +580,8 @@ mod tests {
         // Places that saw an OID now forgotten look it up again.
         for i in [5, 6, 5, 7, 6] {
             n.varbinds[2].oid = Oid::new(&[1, 3, 6, 1, 2, 1, 2, 2, 1, 1, i]).unwrap();
-            n.varbinds[1].value = Value::ObjectId(Oid::new(&[1, 3, 6, 1, 6, 3, 1, 1, 5, i]).unwrap());
+            n.varbinds[1].value =
+                Value::ObjectId(Oid::new(&[1, 3, 6, 1, 6, 3, 1, 1, 5, i]).unwrap());
             let mut out = String::new();
             w.write(&mut out, &n);
             assert_eq!(out, reference(&n), "{i}");
@@ -574,15 +599,15 @@ mod tests {
             proptest::collection::vec(any::<u8>(), 0..24)
                 .prop_map(|b| Value::OctetString(Cow::Owned(b))),
             any::<String>().prop_map(|s| Value::OctetString(Cow::Owned(s.into_bytes()))),
-            proptest::collection::vec(any::<u8>(), 0..12).prop_map(|b| Value::Opaque(Cow::Owned(b))),
+            proptest::collection::vec(any::<u8>(), 0..12)
+                .prop_map(|b| Value::Opaque(Cow::Owned(b))),
             Just(Value::Null),
             Just(Value::EndOfMibView),
-            proptest::collection::vec(1u32..100_000, 2..12)
-                .prop_map(|mut a| {
-                    a[0] = 1;
-                    a[1] = 3;
-                    Value::ObjectId(Oid::new(&a).unwrap())
-                }),
+            proptest::collection::vec(1u32..100_000, 2..12).prop_map(|mut a| {
+                a[0] = 1;
+                a[1] = 3;
+                Value::ObjectId(Oid::new(&a).unwrap())
+            }),
         ]
     }
 

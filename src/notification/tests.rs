@@ -295,7 +295,13 @@ fn an_inform_response_is_the_request_with_its_pdu_tag_changed() {
     let reply = r.handle(&odd, src(4003), local(), Instant::now(), wall());
     assert_eq!(reply.reply.unwrap(), encoded);
     // A trap gets none.
-    let trap = r.handle(&v2c(b"public", trap_v2(3)), src(4003), local(), Instant::now(), wall());
+    let trap = r.handle(
+        &v2c(b"public", trap_v2(3)),
+        src(4003),
+        local(),
+        Instant::now(),
+        wall(),
+    );
     assert!(trap.reply.is_none());
 }
 
