@@ -374,7 +374,7 @@ impl Listener {
     /// Sends the replies of a round; those the kernel refuses are counted and dropped.
     fn send_replies(&mut self, sock: &UdpSocket) {
         while !self.replies.is_empty() {
-            if self.replies.send(sock).is_err() {
+            if !matches!(self.replies.send(sock), Ok(n) if n > 0) {
                 // A full send buffer or an error for the first one: drop it, try the rest.
                 self.send_errors += 1;
                 self.replies.drop_front();
