@@ -10,7 +10,9 @@
 //!   rate limit live here; no sockets, no actors.
 //! - `window`: [`DedupWindow`] and [`RateLimiter`], the two bounded memories of the core.
 //! - `translate`: the v1 Trap-PDU in its v2 form (RFC 3584 §3.1), as snmptrapd shows it.
-//! - [`text`]: `snmptrapd`'s default log lines and the JSON line of a notification.
+//! - [`text`]: `snmptrapd`'s default log lines and the JSON object of a notification.
+//! - [`json`]: [`json::JsonWriter`], that JSON object written by hand as one line into a
+//!   reusable buffer (the outputs' and the bench's path).
 //! - [`listener`]: the actor owning the UDP socket(s) that feeds the core and hands every
 //!   delivered [`Notification`] to its subscribers' [`actix::Recipient`]s.
 //! - [`send`]: `snmpact trap` and `snmpact inform` (net-snmp's `snmptrap`/`snmpinform`).
@@ -24,6 +26,7 @@
 //! ([`crate::agent::usm::AgentEngine`]). Community strings are shown by outputs (snmptrapd logs
 //! them too) but never by `Debug`.
 
+pub mod json;
 pub mod listener;
 mod receiver;
 pub mod send;

@@ -11,11 +11,14 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Reading: each socket is a stream of [`Batch`]es: after one readiness wakeup, up to
-//! [`ListenerConfig::batch`] datagrams are read without blocking (one actor message per batch,
-//! not per datagram). A datagram that fails a check is dropped and counted, never an error of
-//! the stream; a send that fails is counted too (`send_errors`) and the socket keeps going.
-//! Subscribers that have stopped are forgotten at the next delivery.
+//! Reading: each socket is a stream of [`Readable`] wakeups; at each, the actor reads what the
+//! socket holds with `recvmmsg` ([`RecvBatch`], up to [`ListenerConfig::batch`] datagrams a
+//! call and [`ROUNDS`] calls a wakeup, so other messages get their turn during a flood), and
+//! decodes every datagram in place in the batch's buffers (no copy). The replies of a round
+//! (inform Responses, Reports) go out together with `sendmmsg` ([`SendBatch`]). A datagram
+//! that fails a check is dropped and counted, never an error of the stream; a reply that
+//! cannot be sent is counted too (`send_errors`) and the socket keeps going. Subscribers that
+//! have stopped are forgotten at the next round.
 //!
 //! Binding a port below 1024 (the standard 162) needs privileges: [`ListenError::Privileged`]
 //! says so.
@@ -31,13 +34,17 @@ use socket2::{Domain, Protocol, Socket, Type};
 use tokio::net::UdpSocket;
 
 use super::{Counters, Notification, Receiver, ReceiverConfig};
+use crate::udp_batch::{RecvBatch, SendBatch};
 use crate::usm::UserError;
 
 /// The standard notification port (RFC 3417 §3).
 pub const STANDARD_PORT: u16 = 162;
-/// Default most datagrams read per wakeup of one socket.
+/// Default most datagrams read per `recvmmsg` call.
 pub const DEFAULT_BATCH: usize = 64;
-/// Largest datagram read; longer ones are truncated by the kernel (and fail to decode).
+/// Most `recvmmsg` calls per wakeup of one socket, before the actor's other messages.
+pub const ROUNDS: usize = 8;
+/// Largest datagram read; longer ones are truncated by the kernel (and fail to decode). The
+/// batch's buffer holds this much per slot, but only the pages datagrams touch are used.
 const MAX_DATAGRAM: usize = 65_535;
 /// Receive buffer asked for each socket (the kernel caps it at `rmem_max`): bursts of
 /// thousands of traps fit while the actor is busy.
@@ -131,18 +138,11 @@ pub fn bind(addr: SocketAddr) -> Result<std::net::UdpSocket, ListenError> {
     })
 }
 
-/// Datagrams read from one socket in one wakeup.
+/// A socket has datagrams to read (its index in the listener).
 #[derive(Debug)]
-pub struct Batch {
-    /// Index of the socket.
-    socket: usize,
-    /// The datagrams, one after the other.
-    data: Vec<u8>,
-    /// (end offset in `data`, source) of each datagram.
-    items: Vec<(usize, SocketAddr)>,
-}
+pub struct Readable(usize);
 
-impl Message for Batch {
+impl Message for Readable {
     type Result = ();
 }
 
@@ -232,8 +232,10 @@ pub struct Listener {
     send_errors: u64,
     /// Sockets not yet attached (taken in `started`).
     pending: Vec<std::net::UdpSocket>,
-    /// Most datagrams per batch.
-    batch: usize,
+    /// The buffers datagrams are read into, for every socket (one round at a time).
+    recv: RecvBatch,
+    /// The replies of a round.
+    replies: SendBatch,
 }
 
 impl Listener {
@@ -274,7 +276,8 @@ impl Listener {
             next_id: 1,
             send_errors: 0,
             pending,
-            batch: config.batch.max(1),
+            recv: RecvBatch::new(config.batch.max(1), MAX_DATAGRAM),
+            replies: SendBatch::new(),
         })
     }
 
@@ -290,8 +293,7 @@ impl Listener {
         self.receiver.engine_id()
     }
 
-    fn deliver(&mut self, n: Notification) {
-        self.subscribers.retain(|(_, r)| r.connected());
+    fn deliver(&self, n: Notification) {
         if let Some(((_, last), rest)) = self.subscribers.split_last() {
             for (_, r) in rest {
                 r.do_send(n.clone());
@@ -314,72 +316,71 @@ impl Actor for Listener {
                 }
             };
             self.sockets.push(sock.clone());
-            ctx.add_stream(read_batches(sock, i, self.batch));
+            ctx.add_stream(readiness(sock, i));
         }
         tracing::info!(addrs = ?self.local, "notification listener started");
     }
 }
 
-/// The stream of batches of one socket.
-fn read_batches(sock: Arc<UdpSocket>, socket: usize, batch: usize) -> impl Stream<Item = Batch> {
-    stream::unfold(
-        (sock, vec![0u8; MAX_DATAGRAM]),
-        move |(sock, mut scratch)| {
-            async move {
-                loop {
-                    if sock.readable().await.is_err() {
-                        return None;
-                    }
-                    let mut b = Batch {
-                        socket,
-                        data: Vec::new(),
-                        items: Vec::new(),
-                    };
-                    while b.items.len() < batch {
-                        match sock.try_recv_from(&mut scratch) {
-                            Ok((n, from)) => {
-                                b.data.extend_from_slice(&scratch[..n]);
-                                b.items.push((b.data.len(), from));
-                            }
-                            Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                            // ICMP errors of earlier replies (ECONNREFUSED) and the like: skip.
-                            Err(_) => continue,
-                        }
-                    }
-                    if !b.items.is_empty() {
-                        // The scratch buffer goes back for the next read.
-                        return Some((b, (sock, scratch)));
-                    }
-                }
-            }
-        },
-    )
+/// The readiness wakeups of one socket.
+fn readiness(sock: Arc<UdpSocket>, socket: usize) -> impl Stream<Item = Readable> {
+    stream::unfold(sock, move |sock| async move {
+        sock.readable().await.ok()?;
+        Some((Readable(socket), sock))
+    })
 }
 
-impl StreamHandler<Batch> for Listener {
-    fn handle(&mut self, b: Batch, _: &mut Context<Self>) {
-        let now = Instant::now();
-        let wall = SystemTime::now();
-        let local = self.local[b.socket];
-        let mut start = 0;
-        for &(end, from) in &b.items {
-            let outcome = self
-                .receiver
-                .handle(&b.data[start..end], from, local, now, wall);
-            start = end;
-            if let Some(reply) = outcome.reply
-                && self.sockets[b.socket].try_send_to(&reply, from).is_err()
-            {
-                self.send_errors += 1;
+impl StreamHandler<Readable> for Listener {
+    fn handle(&mut self, Readable(i): Readable, _: &mut Context<Self>) {
+        let Some(sock) = self.sockets.get(i).cloned() else {
+            return;
+        };
+        let local = self.local[i];
+        self.subscribers.retain(|(_, r)| r.connected());
+        for _ in 0..ROUNDS {
+            match self.recv.recv(&*sock) {
+                Ok(_) => {}
+                // Nothing left: tokio's readiness is cleared, the stream waits again.
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                // ICMP errors of earlier replies (ECONNREFUSED) and the like: read on.
+                Err(_) => continue,
             }
-            if let Some(n) = outcome.notification {
-                self.deliver(n);
+            let now = Instant::now();
+            let wall = SystemTime::now();
+            for k in 0..self.recv.len() {
+                let Some((datagram, from)) = self.recv.get(k) else {
+                    continue;
+                };
+                let outcome = self.receiver.handle(datagram, from, local, now, wall);
+                if let Some(reply) = outcome.reply {
+                    self.replies.push(&reply, from);
+                }
+                if let Some(n) = outcome.notification {
+                    self.deliver(n);
+                }
+            }
+            self.send_replies(&sock);
+            if self.recv.len() < self.recv.capacity() {
+                break;
             }
         }
     }
 
     /// A socket's stream ended (it cannot fail otherwise): the others keep going.
     fn finished(&mut self, _: &mut Context<Self>) {}
+}
+
+impl Listener {
+    /// Sends the replies of a round; those the kernel refuses are counted and dropped.
+    fn send_replies(&mut self, sock: &UdpSocket) {
+        while !self.replies.is_empty() {
+            if !matches!(self.replies.send(sock), Ok(n) if n > 0) {
+                // A full send buffer or an error for the first one: drop it, try the rest.
+                self.send_errors += 1;
+                self.replies.drop_front();
+            }
+        }
+    }
 }
 
 impl Handler<Subscribe> for Listener {

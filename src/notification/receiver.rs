@@ -26,7 +26,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::agent::usm::{AgentEngine, Incoming, Stat};
-use crate::pdu::{self, GenericPdu, Message, Pdu, Version};
+use crate::pdu::{self, GenericPdu, Message, Pdu, PduType, Version};
 use crate::usm::{KeyCache, SecurityLevel, User, UserError, UserKeys};
 use crate::v3::{self, EngineRecord, Head};
 
@@ -113,8 +113,8 @@ struct TrapUser {
 /// The pure core of a listener (see the module doc). `Debug` shows no key or community.
 #[derive(Debug)]
 pub struct Receiver {
-    /// Accepted communities.
-    communities: Vec<Vec<u8>>,
+    /// Accepted communities, shared by every notification they let in (no copy per trap).
+    communities: Vec<Arc<[u8]>>,
     /// The authoritative engine of informs (`None` without SNMPv3 users).
     engine: Option<AgentEngine>,
     /// (sender engine id, user name) -> keys, for v3 traps.
@@ -174,7 +174,11 @@ impl Receiver {
             }
         }
         Ok(Self {
-            communities: config.communities.clone(),
+            communities: config
+                .communities
+                .iter()
+                .map(|c| Arc::from(c.as_slice()))
+                .collect(),
             engine,
             trap_users,
             sender_engines: config.sender_engine_ids.clone(),
@@ -254,20 +258,30 @@ impl Receiver {
             v1: None,
         };
         match Message::decode(datagram) {
-            Ok(msg) => self.community(msg, base, now),
+            Ok(msg) => self.community(datagram, msg, base, now),
             Err(pdu::Error::Version3 { .. }) => self.v3(datagram, base, now),
             Err(_) => Outcome::drop(DropReason::Undecodable),
         }
     }
 
-    fn community(&mut self, msg: Message<'_>, mut n: Notification, now: Instant) -> Outcome {
-        let accepted = self.communities.iter().any(|c| **c == *msg.community);
+    fn community(
+        &mut self,
+        datagram: &[u8],
+        msg: Message<'_>,
+        mut n: Notification,
+        now: Instant,
+    ) -> Outcome {
+        let accepted = self
+            .communities
+            .iter()
+            .find(|c| ***c == *msg.community)
+            .cloned();
         n.version = msg.version;
         match (msg.version, msg.pdu) {
             (Version::V1, Pdu::TrapV1(t)) => {
-                if !accepted {
+                let Some(community) = accepted else {
                     return Outcome::drop(DropReason::BadCommunity);
-                }
+                };
                 let v4 = match n.source.ip() {
                     IpAddr::V4(a) => Some(a),
                     IpAddr::V6(a) => a.to_ipv4_mapped(),
@@ -278,25 +292,27 @@ impl Receiver {
                 n.trap_oid = trap_oid;
                 n.varbinds = vbs;
                 n.v1 = Some(info);
-                n.security = Security::Community(Arc::from(&*msg.community));
+                n.security = Security::Community(community);
                 deliver(n)
             }
             (Version::V2c, pdu @ (Pdu::SnmpV2Trap(_) | Pdu::InformRequest(_))) => {
-                if !accepted {
+                let Some(community) = accepted else {
                     return Outcome::drop(DropReason::BadCommunity);
-                }
-                n.security = Security::Community(Arc::from(&*msg.community));
+                };
+                n.security = Security::Community(community);
                 let inform = matches!(pdu, Pdu::InformRequest(_));
                 let (Pdu::SnmpV2Trap(g) | Pdu::InformRequest(g)) = pdu else {
                     return Outcome::drop(DropReason::NotNotification);
                 };
                 let reply = inform.then(|| {
-                    Message {
-                        version: Version::V2c,
-                        community: Cow::Borrowed(&*msg.community),
-                        pdu: response_to(&g),
-                    }
-                    .to_bytes()
+                    patched_response(datagram, &g).unwrap_or_else(|| {
+                        Message {
+                            version: Version::V2c,
+                            community: Cow::Borrowed(&*msg.community),
+                            pdu: response_to(&g),
+                        }
+                        .to_bytes()
+                    })
                 });
                 self.fill(&mut n, g, inform);
                 self.finish(n, reply, now)
@@ -508,14 +524,30 @@ fn response_to<'a>(g: &GenericPdu<'a>) -> Pdu<'a> {
     })
 }
 
-/// A hash of an inform's varbinds (their encoding), to recognise a retransmission.
-fn content_hash(n: &Notification) -> u64 {
-    let mut buf = Vec::with_capacity(pdu::list_content_len(&n.varbinds));
-    let mut w = crate::ber::Writer::new(&mut buf);
-    for vb in &n.varbinds {
-        vb.encode(&mut w);
+/// The Response to a v2c inform made from the request's own bytes: the same message with the
+/// PDU tag changed to GetResponse-PDU. Only when that is exactly the Response to send: the
+/// request's error-status and error-index are zero (RFC 3416 §4.2.7 wants noError and 0);
+/// `None` otherwise (the Response is then encoded).
+fn patched_response(datagram: &[u8], g: &GenericPdu<'_>) -> Option<Vec<u8>> {
+    if g.error_status != pdu::ErrorStatus::NoError || g.error_index != 0 {
+        return None;
     }
+    let mut r = crate::ber::Reader::new(datagram);
+    let mut m = r.read_constructed(crate::ber::tag::SEQUENCE).ok()?;
+    m.read_i32(crate::ber::tag::INTEGER).ok()?;
+    m.read_primitive(crate::ber::tag::OCTET_STRING).ok()?;
+    let at = m.offset();
+    if datagram.get(at) != Some(&(PduType::InformRequest as u8)) {
+        return None;
+    }
+    let mut reply = datagram.to_vec();
+    reply[at] = PduType::Response as u8;
+    Some(reply)
+}
+
+/// A hash of an inform's varbinds, to recognise a retransmission.
+fn content_hash(n: &Notification) -> u64 {
     let mut h = DefaultHasher::new();
-    buf.hash(&mut h);
+    n.varbinds.hash(&mut h);
     h.finish()
 }

@@ -268,6 +268,44 @@ fn an_inform_is_acknowledged_every_time_and_delivered_once() {
 }
 
 #[test]
+fn an_inform_response_is_the_request_with_its_pdu_tag_changed() {
+    let mut r = receiver();
+    let encoded = v2c(
+        b"public",
+        Pdu::Response(GenericPdu {
+            request_id: 9,
+            varbinds: v2_varbinds(42, "1.3.6.1.6.3.1.1.5.1"),
+            ..GenericPdu::default()
+        }),
+    );
+    let bytes = v2c(b"public", inform(9));
+    let reply = r.handle(&bytes, src(4002), local(), Instant::now(), wall());
+    assert_eq!(reply.reply.unwrap(), encoded);
+    // Not zero error fields (RFC 3416 senders never set them): the Response is encoded, with
+    // noError and 0 as §4.2.7 says.
+    let odd = v2c(
+        b"public",
+        Pdu::InformRequest(GenericPdu {
+            request_id: 9,
+            error_status: crate::pdu::ErrorStatus::TooBig,
+            error_index: 1,
+            varbinds: v2_varbinds(42, "1.3.6.1.6.3.1.1.5.1"),
+        }),
+    );
+    let reply = r.handle(&odd, src(4003), local(), Instant::now(), wall());
+    assert_eq!(reply.reply.unwrap(), encoded);
+    // A trap gets none.
+    let trap = r.handle(
+        &v2c(b"public", trap_v2(3)),
+        src(4003),
+        local(),
+        Instant::now(),
+        wall(),
+    );
+    assert!(trap.reply.is_none());
+}
+
+#[test]
 fn bad_communities_and_other_pdus_are_dropped_and_counted() {
     let mut r = receiver();
     let now = Instant::now();

@@ -36,6 +36,7 @@
 //! of them), each as [`crate::format::varbind_json`] makes it. Missing `trap_oid` or `uptime`
 //! are `null`.
 
+use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 
@@ -46,6 +47,7 @@ use crate::mib;
 use crate::output::json::rfc3339;
 use crate::pdu::Value;
 
+use super::json::JsonWriter;
 use super::{Notification, Security};
 
 /// net-snmp's names of the generic traps (`trap_description`, snmplib/mib.c).
@@ -189,8 +191,15 @@ pub fn to_json(n: &Notification) -> Json {
     Json::Object(m)
 }
 
-/// Appends `n` as one JSON line (with its newline).
+/// Appends `n` as one JSON line (with its newline): [`to_json`]'s object as `serde_json`
+/// prints it, written by this thread's [`JsonWriter`] (no `serde_json::Value` built).
 pub fn write_json(out: &mut String, n: &Notification) {
-    out.push_str(&to_json(n).to_string());
-    out.push('\n');
+    thread_local! {
+        static WRITER: RefCell<JsonWriter> = RefCell::new(JsonWriter::new());
+    }
+    WRITER.with(|w| match w.try_borrow_mut() {
+        Ok(mut w) => w.write(out, n),
+        // Re-entered (cannot happen: writing calls no output): a writer of its own.
+        Err(_) => JsonWriter::new().write(out, n),
+    });
 }
