@@ -725,7 +725,7 @@ impl Handler<FetchRates> for MemberActor {
                             .saturating_add(u64::try_from(act.settings.ttl.as_millis()).unwrap_or(0));
                         let (seeds, rejected) = parse_rates(&m.pairs, &values, max_ms);
                         for (agent, job, e) in &rejected {
-                            tracing::warn!(%agent, %job, error = %e, reason = e, "cluster: rate state in Redis rejected (ignored)");
+                            tracing::warn!(%agent, %job, reason = %e, "cluster: rate state in Redis rejected (ignored)");
                         }
                         let n = rejected.len() as u64;
                         let read = seeds.len() as u64;
