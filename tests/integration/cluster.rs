@@ -568,6 +568,8 @@ fn three_instances_share_the_agents_fail_over_rebalance_and_survive_redis() {
     assert!(!p4_agents.is_empty());
     let frozen = Instant::now();
     signal(&h.instances["p4"], libc::SIGSTOP);
+    // Whatever p4 had already written to its socket reaches Redis before the garbage.
+    h.run_for(Duration::from_millis(200));
     for (n, a) in p4_agents.iter().enumerate() {
         let key = format!("itest:rate:sys:{a}");
         match n % 3 {
