@@ -28,7 +28,7 @@ use redis::sentinel::{SentinelClient, SentinelClientBuilder, SentinelServerType}
 use redis::{AsyncConnectionConfig, IntoConnectionInfo, TlsCertificates, TlsMode, Value};
 use serde::{Deserialize, Serialize};
 
-use super::handover::{self, Pending};
+use super::handover;
 use super::membership::{Member, Snapshot, View};
 use super::{Cluster, ClusterHealth, ClusterSettings, MemberStatus, RateState, wall_ms};
 
@@ -275,7 +275,7 @@ pub(super) struct MemberActor {
 #[derive(Clone)]
 enum Source {
     /// A Redis URL.
-    Direct(redis::Client),
+    Direct(Box<redis::Client>),
     /// Redis Sentinel: the current master is asked of the sentinels for each new connection.
     Sentinel(Arc<tokio::sync::Mutex<SentinelClient>>),
 }
@@ -342,12 +342,20 @@ fn client(settings: &ClusterSettings) -> Result<Source, String> {
         None => redis::Client::open(info),
     };
     client
-        .map(Source::Direct)
+        .map(|c| Source::Direct(Box::new(c)))
         .map_err(|e| format!("redis URL: {e}"))
 }
 
 type Rates = Vec<(Arc<str>, Arc<str>, RateState)>;
-type Buffered = Vec<((Arc<str>, Arc<str>), Pending)>;
+type Buffered = handover::Batch;
+/// A flush's end: the connection if it still works, and (pairs, bytes) written or the error and
+/// what was not written.
+type Flushed = (
+    Option<MultiplexedConnection>,
+    Result<(u64, u64), (String, Buffered)>,
+);
+/// Rejected rate states: (agent, job, why).
+type Rejected = Vec<(Arc<str>, Arc<str>, &'static str)>;
 
 impl MemberActor {
     pub(super) fn new(settings: ClusterSettings, config_hash: String, cluster: Cluster) -> Self {
@@ -392,7 +400,7 @@ impl MemberActor {
                 .set_connection_timeout(Some(timeout))
                 .set_response_timeout(Some(timeout));
             let client = match client? {
-                Source::Direct(c) => c,
+                Source::Direct(c) => *c,
                 Source::Sentinel(s) => {
                     let ask = async { s.lock().await.async_get_client().await };
                     tokio::time::timeout(timeout, ask)
@@ -573,17 +581,7 @@ impl MemberActor {
 
     /// Writes buffered rate states: one `SET key value PX ttl` per pair, in pipelines of
     /// [`PIPELINE_CHUNK`]. Gives back what it could not write.
-    fn write_rates(
-        &self,
-        items: Buffered,
-    ) -> impl Future<
-        Output = (
-            Option<MultiplexedConnection>,
-            Result<(u64, u64), (String, Buffered)>,
-        ),
-    >
-    + 'static
-    + use<> {
+    fn write_rates(&self, items: Buffered) -> impl Future<Output = Flushed> + 'static + use<> {
         let conn = self.data_connection();
         let name = self.settings.name.clone();
         async move {
@@ -756,11 +754,7 @@ impl Handler<FetchRates> for MemberActor {
 /// The rate states in an `MGET` reply (one value per pair), and the rejected ones with why:
 /// garbled or foreign values, values of another type, states from after `max_ms` (another
 /// clock, or not a state of ours). Absent keys are neither.
-fn parse_rates(
-    pairs: &[(Arc<str>, Arc<str>)],
-    values: &[Value],
-    max_ms: u64,
-) -> (Rates, Vec<(Arc<str>, Arc<str>, &'static str)>) {
+fn parse_rates(pairs: &[(Arc<str>, Arc<str>)], values: &[Value], max_ms: u64) -> (Rates, Rejected) {
     let mut out = Vec::new();
     let mut rejected = Vec::new();
     for ((agent, job), v) in pairs.iter().zip(values) {

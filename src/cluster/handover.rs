@@ -356,11 +356,16 @@ pub struct Pending {
     pub ttl_ms: u64,
 }
 
+/// A pair: (job, agent).
+pub type Pair = (Arc<str>, Arc<str>);
+/// Buffered writes, taken out of a [`RateBuffer`].
+pub type Batch = Vec<(Pair, Pending)>;
+
 /// The states waiting for the next flush, by (job, agent): the latest state of a pair replaces
 /// an older one, so the buffer never holds more entries than the pairs polled.
 #[derive(Debug, Default)]
 pub struct RateBuffer {
-    pending: HashMap<(Arc<str>, Arc<str>), Pending>,
+    pending: HashMap<Pair, Pending>,
 }
 
 impl RateBuffer {
@@ -370,12 +375,12 @@ impl RateBuffer {
     }
 
     /// Everything buffered, leaving the buffer empty.
-    pub fn take(&mut self) -> Vec<((Arc<str>, Arc<str>), Pending)> {
+    pub fn take(&mut self) -> Batch {
         self.pending.drain().collect()
     }
 
     /// Puts back what a failed flush took, unless a newer state came meanwhile.
-    pub fn restore(&mut self, items: Vec<((Arc<str>, Arc<str>), Pending)>) {
+    pub fn restore(&mut self, items: Batch) {
         for (k, p) in items {
             self.pending.entry(k).or_insert(p);
         }
