@@ -269,6 +269,27 @@ fn info_command(url: &str, command: &str) -> (u64, f64) {
     (calls, per)
 }
 
+/// Redis's `used_memory` and number of keys.
+fn memory(url: &str) -> (u64, u64) {
+    let Ok(client) = redis::Client::open(url) else {
+        return (0, 0);
+    };
+    let Ok(mut con) = client.get_connection() else {
+        return (0, 0);
+    };
+    let text: String = redis::cmd("INFO")
+        .arg("memory")
+        .query(&mut con)
+        .unwrap_or_default();
+    let used = text
+        .lines()
+        .find_map(|l| l.strip_prefix("used_memory:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    let keys: u64 = redis::cmd("DBSIZE").query(&mut con).unwrap_or(0);
+    (used, keys)
+}
+
 fn reset_stats(url: &str) {
     if let Ok(client) = redis::Client::open(url)
         && let Ok(mut con) = client.get_connection()
@@ -424,6 +445,12 @@ fn main() -> ExitCode {
         "rate state per agent per cycle: 1 SET, {:.0} bytes of value (ten Counter32s), {:.2} SET per agent per interval measured",
         bytes as f64 / stored.max(1) as f64,
         stored as f64 / (a.agents as f64 * secs / a.interval.as_secs_f64())
+    );
+    let (used, keys) = memory(&url);
+    println!(
+        "Redis memory: {:.1} MiB for {keys} keys ({:.0} bytes per key, rate states nearly all of them)",
+        used as f64 / 1_048_576.0,
+        used as f64 / keys.max(1) as f64
     );
 
     let moved0 = counts.moved_in.load(Ordering::Relaxed);
