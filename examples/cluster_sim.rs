@@ -3,7 +3,7 @@
 //! Redis commands per instance (heartbeat and rate hand-over apart), agents moved per join,
 //! failover time and the cost of one ownership decision (figures in BENCHMARKS.md, "Cluster").
 //!
-//! Run: `cargo run --release --example cluster_sim` (about 70 s; needs the Debian package
+//! Run: `cargo run --release --example cluster_sim` (about 40 s; needs the Debian package
 //! `redis-server`). Options: `--agents N` (default 100,000), `--heartbeat MS` (default 1000),
 //! `--ttl MS` (default 5000), `--interval MS` (the stand-ins' polling interval, default 10000).
 //!
