@@ -1,21 +1,24 @@
 //! Cluster simulation: members of a poller cluster on a real `redis-server` (loopback), with a
 //! stand-in poller per member that owns, hands over and takes over 100,000 agents, to measure
-//! Redis commands per instance, agents moved per join, failover time and the cost of one
-//! ownership decision (figures in BENCHMARKS.md, "Cluster").
+//! Redis commands per instance (heartbeat and rate hand-over apart), agents moved per join,
+//! failover time and the cost of one ownership decision (figures in BENCHMARKS.md, "Cluster").
 //!
-//! Run: `cargo run --release --example cluster_sim` (about 60 s; needs the Debian package
+//! Run: `cargo run --release --example cluster_sim` (about 40 s; needs the Debian package
 //! `redis-server`). Options: `--agents N` (default 100,000), `--heartbeat MS` (default 1000),
-//! `--ttl MS` (default 5000).
+//! `--ttl MS` (default 5000), `--interval MS` (the stand-ins' polling interval, default 10000).
 //!
 //! Method:
 //! - Pure part: the rendezvous owner of every agent for 3, 4, 10 and 11 members: agents moved
 //!   per join and per loss, and nanoseconds per decision.
 //! - Redis part: each member is `snmpact::cluster::Cluster` (the real member actor and its
 //!   heartbeat script) in its own thread and actix System, with a stand-in poller that does what
-//!   the poller does on an epoch change: recompute its agents, hand over the rate state (ten
-//!   counters) of those it gives up, read that of those it takes. No SNMP traffic.
-//! - Steady state: 3 members for 10 s; Redis commands per instance per second from the
-//!   members' own counters and from Redis's `INFO commandstats`.
+//!   the poller does for rates: after each cycle (every `--interval`) it stores the rate state
+//!   (ten Counter32s) of every agent it owns ([`Cluster::store_rate`]; the member writes them
+//!   once per heartbeat), and on an epoch change it reads the state of the agents it adopts
+//!   ([`Cluster::fetch_rates`]). No SNMP traffic.
+//! - Steady state: 3 members for 10 s; Redis commands per instance per second, heartbeat
+//!   (control plane) and rate hand-over (data plane) apart, from the members' own counters and
+//!   from Redis's `INFO commandstats`; bytes of rate state per agent.
 //! - Join: a 4th member; agents moved, rate states written and read, Redis commands.
 //! - Failover: one member's System dropped without leaving (as a SIGKILL would): time until
 //!   every survivor has an epoch without it (the takeover then waits at most one interval).
@@ -32,11 +35,13 @@ use actix::prelude::*;
 use snmpact::cluster::{
     Cluster, ClusterSettings, EpochChanged, RateState, SeedRates, Snapshot, membership, wall_ms,
 };
+use snmpact::oid::Oid;
 
 struct Args {
     agents: usize,
     heartbeat: Duration,
     ttl: Duration,
+    interval: Duration,
 }
 
 fn args() -> Args {
@@ -44,6 +49,7 @@ fn args() -> Args {
         agents: 100_000,
         heartbeat: Duration::from_secs(1),
         ttl: Duration::from_secs(5),
+        interval: Duration::from_secs(10),
     };
     let v: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -53,6 +59,7 @@ fn args() -> Args {
             "--agents" => a.agents = usize::try_from(n).unwrap_or(a.agents),
             "--heartbeat" => a.heartbeat = Duration::from_millis(n),
             "--ttl" => a.ttl = Duration::from_millis(n),
+            "--interval" => a.interval = Duration::from_millis(n.max(100)),
             _ => {}
         }
         i += 2;
@@ -71,21 +78,42 @@ struct Counts {
 /// Does on an epoch change what the poller does (see `poller::actor::epoch_changed`).
 struct Stand {
     cluster: Cluster,
-    agents: Arc<Vec<String>>,
+    agents: Arc<Vec<Arc<str>>>,
     owned: HashSet<usize>,
     counts: Arc<Counts>,
+    interval: Duration,
 }
 
 impl Actor for Stand {
     type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        // A cycle of every owned agent per interval: its rate state is stored, as the poller
+        // does after each cycle.
+        ctx.run_interval(self.interval, |act, _| {
+            let job: Arc<str> = Arc::from("if");
+            let s = state();
+            for i in &act.owned {
+                act.cluster
+                    .store_rate(&act.agents[*i], &job, act.interval, &s);
+            }
+            act.counts
+                .handed_over
+                .fetch_add(act.owned.len() as u64, Ordering::Relaxed);
+        });
+    }
 }
 
+/// Ten Counter32s of one interface (ifInOctets.1 .. ifOutQLen.1's neighbours), as stored.
 fn state() -> RateState {
     RateState {
         at_ms: wall_ms(SystemTime::now()),
         uptime: Some(123_456),
-        counters: (1..=10)
-            .map(|i| (format!("1.3.6.1.2.1.2.2.1.10.{i}"), 32, 1_000_000 + i))
+        counters: (10..=19)
+            .map(|c| {
+                let oid: Oid = format!("1.3.6.1.2.1.2.2.1.{c}.1").parse().expect("an OID");
+                (oid, 32, 3_000_000_000 + c)
+            })
             .collect(),
     }
 }
@@ -97,18 +125,16 @@ impl Handler<EpochChanged> for Stand {
         let snap: &Snapshot = &m.0;
         let me = snap.identity.me.clone();
         let cut = snap.cutover_ms().max(wall_ms(SystemTime::now()));
-        let mut losing = Vec::new();
         let mut gaining = Vec::new();
         let mut now_owned = HashSet::new();
+        let job: Arc<str> = Arc::from("if");
         for (i, a) in self.agents.iter().enumerate() {
             let mine = snap.owner_at(a, &[], cut).is_some_and(|o| o == me);
             if mine {
                 now_owned.insert(i);
                 if !self.owned.contains(&i) {
-                    gaining.push(Arc::from(a.as_str()));
+                    gaining.push((a.clone(), job.clone()));
                 }
-            } else if self.owned.contains(&i) {
-                losing.push((Arc::from(a.as_str()), Arc::from("if"), state()));
             }
         }
         // The very first epoch of the first member takes everything: not a move.
@@ -117,10 +143,6 @@ impl Handler<EpochChanged> for Stand {
                 .moved_in
                 .fetch_add(gaining.len() as u64, Ordering::Relaxed);
         }
-        self.counts
-            .handed_over
-            .fetch_add(losing.len() as u64, Ordering::Relaxed);
-        self.cluster.put_rates(losing);
         let quarter = snap.identity.window_ms / 4;
         if snap.view.as_ref().is_some_and(|v| v.members.len() > 1) {
             self.cluster
@@ -136,7 +158,7 @@ impl Handler<SeedRates> for Stand {
     fn handle(&mut self, m: SeedRates, _: &mut Context<Self>) {
         self.counts
             .seeded
-            .fetch_add(m.0.len() as u64, Ordering::Relaxed);
+            .fetch_add(m.seeds.len() as u64, Ordering::Relaxed);
     }
 }
 
@@ -152,11 +174,14 @@ fn member(
     id: &str,
     url: &str,
     a: &Args,
-    agents: &Arc<Vec<String>>,
+    agents: &Arc<Vec<Arc<str>>>,
     counts: &Arc<Counts>,
 ) -> MemberThread {
     let settings = ClusterSettings {
         redis: url.to_owned(),
+        ca_file: None,
+        sentinels: Vec::new(),
+        master_name: None,
         password: None,
         name: "sim".into(),
         instance: id.to_owned(),
@@ -169,6 +194,7 @@ fn member(
     let (ctx, crx) = mpsc::channel();
     let agents = agents.clone();
     let counts = counts.clone();
+    let interval = a.interval;
     let thread = std::thread::spawn(move || {
         let sys = System::new();
         sys.block_on(async move {
@@ -178,6 +204,7 @@ fn member(
                 agents,
                 owned: HashSet::new(),
                 counts,
+                interval,
             }
             .start();
             cluster.attach(stand.clone().recipient(), stand.recipient());
@@ -208,7 +235,8 @@ fn member(
     }
 }
 
-fn info_evalsha(url: &str) -> (u64, f64) {
+/// Calls and µs per call of `command` in Redis's `INFO commandstats`.
+fn info_command(url: &str, command: &str) -> (u64, f64) {
     let Ok(client) = redis::Client::open(url) else {
         return (0, 0.0);
     };
@@ -223,7 +251,11 @@ fn info_evalsha(url: &str) -> (u64, f64) {
     let mut calls = 0;
     let mut per = 0.0;
     for line in text.lines() {
-        if let Some(rest) = line.strip_prefix("cmdstat_evalsha:") {
+        if let Some(rest) = line
+            .strip_prefix("cmdstat_")
+            .and_then(|l| l.strip_prefix(command))
+            .and_then(|l| l.strip_prefix(':'))
+        {
             for kv in rest.split(',') {
                 if let Some(v) = kv.strip_prefix("calls=") {
                     calls = v.parse().unwrap_or(0);
@@ -235,6 +267,27 @@ fn info_evalsha(url: &str) -> (u64, f64) {
         }
     }
     (calls, per)
+}
+
+/// Redis's `used_memory` and number of keys.
+fn memory(url: &str) -> (u64, u64) {
+    let Ok(client) = redis::Client::open(url) else {
+        return (0, 0);
+    };
+    let Ok(mut con) = client.get_connection() else {
+        return (0, 0);
+    };
+    let text: String = redis::cmd("INFO")
+        .arg("memory")
+        .query(&mut con)
+        .unwrap_or_default();
+    let used = text
+        .lines()
+        .find_map(|l| l.strip_prefix("used_memory:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    let keys: u64 = redis::cmd("DBSIZE").query(&mut con).unwrap_or(0);
+    (used, keys)
 }
 
 fn reset_stats(url: &str) {
@@ -265,12 +318,11 @@ fn wait_members(threads: &[MemberThread], n: usize, without: Option<&str>) -> Du
     }
 }
 
-/// Waits until the stand-ins' counters have not moved for 3 s (hand-overs done).
+/// Waits until the stand-ins' moves and reads have not changed for 3 s (hand-overs done).
 fn settled(counts: &Counts) {
     let read = || {
         (
             counts.moved_in.load(Ordering::Relaxed),
-            counts.handed_over.load(Ordering::Relaxed),
             counts.seeded.load(Ordering::Relaxed),
         )
     };
@@ -286,7 +338,7 @@ fn settled(counts: &Counts) {
     }
 }
 
-fn pure(agents: &[String]) {
+fn pure(agents: &[Arc<str>]) {
     println!("## pure rendezvous, {} agents", agents.len());
     let ids: Vec<String> = (1..=11).map(|i| format!("poller-{i}")).collect();
     let owners = |n: usize| -> Vec<&str> {
@@ -320,8 +372,11 @@ fn pure(agents: &[String]) {
 
 fn main() -> ExitCode {
     let a = args();
-    let agents: Arc<Vec<String>> =
-        Arc::new((0..a.agents).map(|i| format!("agent-{i:07}")).collect());
+    let agents: Arc<Vec<Arc<str>>> = Arc::new(
+        (0..a.agents)
+            .map(|i| Arc::from(format!("agent-{i:07}").as_str()))
+            .collect(),
+    );
     pure(&agents);
 
     let dir = std::env::temp_dir().join(format!("snmpact-cluster-sim-{}", std::process::id()));
@@ -349,8 +404,8 @@ fn main() -> ExitCode {
     let counts = Arc::new(Counts::default());
 
     println!(
-        "## Redis, {} agents, heartbeat {:?}, ttl {:?}",
-        a.agents, a.heartbeat, a.ttl
+        "## Redis, {} agents, heartbeat {:?}, ttl {:?}, interval {:?}",
+        a.agents, a.heartbeat, a.ttl, a.interval
     );
     let mut threads: Vec<MemberThread> = (1..=3)
         .map(|i| member(&format!("poller-{i}"), &url, &a, &agents, &counts))
@@ -358,26 +413,44 @@ fn main() -> ExitCode {
     wait_members(&threads, 3, None);
     settled(&counts); // past the hand-over of the first member's agents
     reset_stats(&url);
-    let before: Vec<u64> = threads
-        .iter()
-        .map(|t| t.cluster.status().heartbeats)
-        .collect();
-    let steady = Duration::from_secs(10);
+    let before: Vec<_> = threads.iter().map(|t| t.cluster.status()).collect();
+    let steady = Duration::from_secs(10).max(a.interval);
     std::thread::sleep(steady);
-    let (calls, per_call) = info_evalsha(&url);
+    let (calls, per_call) = info_command(&url, "evalsha");
+    let (sets, per_set) = info_command(&url, "set");
+    let secs = steady.as_secs_f64();
+    let mut stored = 0u64;
+    let mut bytes = 0u64;
     for (t, b) in threads.iter().zip(&before) {
         let s = t.cluster.status();
+        stored += s.rates_written - b.rates_written;
+        bytes += s.rate_bytes - b.rate_bytes;
         println!(
-            "steady, {}: {:.2} heartbeat scripts/s (epoch {}, {} heartbeats failed so far)",
+            "steady, {}: {:.2} heartbeat scripts/s (epoch {}, {} heartbeats failed so far); rate hand-over: {:.0} commands/s, {:.0} states/s, {:.0} bytes/s",
             t.id,
-            (s.heartbeats - b) as f64 / steady.as_secs_f64(),
+            (s.heartbeats - b.heartbeats) as f64 / secs,
             s.epoch,
-            s.heartbeat_failures
+            s.heartbeat_failures,
+            (s.rate_commands - b.rate_commands) as f64 / secs,
+            (s.rates_written - b.rates_written) as f64 / secs,
+            (s.rate_bytes - b.rate_bytes) as f64 / secs,
         );
     }
     println!(
-        "steady, Redis side: {:.2} heartbeat scripts/s for 3 members, {per_call:.1} µs each",
-        calls as f64 / steady.as_secs_f64()
+        "steady, Redis side: {:.2} heartbeat scripts/s for 3 members, {per_call:.1} µs each; {:.0} SET/s of rate state, {per_set:.2} µs each",
+        calls as f64 / secs,
+        sets as f64 / secs
+    );
+    println!(
+        "rate state per agent per cycle: 1 SET, {:.0} bytes of value (ten Counter32s), {:.2} SET per agent per interval measured",
+        bytes as f64 / stored.max(1) as f64,
+        stored as f64 / (a.agents as f64 * secs / a.interval.as_secs_f64())
+    );
+    let (used, keys) = memory(&url);
+    println!(
+        "Redis memory: {:.1} MiB for {keys} keys ({:.0} bytes per key, rate states nearly all of them)",
+        used as f64 / 1_048_576.0,
+        used as f64 / keys.max(1) as f64
     );
 
     let moved0 = counts.moved_in.load(Ordering::Relaxed);
@@ -396,7 +469,7 @@ fn main() -> ExitCode {
         .map(|t| t.cluster.status().redis_commands)
         .sum();
     println!(
-        "join 3 -> 4: epoch seen by all in {settle:?}; {} agents moved to the newcomer ({:.1} %), {} rate states handed over, {} taken over, {} Redis commands in {:.1} s over all members",
+        "join 3 -> 4: epoch seen by all in {settle:?}; {} agents moved to the newcomer ({:.1} %), {} rate states stored meanwhile, {} taken over, {} Redis commands in {:.1} s over all members",
         counts.moved_in.load(Ordering::Relaxed) - moved0,
         (counts.moved_in.load(Ordering::Relaxed) - moved0) as f64 * 100.0 / a.agents as f64,
         counts.handed_over.load(Ordering::Relaxed) - handed0,
@@ -426,14 +499,14 @@ fn main() -> ExitCode {
     std::thread::sleep(a.heartbeat * 3);
     reset_stats(&url);
     std::thread::sleep(steady);
-    let (calls, per_call) = info_evalsha(&url);
+    let (calls, per_call) = info_command(&url, "evalsha");
     println!(
         "steady, 10 members: {:.2} heartbeat scripts/s in all, {per_call:.1} µs each in Redis",
         calls as f64 / steady.as_secs_f64()
     );
 
     println!(
-        "whole run: {} agents moved in by joins, {} rate states handed over, {} taken over",
+        "whole run: {} agents moved in by joins, {} rate states stored, {} taken over",
         counts.moved_in.load(Ordering::Relaxed),
         counts.handed_over.load(Ordering::Relaxed),
         counts.seeded.load(Ordering::Relaxed)

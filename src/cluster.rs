@@ -8,6 +8,10 @@
 //!   that agent.
 //! - [`Cluster::status`] (the console's `cluster` and `stats`, the Prometheus cluster metrics),
 //!   [`Cluster::leave`] (at shutdown: hands the rate state over and leaves at once).
+//! - The poller's rate hook ([`handover`] has the format): [`Cluster::store_rate`] after each
+//!   cycle of a pair it polls, [`Cluster::fetch_rates`] for the pairs it adopts at an epoch
+//!   change, [`Cluster::awaiting_rates`] before publishing the first sample of an adopted agent
+//!   (the read states come back as [`SeedRates`]).
 //!
 //! # Design
 //! - [`membership`] is the pure core (rendezvous hashing, epochs, pinned sites, the transition
@@ -16,30 +20,42 @@
 //! - `actor` talks to Redis: one Lua script per heartbeat refreshes this instance's key (TTL),
 //!   reads the member set and each member's record (O(members), never O(agents)), repairs keys
 //!   of the wrong type, and bumps the epoch when the live set changed, atomically, so every
-//!   instance reads the same epoch. Rate state of moved agents is written and read per agent
-//!   only when agents move. Redis down: degraded mode (see [`membership`]); Redis back, even
-//!   empty: the next heartbeat rebuilds the keys.
+//!   instance reads the same epoch. Redis down: degraded mode (see [`membership`]); Redis
+//!   back, even empty: the next heartbeat rebuilds the keys.
+//! - Rate state is data-plane traffic, apart from the heartbeat: the owner of each pair stores
+//!   it after every cycle, written once per heartbeat in pipelines on a connection of its own;
+//!   a new owner reads it (one pipelined `MGET` per batch) before its first sample. See
+//!   [`handover`].
+//! - Redis is reached by URL (`redis://`, `rediss://` with TLS through rustls and an optional
+//!   CA file, `redis+unix://`) or through Redis Sentinel (`sentinels`, `master_name`): each
+//!   new connection asks the sentinels for the current master, so a failover is a few failed
+//!   heartbeats (degraded mode) and a reconnection.
 //!
 //! # Keys (prefix `name`, default `snmpact`)
 //! `NAME:members` (set of ids), `NAME:member:ID` (JSON record, expires after `ttl - heartbeat`),
-//! `NAME:epoch` (hash: `epoch`, `since`, `view`, `prev`), `NAME:rate:AGENT` (hash: job -> JSON
-//! rate state, expires after [`RATE_TTL_FACTOR`] ttls).
+//! `NAME:epoch` (hash: `epoch`, `since`, `view`, `prev`), `NAME:rate:JOB:AGENT` (string:
+//! [`handover`] value, expires after [`RATE_TTL_FACTOR`] ttls or three intervals, the longer).
 
 mod actor;
+pub mod handover;
 pub mod membership;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use actix::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-pub use actor::{EpochChanged, FetchRates, Leave, PutRates, SeedRates};
+pub use actor::{EpochChanged, FetchRates, Leave, SeedRates};
+pub use handover::RateState;
 pub use membership::{Decision, Identity, Member, Snapshot, View};
 
-/// Rate hand-over keys live this many TTLs.
+/// Rate hand-over keys live this many TTLs (or three intervals of their job, the longer).
 pub const RATE_TTL_FACTOR: u32 = 20;
+/// A rate hand-over key lives at least this many intervals of its job.
+pub const RATE_TTL_INTERVALS: u32 = 3;
 /// Default key prefix.
 pub const DEFAULT_NAME: &str = "snmpact";
 /// Default heartbeat.
@@ -54,8 +70,16 @@ pub const WINDOW_HEARTBEATS: u32 = 2;
 /// `[cluster]`, checked.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ClusterSettings {
-    /// The Redis URL (`redis://127.0.0.1:6379`, `redis+unix:///run/redis.sock`).
+    /// The Redis URL (`redis://127.0.0.1:6379`, `rediss://...`, `redis+unix:///run/redis.sock`);
+    /// empty when `sentinels` name the master.
     pub redis: String,
+    /// PEM file of the CA that signed the Redis server's certificate (`rediss://`); else the
+    /// system's roots.
+    pub ca_file: Option<PathBuf>,
+    /// Redis Sentinel URLs (`redis://127.0.0.1:26379`): the master is asked of them.
+    pub sentinels: Vec<String>,
+    /// The master's name in Sentinel (`sentinel monitor NAME ...`).
+    pub master_name: Option<String>,
     /// The Redis password (from `password_env`), never shown.
     pub password: Option<String>,
     /// Key prefix.
@@ -76,6 +100,9 @@ impl std::fmt::Debug for ClusterSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClusterSettings")
             .field("redis", &self.redis)
+            .field("ca_file", &self.ca_file)
+            .field("sentinels", &self.sentinels)
+            .field("master_name", &self.master_name)
             .field("password", &self.password.as_ref().map(|_| "<redacted>"))
             .field("name", &self.name)
             .field("instance", &self.instance)
@@ -190,6 +217,14 @@ pub struct ClusterStatus {
     pub rates_written: u64,
     /// See `rates_written`.
     pub rates_read: u64,
+    /// Rate-state values read and rejected (garbled, foreign, from the future); also counted
+    /// in `garbled`.
+    pub rates_rejected: u64,
+    /// Redis commands of the rate hand-over (data plane: `SET`s and `MGET`s), apart from the
+    /// heartbeat's; also counted in `redis_commands`.
+    pub rate_commands: u64,
+    /// Bytes of rate-state values written.
+    pub rate_bytes: u64,
     /// Cycles polled while degraded (marked duplicate).
     pub duplicates: u64,
     /// The last error, if the last heartbeat failed.
@@ -202,6 +237,15 @@ struct Shared {
     status: Mutex<ClusterStatus>,
     poller: Mutex<Option<Recipient<EpochChanged>>>,
     seeds: Mutex<Option<Recipient<SeedRates>>>,
+    /// Rate states waiting for the next flush.
+    rates: Mutex<handover::RateBuffer>,
+    /// Agents whose hand-over is being read: (fetch number, local wall ms after which to stop
+    /// waiting).
+    awaiting: Mutex<HashMap<Arc<str>, (u64, u64)>>,
+    /// Numbers fetches, so an old fetch's end does not end a newer one's wait.
+    fetches: std::sync::atomic::AtomicU64,
+    /// `[cluster] ttl`: sets how long rate states live and how long a fetch may take.
+    ttl: Duration,
     actor: Mutex<Option<Addr<actor::MemberActor>>>,
     /// The member actor's thread, kept alive with the handle.
     arbiter: Mutex<Option<Arbiter>>,
@@ -271,6 +315,9 @@ impl Cluster {
             config_hash: config_hash.to_owned(),
             rates_written: 0,
             rates_read: 0,
+            rates_rejected: 0,
+            rate_commands: 0,
+            rate_bytes: 0,
             duplicates: 0,
             last_error: None,
         };
@@ -280,6 +327,10 @@ impl Cluster {
                 status: Mutex::new(status),
                 poller: Mutex::new(None),
                 seeds: Mutex::new(None),
+                rates: Mutex::new(handover::RateBuffer::default()),
+                awaiting: Mutex::new(HashMap::new()),
+                fetches: std::sync::atomic::AtomicU64::new(0),
+                ttl: settings.ttl,
                 actor: Mutex::new(None),
                 arbiter: Mutex::new(None),
             }),
@@ -364,24 +415,83 @@ impl Cluster {
         }
     }
 
-    /// Hands rate state of agents this instance is giving up to Redis (fire and forget).
-    pub fn put_rates(&self, rates: Vec<(Arc<str>, Arc<str>, RateState)>) {
-        if rates.is_empty() {
+    /// The poller's rate hook, after each cycle of a pair this instance polls: the pair's rate
+    /// memory, written to Redis with the next flush (once per heartbeat, the latest state of
+    /// each pair, pipelined). `interval` is the job's: the key outlives three of them.
+    pub fn store_rate(
+        &self,
+        agent: &Arc<str>,
+        job: &Arc<str>,
+        interval: Duration,
+        state: &RateState,
+    ) {
+        let ttl = (self.ttl() * RATE_TTL_FACTOR).max(interval * RATE_TTL_INTERVALS);
+        let pending = handover::Pending {
+            value: handover::encode(state),
+            ttl_ms: u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1),
+        };
+        lock(&self.shared.rates).put(job.clone(), agent.clone(), pending);
+    }
+
+    fn ttl(&self) -> Duration {
+        self.shared.ttl
+    }
+
+    /// The poller's rate hook, at an epoch change: reads the rate state of the (agent, job)
+    /// pairs it adopts, at local wall time `at_ms` (one pipelined `MGET` per batch); it comes
+    /// back to the attached poller as [`SeedRates`], and until then (or a timeout)
+    /// [`Self::awaiting_rates`] is true for those agents.
+    pub fn fetch_rates(&self, pairs: Vec<(Arc<str>, Arc<str>)>, at_ms: u64) {
+        if pairs.is_empty() {
             return;
         }
-        if let Some(a) = self.actor() {
-            a.do_send(PutRates(rates));
+        let Some(a) = self.actor() else {
+            return;
+        };
+        let n = self
+            .shared
+            .fetches
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        // The actor gives up after a TTL; a third more for the reply to travel.
+        let wait = u64::try_from((self.ttl() + self.ttl() / MIN_TTL_HEARTBEATS).as_millis())
+            .unwrap_or(u64::MAX);
+        let deadline = at_ms.max(wall_ms(SystemTime::now())).saturating_add(wait);
+        {
+            let mut w = lock(&self.shared.awaiting);
+            for (agent, _) in &pairs {
+                w.insert(agent.clone(), (n, deadline));
+            }
+        }
+        a.do_send(FetchRates {
+            pairs,
+            at_ms,
+            fetch: n,
+        });
+    }
+
+    /// The poller's rate hook, before it publishes the first sample of an agent it adopted:
+    /// true while that agent's hand-over is being read (the poller waits for [`SeedRates`]).
+    #[must_use]
+    pub fn awaiting_rates(&self, agent: &str) -> bool {
+        let now = wall_ms(SystemTime::now());
+        let mut w = lock(&self.shared.awaiting);
+        match w.get(agent) {
+            Some((_, deadline)) if *deadline >= now => true,
+            Some(_) => {
+                w.remove(agent);
+                false
+            }
+            None => false,
         }
     }
 
-    /// Asks for the rate state of `agents` at local wall time `at_ms`; it comes back to the
-    /// attached poller as [`SeedRates`].
-    pub fn fetch_rates(&self, agents: Vec<Arc<str>>, at_ms: u64) {
-        if agents.is_empty() {
-            return;
-        }
-        if let Some(a) = self.actor() {
-            a.do_send(FetchRates { agents, at_ms });
+    /// A fetch ended: its agents wait no more (unless a newer fetch asked for them).
+    fn fetched(&self, fetch: u64, agents: &[Arc<str>]) {
+        let mut w = lock(&self.shared.awaiting);
+        for a in agents {
+            if w.get(a).is_some_and(|(n, _)| *n == fetch) {
+                w.remove(a);
+            }
         }
     }
 
@@ -392,21 +502,13 @@ impl Cluster {
         let mut snap = (*self.snapshot()).clone();
         snap.view = None;
         self.set_snapshot(snap);
+        for (agent, job, state) in &rates {
+            self.store_rate(agent, job, Duration::ZERO, state);
+        }
         if let Some(a) = self.actor() {
-            let _ = a.send(Leave(rates)).await;
+            let _ = a.send(Leave).await;
         }
     }
-}
-
-/// The rate memory of one (job, agent), as handed over through Redis.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RateState {
-    /// Local wall clock of the sample, ms since the Unix epoch.
-    pub at_ms: u64,
-    /// The agent's `sysUpTime.0` in that sample.
-    pub uptime: Option<u32>,
-    /// (OID, 32 or 64, value) of each counter.
-    pub counters: Vec<(String, u8, u64)>,
 }
 
 /// A hash of the agents and jobs of a configuration, as hex (published in Redis, compared).
@@ -423,6 +525,9 @@ mod tests {
     fn the_password_is_never_shown() {
         let s = ClusterSettings {
             redis: "redis://127.0.0.1:6379".into(),
+            ca_file: None,
+            sentinels: Vec::new(),
+            master_name: None,
             password: Some("hunter2".into()),
             name: "n".into(),
             instance: "i".into(),

@@ -7,6 +7,16 @@
 //! agents. The reply is parsed defensively ([`parse_reply`]): anything unexpected is a failed
 //! heartbeat, reported, never a panic. A failed heartbeat drops the connection (the next one
 //! reconnects) and leaves the instance degraded until one succeeds.
+//!
+//! Rate hand-over ([`super::handover`]) runs on a second connection, so a large write never
+//! delays a heartbeat: once per heartbeat the states the poller stored are written (`SET ... PX`
+//! in pipelines of [`PIPELINE_CHUNK`]); a [`FetchRates`] reads states with one `MGET` per
+//! [`PIPELINE_CHUNK`] keys, all in one pipeline, and always answers [`SeedRates`] (empty when
+//! Redis failed), within a TTL.
+//!
+//! Connections come from a URL (`redis://`, `rediss://` through rustls with the optional CA
+//! file, `redis+unix://`) or from Redis Sentinel: each new connection asks the sentinels for
+//! the current master.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -14,13 +24,13 @@ use std::time::{Duration, SystemTime};
 
 use actix::prelude::*;
 use redis::aio::MultiplexedConnection;
-use redis::{AsyncConnectionConfig, IntoConnectionInfo, Value};
+use redis::sentinel::{SentinelClient, SentinelClientBuilder, SentinelServerType};
+use redis::{AsyncConnectionConfig, IntoConnectionInfo, TlsCertificates, TlsMode, Value};
 use serde::{Deserialize, Serialize};
 
+use super::handover;
 use super::membership::{Member, Snapshot, View};
-use super::{
-    Cluster, ClusterHealth, ClusterSettings, MemberStatus, RATE_TTL_FACTOR, RateState, wall_ms,
-};
+use super::{Cluster, ClusterHealth, ClusterSettings, MemberStatus, RateState, wall_ms};
 
 /// The heartbeat script. ARGV: prefix, id, record, key TTL (ms), known epoch, leave ("1"),
 /// last known members (ids joined by "\n", the `prev` of an epoch rebuilt after a Redis restart),
@@ -90,8 +100,9 @@ end
 return {epoch, since, prev, live, records, garbled, repaired, rebuilt}
 ";
 
-/// Rate hand-over commands go in pipelines of this many agents.
-const PIPELINE_CHUNK: usize = 1_000;
+/// Rate hand-over commands go in pipelines of this many pairs (and an `MGET` reads this many
+/// keys).
+pub(super) const PIPELINE_CHUNK: usize = 1_000;
 
 /// One member's record, as stored in its key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -209,30 +220,35 @@ pub(super) fn parse_reply(v: &Value) -> Result<Reply, ReplyError> {
 #[rtype(result = "()")]
 pub struct EpochChanged(pub Arc<Snapshot>);
 
-/// Rate state the poller hands over: (agent, job, state). Sent by the poller.
-#[derive(Debug, Message)]
-#[rtype(result = "()")]
-pub struct PutRates(pub Vec<(Arc<str>, Arc<str>, RateState)>);
-
-/// The poller asks for the rate state of agents it takes over, at local wall time `at_ms`.
+/// Reads the rate state of (agent, job) pairs taken over, at local wall time `at_ms` (sent by
+/// [`Cluster::fetch_rates`]); answered to the poller as [`SeedRates`].
 #[derive(Debug, Message)]
 #[rtype(result = "()")]
 pub struct FetchRates {
-    /// The agents.
-    pub agents: Vec<Arc<str>>,
+    /// The pairs: (agent, job).
+    pub pairs: Vec<(Arc<str>, Arc<str>)>,
     /// When to read them (local wall clock, ms).
     pub at_ms: u64,
+    /// The fetch's number (see [`Cluster::awaiting_rates`]).
+    pub fetch: u64,
 }
 
-/// Rate state read for agents taken over: (agent, job, state). Sent to the poller.
+/// Rate state read for pairs taken over (sent by the member actor to the attached poller).
 #[derive(Debug, Message)]
 #[rtype(result = "()")]
-pub struct SeedRates(pub Vec<(Arc<str>, Arc<str>, RateState)>);
+pub struct SeedRates {
+    /// (agent, job, state) of each state found and accepted.
+    pub seeds: Vec<(Arc<str>, Arc<str>, RateState)>,
+    /// Every agent of the fetch: none of them waits for its hand-over any more (found,
+    /// absent, rejected or Redis failed).
+    pub resolved: Vec<Arc<str>>,
+}
 
-/// Writes rate state, then leaves the cluster (shutdown). Answers when done or failed.
+/// Writes the buffered rate state, then leaves the cluster (shutdown). Answers when done or
+/// failed.
 #[derive(Debug, Message)]
 #[rtype(result = "()")]
-pub struct Leave(pub Vec<(Arc<str>, Arc<str>, RateState)>);
+pub struct Leave;
 
 /// The member actor. Fields say why they exist.
 pub(super) struct MemberActor {
@@ -240,20 +256,78 @@ pub(super) struct MemberActor {
     settings: ClusterSettings,
     /// The shared state it updates.
     cluster: Cluster,
-    /// The client, made once (a bad URL is reported at every heartbeat).
-    client: Result<redis::Client, String>,
+    /// Where connections come from, made once (a bad URL is reported at every heartbeat).
+    client: Result<Source, String>,
     /// The heartbeat's connection, while it works.
     conn: Option<MultiplexedConnection>,
-    /// A second connection for rate hand-over, so a large hand-over never delays a heartbeat
-    /// behind it (made per hand-over: moves are rare).
-    bulk_timeout: Duration,
+    /// The rate hand-over's connection (a second one, so a large write never delays a
+    /// heartbeat behind it), while it works.
+    data: Option<MultiplexedConnection>,
     /// A heartbeat is in flight (ticks after a stall do not pile up).
     busy: bool,
+    /// A rate flush is in flight.
+    flushing: bool,
     /// Left the cluster: no more heartbeats.
     left: bool,
 }
 
-fn client(settings: &ClusterSettings) -> Result<redis::Client, String> {
+/// Where connections come from.
+#[derive(Clone)]
+enum Source {
+    /// A Redis URL.
+    Direct(Box<redis::Client>),
+    /// Redis Sentinel: the current master is asked of the sentinels for each new connection.
+    Sentinel(Arc<tokio::sync::Mutex<SentinelClient>>),
+}
+
+fn certificates(settings: &ClusterSettings) -> Result<Option<TlsCertificates>, String> {
+    let Some(path) = &settings.ca_file else {
+        return Ok(None);
+    };
+    let pem = std::fs::read(path).map_err(|e| format!("ca_file {}: {e}", path.display()))?;
+    Ok(Some(TlsCertificates {
+        client_tls: None,
+        root_cert: Some(pem),
+    }))
+}
+
+fn client(settings: &ClusterSettings) -> Result<Source, String> {
+    let certs = certificates(settings)?;
+    if !settings.sentinels.is_empty() {
+        let master = settings
+            .master_name
+            .as_deref()
+            .ok_or("sentinels without master_name")?;
+        let mut addrs = Vec::new();
+        for url in &settings.sentinels {
+            let info = url
+                .as_str()
+                .into_connection_info()
+                .map_err(|e| format!("sentinel URL: {e}"))?;
+            addrs.push(info.addr().clone());
+        }
+        let tls = settings
+            .sentinels
+            .iter()
+            .any(|u| u.starts_with("rediss://"));
+        let mut b = SentinelClientBuilder::new(addrs, master, SentinelServerType::Master)
+            .map_err(|e| format!("sentinels: {e}"))?;
+        if let Some(pw) = &settings.password {
+            b = b.set_client_to_redis_password(pw);
+        }
+        if tls {
+            b = b
+                .set_client_to_redis_tls_mode(TlsMode::Secure)
+                .set_client_to_sentinel_tls_mode(TlsMode::Secure);
+            if let Some(c) = certs {
+                b = b
+                    .set_client_to_sentinel_certificates(c.clone())
+                    .set_client_to_redis_certificates(c);
+            }
+        }
+        let c = b.build().map_err(|e| format!("sentinels: {e}"))?;
+        return Ok(Source::Sentinel(Arc::new(tokio::sync::Mutex::new(c))));
+    }
     let mut info = settings
         .redis
         .as_str()
@@ -263,21 +337,37 @@ fn client(settings: &ClusterSettings) -> Result<redis::Client, String> {
         let r = info.redis_settings().clone().set_password(pw);
         info = info.set_redis_settings(r);
     }
-    redis::Client::open(info).map_err(|e| format!("redis URL: {e}"))
+    let client = match certs {
+        Some(c) => redis::Client::build_with_tls(info, c),
+        None => redis::Client::open(info),
+    };
+    client
+        .map(|c| Source::Direct(Box::new(c)))
+        .map_err(|e| format!("redis URL: {e}"))
 }
 
 type Rates = Vec<(Arc<str>, Arc<str>, RateState)>;
+type Buffered = handover::Batch;
+/// A flush's end: the connection if it still works, and (pairs, bytes) written or the error and
+/// what was not written.
+type Flushed = (
+    Option<MultiplexedConnection>,
+    Result<(u64, u64), (String, Buffered)>,
+);
+/// Rejected rate states: (agent, job, why).
+type Rejected = Vec<(Arc<str>, Arc<str>, &'static str)>;
 
 impl MemberActor {
     pub(super) fn new(settings: ClusterSettings, config_hash: String, cluster: Cluster) -> Self {
         let _ = config_hash; // kept in the shared status, read at each heartbeat
         Self {
-            bulk_timeout: settings.ttl * RATE_TTL_FACTOR,
             client: client(&settings),
             settings,
             cluster,
             conn: None,
+            data: None,
             busy: false,
+            flushing: false,
             left: false,
         }
     }
@@ -289,11 +379,11 @@ impl MemberActor {
         self.connect(self.conn.clone(), self.settings.heartbeat)
     }
 
-    /// A connection of its own for a rate hand-over, with a longer timeout.
-    fn bulk_connection(
+    /// The rate hand-over's connection (the current one, or a new one), with a TTL's timeout.
+    fn data_connection(
         &self,
     ) -> impl Future<Output = Result<MultiplexedConnection, String>> + 'static + use<> {
-        self.connect(None, self.bulk_timeout)
+        self.connect(self.data.clone(), self.settings.ttl)
     }
 
     fn connect(
@@ -306,10 +396,19 @@ impl MemberActor {
             if let Some(c) = existing {
                 return Ok(c);
             }
-            let client = client?;
             let config = AsyncConnectionConfig::new()
                 .set_connection_timeout(Some(timeout))
                 .set_response_timeout(Some(timeout));
+            let client = match client? {
+                Source::Direct(c) => *c,
+                Source::Sentinel(s) => {
+                    let ask = async { s.lock().await.async_get_client().await };
+                    tokio::time::timeout(timeout, ask)
+                        .await
+                        .map_err(|_| "sentinels: no answer".to_owned())?
+                        .map_err(|e| format!("sentinels: {e}"))?
+                }
+            };
             client
                 .get_multiplexed_async_connection_with_config(&config)
                 .await
@@ -480,29 +579,70 @@ impl MemberActor {
         }
     }
 
-    fn write_rates(
-        &self,
-        rates: Rates,
-    ) -> impl Future<Output = Result<usize, String>> + 'static + use<> {
-        let conn = self.bulk_connection();
+    /// Writes buffered rate states: one `SET key value PX ttl` per pair, in pipelines of
+    /// [`PIPELINE_CHUNK`]. Gives back what it could not write.
+    fn write_rates(&self, items: Buffered) -> impl Future<Output = Flushed> + 'static + use<> {
+        let conn = self.data_connection();
         let name = self.settings.name.clone();
-        let ttl = u64::try_from((self.settings.ttl * RATE_TTL_FACTOR).as_millis()).unwrap_or(0);
         async move {
-            let n = rates.len();
-            let mut c = conn.await?;
-            for chunk in rates.chunks(PIPELINE_CHUNK) {
+            let mut c = match conn.await {
+                Ok(c) => c,
+                Err(e) => return (None, Err((e, items))),
+            };
+            let (mut n, mut bytes) = (0u64, 0u64);
+            for (i, chunk) in items.chunks(PIPELINE_CHUNK).enumerate() {
                 let mut pipe = redis::pipe();
-                for (agent, job, state) in chunk {
-                    let key = format!("{name}:rate:{agent}");
-                    let json = serde_json::to_string(state).unwrap_or_default();
-                    pipe.cmd("HSET").arg(&key).arg(&**job).arg(json).ignore();
-                    pipe.cmd("PEXPIRE").arg(&key).arg(ttl).ignore();
+                for ((job, agent), p) in chunk {
+                    pipe.cmd("SET")
+                        .arg(handover::rate_key(&name, job, agent))
+                        .arg(&p.value)
+                        .arg("PX")
+                        .arg(p.ttl_ms)
+                        .ignore();
+                    bytes += p.value.len() as u64;
                 }
-                pipe.query_async::<()>(&mut c)
-                    .await
-                    .map_err(|e| e.to_string())?;
+                if let Err(e) = pipe.query_async::<()>(&mut c).await {
+                    let rest = items.into_iter().skip(i * PIPELINE_CHUNK).collect();
+                    return (None, Err((e.to_string(), rest)));
+                }
+                n += chunk.len() as u64;
             }
-            Ok(n)
+            (Some(c), Ok((n, bytes)))
+        }
+    }
+
+    /// Writes what the poller stored since the last flush (once per heartbeat).
+    fn flush(&mut self, ctx: &mut Context<Self>) {
+        if self.flushing || self.left {
+            return;
+        }
+        let items = super::lock(&self.cluster.shared.rates).take();
+        if items.is_empty() {
+            return;
+        }
+        self.flushing = true;
+        self.write_rates(items)
+            .into_actor(self)
+            .map(|(conn, r), act, _| {
+                act.flushing = false;
+                act.data = conn;
+                act.written(r);
+            })
+            .spawn(ctx);
+    }
+
+    fn written(&mut self, r: Result<(u64, u64), (String, Buffered)>) {
+        match r {
+            Ok((n, bytes)) => self.cluster.update(|s| {
+                s.redis_commands += n;
+                s.rate_commands += n;
+                s.rates_written += n;
+                s.rate_bytes += bytes;
+            }),
+            Err((e, rest)) => {
+                tracing::warn!(error = %e, pairs = rest.len(), "cluster: rate state not written (retried at the next flush)");
+                super::lock(&self.cluster.shared.rates).restore(rest);
+            }
         }
     }
 }
@@ -515,26 +655,35 @@ impl Actor for MemberActor {
             tracing::error!(error = %e, "cluster: no Redis client");
         }
         self.beat(ctx);
-        ctx.run_interval(self.settings.heartbeat, |act, ctx| act.beat(ctx));
+        ctx.run_interval(self.settings.heartbeat, |act, ctx| {
+            act.beat(ctx);
+            act.flush(ctx);
+        });
     }
 }
 
-impl Handler<PutRates> for MemberActor {
-    type Result = ();
-
-    fn handle(&mut self, m: PutRates, ctx: &mut Context<Self>) {
-        let n = u64::try_from(m.0.len()).unwrap_or(0);
-        self.write_rates(m.0)
-            .into_actor(self)
-            .map(move |r, act, _| {
-                act.cluster.update(|s| s.redis_commands += 2 * n);
-                match r {
-                    Ok(_) => act.cluster.update(|s| s.rates_written += n),
-                    Err(e) => tracing::warn!(error = %e, "cluster: rate state not handed over"),
-                }
-            })
-            .spawn(ctx);
+/// Reads the values of `keys` with one `MGET` per [`PIPELINE_CHUNK`] keys, in one pipeline.
+async fn read_values(
+    conn: impl Future<Output = Result<MultiplexedConnection, String>>,
+    keys: Vec<String>,
+) -> Result<(MultiplexedConnection, Vec<Value>), String> {
+    let mut c = conn.await?;
+    let mut pipe = redis::pipe();
+    for chunk in keys.chunks(PIPELINE_CHUNK) {
+        pipe.cmd("MGET").arg(chunk);
     }
+    let replies: Vec<Value> = pipe.query_async(&mut c).await.map_err(|e| e.to_string())?;
+    let mut values = Vec::with_capacity(keys.len());
+    for r in replies {
+        match r {
+            Value::Array(v) => values.extend(v),
+            _ => return Err("MGET: not an array".to_owned()),
+        }
+    }
+    if values.len() != keys.len() {
+        return Err("MGET: wrong number of values".to_owned());
+    }
+    Ok((c, values))
 }
 
 impl Handler<FetchRates> for MemberActor {
@@ -544,51 +693,57 @@ impl Handler<FetchRates> for MemberActor {
         let now = wall_ms(SystemTime::now());
         let wait = Duration::from_millis(m.at_ms.saturating_sub(now));
         ctx.run_later(wait, move |act, ctx| {
-            let conn = act.bulk_connection();
             let name = act.settings.name.clone();
-            let agents = m.agents;
-            let n = u64::try_from(agents.len()).unwrap_or(0);
+            let keys: Vec<String> = m
+                .pairs
+                .iter()
+                .map(|(agent, job)| handover::rate_key(&name, job, agent))
+                .collect();
+            let commands = keys.len().div_ceil(PIPELINE_CHUNK) as u64;
+            let read = read_values(act.data_connection(), keys);
+            let limit = act.settings.ttl;
             async move {
-                let mut c = conn.await?;
-                let mut v: Vec<Value> = Vec::with_capacity(agents.len());
-                for chunk in agents.chunks(PIPELINE_CHUNK) {
-                    let mut pipe = redis::pipe();
-                    for a in chunk {
-                        pipe.cmd("HGETALL").arg(format!("{name}:rate:{a}"));
-                    }
-                    let part: Vec<Value> =
-                        pipe.query_async(&mut c).await.map_err(|e| e.to_string())?;
-                    v.extend(part);
-                }
-                Ok::<_, String>((agents, v))
+                tokio::time::timeout(limit, read)
+                    .await
+                    .unwrap_or_else(|_| Err("timed out".to_owned()))
             }
             .into_actor(act)
             .map(move |r, act, _| {
-                act.cluster.update(|s| s.redis_commands += n);
-                let (agents, values) = match r {
-                    Ok(x) => x,
+                act.cluster.update(|s| {
+                    s.redis_commands += commands;
+                    s.rate_commands += commands;
+                });
+                let mut resolved: Vec<Arc<str>> = m.pairs.iter().map(|p| p.0.clone()).collect();
+                resolved.sort();
+                resolved.dedup();
+                let seeds = match r {
+                    Ok((c, values)) => {
+                        act.data = Some(c);
+                        let max_ms = wall_ms(SystemTime::now())
+                            .saturating_add(u64::try_from(act.settings.ttl.as_millis()).unwrap_or(0));
+                        let (seeds, rejected) = parse_rates(&m.pairs, &values, max_ms);
+                        for (agent, job, e) in &rejected {
+                            tracing::warn!(%agent, %job, reason = %e, "cluster: rate state in Redis rejected (ignored)");
+                        }
+                        let n = rejected.len() as u64;
+                        let read = seeds.len() as u64;
+                        act.cluster.update(|s| {
+                            s.garbled += n;
+                            s.rates_rejected += n;
+                            s.rates_read += read;
+                        });
+                        seeds
+                    }
                     Err(e) => {
+                        act.data = None;
                         tracing::warn!(error = %e, "cluster: rate state not taken over");
-                        return;
+                        Vec::new()
                     }
                 };
-                let (seeds, garbled) = parse_rates(&agents, &values);
-                if garbled > 0 {
-                    tracing::warn!(
-                        count = garbled,
-                        "cluster: garbled rate state in Redis (ignored)"
-                    );
-                }
-                let read = u64::try_from(seeds.len()).unwrap_or(0);
-                act.cluster.update(|s| {
-                    s.garbled += garbled;
-                    s.rates_read += read;
-                });
+                act.cluster.fetched(m.fetch, &resolved);
                 let target = super::lock(&act.cluster.shared.seeds).clone();
-                if let Some(t) = target
-                    && !seeds.is_empty()
-                {
-                    t.do_send(SeedRates(seeds));
+                if let Some(t) = target {
+                    t.do_send(SeedRates { seeds, resolved });
                 }
             })
             .spawn(ctx);
@@ -596,44 +751,39 @@ impl Handler<FetchRates> for MemberActor {
     }
 }
 
-/// The rate states in HGETALL replies (one per agent), and how many fields were garbled.
-fn parse_rates(agents: &[Arc<str>], values: &[Value]) -> (Rates, u64) {
+/// The rate states in an `MGET` reply (one value per pair), and the rejected ones with why:
+/// garbled or foreign values, values of another type, states from after `max_ms` (another
+/// clock, or not a state of ours). Absent keys are neither.
+fn parse_rates(pairs: &[(Arc<str>, Arc<str>)], values: &[Value], max_ms: u64) -> (Rates, Rejected) {
     let mut out = Vec::new();
-    let mut garbled = 0;
-    for (agent, v) in agents.iter().zip(values) {
-        let pairs: Vec<(String, String)> = match v {
-            Value::Map(kv) => kv
-                .iter()
-                .filter_map(|(k, v)| Some((text(k)?, text(v)?)))
-                .collect(),
-            Value::Array(items) => items
-                .chunks(2)
-                .filter_map(|c| match c {
-                    [k, v] => Some((text(k)?, text(v)?)),
-                    _ => None,
-                })
-                .collect(),
+    let mut rejected = Vec::new();
+    for ((agent, job), v) in pairs.iter().zip(values) {
+        let bytes: &[u8] = match v {
+            Value::Nil => continue,
+            Value::BulkString(b) => b,
             _ => {
-                garbled += 1;
+                rejected.push((agent.clone(), job.clone(), "not a string"));
                 continue;
             }
         };
-        for (job, json) in pairs {
-            match serde_json::from_str::<RateState>(&json) {
-                Ok(s) => out.push((agent.clone(), Arc::from(job.as_str()), s)),
-                Err(_) => garbled += 1,
+        match handover::decode(bytes) {
+            Ok(s) if s.at_ms > max_ms => {
+                rejected.push((agent.clone(), job.clone(), "from the future"));
             }
+            Ok(s) => out.push((agent.clone(), job.clone(), s)),
+            Err(e) => rejected.push((agent.clone(), job.clone(), e.label())),
         }
     }
-    (out, garbled)
+    (out, rejected)
 }
 
 impl Handler<Leave> for MemberActor {
     type Result = ResponseActFuture<Self, ()>;
 
-    fn handle(&mut self, m: Leave, _: &mut Context<Self>) -> Self::Result {
+    fn handle(&mut self, _: Leave, _: &mut Context<Self>) -> Self::Result {
         self.left = true;
-        let write = self.write_rates(m.0);
+        let items = super::lock(&self.cluster.shared.rates).take();
+        let write = self.write_rates(items);
         let conn = self.connection();
         let inv = self.script_args(true);
         // Bounded by the service's shutdown step too.
@@ -641,7 +791,7 @@ impl Handler<Leave> for MemberActor {
         Box::pin(
             async move {
                 let work = async {
-                    if let Err(e) = write.await {
+                    if let (_, Err((e, _))) = write.await {
                         tracing::warn!(error = %e, "cluster: rate state not handed over");
                     }
                     let mut c = conn.await?;
@@ -726,17 +876,44 @@ mod tests {
     }
 
     #[test]
-    fn garbled_rate_state_is_counted_and_skipped() {
-        let agents = vec![Arc::from("r1"), Arc::from("r2")];
-        let good = r#"{"at_ms":5,"uptime":100,"counters":[["1.3.6.1.2.1.2.2.1.10.1",32,7]]}"#;
-        let values = vec![
-            Value::Array(vec![bulk("if"), bulk(good), bulk("sys"), bulk("garbage")]),
-            Value::Int(3),
+    fn garbled_foreign_and_future_rate_states_are_rejected_and_counted() {
+        let pair = |a: &str, j: &str| (Arc::<str>::from(a), Arc::<str>::from(j));
+        let pairs = vec![
+            pair("r1", "if"),
+            pair("r2", "if"),
+            pair("r3", "if"),
+            pair("r4", "if"),
+            pair("r5", "if"),
+            pair("r6", "if"),
         ];
-        let (seeds, garbled) = parse_rates(&agents, &values);
-        assert_eq!(garbled, 2);
-        assert_eq!(seeds.len(), 1);
-        assert_eq!(&*seeds[0].1, "if");
-        assert_eq!(seeds[0].2.counters[0].2, 7);
+        let good = RateState {
+            at_ms: 5,
+            uptime: Some(100),
+            counters: vec![("1.3.6.1.2.1.2.2.1.10.1".parse().unwrap(), 32, 7)],
+        };
+        let future = RateState {
+            at_ms: 10_000,
+            ..good.clone()
+        };
+        let values = vec![
+            Value::BulkString(handover::encode(&good)),
+            Value::Nil,
+            bulk(r#"{"at_ms":5,"uptime":100,"counters":[]}"#),
+            Value::BulkString(vec![0x52, 0x01, 0xff]),
+            Value::Int(3),
+            Value::BulkString(handover::encode(&future)),
+        ];
+        let (seeds, rejected) = parse_rates(&pairs, &values, 9_999);
+        assert_eq!(seeds, vec![(pairs[0].0.clone(), pairs[0].1.clone(), good)]);
+        let why: Vec<(&str, &str)> = rejected.iter().map(|(a, _, w)| (&**a, *w)).collect();
+        assert_eq!(
+            why,
+            vec![
+                ("r3", "foreign"),
+                ("r4", "truncated"),
+                ("r5", "not a string"),
+                ("r6", "from the future"),
+            ]
+        );
     }
 }

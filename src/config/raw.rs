@@ -117,8 +117,14 @@ pub struct Mibs {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cluster {
-    /// The Redis URL (`redis://127.0.0.1:6379`).
+    /// The Redis URL (`redis://127.0.0.1:6379`, `rediss://` for TLS).
     pub redis: Option<String>,
+    /// PEM file of the CA that signed the Redis server's certificate (`rediss://`).
+    pub ca_file: Option<String>,
+    /// Redis Sentinel URLs, instead of `redis`.
+    pub sentinels: Option<Vec<String>>,
+    /// The master's name in Sentinel.
+    pub master_name: Option<String>,
     /// An environment variable holding the Redis password.
     pub password_env: Option<String>,
     /// The key prefix (`snmpact`): instances with the same prefix form one cluster.

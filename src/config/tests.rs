@@ -1035,9 +1035,29 @@ fn cluster_section_defaults_checks_and_secret() {
     for (text, key, words) in [
         ("[cluster]\n", "cluster.redis", "Redis URL"),
         (
-            "[cluster]\nredis = \"rediss://h:1\"\n",
-            "cluster.redis",
-            "TLS",
+            "[cluster]\nredis = \"rediss://h:1\"\nca_file = \"/nonexistent/ca.pem\"\n",
+            "cluster.ca_file",
+            "/nonexistent/ca.pem",
+        ),
+        (
+            "[cluster]\nredis = \"redis://h:1\"\nsentinels = [\"redis://h:26379\"]\nmaster_name = \"m\"\n",
+            "cluster.sentinels",
+            "not both",
+        ),
+        (
+            "[cluster]\nsentinels = [\"redis://h:26379\"]\n",
+            "cluster.master_name",
+            "master's name",
+        ),
+        (
+            "[cluster]\nsentinels = [\"http://h:26379\"]\nmaster_name = \"m\"\n",
+            "cluster.sentinels",
+            "sentinel",
+        ),
+        (
+            "[cluster]\nredis = \"redis://h:1\"\nmaster_name = \"m\"\n",
+            "cluster.master_name",
+            "only with sentinels",
         ),
         (
             "[cluster]\nredis = \"http://h\"\n",
@@ -1079,4 +1099,16 @@ fn cluster_section_defaults_checks_and_secret() {
     assert!(!format!("{c:?}").contains("s3cret"));
     assert_eq!(c.pins["core"], "paris");
     assert_eq!(c.site.as_deref(), Some("paris"));
+
+    let text = "[cluster]\nsentinels = [\"redis://127.0.0.1:26379\"]\nmaster_name = \"m\"\n";
+    let c = load_text(text).unwrap().cluster.unwrap();
+    assert_eq!(c.sentinels, vec!["redis://127.0.0.1:26379".to_owned()]);
+    assert_eq!(c.master_name.as_deref(), Some("m"));
+    assert!(c.redis.is_empty());
+    let c = load_text("[cluster]\nredis = \"rediss://127.0.0.1:6380\"\n")
+        .unwrap()
+        .cluster
+        .unwrap();
+    assert_eq!(c.redis, "rediss://127.0.0.1:6380");
+    assert!(c.ca_file.is_none());
 }

@@ -35,6 +35,9 @@ const BATCH_SLACK: Duration = Duration::from_millis(1);
 const ABANDON_AFTER_INTERVALS: u32 = 10;
 /// A cycle that starts later than `interval / LATE_START_DIVISOR` after its slot is late.
 const LATE_START_DIVISOR: u32 = 10;
+/// Cluster: how often a first sample waiting for its handed-over rate state checks again
+/// (the hand-over's answer usually ends the wait first).
+const HANDOVER_RECHECK: Duration = Duration::from_millis(250);
 
 /// Where an agent or job came from: a config [`Reload`] replaces only what the config gave.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -330,9 +333,6 @@ pub struct Poller {
     cluster: Option<Cluster>,
     /// Cluster: agents this instance polls now.
     owned: HashSet<Arc<str>>,
-    /// Cluster: agents this instance polls now but hands over at the current epoch's cutover
-    /// (their rate state is written after each cycle until then).
-    losing: HashSet<Arc<str>>,
 }
 
 /// Now, on tokio's clock (so a paused test clock applies), as a std instant.
@@ -388,7 +388,7 @@ fn wall_of(at: Instant, now: Instant, wall: SystemTime) -> u64 {
 /// The rate memory of a slot, for the hand-over.
 fn rate_state(slot: &Slot, now: Instant, wall: SystemTime) -> Option<RateState> {
     let prev = slot.prev?;
-    let mut counters: Vec<(String, u8, u64)> = slot
+    let mut counters: Vec<(Oid, u8, u64)> = slot
         .counters
         .iter()
         .map(|(oid, (kind, v))| {
@@ -396,7 +396,7 @@ fn rate_state(slot: &Slot, now: Instant, wall: SystemTime) -> Option<RateState> 
                 CounterKind::Counter32 => 32,
                 CounterKind::Counter64 => 64,
             };
-            (oid.to_string(), k, *v)
+            (oid.clone(), k, *v)
         })
         .collect();
     counters.sort();
@@ -437,7 +437,6 @@ impl Poller {
             me: None,
             cluster,
             owned: HashSet::new(),
-            losing: HashSet::new(),
         }
     }
 
@@ -653,6 +652,25 @@ impl Poller {
         let Some(slot) = self.slots.get_mut(key) else {
             return;
         };
+        // Cluster: the first sample of an adopted agent waits for its handed-over rate state
+        // (SeedRates finishes the cycle; a timer checks again, the wait is bounded), so it
+        // already has a rate.
+        if let Some(c) = &self.cluster
+            && slot.prev.is_none()
+            && let Some(r) = slot.running.as_ref()
+            && r.pending == 0
+            && !r.job.settings.rates.is_empty()
+            && c.awaiting_rates(&key.1)
+        {
+            let (k, id) = (key.clone(), r.id);
+            ctx.run_later(HANDOVER_RECHECK, move |act, ctx| {
+                let parked = act.slots.get(&k).and_then(|s| s.running.as_ref());
+                if parked.is_some_and(|r| r.id == id && r.pending == 0) {
+                    act.finish(&k, ctx);
+                }
+            });
+            return;
+        }
         let Some(run) = slot.running.take() else {
             return;
         };
@@ -777,13 +795,14 @@ impl Poller {
             if run.duplicate {
                 c.count_duplicate();
             }
-            if self.losing.contains(&key.1)
-                && let Some(state) = self
-                    .slots
-                    .get(key)
-                    .and_then(|s| rate_state(s, now(), SystemTime::now()))
+            // The rate hook: the pair's rate memory goes to Redis (batched), for its next owner.
+            if let Some(state) = self
+                .slots
+                .get(key)
+                .filter(|s| s.polled)
+                .and_then(|s| rate_state(s, now(), SystemTime::now()))
             {
-                c.put_rates(vec![(key.1.clone(), key.0.clone(), state)]);
+                c.store_rate(&key.1, &key.0, job.settings.interval, &state);
             }
         }
         if detached {
@@ -861,7 +880,6 @@ impl Poller {
                 });
                 if released {
                     self.owned.remove(&key.1);
-                    self.losing.remove(&key.1);
                     self.down.remove(&key.1);
                     let ev = Event::Removed {
                         job: key.0.clone(),
@@ -874,19 +892,18 @@ impl Poller {
         }
     }
 
-    /// Cluster: a new epoch. Hands over the rate state of the agents this instance gives up,
-    /// asks for that of the agents it takes (just before the cutover), and recounts the agents
-    /// per member for the console. O(agents) per epoch change, never per heartbeat.
+    /// Cluster: a new epoch. Asks for the rate state of the (agent, job) pairs this instance
+    /// adopts (their old owner stored it after each cycle): at once for agents whose owner is
+    /// gone, a quarter window before the cutover for the others; and recounts the agents per
+    /// member for the console. O(agents) per epoch change, never per heartbeat.
     fn epoch_changed(&mut self, snap: &crate::cluster::Snapshot) {
         let Some(c) = self.cluster.clone() else {
             return;
         };
         let me = &snap.identity.me;
-        let wall = SystemTime::now();
-        let now_ms = wall_ms(wall);
+        let now_ms = wall_ms(SystemTime::now());
         let cut = snap.cutover_ms().max(now_ms);
-        let mut losing = HashSet::new();
-        let mut gaining = Vec::new();
+        let (mut adopt_now, mut adopt_later) = (Vec::new(), Vec::new());
         let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
         for (name, a) in &self.agents {
             let g = &a.settings.groups;
@@ -894,29 +911,27 @@ impl Poller {
             *counts
                 .entry(after.as_ref().map_or_else(String::new, ToString::to_string))
                 .or_default() += 1;
-            let mine_after = after.as_ref() == Some(me);
-            if self.owned.contains(name) && !mine_after {
-                losing.insert(name.clone());
-            } else if mine_after && !self.owned.contains(name) {
-                gaining.push(name.clone());
+            if after.as_ref() != Some(me) || self.owned.contains(name) {
+                continue;
+            }
+            let pairs = self
+                .jobs
+                .iter()
+                .filter(|(_, j)| {
+                    let s = &j.spec.settings;
+                    s.enabled && !s.rates.is_empty() && selects(&s.agents, name, g)
+                })
+                .map(|(job, _)| (name.clone(), job.clone()));
+            if snap.owner_at(name, g, now_ms).as_ref() == Some(me) {
+                adopt_now.extend(pairs);
+            } else {
+                adopt_later.extend(pairs);
             }
         }
         c.set_agents_per_member(&counts);
-        let t = now();
-        let mut rates = Vec::new();
-        for ((job, agent), slot) in &self.slots {
-            if losing.contains(agent)
-                && let Some(st) = rate_state(slot, t, wall)
-            {
-                rates.push((agent.clone(), job.clone(), st));
-            }
-        }
-        c.put_rates(rates);
-        // Read the hand-over a quarter window before the cutover: the old owner wrote it when
-        // it read this epoch, and after each cycle since.
+        c.fetch_rates(adopt_now, now_ms);
         let quarter = snap.identity.window_ms / 4;
-        c.fetch_rates(gaining, snap.cutover_ms().saturating_sub(quarter));
-        self.losing = losing;
+        c.fetch_rates(adopt_later, snap.cutover_ms().saturating_sub(quarter));
     }
 
     /// Cluster: rate state handed over for agents taken over; kept where it is newer than
@@ -941,9 +956,7 @@ impl Poller {
                     64 => CounterKind::Counter64,
                     _ => continue,
                 };
-                if let Ok(oid) = oid.parse::<Oid>() {
-                    counters.insert(oid, (kind, value));
-                }
+                counters.insert(oid, (kind, value));
             }
             slot.prev = Some(Stamp {
                 at,
@@ -1512,8 +1525,19 @@ impl Handler<EpochChanged> for Poller {
 impl Handler<SeedRates> for Poller {
     type Result = ();
 
-    fn handle(&mut self, m: SeedRates, _: &mut Context<Self>) {
-        self.seed_rates(m.0);
+    fn handle(&mut self, m: SeedRates, ctx: &mut Context<Self>) {
+        self.seed_rates(m.seeds);
+        // First samples that waited for this hand-over are published now.
+        let jobs: Vec<Arc<str>> = self.jobs.keys().cloned().collect();
+        for agent in m.resolved {
+            for job in &jobs {
+                let key = (job.clone(), agent.clone());
+                let parked = self.slots.get(&key).and_then(|s| s.running.as_ref());
+                if parked.is_some_and(|r| r.pending == 0) {
+                    self.finish(&key, ctx);
+                }
+            }
+        }
     }
 }
 

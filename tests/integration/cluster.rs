@@ -8,7 +8,9 @@
 //! interval; a newcomer takes about a third of the agents, none polled twice; Redis stopped
 //! then restarted empty: polling never stops (cycles polled meanwhile are marked `duplicate`),
 //! the membership is rebuilt; garbled values in Redis are reported and the instances keep
-//! polling.
+//! polling. Rate hand-over: after the SIGKILL and after the join, the new owner's first sample
+//! of every moved agent has a rate (the old owner stored its counters in Redis after each
+//! cycle); garbled rate states are rejected and reported, never a panic.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -25,7 +27,7 @@ const TTL: Duration = Duration::from_secs(2);
 /// Safety net for waits.
 const PATIENCE: Duration = Duration::from_secs(20);
 
-fn free_port() -> u16 {
+pub(super) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -34,7 +36,7 @@ fn free_port() -> u16 {
 }
 
 /// Sends `sig` to a child of ours by its pid.
-fn signal(child: &Child, sig: libc::c_int) {
+pub(super) fn signal(child: &Child, sig: libc::c_int) {
     let pid = libc::pid_t::try_from(child.id()).unwrap();
     // SAFETY: kill(2) on the pid of our own child, not yet waited for (so not reused), with a
     // valid signal number; it touches no memory of this process.
@@ -42,7 +44,7 @@ fn signal(child: &Child, sig: libc::c_int) {
     assert_eq!(rc, 0, "kill({pid}, {sig})");
 }
 
-fn stop(mut child: Child, sig: libc::c_int) {
+pub(super) fn stop(mut child: Child, sig: libc::c_int) {
     signal(&child, sig);
     let deadline = Instant::now() + PATIENCE;
     while child.try_wait().unwrap().is_none() {
@@ -387,6 +389,7 @@ fn three_instances_share_the_agents_fail_over_rebalance_and_survive_redis() {
     // 2. SIGKILL p3: its agents are polled again within TTL + one interval (+ slack for a
     //    loaded machine), and nothing is lost or doubled.
     let killed = Instant::now();
+    let counters_at_kill = h.counters.len();
     let p3 = h.instances.remove("p3").unwrap();
     stop(p3, libc::SIGKILL);
     let orphans: BTreeSet<String> = before
@@ -410,6 +413,19 @@ fn three_instances_share_the_agents_fail_over_rebalance_and_survive_redis() {
         assert!(
             took <= TTL + INTERVAL + Duration::from_millis(700),
             "{a} taken over after {took:?}"
+        );
+    }
+    // The crashed owner stored each agent's counters after every cycle: the survivors read
+    // them before their first sample, which has a rate for every one of its agents.
+    for a in &orphans {
+        let first = h.counters[counters_at_kill..]
+            .iter()
+            .find(|(i, ag, _)| i != "p3" && ag == a)
+            .unwrap_or_else(|| panic!("no sample of {a} after the kill"));
+        assert!(
+            first.2,
+            "{a}: {}'s first sample after the SIGKILL has no rate (hand-over lost)",
+            first.0
         );
     }
     h.run_for(Duration::from_secs(2));
@@ -451,24 +467,18 @@ fn three_instances_share_the_agents_fail_over_rebalance_and_survive_redis() {
         .collect();
     assert!((3..=20).contains(&moved.len()), "{} moved", moved.len());
     assert!(moved.iter().all(|a| now_owners[*a] == "p4"));
-    // The newcomer reads the hand-over a quarter window before the cutover; an old owner
-    // slower than that to read the epoch (a loaded machine) leaves that agent's first sample
-    // without a rate, so most, not all, are asserted.
-    let with_rate = moved
-        .iter()
-        .filter(|a| {
-            h.counters[counters_before..]
-                .iter()
-                .find(|(i, ag, _)| i == "p4" && ag == **a)
-                .unwrap()
-                .2
-        })
-        .count();
-    assert!(
-        with_rate * 2 >= moved.len(),
-        "only {with_rate} of {} moved agents had a rate on p4's first sample (hand-over)",
-        moved.len()
-    );
+    // Every one: the old owner stores the counters after each cycle, and the newcomer reads
+    // them before publishing its first sample.
+    for a in &moved {
+        let first = h.counters[counters_before..]
+            .iter()
+            .find(|(i, ag, _)| i == "p4" && ag == *a)
+            .unwrap();
+        assert!(
+            first.2,
+            "{a}: p4's first sample after the join has no rate (hand-over lost)"
+        );
+    }
 
     // 4. Redis stopped: every instance keeps polling what it owned (marked duplicate once its
     //    view is older than the window) and reports it; restarted empty: membership rebuilt,
@@ -543,6 +553,59 @@ fn three_instances_share_the_agents_fail_over_rebalance_and_survive_redis() {
     let after = h.between(from, to);
     once_per_cycle(&after, from, to, "after garbled values");
     assert!(h.between(garbled, to).iter().all(|p| p.instance != "ghost"));
+    for c in h.instances.values_mut() {
+        assert!(c.try_wait().unwrap().is_none(), "an instance died");
+    }
+
+    // 6. Garbled and foreign rate states: p4 frozen (SIGSTOP), the stored state of each of its
+    //    agents replaced by garbage (not ours, truncated, of the wrong type); the survivors
+    //    take the agents over, reject every value (reported), poll on, and none dies.
+    let p4_agents: Vec<&String> = now_owners
+        .iter()
+        .filter(|(_, o)| *o == "p4")
+        .map(|(a, _)| a)
+        .collect();
+    assert!(!p4_agents.is_empty());
+    let frozen = Instant::now();
+    signal(&h.instances["p4"], libc::SIGSTOP);
+    // Whatever p4 had already written to its socket reaches Redis before the garbage.
+    h.run_for(Duration::from_millis(200));
+    for (n, a) in p4_agents.iter().enumerate() {
+        let key = format!("itest:rate:sys:{a}");
+        match n % 3 {
+            0 => assert_eq!(redis.cmd(&["SET", &key, "{\"at_ms\":1}"]), "+OK"),
+            1 => assert_eq!(redis.cmd(&["SET", &key, "R\u{1}\u{ff}"]), "+OK"),
+            _ => {
+                assert_eq!(redis.cmd(&["DEL", &key]).len(), 2);
+                assert_eq!(redis.cmd(&["HSET", &key, "x", "y"]), ":1");
+            }
+        }
+    }
+    h.run_until("p4's agents taken over", frozen, |ps| {
+        p4_agents
+            .iter()
+            .all(|a| ps.iter().any(|p| &p.agent == *a && p.instance != "p4"))
+    });
+    h.run_for(INTERVAL * 2);
+    // A key of another type reads as absent (MGET gives nil): only the strings are rejected.
+    let garbled = (0..p4_agents.len()).filter(|n| n % 3 != 2).count();
+    let rejected = h
+        .logs
+        .iter()
+        .filter(|(_, l)| l.contains("rate state in Redis rejected"))
+        .count();
+    assert!(
+        rejected >= garbled,
+        "{rejected} rejected rate states reported for {garbled} garbled"
+    );
+    assert!(
+        h.logs
+            .iter()
+            .any(|(_, l)| l.contains("rejected") && l.contains("foreign")),
+        "a foreign rate state not named"
+    );
+    let p4 = h.instances.remove("p4").unwrap();
+    stop(p4, libc::SIGKILL);
     for c in h.instances.values_mut() {
         assert!(c.try_wait().unwrap().is_none(), "an instance died");
     }

@@ -8,6 +8,7 @@ mod captures; // net-snmp packets in tests/data decode to the exact fields and r
 mod cli; // `snmpact get|walk|...` beside net-snmp's tools on a real snmpd; JSON/CSV; 1,000 agents; exit codes
 mod cli_decode; // `snmpact decode`: the binary's output and exit codes for hex, stdin, dumps, --raw and --json
 mod cluster; // three snmpact instances and a real redis-server: once per cycle, SIGKILL failover, a join, Redis restarted, garbled values
+mod cluster_redis; // TLS (rediss://, a throwaway CA) and Redis Sentinel (failover of the master) under a cluster member
 mod config; // every file in etc/ loads; unknown keys anywhere are refused, naming file and key
 mod console; // the telnet console over TCP: negotiation, clients side by side, limits, password, real telnet
 mod engine; // dispatcher + sessions against simulated agents, with faults on purpose

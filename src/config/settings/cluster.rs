@@ -1,4 +1,5 @@
-//! `[cluster]`: the Redis URL (password from the environment), the key prefix, this instance's
+//! `[cluster]`: the Redis URL (`rediss://` for TLS, with a CA file) or Sentinels and the
+//! master's name (password from the environment), the key prefix, this instance's
 //! id, heartbeat and TTL, and groups pinned to sites.
 
 use std::collections::BTreeMap;
@@ -20,21 +21,64 @@ pub(super) fn cluster_settings(
     use crate::cluster::{
         DEFAULT_HEARTBEAT, DEFAULT_NAME, DEFAULT_TTL, MIN_TTL_HEARTBEATS, default_instance,
     };
-    let redis = c.redis.ok_or_else(|| {
-        at.err(
-            &["cluster", "redis"],
-            "needs the Redis URL (redis://HOST:PORT)",
-        )
-    })?;
-    if redis.starts_with("rediss://") {
+    let sentinels = c.sentinels.unwrap_or_default();
+    let redis = match (c.redis, sentinels.is_empty()) {
+        (Some(r), true) => r,
+        (None, false) => String::new(),
+        (Some(_), false) => {
+            return Err(at.err(
+                &["cluster", "sentinels"],
+                "either redis (one server) or sentinels (the master asked of Sentinel), not both",
+            ));
+        }
+        (None, true) => {
+            return Err(at.err(
+                &["cluster", "redis"],
+                "needs the Redis URL (redis://HOST:PORT), or sentinels and master_name",
+            ));
+        }
+    };
+    let url_ok = |u: &str| {
+        u.starts_with("redis://") || u.starts_with("rediss://") || u.starts_with("redis+unix://")
+    };
+    if !redis.is_empty() && !url_ok(&redis) {
         return Err(at.err(
             &["cluster", "redis"],
-            "TLS (rediss://) is not built into this snmpact; use redis:// (loopback or a tunnel)",
+            "a redis://, rediss:// (TLS) or redis+unix:// URL",
         ));
     }
-    if !(redis.starts_with("redis://") || redis.starts_with("redis+unix://")) {
-        return Err(at.err(&["cluster", "redis"], "a redis:// or redis+unix:// URL"));
+    for u in &sentinels {
+        if !(u.starts_with("redis://") || u.starts_with("rediss://")) {
+            return Err(at.err(
+                &["cluster", "sentinels"],
+                format!("{u:?}: a redis:// or rediss:// (TLS) URL of a sentinel"),
+            ));
+        }
     }
+    let master_name = match (c.master_name, sentinels.is_empty()) {
+        (Some(m), false) if !m.is_empty() => Some(m),
+        (None, true) => None,
+        (Some(_), true) => {
+            return Err(at.err(&["cluster", "master_name"], "only with sentinels"));
+        }
+        _ => {
+            return Err(at.err(
+                &["cluster", "master_name"],
+                "needs the master's name in Sentinel (sentinel monitor NAME ...)",
+            ));
+        }
+    };
+    let ca_file = match c.ca_file {
+        Some(f) => {
+            // Relative to the file that names it.
+            let path = at.base_dir(&["cluster", "ca_file"]).join(&f);
+            if let Err(e) = std::fs::metadata(&path) {
+                return Err(at.err(&["cluster", "ca_file"], format!("{f}: {e}")));
+            }
+            Some(path)
+        }
+        None => None,
+    };
     let password = match &c.password_env {
         Some(var) => Some(
             env.iter()
@@ -81,6 +125,9 @@ pub(super) fn cluster_settings(
     }
     Ok(crate::cluster::ClusterSettings {
         redis,
+        ca_file,
+        sentinels,
+        master_name,
         password,
         name,
         instance,
