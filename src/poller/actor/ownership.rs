@@ -1,0 +1,290 @@
+//! The poller's side of a cluster (`[cluster]`): whether this instance polls a pair for a slot,
+//! what it does when the membership's epoch changes (rate state handed over, sessions opened
+//! only for the agents it owns), and the wall-clock alignment of slots.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use actix::prelude::*;
+
+use super::super::cycle::{Counters, JobSpec, Slot};
+use super::super::rate::{CounterKind, Stamp};
+use super::{Key, Poller, now};
+use crate::cluster::{Decision, RateState, wall_ms};
+use crate::oid::Oid;
+use crate::report::Event;
+
+/// Slots count from the start of the current UTC hour (else minute) in a cluster, so every
+/// instance has the same slots for a pair (a phase is a hash of the names): an interval that
+/// divides an hour gives the same cycles everywhere, and the cutover between two owners falls
+/// between two slots.
+pub(super) fn wall_aligned_epoch(now: Instant, wall: SystemTime) -> Instant {
+    let since = wall
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_nanos();
+    [3_600_u128, 60]
+        .into_iter()
+        .find_map(|period| {
+            let into = u64::try_from(since % (period * 1_000_000_000)).unwrap_or(0);
+            now.checked_sub(Duration::from_nanos(into))
+        })
+        .unwrap_or(now)
+}
+
+/// The wall-clock milliseconds of `at`, given that `now` is `wall`.
+pub(super) fn wall_of(at: Instant, now: Instant, wall: SystemTime) -> u64 {
+    let w = wall_ms(wall);
+    if at >= now {
+        w.saturating_add(u64::try_from(at.duration_since(now).as_millis()).unwrap_or(0))
+    } else {
+        w.saturating_sub(u64::try_from(now.duration_since(at).as_millis()).unwrap_or(0))
+    }
+}
+
+/// The rate memory of a slot, for the hand-over.
+pub(super) fn rate_state(slot: &Slot, now: Instant, wall: SystemTime) -> Option<RateState> {
+    let prev = slot.prev?;
+    let mut counters: Vec<(String, u8, u64)> = slot
+        .counters
+        .iter()
+        .map(|(oid, kind, v)| {
+            let k = match kind {
+                CounterKind::Counter32 => 32,
+                CounterKind::Counter64 => 64,
+            };
+            (oid.to_string(), k, v)
+        })
+        .collect();
+    counters.sort();
+    Some(RateState {
+        at_ms: wall_of(prev.at, now, wall),
+        uptime: prev.uptime,
+        counters,
+    })
+}
+
+impl Poller {
+    // ---- cluster ----------------------------------------------------------------------------
+
+    /// Cluster: whether this instance polls the pair for this slot. `None`: another instance
+    /// does (or nobody may); `Some(duplicate)`: poll, marked when the view was not fresh.
+    /// A pair this instance polled and no longer owns is released: its series are removed
+    /// from the outputs and its rate memory dropped (the new owner took it over).
+    pub(super) fn cluster_gate(
+        &mut self,
+        key: &Key,
+        slot: Instant,
+        t: Instant,
+        job: &JobSpec,
+    ) -> Option<bool> {
+        let Some(c) = &self.cluster else {
+            return Some(false);
+        };
+        let groups: &[String] = self
+            .agents
+            .get(&key.1)
+            .map_or(&[], |a| a.settings.groups.as_slice());
+        let wall = SystemTime::now();
+        let slot_ms = wall_of(slot, t, wall);
+        match c.snapshot().decide(&key.1, groups, slot_ms, wall_ms(wall)) {
+            Decision::Poll { duplicate } => {
+                if let Some(s) = self.slots.get_mut(key) {
+                    s.polled = true;
+                } else {
+                    self.slots.insert(
+                        key.clone(),
+                        Slot {
+                            polled: true,
+                            ..Slot::default()
+                        },
+                    );
+                }
+                self.owned.insert(key.1.clone());
+                Some(duplicate)
+            }
+            Decision::Skip => {
+                let released = self.slots.get_mut(key).is_some_and(|s| {
+                    let was = std::mem::replace(&mut s.polled, false);
+                    if was {
+                        s.prev = None;
+                        s.counters.clear();
+                        s.failures = 0;
+                        s.retry_at = None;
+                    }
+                    was
+                });
+                if released {
+                    self.owned.remove(&key.1);
+                    if !self.wants_session(&key.1) {
+                        self.release_session(&key.1);
+                    }
+                    self.losing.remove(&key.1);
+                    self.down.remove(&key.1);
+                    let ev = Event::Removed {
+                        job: key.0.clone(),
+                        agent: key.1.clone(),
+                    };
+                    self.publish(ev, &job.outputs);
+                }
+                None
+            }
+        }
+    }
+
+    /// Cluster: a new epoch. Hands over the rate state of the agents this instance gives up,
+    /// asks for that of the agents it takes (just before the cutover), and recounts the agents
+    /// per member for the console. O(agents) per epoch change, never per heartbeat.
+    pub(super) fn epoch_changed(
+        &mut self,
+        snap: &crate::cluster::Snapshot,
+        ctx: &mut Context<Self>,
+    ) {
+        let Some(c) = self.cluster.clone() else {
+            return;
+        };
+        let me = &snap.identity.me;
+        let wall = SystemTime::now();
+        let now_ms = wall_ms(wall);
+        let cut = snap.cutover_ms().max(now_ms);
+        let mut losing = HashSet::new();
+        let mut gaining = Vec::new();
+        let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+        for (name, a) in &self.agents {
+            let g = &a.settings.groups;
+            let after = snap.owner_at(name, g, cut);
+            *counts
+                .entry(after.as_ref().map_or_else(String::new, ToString::to_string))
+                .or_default() += 1;
+            let mine_after = after.as_ref() == Some(me);
+            if self.owned.contains(name) && !mine_after {
+                losing.insert(name.clone());
+            } else if mine_after && !self.owned.contains(name) {
+                gaining.push(name.clone());
+            }
+        }
+        c.set_agents_per_member(&counts);
+        let t = now();
+        let mut rates = Vec::new();
+        for ((job, agent), slot) in &self.slots {
+            if losing.contains(agent)
+                && let Some(st) = rate_state(slot, t, wall)
+            {
+                rates.push((agent.clone(), job.clone(), st));
+            }
+        }
+        c.put_rates(rates);
+        // Read the hand-over a quarter window before the cutover: the old owner wrote it when
+        // it read this epoch, and after each cycle since.
+        let quarter = snap.identity.window_ms / 4;
+        // Sessions: opened now for the agents taken at the cutover (ready for their first
+        // slot), closed for those nobody here polls (memory per instance ~ its own share).
+        for name in &gaining {
+            let idle = self
+                .agents
+                .get(name)
+                .is_some_and(|a| a.session.is_none() && !a.creating && a.pending.is_none());
+            if idle {
+                self.create_session(name.clone(), ctx);
+            }
+        }
+        let release: Vec<Arc<str>> = self
+            .agents
+            .iter()
+            .filter(|(n, a)| {
+                (a.session.is_some() && a.running == 0)
+                    && !self.owned.contains(*n)
+                    && snap.owner_at(n, &a.settings.groups, cut).as_ref() != Some(me)
+                    && snap.owner_at(n, &a.settings.groups, now_ms).as_ref() != Some(me)
+            })
+            .map(|(n, _)| n.clone())
+            .collect();
+        for name in release {
+            self.release_session(&name);
+        }
+        c.fetch_rates(gaining, snap.cutover_ms().saturating_sub(quarter));
+        self.losing = losing;
+    }
+
+    /// Whether the agent needs a session here: always outside a cluster; in one, when this
+    /// instance polls it now or will at the current epoch's cutover.
+    pub(super) fn wants_session(&self, name: &Arc<str>) -> bool {
+        let Some(c) = &self.cluster else {
+            return true;
+        };
+        if self.owned.contains(name) {
+            return true;
+        }
+        let snap = c.snapshot();
+        let groups: &[String] = self
+            .agents
+            .get(name)
+            .map_or(&[], |a| a.settings.groups.as_slice());
+        let now_ms = wall_ms(SystemTime::now());
+        let me = &snap.identity.me;
+        [now_ms, snap.cutover_ms().max(now_ms)]
+            .into_iter()
+            .any(|at| snap.owner_at(name, groups, at).as_ref() == Some(me))
+    }
+
+    /// Cluster: closes the agent's session (another instance polls it now). Its engine entry
+    /// goes too, so the memory is returned; a session still being created or in use stays.
+    pub(super) fn release_session(&mut self, name: &Arc<str>) {
+        let Some(a) = self.agents.get_mut(name) else {
+            return;
+        };
+        if a.running > 0 || a.creating || a.session.is_none() {
+            return;
+        }
+        a.session = None;
+        a.owned = false;
+        self.engine.remove(name);
+    }
+
+    /// Cluster: rate state handed over for agents taken over; kept where it is newer than
+    /// what this instance has.
+    pub(super) fn seed_rates(&mut self, seeds: Vec<(Arc<str>, Arc<str>, RateState)>) {
+        let t = now();
+        let wall_now = wall_ms(SystemTime::now());
+        for (agent, job, state) in seeds {
+            let Some(at) =
+                t.checked_sub(Duration::from_millis(wall_now.saturating_sub(state.at_ms)))
+            else {
+                continue;
+            };
+            let slot = self.slots.entry((job, agent)).or_default();
+            if slot.prev.is_some_and(|p| p.at >= at) {
+                continue;
+            }
+            let mut counters = Counters::default();
+            for (oid, kind, value) in state.counters {
+                let kind = match kind {
+                    32 => CounterKind::Counter32,
+                    64 => CounterKind::Counter64,
+                    _ => continue,
+                };
+                if let Ok(oid) = oid.parse::<Oid>() {
+                    counters.insert_oid(oid, kind, value);
+                }
+            }
+            slot.prev = Some(Stamp {
+                at,
+                uptime: state.uptime,
+            });
+            slot.counters = counters;
+        }
+    }
+
+    /// Cluster: the rate state of every pair this instance polls (handed over when leaving).
+    pub(super) fn export_rates(&self) -> Vec<(Arc<str>, Arc<str>, RateState)> {
+        let (t, wall) = (now(), SystemTime::now());
+        self.slots
+            .iter()
+            .filter(|(_, s)| s.polled)
+            .filter_map(|((job, agent), s)| {
+                rate_state(s, t, wall).map(|st| (agent.clone(), job.clone(), st))
+            })
+            .collect()
+    }
+}
