@@ -56,13 +56,13 @@ pub mod schedule;
 
 use actix::prelude::*;
 
+pub use crate::report::{
+    CycleReport, Event, Health, JobStats, PollError, PollerStats, Sample, SkipReason, Skipped,
+};
 pub use actor::{PollCtx, Poller};
 pub use messages::{
     AddAgent, AddJob, ExportRates, GetStats, Reload, ReloadSummary, RemoveAgent, RemoveJob,
     SetOutputs, Stop,
-};
-pub use crate::report::{
-    CycleReport, Event, Health, JobStats, PollError, PollerStats, Sample, SkipReason, Skipped,
 };
 
 use crate::config::Settings;

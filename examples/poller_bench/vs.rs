@@ -37,7 +37,10 @@ fn usage(pid: u32) -> Usage {
     for t in tasks.flatten() {
         let dir = t.path();
         if let Ok(s) = std::fs::read_to_string(dir.join("schedstat"))
-            && let Some(ns) = s.split_whitespace().next().and_then(|v| v.parse::<f64>().ok())
+            && let Some(ns) = s
+                .split_whitespace()
+                .next()
+                .and_then(|v| v.parse::<f64>().ok())
         {
             u.cpu += ns / 1e9;
         }
@@ -163,7 +166,10 @@ pub(crate) fn run(
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
         "poller_bench --vs-exporter: {n} agents x {OIDS} OIDs every {interval}, {cycles} intervals measured each, snmpact shards {shards} (0: one per core); load average {}",
-        load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
     );
     let result = (|| -> Result<bool, Box<dyn std::error::Error>> {
         idle_run(&addrs, interval, shards, &dir)?;
@@ -324,9 +330,13 @@ fn exporter_run(
     if !std::path::Path::new(EXPORTER).exists() {
         return Err(format!("{EXPORTER} missing: apt-get install prometheus-snmp-exporter").into());
     }
-    let mut yml = String::from("bench:\n  version: 2\n  auth:\n    community: public\n  retries: 1\n  timeout: 2s\n  get:\n");
+    let mut yml = String::from(
+        "bench:\n  version: 2\n  auth:\n    community: public\n  retries: 1\n  timeout: 2s\n  get:\n",
+    );
     for i in 1..=5 {
-        yml.push_str(&format!("  - 1.3.6.1.2.1.2.2.1.10.{i}\n  - 1.3.6.1.2.1.2.2.1.16.{i}\n"));
+        yml.push_str(&format!(
+            "  - 1.3.6.1.2.1.2.2.1.10.{i}\n  - 1.3.6.1.2.1.2.2.1.16.{i}\n"
+        ));
     }
     yml.push_str("  metrics:\n");
     for (name, col) in [("ifInOctets", 10), ("ifOutOctets", 16)] {
@@ -365,7 +375,10 @@ fn exporter_run(
                 .enumerate()
                 .filter(|(i, _)| i % SCRAPERS == w)
                 .map(|(_, a)| {
-                    (snmpact::poller::schedule::phase("bench", a, every), a.clone())
+                    (
+                        snmpact::poller::schedule::phase("bench", a, every),
+                        a.clone(),
+                    )
                 })
                 .collect();
             let (running, good, bad) = (running.clone(), good.clone(), bad.clone());
@@ -392,7 +405,9 @@ fn exporter_run(
         usage,
         wall,
         rss,
-        check: format!("scrapes with all {OIDS} samples {scrapes} (expected {expected}), failed {failed}"),
+        check: format!(
+            "scrapes with all {OIDS} samples {scrapes} (expected {expected}), failed {failed}"
+        ),
         ok: failed == 0 && scrapes.abs_diff(expected) <= expected / 50 + 1,
     })
 }

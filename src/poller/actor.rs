@@ -663,7 +663,6 @@ impl Handler<SeedRates> for Poller {
     }
 }
 
-
 impl Handler<ExportRates> for Poller {
     type Result = MessageResult<ExportRates>;
 

@@ -455,16 +455,34 @@ mod tests {
         let t0 = Instant::now();
         let mut slot = Slot::default();
         let mut st = JobStats::default();
-        let c = close(&mut slot, run(&j, t0, vec![answer(100, 1_000)]), t0, 60 * SEC, Some(&mut st));
+        let c = close(
+            &mut slot,
+            run(&j, t0, vec![answer(100, 1_000)]),
+            t0,
+            60 * SEC,
+            Some(&mut st),
+        );
         assert_eq!(c.samples.len(), 1, "sysUpTime.0 is not a sample");
         assert_eq!(c.samples[0].rate, None);
         let t1 = t0 + 10 * SEC;
-        let c = close(&mut slot, run(&j, t1, vec![answer(1_100, 6_000)]), t1, 60 * SEC, Some(&mut st));
+        let c = close(
+            &mut slot,
+            run(&j, t1, vec![answer(1_100, 6_000)]),
+            t1,
+            60 * SEC,
+            Some(&mut st),
+        );
         assert_eq!(c.samples[0].rate, Some(500.0));
         assert!(!c.restarted);
         // sysUpTime went back: a restart, no rate, counted.
         let t2 = t1 + 10 * SEC;
-        let c = close(&mut slot, run(&j, t2, vec![answer(5, 7_000)]), t2, 60 * SEC, Some(&mut st));
+        let c = close(
+            &mut slot,
+            run(&j, t2, vec![answer(5, 7_000)]),
+            t2,
+            60 * SEC,
+            Some(&mut st),
+        );
         assert!(c.restarted);
         assert_eq!(c.samples[0].rate, None);
         assert_eq!((st.ok, st.restarts, st.late), (3, 1, 0));
@@ -475,23 +493,48 @@ mod tests {
         let j = job(true);
         let t0 = Instant::now();
         let mut slot = Slot::default();
-        close(&mut slot, run(&j, t0, vec![answer(100, 1_000)]), t0, 60 * SEC, None);
+        close(
+            &mut slot,
+            run(&j, t0, vec![answer(100, 1_000)]),
+            t0,
+            60 * SEC,
+            None,
+        );
         assert_eq!(slot.counters.iter().count(), 1);
         let (oid, _, v) = slot.counters.iter().next().unwrap();
-        assert_eq!((oid.to_string().as_str(), v), ("1.3.6.1.2.1.2.2.1.10.1", 1_000));
+        assert_eq!(
+            (oid.to_string().as_str(), v),
+            ("1.3.6.1.2.1.2.2.1.10.1", 1_000)
+        );
         // The job was replaced (same OIDs, new definition): found by OID in the old one.
         let j2 = job(true);
         let t1 = t0 + 10 * SEC;
-        let c = close(&mut slot, run(&j2, t1, vec![answer(1_100, 2_000)]), t1, 60 * SEC, None);
+        let c = close(
+            &mut slot,
+            run(&j2, t1, vec![answer(1_100, 2_000)]),
+            t1,
+            60 * SEC,
+            None,
+        );
         assert_eq!(c.samples[0].rate, Some(100.0));
         // Handed over by OID (a cluster peer's state): found too.
         let mut handed = Slot {
             prev: slot.prev,
             ..Slot::default()
         };
-        handed.counters.insert_oid(oid_of("1.3.6.1.2.1.2.2.1.10.1"), CounterKind::Counter32, 2_000);
+        handed.counters.insert_oid(
+            oid_of("1.3.6.1.2.1.2.2.1.10.1"),
+            CounterKind::Counter32,
+            2_000,
+        );
         let t2 = t1 + 10 * SEC;
-        let c = close(&mut handed, run(&j2, t2, vec![answer(2_100, 2_500)]), t2, 60 * SEC, None);
+        let c = close(
+            &mut handed,
+            run(&j2, t2, vec![answer(2_100, 2_500)]),
+            t2,
+            60 * SEC,
+            None,
+        );
         assert_eq!(c.samples[0].rate, Some(50.0));
     }
 
@@ -508,7 +551,13 @@ mod tests {
         let mut retry = Vec::new();
         for k in 0..4u32 {
             let t = t0 + 10 * SEC * k;
-            let c = close(&mut slot, run(&j, t, vec![timeout()]), t, 35 * SEC, Some(&mut st));
+            let c = close(
+                &mut slot,
+                run(&j, t, vec![timeout()]),
+                t,
+                35 * SEC,
+                Some(&mut st),
+            );
             assert!(c.failed);
             assert_eq!(c.errors.len(), 1);
             retry.push(slot.retry_at.unwrap() - t);
@@ -517,7 +566,13 @@ mod tests {
         assert_eq!(st.failed, 4);
         assert_eq!(st.errors["timeout"], 4);
         let t = t0 + 100 * SEC;
-        let c = close(&mut slot, run(&j, t, vec![answer(1, 1)]), t, 35 * SEC, Some(&mut st));
+        let c = close(
+            &mut slot,
+            run(&j, t, vec![answer(1, 1)]),
+            t,
+            35 * SEC,
+            Some(&mut st),
+        );
         assert!(!c.failed);
         assert_eq!((slot.failures, slot.retry_at), (0, None));
     }
