@@ -65,6 +65,21 @@ pub(super) fn rate_state(slot: &Slot, now: Instant, wall: SystemTime) -> Option<
     })
 }
 
+/// Whether this instance needs a session for `agent` (in `groups`) at wall time `now_ms`:
+/// it owns the agent now, or will at the current view's cutover (so the session is ready for
+/// its first slot). Pure.
+pub(super) fn session_wanted(
+    snap: &crate::cluster::Snapshot,
+    agent: &str,
+    groups: &[String],
+    now_ms: u64,
+) -> bool {
+    let me = &snap.identity.me;
+    [now_ms, snap.cutover_ms().max(now_ms)]
+        .into_iter()
+        .any(|at| snap.owner_at(agent, groups, at).as_ref() == Some(me))
+}
+
 impl Poller {
     // ---- cluster ----------------------------------------------------------------------------
 
@@ -216,16 +231,11 @@ impl Poller {
         if self.owned.contains(name) {
             return true;
         }
-        let snap = c.snapshot();
         let groups: &[String] = self
             .agents
             .get(name)
             .map_or(&[], |a| a.settings.groups.as_slice());
-        let now_ms = wall_ms(SystemTime::now());
-        let me = &snap.identity.me;
-        [now_ms, snap.cutover_ms().max(now_ms)]
-            .into_iter()
-            .any(|at| snap.owner_at(name, groups, at).as_ref() == Some(me))
+        session_wanted(&c.snapshot(), name, groups, wall_ms(SystemTime::now()))
     }
 
     /// Cluster: closes the agent's session (another instance polls it now). Its engine entry
@@ -286,5 +296,87 @@ impl Poller {
                 rate_state(s, t, wall).map(|st| (agent.clone(), job.clone(), st))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::session_wanted;
+    use crate::cluster::Snapshot;
+    use crate::cluster::membership::{Identity, Member, View};
+
+    fn member(id: &str) -> Member {
+        Member {
+            id: Arc::from(id),
+            site: None,
+            config: String::new(),
+            garbled: false,
+        }
+    }
+
+    fn snap(me: &str, members: &[&str], previous: &[&str]) -> Snapshot {
+        Snapshot {
+            identity: Identity {
+                me: Arc::from(me),
+                window_ms: 2_000,
+                ..Identity::default()
+            },
+            view: Some(View {
+                epoch: 2,
+                since_ms: 10_000,
+                members: members.iter().map(|m| member(m)).collect(),
+                previous: previous.iter().map(|p| Arc::from(*p)).collect(),
+                rebuilt: false,
+            }),
+            fresh_ms: 10_000,
+        }
+    }
+
+    #[test]
+    fn sessions_only_for_the_agents_an_instance_polls_or_takes_at_the_cutover() {
+        let agents: Vec<String> = (0..600).map(|i| format!("agent-{i}")).collect();
+        let settled = ["a", "b", "c"].map(|me| snap(me, &["a", "b", "c"], &["a", "b", "c"]));
+        let after = 13_000; // past the window
+        let counts: Vec<usize> = settled
+            .iter()
+            .map(|s| {
+                agents
+                    .iter()
+                    .filter(|a| session_wanted(s, a, &[], after))
+                    .count()
+            })
+            .collect();
+        // Each agent has exactly one instance with a session; each holds about a third.
+        assert_eq!(counts.iter().sum::<usize>(), 600, "{counts:?}");
+        assert!(
+            counts.iter().all(|&n| (150..250).contains(&n)),
+            "{counts:?}"
+        );
+        // c joins: inside the window an agent moving from a to c has a session on both (a polls
+        // it until the cutover, c opens it ahead); after the window only on c.
+        let a = snap("a", &["a", "b", "c"], &["a", "b"]);
+        let c = snap("c", &["a", "b", "c"], &["a", "b"]);
+        let moving: Vec<&String> = agents
+            .iter()
+            .filter(|n| {
+                let old = a.owner_at(n, &[], 10_500);
+                let new = a.owner_at(n, &[], 12_000);
+                old.as_deref() == Some("a") && new.as_deref() == Some("c")
+            })
+            .collect();
+        assert!(!moving.is_empty());
+        for n in &moving {
+            assert!(session_wanted(&a, n, &[], 10_500), "{n}");
+            assert!(session_wanted(&c, n, &[], 10_500), "{n}");
+            assert!(!session_wanted(&a, n, &[], 12_500), "{n}");
+        }
+        // No view yet (before the first heartbeat): no session at all.
+        let blind = Snapshot {
+            view: None,
+            ..snap("a", &[], &[])
+        };
+        assert!(!agents.iter().any(|n| session_wanted(&blind, n, &[], after)));
     }
 }
