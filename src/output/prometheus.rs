@@ -683,9 +683,14 @@ async fn metrics(sink: web::Data<PromSink>) -> HttpResponse {
 
 impl Sink for PromSink {
     fn publish(&self, event: &Event) {
+        self.publish_batch(vec![event.clone()]);
+    }
+
+    /// One short lock for the whole batch.
+    fn publish_batch(&self, events: Vec<Event>) {
         let n = {
             let mut q = self.queued.lock().unwrap_or_else(PoisonError::into_inner);
-            q.push(event.clone());
+            q.extend(events);
             q.len()
         };
         // Nobody scraping for a while: apply them here, unless a render holds the state (it
