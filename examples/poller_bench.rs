@@ -22,6 +22,17 @@
 //! - On time: every pair of the window started (N x K cycles, each agent exactly once per
 //!   interval), none skipped, failed, missed or late (late: started more than interval/10
 //!   after its slot, or ended after its next slot).
+//!
+//! `--vs-exporter` (issue 14): the same agents polled, one after the other, by the snmpact
+//! service (this example started again with `--service CONFIG`, which runs
+//! `snmpact::service::run` as the binary does, JSON lines to a file) and by Prometheus's
+//! `snmp_exporter` (`/usr/bin/prometheus-snmp-exporter`, Debian `prometheus-snmp-exporter`,
+//! with a module file written here, bound on loopback, scraped once per interval per target by
+//! a loopback HTTP/1.1 keep-alive client in this process, at a per-target phase like the
+//! poller's). Each is a separate process measured from outside over the same window (after
+//! 1.5 intervals of warm-up): CPU from `/proc/PID/task/*/schedstat` (nanoseconds on CPU, every
+//! thread), context switches from `/proc/PID/task/*/status` (voluntary + nonvoluntary, every
+//! thread), `VmRSS`/`VmHWM` from `/proc/PID/status`; every JSON line and every scrape checked.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -62,6 +73,9 @@ fn main() -> ExitCode {
             .position(|a| a == name)
             .and_then(|i| args.get(i + 1).cloned())
     };
+    if let Some(config) = opt("--service") {
+        return service(&config);
+    }
     if let Some(list) = opt("--ladder") {
         return ladder(&list, &args);
     }
@@ -73,6 +87,17 @@ fn main() -> ExitCode {
         .and_then(|s| s.parse().ok())
         .unwrap_or(DEFAULT_CYCLES);
     let json = !args.iter().any(|a| a == "--no-json");
+    if args.iter().any(|a| a == "--vs-exporter") {
+        let shards = opt("--shards").and_then(|s| s.parse().ok()).unwrap_or(0);
+        return match vs::run(agents, &interval, cycles, shards) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(1),
+            Err(e) => {
+                eprintln!("poller_bench --vs-exporter: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let sys = actix::System::new();
     match sys.block_on(run(agents, &interval, cycles, json)) {
         Ok(true) => ExitCode::SUCCESS,
@@ -167,6 +192,57 @@ fn serve(n: usize, part: u8) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The service's process: `snmpact::service::run` on `config` until stdin closes.
+fn service(config: &str) -> ExitCode {
+    let opts = snmpact::service::ServiceOptions {
+        config: vec![config.into()],
+        overrides: Vec::new(),
+    };
+    let system = actix::System::new();
+    let result = system.block_on(snmpact::service::run(opts, async {
+        let _ = actix_rt::task::spawn_blocking(|| {
+            let mut sink = Vec::new();
+            let _ = std::io::stdin().read_to_end(&mut sink);
+        })
+        .await;
+    }));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("poller_bench --service: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Starts the agents' processes for `n` agents; their addresses, in order.
+fn start_agents(
+    n: usize,
+    children: &mut Vec<std::process::Child>,
+) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    let exe = std::env::current_exe()?;
+    let mut addrs: Vec<String> = Vec::with_capacity(n);
+    for part in 0..n.div_ceil(PER_PROCESS) {
+        let count = PER_PROCESS.min(n - part * PER_PROCESS);
+        let mut child = Command::new(&exe)
+            .arg("--serve")
+            .arg(count.to_string())
+            .arg(part.to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()?;
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().ok_or("no stdout")?).read_line(&mut line)?;
+        let got: Vec<String> = line.split_whitespace().skip(1).map(str::to_owned).collect();
+        children.push(child);
+        if got.len() != count {
+            return Err(format!("an agents' process gave {} addresses", got.len()).into());
+        }
+        addrs.extend(got);
+    }
+    Ok(addrs)
+}
+
 /// Stops the agents' processes: stdin closed, then killed by pid, then reaped.
 fn stop_children(children: &mut Vec<std::process::Child>) {
     for mut c in children.drain(..) {
@@ -237,28 +313,14 @@ async fn run(
 ) -> Result<bool, Box<dyn std::error::Error>> {
     let every = config::parse_duration(interval)?;
     // The agents, in processes of their own.
-    let exe = std::env::current_exe()?;
     let mut children = Vec::new();
-    let mut addrs: Vec<String> = Vec::with_capacity(n);
-    for part in 0..n.div_ceil(PER_PROCESS) {
-        let count = PER_PROCESS.min(n - part * PER_PROCESS);
-        let mut child = Command::new(&exe)
-            .arg("--serve")
-            .arg(count.to_string())
-            .arg(part.to_string())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()?;
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().ok_or("no stdout")?).read_line(&mut line)?;
-        let got: Vec<String> = line.split_whitespace().skip(1).map(str::to_owned).collect();
-        children.push(child);
-        if got.len() != count {
+    let addrs = match start_agents(n, &mut children) {
+        Ok(a) => a,
+        Err(e) => {
             stop_children(&mut children);
-            return Err(format!("an agents' process gave {} addresses", got.len()).into());
+            return Err(e);
         }
-        addrs.extend(got);
-    }
+    };
 
     // The configuration file, loaded as the service loads it.
     let dir = std::env::temp_dir().join(format!("snmpact-poller-bench-{}", std::process::id()));
@@ -376,3 +438,6 @@ async fn run(
     );
     Ok(on_time)
 }
+
+#[path = "poller_bench/vs.rs"]
+mod vs;

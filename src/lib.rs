@@ -31,6 +31,8 @@
 //! - [`simulator`]: `snmpact agent` (simulated agents from `.snmprec` files) and `snmpact record`.
 //! - [`config`]: layered configuration (files, `SNMPACT_…` variables, flags) checked into settings.
 //! - [`poller`]: poll jobs: schedule spread over each interval, rates from counters, run-time changes.
+//! - [`report`]: what the poller hands the outputs (cycle reports, samples, skips, health):
+//!   plain data below both.
 //! - [`output`]: where samples go: JSON lines, InfluxDB line protocol, a Prometheus endpoint.
 //! - [`cli`]: the one-shot tools (`snmpact get|walk|…`): net-snmp's arguments, many agents at once.
 //! - [`cluster`]: several instances share the agents through Redis: membership, ownership,
@@ -60,6 +62,7 @@ pub mod oid;
 pub mod output;
 pub mod pdu;
 pub mod poller;
+pub mod report;
 pub mod service;
 pub mod session;
 pub mod simulator;

@@ -33,7 +33,7 @@ use crate::format::format_value;
 use crate::mib;
 use crate::oid::Oid;
 use crate::pdu::Value;
-use crate::poller::Event;
+use crate::report::Event;
 
 /// An output could not start.
 #[derive(Debug, thiserror::Error)]
@@ -88,6 +88,14 @@ impl Error {
 pub trait Sink: Send + Sync + 'static {
     /// Takes one event.
     fn publish(&self, event: &Event);
+
+    /// Takes several events at once (the poller hands over what a few milliseconds gathered):
+    /// one hand-over for all. By default, one [`Sink::publish`] each.
+    fn publish_batch(&self, events: Vec<Event>) {
+        for e in &events {
+            self.publish(e);
+        }
+    }
 
     /// Events dropped so far (a full queue).
     fn dropped(&self) -> u64 {
@@ -242,6 +250,29 @@ impl Outputs {
         }
     }
 
+    /// Hands a batch of events to the outputs: each event goes where [`Outputs::publish`] would
+    /// send it (its `only` list), and each output gets its share in one
+    /// [`Sink::publish_batch`].
+    pub fn publish_batch(&self, events: &[(Event, Arc<[String]>)]) {
+        if events.is_empty() {
+            return;
+        }
+        for (name, sink) in &self.sinks {
+            let share: Vec<Event> = events
+                .iter()
+                .filter(|(event, only)| {
+                    only.is_empty()
+                        || matches!(event, Event::Health(_) | Event::Removed { .. })
+                        || only.iter().any(|o| o == name)
+                })
+                .map(|(event, _)| event.clone())
+                .collect();
+            if !share.is_empty() {
+                sink.publish_batch(share);
+            }
+        }
+    }
+
     /// Flushes the text outputs and stops the HTTP servers.
     pub async fn shutdown(&self) {
         for h in &self.servers {
@@ -267,7 +298,11 @@ pub fn start(settings: &Settings) -> Result<Outputs, Error> {
     for (name, o) in &settings.outputs {
         match o {
             OutputSettings::Json { dest } => {
-                let sink = writer::TextSink::start(name, dest, json::write_event)?;
+                let mut w = json::JsonWriter::default();
+                let sink =
+                    writer::TextSink::start(name, dest, move |out: &mut String, e: &Event| {
+                        w.write_event(out, e);
+                    })?;
                 text.push((name.clone(), sink.counters()));
                 outputs.sinks.push((name.clone(), Arc::new(sink)));
             }

@@ -36,22 +36,33 @@
 //!   running cycles end on the definitions and sessions they started with and are published; a
 //!   changed agent gets its new session once its running cycles are done.
 //!
-//! Modules: [`schedule`] and [`rate`] are pure (instants passed in) and unit-tested; `actor`
-//! holds the actor; [`report`] the data handed to the outputs.
+//! - **Cost.** One timer for the whole poller, firing on a grid of a few milliseconds (a
+//!   timing wheel's tick: every pair whose slot falls in a step starts in the same wake-up);
+//!   events are handed to the outputs in batches (at most every 100 ms), not one by one; an
+//!   idle poller arms no timer but the health refresh (`poller.health_interval`).
+//! - **Cluster sessions.** In a cluster an instance keeps sessions open only for the agents it
+//!   polls now or takes at the next cutover, and closes them when the agent moves away.
+//!
+//! Modules: [`schedule`] and [`rate`] are pure (instants passed in) and unit-tested, and so is
+//! `cycle` (the end of a cycle: samples, rates, backoff, counters); `actor` holds the actor
+//! (with `fleet`, its agents and jobs, and `ownership`, its side of a cluster); `messages` the
+//! messages it handles; [`crate::report`] the data handed to the outputs (re-exported here).
 
 mod actor;
+mod cycle;
+mod messages;
 pub mod rate;
-pub mod report;
 pub mod schedule;
 
 use actix::prelude::*;
 
-pub use actor::{
-    AddAgent, AddJob, ExportRates, GetStats, PollCtx, Poller, Reload, ReloadSummary, RemoveAgent,
-    RemoveJob, SetOutputs, Stop,
-};
-pub use report::{
+pub use crate::report::{
     CycleReport, Event, Health, JobStats, PollError, PollerStats, Sample, SkipReason, Skipped,
+};
+pub use actor::{PollCtx, Poller};
+pub use messages::{
+    AddAgent, AddJob, ExportRates, GetStats, Reload, ReloadSummary, RemoveAgent, RemoveJob,
+    SetOutputs, Stop,
 };
 
 use crate::config::Settings;

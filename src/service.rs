@@ -234,7 +234,10 @@ pub async fn run(
     if let Some(c) = &cluster {
         engine.set_cluster(c.clone());
     }
-    register_agents(&engine, &settings).await;
+    // In a cluster the poller opens sessions only for the agents this instance polls.
+    if cluster.is_none() {
+        register_agents(&engine, &settings).await;
+    }
     let console: RunningConsole = console::run_console(engine.clone(), settings.console.clone())
         .await
         .map_err(|source| ServiceError::ConsoleListen {

@@ -18,7 +18,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::{object_and_index, text_of};
 use crate::pdu::Value;
-use crate::poller::{CycleReport, Event, Skipped};
+use crate::report::{CycleReport, Event, Skipped};
 
 /// Appends the lines of `event` (each ending in `\n`) to `out`.
 pub fn write_event(out: &mut String, event: &Event) {
@@ -221,7 +221,7 @@ mod tests {
 
     use super::*;
     use crate::pdu::VarBind;
-    use crate::poller::{PollError, Sample};
+    use crate::report::{PollError, Sample};
     use crate::session::SnmpError;
 
     fn sample(oid: &str, value: Value<'static>, rate: Option<f64>) -> Sample {

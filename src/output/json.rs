@@ -12,22 +12,149 @@
 //!   lines of a cycle polled while the instance could not vouch for its ownership (Redis
 //!   unreachable) have `duplicate: true`: another instance may have polled the same cycle.
 
+//!
+//! [`JsonWriter`] writes the common samples (integers, counters, gauges, time ticks) with a
+//! hand-written writer into the caller's buffer, keys in the same (sorted) order and the same
+//! bytes as the general path through `serde_json`, which the other values take. Each OID's
+//! `name` and `oid` are rendered once and kept ([`NAME_CACHE`] OIDs at most).
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value as Json};
 
 use crate::format::varbind_json;
 use crate::mib;
-use crate::poller::{CycleReport, Event, Skipped};
+use crate::oid::Oid;
+use crate::pdu::Value;
+use crate::report::{CycleReport, Event, Sample, Skipped};
 
-/// Appends the lines of `event` (each ending in `\n`) to `out`.
+/// OIDs whose rendered `"name":...,"oid":...` are kept; past it the cache starts over.
+pub const NAME_CACHE: usize = 65_536;
+
+/// Appends the lines of `event` (each ending in `\n`) to `out` (no cache kept: a writer
+/// thread uses one [`JsonWriter`] for its life).
 pub fn write_event(out: &mut String, event: &Event) {
-    match event {
-        Event::Cycle(r) => write_cycle(out, r),
-        Event::Skipped(s) => write_skipped(out, s),
-        Event::Notification(n) => crate::notification::text::write_json(out, n),
-        Event::Removed { .. } | Event::Health(_) => {}
+    JsonWriter::default().write_event(out, event);
+}
+
+/// A JSON-lines formatter that keeps each OID's rendered name.
+#[derive(Debug, Default)]
+pub struct JsonWriter {
+    names: HashMap<Oid, Box<str>>,
+}
+
+impl JsonWriter {
+    /// Appends the lines of `event` (each ending in `\n`) to `out`.
+    pub fn write_event(&mut self, out: &mut String, event: &Event) {
+        match event {
+            Event::Cycle(r) => self.write_cycle(out, r),
+            Event::Skipped(s) => write_skipped(out, s),
+            Event::Notification(n) => crate::notification::text::write_json(out, n),
+            Event::Removed { .. } | Event::Health(_) => {}
+        }
     }
+
+    fn write_cycle(&mut self, out: &mut String, r: &CycleReport) {
+        let mut head = String::with_capacity(64);
+        let mut time = String::new();
+        for s in &r.samples {
+            if !fast(&s.varbind.value) {
+                write_sample_general(out, r, s);
+                continue;
+            }
+            if head.is_empty() {
+                head.push_str("{\"agent\":");
+                push_json_str(&mut head, &r.agent);
+                if r.duplicate {
+                    head.push_str(",\"duplicate\":true");
+                }
+                if let Some(i) = &r.instance {
+                    head.push_str(",\"instance\":");
+                    push_json_str(&mut head, i);
+                }
+                head.push_str(",\"job\":");
+                push_json_str(&mut head, &r.job);
+                head.push(',');
+                time.push_str(",\"time\":\"");
+                time.push_str(&rfc3339(r.time));
+                time.push('"');
+            }
+            out.push_str(&head);
+            out.push_str(self.name_of(&s.varbind.oid));
+            if let Some(rate) = s.rate.and_then(serde_json::Number::from_f64) {
+                let _ = write!(out, ",\"rate\":{rate}");
+            }
+            if r.restarted {
+                out.push_str(",\"restarted\":true");
+            }
+            out.push_str(&time);
+            out.push_str(",\"type\":\"");
+            out.push_str(s.varbind.value.type_name());
+            out.push_str("\",\"value\":");
+            let _ = match &s.varbind.value {
+                Value::Integer(i) => write!(out, "{i}"),
+                Value::Counter32(n) | Value::Gauge32(n) | Value::TimeTicks(n) => {
+                    write!(out, "{n}")
+                }
+                Value::Counter64(n) => write!(out, "{n}"),
+                _ => Ok(()),
+            };
+            out.push_str("}\n");
+        }
+        write_errors(out, r);
+    }
+
+    /// `"name":"IF-MIB::ifInOctets.1","oid":"1.3.6.1.2.1.2.2.1.10.1"`, rendered once.
+    fn name_of(&mut self, oid: &Oid) -> &str {
+        if !self.names.contains_key(oid) {
+            if self.names.len() >= NAME_CACHE {
+                self.names.clear();
+            }
+            let mut f = String::with_capacity(64);
+            f.push_str("\"name\":");
+            push_json_str(&mut f, &mib::format_name(oid));
+            f.push_str(",\"oid\":\"");
+            f.push_str(&oid.to_string());
+            f.push('"');
+            self.names.insert(oid.clone(), f.into_boxed_str());
+        }
+        self.names.get(oid).map_or("", |f| f)
+    }
+}
+
+/// Values the hand-written path writes: a number and nothing else.
+fn fast(v: &Value<'_>) -> bool {
+    matches!(
+        v,
+        Value::Integer(_)
+            | Value::Counter32(_)
+            | Value::Gauge32(_)
+            | Value::TimeTicks(_)
+            | Value::Counter64(_)
+    )
+}
+
+/// `s` as a JSON string, escaped as `serde_json` escapes it.
+fn push_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if u32::from(c) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 fn head(time: SystemTime, job: &str, agent: &str, instance: Option<&str>) -> Map<String, Json> {
@@ -46,24 +173,34 @@ fn push(out: &mut String, m: Map<String, Json>) {
     out.push('\n');
 }
 
-fn write_cycle(out: &mut String, r: &CycleReport) {
+fn cycle_head(r: &CycleReport) -> Map<String, Json> {
     let mut base = head(r.time, &r.job, &r.agent, r.instance.as_deref());
     if r.duplicate {
         base.insert("duplicate".into(), Json::Bool(true));
     }
-    for s in &r.samples {
-        let mut m = base.clone();
-        if let Json::Object(vb) = varbind_json(&s.varbind) {
-            m.extend(vb);
-        }
-        if let Some(rate) = s.rate.and_then(serde_json::Number::from_f64) {
-            m.insert("rate".into(), Json::Number(rate));
-        }
-        if r.restarted {
-            m.insert("restarted".into(), Json::Bool(true));
-        }
-        push(out, m);
+    base
+}
+
+/// One sample through `serde_json` (values the hand-written path does not take).
+fn write_sample_general(out: &mut String, r: &CycleReport, s: &Sample) {
+    let mut m = cycle_head(r);
+    if let Json::Object(vb) = varbind_json(&s.varbind) {
+        m.extend(vb);
     }
+    if let Some(rate) = s.rate.and_then(serde_json::Number::from_f64) {
+        m.insert("rate".into(), Json::Number(rate));
+    }
+    if r.restarted {
+        m.insert("restarted".into(), Json::Bool(true));
+    }
+    push(out, m);
+}
+
+fn write_errors(out: &mut String, r: &CycleReport) {
+    if r.errors.is_empty() {
+        return;
+    }
+    let base = cycle_head(r);
     for e in &r.errors {
         let mut m = base.clone();
         m.insert("oid".into(), Json::String(e.oid.to_string()));
@@ -123,7 +260,7 @@ mod tests {
 
     use super::*;
     use crate::pdu::{Value, VarBind};
-    use crate::poller::{PollError, Sample, SkipReason};
+    use crate::report::{PollError, Sample, SkipReason};
     use crate::session::SnmpError;
 
     #[test]
@@ -219,5 +356,55 @@ mod tests {
         let line: Json = serde_json::from_str(out.trim()).unwrap();
         assert_eq!(line["instance"], "poller-2");
         assert_eq!(line["duplicate"], true);
+    }
+
+    #[test]
+    fn the_hand_written_lines_are_the_bytes_serde_json_writes() {
+        let oid = |s: &str| s.parse::<Oid>().unwrap();
+        let values = [
+            Value::Integer(-7),
+            Value::Counter32(u32::MAX),
+            Value::Gauge32(0),
+            Value::TimeTicks(12_345),
+            Value::Counter64(u64::MAX),
+        ];
+        for (duplicate, instance, restarted) in [
+            (false, None, false),
+            (true, Some(Arc::from("p\"1\\\u{1}\n")), true),
+        ] {
+            let report = CycleReport {
+                job: Arc::from("j\té"),
+                agent: Arc::from("a\"b"),
+                slot: Instant::now(),
+                time: UNIX_EPOCH + Duration::from_millis(1_700_000_000_123),
+                lag: Duration::ZERO,
+                duration: Duration::ZERO,
+                samples: values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| Sample {
+                        varbind: VarBind::new(oid(&format!("1.3.6.1.2.1.2.2.1.10.{i}")), v.clone()),
+                        rate: [Some(0.5), None, Some(100.0), Some(f64::NAN), Some(1e21)][i],
+                    })
+                    .collect(),
+                errors: Vec::new(),
+                restarted,
+                instance,
+                duplicate,
+            };
+            let mut fast = String::new();
+            let mut w = JsonWriter::default();
+            w.write_event(&mut fast, &Event::Cycle(Arc::new(report.clone())));
+            // Twice: the second time the names come from the cache.
+            let mut again = String::new();
+            w.write_event(&mut again, &Event::Cycle(Arc::new(report.clone())));
+            let mut general = String::new();
+            for s in &report.samples {
+                write_sample_general(&mut general, &report, s);
+            }
+            assert_eq!(fast, general);
+            assert_eq!(again, general);
+            assert_eq!(fast.lines().count(), 5);
+        }
     }
 }

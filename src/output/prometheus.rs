@@ -49,7 +49,7 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use super::{Error, MetricsSource, Sink, object_and_labels, text_of};
 use crate::dispatcher::DropReason;
 use crate::pdu::Value;
-use crate::poller::{CycleReport, Event, Health};
+use crate::report::{CycleReport, Event, Health};
 
 /// Content type of the text exposition format.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -534,7 +534,7 @@ fn render_health(out: &mut String, h: &Health) {
             "snmpact_cycles_missed_total",
             "counter",
             "Slots lost to a stall of the poller.",
-            (|s| as_f64(s.missed)) as fn(&crate::poller::JobStats) -> f64,
+            (|s| as_f64(s.missed)) as fn(&crate::report::JobStats) -> f64,
         ),
         (
             "snmpact_cycles_late_total",
@@ -683,9 +683,14 @@ async fn metrics(sink: web::Data<PromSink>) -> HttpResponse {
 
 impl Sink for PromSink {
     fn publish(&self, event: &Event) {
+        self.publish_batch(vec![event.clone()]);
+    }
+
+    /// One short lock for the whole batch.
+    fn publish_batch(&self, events: Vec<Event>) {
         let n = {
             let mut q = self.queued.lock().unwrap_or_else(PoisonError::into_inner);
-            q.push(event.clone());
+            q.extend(events);
             q.len()
         };
         // Nobody scraping for a while: apply them here, unless a render holds the state (it
@@ -707,7 +712,7 @@ mod tests {
 
     use super::*;
     use crate::pdu::VarBind;
-    use crate::poller::{PollError, PollerStats, Sample};
+    use crate::report::{PollError, PollerStats, Sample};
     use crate::session::SnmpError;
 
     fn report(agent: &str, samples: Vec<Sample>, errors: Vec<PollError>) -> Event {

@@ -1,7 +1,8 @@
 //! [`TextSink`]: a text output (JSON lines or line protocol) written by its own thread, so
 //! formatting and a slow disk or pipe never hold up the poller. The poller hands events over a
-//! bounded queue ([`QUEUE`]); when it is full (a slow standard-output reader, a stuck disk) the
-//! event is dropped and counted, never waited for, so memory stays bounded.
+//! bounded queue ([`QUEUE`] events), in batches ([`Sink::publish_batch`]: one hand-over, so
+//! one wake-up of the thread, per batch); when it is full (a slow standard-output reader, a
+//! stuck disk) the events are dropped and counted, never waited for, so memory stays bounded.
 //!
 //! A file output rides through what happens to files of a service left running for months:
 //! - **Rotation.** Before each write the path is checked: when it names another file than the
@@ -20,7 +21,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
@@ -28,7 +29,7 @@ use std::time::Duration;
 
 use super::{Error, Sink};
 use crate::config::Destination;
-use crate::poller::Event;
+use crate::report::Event;
 
 /// Events queued for a text output before new ones are dropped.
 pub const QUEUE: usize = 65_536;
@@ -39,8 +40,8 @@ pub const MAX_PENDING: usize = 4 << 20;
 /// How often failed writes are retried when no new event comes.
 pub const RETRY_EVERY: Duration = Duration::from_secs(1);
 
-/// Turns one event into text lines.
-pub type Formatter = fn(&mut String, &Event);
+/// Turns one event into text lines (it may keep state, such as rendered names, between events).
+pub type Formatter = Box<dyn FnMut(&mut String, &Event) + Send>;
 
 /// What a text output has counted. Shared by its thread, the sink and the metrics.
 #[derive(Debug, Default)]
@@ -118,7 +119,11 @@ impl Target {
 
 /// A text output with its writer thread.
 pub struct TextSink {
-    tx: Mutex<Option<SyncSender<Event>>>,
+    tx: Mutex<Option<SyncSender<Vec<Event>>>>,
+    /// Events handed over and not yet taken by the thread (bounded by the queue size).
+    queued: Arc<AtomicUsize>,
+    /// The queue size, in events.
+    capacity: usize,
     thread: Mutex<Option<JoinHandle<()>>>,
     counters: Arc<SinkCounters>,
     reopen: Arc<AtomicBool>,
@@ -130,7 +135,11 @@ impl TextSink {
     /// # Errors
     /// [`Error::Open`] when the file cannot be opened, [`Error::Thread`] when the thread
     /// cannot start.
-    pub fn start(name: &str, dest: &Destination, format: Formatter) -> Result<Self, Error> {
+    pub fn start(
+        name: &str,
+        dest: &Destination,
+        format: impl FnMut(&mut String, &Event) + Send + 'static,
+    ) -> Result<Self, Error> {
         let target = match dest {
             Destination::Stdout => Target::Stream(Box::new(io::stdout())),
             Destination::File(path) => Target::File {
@@ -142,7 +151,7 @@ impl TextSink {
                 })?),
             },
         };
-        Self::spawn(name, target, format, QUEUE)
+        Self::spawn(name, target, Box::new(format), QUEUE)
     }
 
     /// A text output writing to `out`, with a queue of `queue` events (tests, embedding).
@@ -152,17 +161,18 @@ impl TextSink {
     pub fn with_writer(
         name: &str,
         out: Box<dyn Write + Send>,
-        format: Formatter,
+        format: impl FnMut(&mut String, &Event) + Send + 'static,
         queue: usize,
     ) -> Result<Self, Error> {
-        Self::spawn(name, Target::Stream(out), format, queue)
+        Self::spawn(name, Target::Stream(out), Box::new(format), queue)
     }
 
     fn spawn(name: &str, target: Target, format: Formatter, queue: usize) -> Result<Self, Error> {
         let (tx, rx) = mpsc::sync_channel(queue);
         let counters = Arc::new(SinkCounters::default());
         let reopen = Arc::new(AtomicBool::new(false));
-        let (c, r) = (counters.clone(), reopen.clone());
+        let queued = Arc::new(AtomicUsize::new(0));
+        let (c, r, q) = (counters.clone(), reopen.clone(), queued.clone());
         let output = name.to_owned();
         let thread = std::thread::Builder::new()
             .name(format!("output-{name}"))
@@ -175,6 +185,7 @@ impl TextSink {
                     reopen: r,
                     pending: Vec::new(),
                     failing: 0,
+                    queued: q,
                 }
                 .run(&rx);
             })
@@ -184,6 +195,8 @@ impl TextSink {
             })?;
         Ok(Self {
             tx: Mutex::new(Some(tx)),
+            queued,
+            capacity: queue,
             thread: Mutex::new(Some(thread)),
             counters,
             reopen,
@@ -209,10 +222,12 @@ struct Writer {
     pending: Vec<(String, u64)>,
     /// Failed writes in a row (0: all is well).
     failing: u64,
+    /// Events handed over and not taken yet (shared with the sink).
+    queued: Arc<AtomicUsize>,
 }
 
 impl Writer {
-    fn run(mut self, rx: &Receiver<Event>) {
+    fn run(mut self, rx: &Receiver<Vec<Event>>) {
         loop {
             let first = if self.pending.is_empty() {
                 match rx.recv() {
@@ -230,9 +245,12 @@ impl Writer {
             let mut events = 0;
             let mut next = first;
             // Drain what is queued (up to a buffer's worth), then write once.
-            while let Some(ev) = next.take() {
-                (self.format)(&mut text, &ev);
-                events += 1;
+            while let Some(batch) = next.take() {
+                self.queued.fetch_sub(batch.len(), Ordering::Relaxed);
+                for ev in &batch {
+                    (self.format)(&mut text, ev);
+                }
+                events += batch.len() as u64;
                 if text.len() >= BUFFER {
                     break;
                 }
@@ -302,18 +320,46 @@ impl Writer {
     }
 }
 
+impl TextSink {
+    fn dropped_events(&self, n: usize) {
+        if self.counters.dropped.fetch_add(n as u64, Ordering::Relaxed) == 0 {
+            tracing::warn!("output queue full: events dropped");
+        }
+    }
+}
+
 impl Sink for TextSink {
     fn publish(&self, event: &Event) {
+        self.publish_batch(vec![event.clone()]);
+    }
+
+    fn publish_batch(&self, mut events: Vec<Event>) {
+        if events.is_empty() {
+            return;
+        }
+        // Room for how many: the queue is bounded in events, not in batches.
+        let queued = self.queued.load(Ordering::Relaxed);
+        let room = self.capacity.saturating_sub(queued);
+        if events.len() > room {
+            self.dropped_events(events.len() - room);
+            events.truncate(room);
+            if events.is_empty() {
+                return;
+            }
+        }
         let guard = self.tx.lock().unwrap_or_else(PoisonError::into_inner);
         let Some(tx) = guard.as_ref() else { return };
-        match tx.try_send(event.clone()) {
+        let n = events.len();
+        self.queued.fetch_add(n, Ordering::Relaxed);
+        match tx.try_send(events) {
             Ok(()) => {}
             Err(TrySendError::Full(_)) => {
-                if self.counters.dropped.fetch_add(1, Ordering::Relaxed) == 0 {
-                    tracing::warn!("output queue full: events dropped");
-                }
+                self.queued.fetch_sub(n, Ordering::Relaxed);
+                self.dropped_events(n);
             }
-            Err(TrySendError::Disconnected(_)) => {}
+            Err(TrySendError::Disconnected(_)) => {
+                self.queued.fetch_sub(n, Ordering::Relaxed);
+            }
         }
     }
 
@@ -349,7 +395,7 @@ mod tests {
     use std::time::{Instant, SystemTime};
 
     use super::*;
-    use crate::poller::{SkipReason, Skipped};
+    use crate::report::{SkipReason, Skipped};
 
     fn skipped(i: usize) -> Event {
         Event::Skipped(Arc::new(Skipped {
@@ -452,6 +498,9 @@ mod tests {
         }
         // The queue holds 100; the other 900 were dropped and counted, never waited for.
         assert_eq!(sink.dropped(), 900);
+        // A batch counts by its events: no room for any of these 50.
+        sink.publish_batch((0..50).map(skipped).collect());
+        assert_eq!(sink.dropped(), 950);
         *gate.0.lock().unwrap() = true;
         gate.1.notify_all();
         sink.close();

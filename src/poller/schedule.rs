@@ -134,6 +134,15 @@ impl<K: Clone + Eq + Hash> Schedule<K> {
         None
     }
 
+    /// The grid step (every `tick` from the epoch) at or after the earliest slot: when a timer
+    /// that starts every pair of a step together fires.
+    pub fn next_tick(&mut self, tick: Duration) -> Option<Instant> {
+        let at = self.next_due()?;
+        let tick = tick.as_nanos().max(1);
+        let since = at.saturating_duration_since(self.epoch).as_nanos();
+        Some(self.epoch + mul(Duration::from_nanos(1), since.div_ceil(tick) * tick))
+    }
+
     /// Every pair due at or before `now`, each moved to its first slot after `now`.
     pub fn pop_due(&mut self, now: Instant) -> Vec<Due<K>> {
         let mut out = Vec::new();
@@ -249,6 +258,24 @@ mod tests {
         let due = s.pop_due(t0 + 25 * SEC);
         assert_eq!(due.len(), 1);
         assert_eq!(s.next_due(), Some(t0 + 45 * SEC));
+    }
+
+    #[test]
+    fn the_timer_fires_on_the_grid_step_after_the_earliest_slot() {
+        let t0 = Instant::now();
+        let tick = Duration::from_millis(5);
+        let mut s = Schedule::new(t0);
+        assert_eq!(s.next_tick(tick), None);
+        s.insert("a", 10 * SEC, Duration::from_millis(12), t0);
+        s.insert("b", 10 * SEC, Duration::from_millis(14), t0);
+        s.insert("c", 10 * SEC, Duration::from_millis(15), t0);
+        s.insert("d", 10 * SEC, Duration::from_millis(16), t0);
+        let at = s.next_tick(tick).unwrap();
+        assert_eq!(at, t0 + Duration::from_millis(15));
+        // a, b and c start together at 15 ms; d waits for the next step.
+        let due: Vec<_> = s.pop_due(at).into_iter().map(|d| d.key).collect();
+        assert_eq!(due, ["a", "b", "c"]);
+        assert_eq!(s.next_tick(tick), Some(t0 + Duration::from_millis(20)));
     }
 
     #[test]

@@ -664,7 +664,7 @@ async fn a_v3_agent_from_the_config_is_polled_over_authpriv() {
 
     let (e, p, mut rx) = start(&s);
     let events = collect_until(&mut rx, |ev| {
-        cycles(ev, "good").len() >= 3 && !cycles(ev, "wrong").is_empty()
+        cycles(ev, "good").len() >= 4 && !cycles(ev, "wrong").is_empty()
     })
     .await;
     let expected = snmpd.tool(
@@ -702,7 +702,10 @@ async fn a_v3_agent_from_the_config_is_polled_over_authpriv() {
             expected.trim().trim_matches('"')
         );
     }
-    for w in good.windows(2) {
+    // From the second cycle on, one cycle per slot: the first includes the engine discovery and
+    // the 1 MB key derivations, and on a loaded machine may outlast the 300 ms interval (its
+    // next slot is then skipped as an overrun, which is the poller doing its job).
+    for w in good[1..].windows(2) {
         assert_eq!(w[1].slot - w[0].slot, Duration::from_millis(300));
     }
     let wrong = cycles(&events, "wrong");

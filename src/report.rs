@@ -1,6 +1,9 @@
 //! What the poller tells the outputs: [`Event`]s holding cycle reports (samples and failures),
 //! skipped cycles, removals and health snapshots. Plain data, shared behind `Arc` between the
 //! poller and every output.
+//!
+//! A neutral module below both (issue 12): the poller produces these and imports
+//! [`crate::output`] to hand them over; the outputs consume them and never import the poller.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
