@@ -29,6 +29,7 @@
 //!
 //! Not here: printing values with enumerations and display hints ([`crate::format`]).
 
+pub mod cache;
 pub mod load;
 mod resolve;
 mod table;
@@ -36,6 +37,7 @@ pub mod tree;
 
 use std::sync::{Arc, LazyLock, RwLock};
 
+pub use cache::CacheDir;
 pub use load::{LoadProblem, LoadSpec, Modules};
 pub use resolve::{MibError, SyntaxError, resolve, resolve_in};
 pub use tree::{MibTree, NameStyle};
@@ -99,7 +101,7 @@ pub fn tree() -> Arc<MibTree> {
         .ok()
         .and_then(|s| s.clone())
         .unwrap_or_else(LoadSpec::from_env);
-    let loaded = load::load(&spec);
+    let loaded = cache::load_cached(&spec);
     for p in &loaded.problems {
         tracing::warn!("MIB: {p}");
     }
@@ -126,7 +128,7 @@ pub fn reload() -> Vec<LoadProblem> {
         .ok()
         .and_then(|s| s.clone())
         .unwrap_or_else(LoadSpec::from_env);
-    let loaded = load::load(&spec);
+    let loaded = cache::load_cached(&spec);
     install(Arc::new(loaded.tree));
     loaded.problems
 }

@@ -1042,6 +1042,9 @@ impl Settings {
                     spec.modules = mib::Modules::List(Vec::new());
                 }
             }
+            if let Some(cache) = m.cache {
+                spec.cache = mib::CacheDir::parse(&cache);
+            }
             spec
         });
         if let Some(spec) = &mibs {

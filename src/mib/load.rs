@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use mib_rs::{BaseType, DiagnosticConfig, Kind, Loader, ReportingLevel, Severity};
 
 use super::NodeKind;
+use super::cache::CacheDir;
 use super::tree::{IndexPart, MacroKind, MibTree, Notes, Syntax, SyntaxKind, TreeNode};
 
 /// net-snmp's default MIB directories (`net-snmp-config --default-mibdirs`), `~/.snmp/mibs`
@@ -46,13 +47,19 @@ pub struct LoadSpec {
     pub dirs: Vec<PathBuf>,
     /// `-m` / `MIBS` / `[mibs] modules`.
     pub modules: Modules,
+    /// Where the compiled cache is (`[mibs] cache`, `SNMPACT_MIB_CACHE`); off by default,
+    /// [`CacheDir::User`] from [`LoadSpec::from_env`].
+    pub cache: CacheDir,
 }
 
 impl LoadSpec {
     /// The spec from the `MIBDIRS` and `MIBS` environment variables (net-snmp's syntax).
     #[must_use]
     pub fn from_env() -> Self {
-        let mut spec = Self::default();
+        let mut spec = Self {
+            cache: CacheDir::from_env(),
+            ..Self::default()
+        };
         if let Ok(dirs) = std::env::var("MIBDIRS") {
             spec.set_dirs(&dirs);
         }
@@ -252,8 +259,8 @@ pub fn load_sources(sources: Vec<Box<dyn mib_rs::Source>>, spec: &LoadSpec) -> L
                 };
             }
             let again = LoadSpec {
-                dirs: spec.dirs.clone(),
                 modules: Modules::List(rest),
+                ..spec.clone()
             };
             let mut inner = load(&again);
             problems.append(&mut inner.problems);
@@ -581,6 +588,7 @@ mod tests {
         let spec = LoadSpec {
             dirs: Vec::new(),
             modules: Modules::All,
+            cache: CacheDir::Off,
         };
         // The source's name is the module it holds: the fixture's, so damage is parsed.
         load_sources(
@@ -641,6 +649,7 @@ mod tests {
         LoadSpec {
             dirs: vec![root.join("base"), root.join("fixture")],
             modules: Modules::All,
+            cache: CacheDir::Off,
         }
     }
 

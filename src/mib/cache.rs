@@ -1,0 +1,796 @@
+//! The compiled MIB cache: the resolved tree of one [`LoadSpec`] written to a binary file, so
+//! that the next process skips parsing (`mib-rs` costs ~4 ms a module; reading the cache back
+//! is a few ms for 500 modules).
+//!
+//! Owns [`load_cached`], the cache's file format ([`encode`], [`decode`]) and its key.
+//!
+//! Never trusted blindly:
+//! - the key is every input: snmpact's version, the format number, the search path and module
+//!   list, and the path, size and modification time (ns) of every file under the search path.
+//!   Any change (a file added, removed, touched or edited) misses and rebuilds;
+//! - the body is checked by its SHA-256 before anything is decoded, and the decoder checks
+//!   every length against what remains and every value it reads (a node's kind, a keyword);
+//!   a corrupt or truncated file is an error, never a panic, and is rebuilt
+//!   (`tests::any_damage_is_detected`);
+//! - writes go to a temporary file renamed into place, so readers never see half a file.
+//!
+//! Where: `[mibs] cache`, else `SNMPACT_MIB_CACHE` (`off`, or a directory), else
+//! `$XDG_CACHE_HOME/snmpact`, else `$HOME/.cache/snmpact`.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::NodeKind;
+use super::load::{LoadProblem, LoadSpec, Loaded, Modules, load};
+use super::tree::{IndexPart, MacroKind, MibTree, Notes, Syntax, SyntaxKind, TreeNode};
+
+/// The first bytes of a cache file.
+const MAGIC: &[u8; 12] = b"SNMPACT-MIBS";
+/// The format number: change it with any change to [`encode`].
+const FORMAT: u32 = 1;
+/// Deepest directory level stamped below a search directory (symlink loops end here).
+const MAX_DEPTH: usize = 16;
+/// Most bytes of a cache file read back (larger is not ours).
+const MAX_FILE: u64 = 1 << 30;
+
+/// Where the compiled cache lives.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum CacheDir {
+    /// No cache: parse every time.
+    #[default]
+    Off,
+    /// `$XDG_CACHE_HOME/snmpact`, else `$HOME/.cache/snmpact`.
+    User,
+    /// This directory.
+    At(PathBuf),
+}
+
+impl CacheDir {
+    /// From `SNMPACT_MIB_CACHE`: unset is [`CacheDir::User`]; `off` or empty is off; anything
+    /// else is a directory.
+    #[must_use]
+    pub fn from_env() -> Self {
+        match std::env::var_os("SNMPACT_MIB_CACHE") {
+            None => Self::User,
+            Some(v) => Self::parse(&v.to_string_lossy()),
+        }
+    }
+
+    /// `off` (or empty) or a directory, as `[mibs] cache` says it.
+    #[must_use]
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "" | "off" | "false" | "none" => Self::Off,
+            dir => Self::At(PathBuf::from(dir)),
+        }
+    }
+
+    /// The directory, if there is one.
+    #[must_use]
+    pub fn path(&self) -> Option<PathBuf> {
+        match self {
+            Self::Off => None,
+            Self::At(p) => Some(p.clone()),
+            Self::User => std::env::var_os("XDG_CACHE_HOME")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache")))
+                .map(|d| d.join("snmpact")),
+        }
+    }
+}
+
+/// Why a cache file was not used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CacheError {
+    /// Not a cache file of this format.
+    #[error("not a snmpact MIB cache of format {FORMAT}")]
+    BadMagic,
+    /// The body does not match its checksum.
+    #[error("checksum mismatch")]
+    Checksum,
+    /// Made from other files or options.
+    #[error("stale: the MIB files or options changed")]
+    Stale,
+    /// The body ends early or holds an impossible value.
+    #[error("malformed at byte {0}")]
+    Malformed(usize),
+}
+
+/// [`load`], through the cache `spec.cache` names: the cached tree when every input is
+/// unchanged, else a fresh load written back for next time. The cache never changes what is
+/// loaded, only how fast.
+#[must_use]
+pub fn load_cached(spec: &LoadSpec) -> Loaded {
+    let Some(dir) = spec.cache.path().filter(|_| spec.loads_files()) else {
+        return load(spec);
+    };
+    let key = key_of(spec);
+    let file = dir.join(file_name(spec));
+    if let Ok(bytes) = read_bounded(&file) {
+        match decode(&bytes, &key) {
+            Ok(loaded) => return loaded,
+            Err(e) => tracing::debug!("MIB cache {}: {e}; rebuilding", file.display()),
+        }
+    }
+    let loaded = load(spec);
+    if let Err(e) = write_atomic(&dir, &file, &encode(&loaded, &key)) {
+        tracing::debug!("MIB cache {}: not written: {e}", file.display());
+    }
+    loaded
+}
+
+/// Reads a file of at most [`MAX_FILE`] bytes.
+fn read_bounded(file: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)?
+        .take(MAX_FILE)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Writes `bytes` to a temporary file in `dir`, then renames it to `file`.
+fn write_atomic(dir: &Path, file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        file.file_name()
+            .map_or("mibs".into(), |f| f.to_string_lossy()),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, file).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+/// One file per search path and module list, so that two configurations do not evict each
+/// other: `mibs-<16 hex digits of the SHA-256 of both>.bin`.
+fn file_name(spec: &LoadSpec) -> String {
+    let mut h = Sha256::new();
+    h.update(spec_text(spec).as_bytes());
+    let d = h.finalize();
+    let mut name = String::from("mibs-");
+    for b in &d[..8] {
+        name.push_str(&format!("{b:02x}"));
+    }
+    name.push_str(".bin");
+    name
+}
+
+/// The search path and module list as text.
+fn spec_text(spec: &LoadSpec) -> String {
+    let mut s = String::new();
+    for d in spec.search_path() {
+        s.push_str(&d.to_string_lossy());
+        s.push('\n');
+    }
+    match &spec.modules {
+        Modules::All => s.push_str("ALL"),
+        Modules::List(l) => s.push_str(&l.join(":")),
+        Modules::Default => {}
+    }
+    s
+}
+
+/// Every input of a load as bytes: version, format, spec, and each file's path, size and
+/// modification time under the search path (sorted, so the order of `read_dir` does not matter).
+#[must_use]
+pub fn key_of(spec: &LoadSpec) -> Vec<u8> {
+    let mut key = format!(
+        "{} {FORMAT}\n{}\n",
+        env!("CARGO_PKG_VERSION"),
+        spec_text(spec)
+    );
+    for dir in spec.search_path() {
+        let mut stamps = Vec::new();
+        stamp(&dir, 0, &mut stamps);
+        stamps.sort();
+        key.push_str(&format!("dir {}\n", dir.display()));
+        for s in stamps {
+            key.push_str(&s);
+            key.push('\n');
+        }
+    }
+    key.into_bytes()
+}
+
+/// Appends `path size mtime_ns` of every file under `dir`.
+fn stamp(dir: &Path, depth: usize, out: &mut Vec<String>) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            stamp(&path, depth + 1, out);
+        } else {
+            let mtime = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            out.push(format!("{} {} {mtime}", path.display(), meta.len()));
+        }
+    }
+}
+
+/// The cache file of `loaded` made from inputs `key`: magic, format, body length, body,
+/// SHA-256 of the body. The body is the key, then the tree's nodes, modules and problems.
+#[must_use]
+pub fn encode(loaded: &Loaded, key: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    put_bytes(&mut body, key);
+    let nodes = loaded.tree.nodes();
+    put_len(&mut body, nodes.len());
+    for n in nodes {
+        put_node(&mut body, n);
+    }
+    put_strs(&mut body, loaded.tree.modules());
+    put_len(&mut body, loaded.problems.len());
+    for p in &loaded.problems {
+        put_opt(&mut body, p.file.as_deref());
+        match p.line {
+            Some(l) => {
+                body.push(1);
+                body.extend_from_slice(&l.to_le_bytes());
+            }
+            None => body.push(0),
+        }
+        put_opt(&mut body, p.module.as_deref());
+        put_bytes(&mut body, p.message.as_bytes());
+    }
+    let mut out = Vec::with_capacity(body.len() + 64);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT.to_le_bytes());
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend_from_slice(&body);
+    out.extend_from_slice(&Sha256::digest(&body));
+    out
+}
+
+/// The tree in a cache file, if the file is whole and was made from inputs `key`.
+///
+/// # Errors
+/// [`CacheError::BadMagic`], [`CacheError::Checksum`], [`CacheError::Stale`] or
+/// [`CacheError::Malformed`]; never a panic, whatever the bytes.
+pub fn decode(bytes: &[u8], key: &[u8]) -> Result<Loaded, CacheError> {
+    let header = MAGIC.len() + 4 + 8;
+    if bytes.len() < header + 32 || &bytes[..MAGIC.len()] != MAGIC {
+        return Err(CacheError::BadMagic);
+    }
+    let mut r = Reader {
+        bytes,
+        at: MAGIC.len(),
+    };
+    if r.u32()? != FORMAT {
+        return Err(CacheError::BadMagic);
+    }
+    let len = usize::try_from(r.u64()?).map_err(|_| CacheError::Malformed(r.at))?;
+    if bytes.len() - header < 32 || len != bytes.len() - header - 32 {
+        return Err(CacheError::Malformed(r.at));
+    }
+    let (body, sum) = bytes[header..].split_at(len);
+    if Sha256::digest(body).as_slice() != sum {
+        return Err(CacheError::Checksum);
+    }
+    if r.bytes()? != key {
+        return Err(CacheError::Stale);
+    }
+    let count = r.len(8)?;
+    let mut nodes = Vec::with_capacity(count);
+    for _ in 0..count {
+        nodes.push(r.node()?);
+    }
+    // Strictly ascending arcs and in-range index positions, as the tree builds them.
+    if nodes.windows(2).any(|w| w[0].arcs >= w[1].arcs)
+        || nodes
+            .iter()
+            .any(|n| n.index.iter().any(|p| p.node >= nodes.len()))
+    {
+        return Err(CacheError::Malformed(r.at));
+    }
+    let modules = r.strs()?;
+    let count = r.len(4)?;
+    let mut problems = Vec::with_capacity(count);
+    for _ in 0..count {
+        let file = r.opt_str()?;
+        let line = match r.u8()? {
+            0 => None,
+            1 => Some(r.u64()?),
+            _ => return Err(CacheError::Malformed(r.at)),
+        };
+        problems.push(LoadProblem {
+            file,
+            line,
+            module: r.opt_str()?,
+            message: r.str()?.into(),
+        });
+    }
+    if r.at != header + len {
+        return Err(CacheError::Malformed(r.at));
+    }
+    Ok(Loaded {
+        tree: MibTree::from_parts(nodes, modules),
+        problems,
+    })
+}
+
+/// The `&'static` keywords a tree holds (status, access, SYNTAX words), by number.
+const WORDS: &[&str] = &[
+    "current",
+    "deprecated",
+    "obsolete",
+    "mandatory",
+    "optional",
+    "not-accessible",
+    "accessible-for-notify",
+    "read-only",
+    "read-write",
+    "read-create",
+    "write-only",
+    "not-implemented",
+    "Integer32",
+    "INTEGER",
+    "Unsigned32",
+    "Counter32",
+    "Counter64",
+    "Gauge32",
+    "TimeTicks",
+    "IpAddress",
+    "OCTET STRING",
+    "OBJECT IDENTIFIER",
+    "BITS",
+    "Opaque",
+    "NetworkAddress",
+];
+
+const NODE_KINDS: &[NodeKind] = &[
+    NodeKind::Node,
+    NodeKind::Scalar,
+    NodeKind::Table,
+    NodeKind::Entry,
+    NodeKind::Column,
+    NodeKind::Notification,
+];
+
+const MACRO_KINDS: &[MacroKind] = &[
+    MacroKind::Plain,
+    MacroKind::ModuleIdentity,
+    MacroKind::ObjectIdentity,
+    MacroKind::ObjectType,
+    MacroKind::Notification,
+    MacroKind::Group,
+    MacroKind::Compliance,
+    MacroKind::Capability,
+];
+
+const SYNTAX_KINDS: &[SyntaxKind] = &[
+    SyntaxKind::Integer,
+    SyntaxKind::OctetString,
+    SyntaxKind::ObjectId,
+    SyntaxKind::Bits,
+    SyntaxKind::IpAddress,
+    SyntaxKind::Counter32,
+    SyntaxKind::Gauge32,
+    SyntaxKind::Unsigned32,
+    SyntaxKind::TimeTicks,
+    SyntaxKind::Opaque,
+    SyntaxKind::Counter64,
+    SyntaxKind::NetworkAddress,
+    SyntaxKind::Other,
+];
+
+/// The position of `v` in `table` as one byte (the tables are short).
+fn code<T: PartialEq>(table: &[T], v: &T) -> u8 {
+    u8::try_from(table.iter().position(|t| t == v).unwrap_or(0)).unwrap_or(0)
+}
+
+fn put_len(out: &mut Vec<u8>, n: usize) {
+    out.extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes());
+}
+
+fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
+    put_len(out, b.len());
+    out.extend_from_slice(b);
+}
+
+fn put_opt(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => {
+            out.push(1);
+            put_bytes(out, s.as_bytes());
+        }
+        None => out.push(0),
+    }
+}
+
+fn put_strs(out: &mut Vec<u8>, v: &[Box<str>]) {
+    put_len(out, v.len());
+    for s in v {
+        put_bytes(out, s.as_bytes());
+    }
+}
+
+fn put_word(out: &mut Vec<u8>, w: Option<&'static str>) {
+    out.push(w.map_or(0, |w| code(WORDS, &w) + 1));
+}
+
+fn put_node(out: &mut Vec<u8>, n: &TreeNode) {
+    put_len(out, n.arcs.len());
+    for a in &n.arcs {
+        out.extend_from_slice(&a.to_le_bytes());
+    }
+    put_bytes(out, n.module.as_bytes());
+    put_bytes(out, n.name.as_bytes());
+    out.push(code(NODE_KINDS, &n.kind));
+    out.push(code(MACRO_KINDS, &n.macro_kind));
+    put_len(out, n.index.len());
+    for p in &n.index {
+        put_len(out, p.node);
+        out.push(u8::from(p.implied));
+    }
+    match &n.syntax {
+        None => out.push(0),
+        Some(s) => {
+            out.push(1);
+            out.push(s.kind.map_or(0, |k| code(SYNTAX_KINDS, &k) + 1));
+            put_opt(out, s.hint.as_deref());
+            put_len(out, s.enums.len());
+            for (v, label) in &s.enums {
+                out.extend_from_slice(&v.to_le_bytes());
+                put_bytes(out, label.as_bytes());
+            }
+            put_opt(out, s.units.as_deref());
+            match s.fixed_size {
+                Some(f) => {
+                    out.push(1);
+                    out.extend_from_slice(&f.to_le_bytes());
+                }
+                None => out.push(0),
+            }
+            put_opt(out, s.tc.as_deref());
+            put_opt(out, s.size.as_deref());
+            out.push(u8::from(s.range_is_size));
+            put_word(out, s.access);
+            put_word(out, s.type_word);
+        }
+    }
+    match &n.notes {
+        None => out.push(0),
+        Some(notes) => {
+            out.push(1);
+            put_opt(out, notes.description.as_deref());
+            put_word(out, notes.status);
+            put_opt(out, notes.augments.as_deref());
+            put_strs(out, &notes.index);
+            put_strs(out, &notes.objects);
+        }
+    }
+}
+
+/// A bounds-checked reader over a cache file.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], CacheError> {
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|&e| e <= self.bytes.len())
+            .ok_or(CacheError::Malformed(self.at))?;
+        let s = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(s)
+    }
+
+    fn u8(&mut self) -> Result<u8, CacheError> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn u32(&mut self) -> Result<u32, CacheError> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    fn u64(&mut self) -> Result<u64, CacheError> {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(self.take(8)?);
+        Ok(u64::from_le_bytes(a))
+    }
+
+    fn flag(&mut self) -> Result<bool, CacheError> {
+        match self.u8()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(CacheError::Malformed(self.at - 1)),
+        }
+    }
+
+    /// A count of items of at least `min` bytes each, checked against what remains.
+    fn len(&mut self, min: usize) -> Result<usize, CacheError> {
+        let n = usize::try_from(self.u32()?).map_err(|_| CacheError::Malformed(self.at))?;
+        if n.saturating_mul(min.max(1)) > self.bytes.len() - self.at {
+            return Err(CacheError::Malformed(self.at));
+        }
+        Ok(n)
+    }
+
+    fn bytes(&mut self) -> Result<&'a [u8], CacheError> {
+        let n = self.len(1)?;
+        self.take(n)
+    }
+
+    fn str(&mut self) -> Result<&'a str, CacheError> {
+        let at = self.at;
+        std::str::from_utf8(self.bytes()?).map_err(|_| CacheError::Malformed(at))
+    }
+
+    fn boxed(&mut self) -> Result<Box<str>, CacheError> {
+        Ok(self.str()?.into())
+    }
+
+    fn opt_str(&mut self) -> Result<Option<String>, CacheError> {
+        Ok(if self.flag()? {
+            Some(self.str()?.into())
+        } else {
+            None
+        })
+    }
+
+    fn opt_boxed(&mut self) -> Result<Option<Box<str>>, CacheError> {
+        Ok(if self.flag()? {
+            Some(self.boxed()?)
+        } else {
+            None
+        })
+    }
+
+    fn strs(&mut self) -> Result<Vec<Box<str>>, CacheError> {
+        let n = self.len(4)?;
+        (0..n).map(|_| self.boxed()).collect()
+    }
+
+    fn pick<T: Copy>(&mut self, table: &[T]) -> Result<T, CacheError> {
+        let at = self.at;
+        table
+            .get(usize::from(self.u8()?))
+            .copied()
+            .ok_or(CacheError::Malformed(at))
+    }
+
+    fn word(&mut self) -> Result<Option<&'static str>, CacheError> {
+        let at = self.at;
+        match self.u8()? {
+            0 => Ok(None),
+            w => WORDS
+                .get(usize::from(w) - 1)
+                .copied()
+                .map(Some)
+                .ok_or(CacheError::Malformed(at)),
+        }
+    }
+
+    fn node(&mut self) -> Result<TreeNode, CacheError> {
+        let n = self.len(4)?;
+        let arcs = (0..n).map(|_| self.u32()).collect::<Result<Vec<_>, _>>()?;
+        let module = self.boxed()?;
+        let name = self.boxed()?;
+        let kind = self.pick(NODE_KINDS)?;
+        let macro_kind = self.pick(MACRO_KINDS)?;
+        let n = self.len(5)?;
+        let mut index = Vec::with_capacity(n);
+        for _ in 0..n {
+            let node = usize::try_from(self.u32()?).map_err(|_| CacheError::Malformed(self.at))?;
+            index.push(IndexPart {
+                node,
+                implied: self.flag()?,
+            });
+        }
+        let syntax = if self.flag()? {
+            let at = self.at;
+            let kind = match self.u8()? {
+                0 => None,
+                k => Some(
+                    SYNTAX_KINDS
+                        .get(usize::from(k) - 1)
+                        .copied()
+                        .ok_or(CacheError::Malformed(at))?,
+                ),
+            };
+            let hint = self.opt_boxed()?;
+            let n = self.len(12)?;
+            let mut enums = Vec::with_capacity(n);
+            for _ in 0..n {
+                let v = i64::from_le_bytes(self.u64()?.to_le_bytes());
+                enums.push((v, self.boxed()?));
+            }
+            let units = self.opt_boxed()?;
+            let fixed_size = if self.flag()? {
+                Some(self.u32()?)
+            } else {
+                None
+            };
+            Some(Box::new(Syntax {
+                kind,
+                hint,
+                enums,
+                units,
+                fixed_size,
+                tc: self.opt_boxed()?,
+                size: self.opt_boxed()?,
+                range_is_size: self.flag()?,
+                access: self.word()?,
+                type_word: self.word()?,
+            }))
+        } else {
+            None
+        };
+        let notes = if self.flag()? {
+            Some(Box::new(Notes {
+                description: self.opt_boxed()?,
+                status: self.word()?,
+                augments: self.opt_boxed()?,
+                index: self.strs()?,
+                objects: self.strs()?,
+            }))
+        } else {
+            None
+        };
+        if arcs.is_empty() {
+            return Err(CacheError::Malformed(self.at));
+        }
+        Ok(TreeNode {
+            arcs: arcs.into(),
+            module,
+            name,
+            kind,
+            syntax,
+            index,
+            macro_kind,
+            notes,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn fixture_spec(cache: CacheDir) -> LoadSpec {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mibs");
+        LoadSpec {
+            dirs: vec![root.join("base"), root.join("fixture")],
+            modules: Modules::All,
+            cache,
+        }
+    }
+
+    /// The fixture's load and its cache file.
+    fn fixture() -> &'static (Loaded, Vec<u8>, Vec<u8>) {
+        static F: std::sync::OnceLock<(Loaded, Vec<u8>, Vec<u8>)> = std::sync::OnceLock::new();
+        F.get_or_init(|| {
+            let spec = fixture_spec(CacheDir::Off);
+            let loaded = load(&spec);
+            let key = key_of(&spec);
+            let bytes = encode(&loaded, &key);
+            (loaded, key, bytes)
+        })
+    }
+
+    #[test]
+    fn a_cache_file_gives_back_the_same_tree() {
+        let (loaded, key, bytes) = fixture();
+        let back = decode(bytes, key).unwrap();
+        assert_eq!(back.tree.nodes(), loaded.tree.nodes());
+        assert_eq!(back.tree.modules(), loaded.tree.modules());
+        assert_eq!(back.problems, loaded.problems);
+        assert!(loaded.tree.nodes().iter().any(|n| !n.index.is_empty()));
+        assert!(
+            loaded
+                .tree
+                .nodes()
+                .iter()
+                .any(|n| n.syntax.as_ref().is_some_and(|s| !s.enums.is_empty()))
+        );
+    }
+
+    #[test]
+    fn another_key_is_stale() {
+        let (_, key, bytes) = fixture();
+        let mut other = key.clone();
+        other.push(b'x');
+        assert_eq!(decode(bytes, &other).err(), Some(CacheError::Stale));
+    }
+
+    #[test]
+    fn load_cached_writes_then_reads_and_rebuilds_on_change() {
+        let tmp = std::env::temp_dir().join(format!("snmpact-mibcache-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        let mibs = tmp.join("mibs");
+        std::fs::create_dir_all(&mibs).unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mibs");
+        let text = std::fs::read_to_string(root.join("fixture/SNMPACT-TEST-MIB.txt")).unwrap();
+        std::fs::write(mibs.join("SNMPACT-TEST-MIB.txt"), &text).unwrap();
+        let spec = LoadSpec {
+            dirs: vec![root.join("base"), mibs.clone()],
+            modules: Modules::All,
+            cache: CacheDir::At(tmp.join("cache")),
+        };
+        let first = load_cached(&spec);
+        let file = tmp.join("cache").join(file_name(&spec));
+        let written = std::fs::read(&file).unwrap();
+        assert!(decode(&written, &key_of(&spec)).is_ok());
+        // Read back: the same tree.
+        let second = load_cached(&spec);
+        assert_eq!(first.tree.nodes(), second.tree.nodes());
+        // A corrupt file is rebuilt, not trusted.
+        let mut bad = written.clone();
+        let mid = bad.len() / 2;
+        bad[mid] ^= 0xff;
+        std::fs::write(&file, &bad).unwrap();
+        let third = load_cached(&spec);
+        assert_eq!(first.tree.nodes(), third.tree.nodes());
+        assert_eq!(std::fs::read(&file).unwrap(), written);
+        // An edited MIB file changes the key: the new object is there.
+        let edited = text.replace("fixStatus", "fixStatuz");
+        std::fs::write(mibs.join("SNMPACT-TEST-MIB.txt"), edited).unwrap();
+        let fourth = load_cached(&spec);
+        assert!(!fourth.tree.named("fixStatuz").is_empty());
+        assert!(fourth.tree.named("fixStatus").is_empty());
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_damage_is_detected(at in any::<prop::sample::Index>(), flip in 1u8..=255, cut in any::<bool>()) {
+            let (_, key, bytes) = fixture();
+            let mut bad = bytes.clone();
+            let i = at.index(bad.len());
+            if cut {
+                bad.truncate(i);
+            } else {
+                bad[i] ^= flip;
+            }
+            prop_assert!(decode(&bad, key).is_err());
+        }
+
+        #[test]
+        fn any_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let mut file = MAGIC.to_vec();
+            file.extend_from_slice(&FORMAT.to_le_bytes());
+            file.extend_from_slice(&bytes);
+            let _ = decode(&file, b"");
+            let _ = decode(&bytes, b"");
+        }
+
+        #[test]
+        fn a_valid_checksum_over_any_body_never_panics(body in proptest::collection::vec(any::<u8>(), 0..512)) {
+            // Past the checksum, the decoder still checks every length and value.
+            let mut file = MAGIC.to_vec();
+            file.extend_from_slice(&FORMAT.to_le_bytes());
+            file.extend_from_slice(&(body.len() as u64).to_le_bytes());
+            file.extend_from_slice(&body);
+            file.extend_from_slice(&Sha256::digest(&body));
+            let _ = decode(&file, b"");
+            let key: &[u8] = body.get(4..4 + usize::from(body.first().copied().unwrap_or(0) % 8)).unwrap_or(b"");
+            let _ = decode(&file, key);
+        }
+    }
+}
