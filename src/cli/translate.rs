@@ -189,7 +189,11 @@ fn write_detail(out: &mut String, tree: &MibTree, arcs: &[u32]) {
 /// `print_tree_node`: FROM, TEXTUAL CONVENTION, SYNTAX, DISPLAY-HINT, UNITS, MAX-ACCESS,
 /// STATUS, AUGMENTS, INDEX, OBJECTS, DESCRIPTION.
 fn write_tree_node(out: &mut String, node: &TreeNode) {
-    let _ = writeln!(out, "  -- FROM\t{}", node.module);
+    let _ = write!(out, "  -- FROM\t{}", node.module);
+    for m in node.notes.iter().flat_map(|n| &n.also_from) {
+        let _ = write!(out, ", {m}");
+    }
+    out.push('\n');
     let syntax = node.syntax.as_deref();
     if let Some(tc) = syntax.and_then(|s| s.tc.as_deref()) {
         let _ = writeln!(out, "  -- TEXTUAL CONVENTION {tc}");

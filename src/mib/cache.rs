@@ -5,7 +5,8 @@
 //! Owns [`load_cached`], the cache's file format ([`encode`], [`decode`]) and its key.
 //!
 //! Never trusted blindly:
-//! - the key is every input: snmpact's version, the format number, the search path and module
+//! - the key is every input: snmpact's version and executable (path, size, mtime), the format
+//!   number, the search path and module
 //!   list, and the path, size and modification time (ns) of every file under the search path.
 //!   Any change (a file added, removed, touched or edited) misses and rebuilds;
 //! - the body is checked by its SHA-256 before anything is decoded, and the decoder checks
@@ -28,7 +29,7 @@ use super::tree::{IndexPart, MacroKind, MibTree, Notes, Syntax, SyntaxKind, Tree
 /// The first bytes of a cache file.
 const MAGIC: &[u8; 12] = b"SNMPACT-MIBS";
 /// The format number: change it with any change to [`encode`].
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// Deepest directory level stamped below a search directory (symlink loops end here).
 const MAX_DEPTH: usize = 16;
 /// Most bytes of a cache file read back (larger is not ours).
@@ -185,6 +186,12 @@ pub fn key_of(spec: &LoadSpec) -> Vec<u8> {
         env!("CARGO_PKG_VERSION"),
         spec_text(spec)
     );
+    // The program itself: a rebuilt snmpact may convert the same files differently.
+    if let Ok(exe) = std::env::current_exe() {
+        let mut own = Vec::new();
+        stamp_file(&exe, &mut own);
+        key.push_str(&format!("exe {}\n", own.concat()));
+    }
     for dir in spec.search_path() {
         let mut stamps = Vec::new();
         stamp(&dir, 0, &mut stamps);
@@ -214,14 +221,22 @@ fn stamp(dir: &Path, depth: usize, out: &mut Vec<String>) {
         if meta.is_dir() {
             stamp(&path, depth + 1, out);
         } else {
-            let mtime = meta
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
-            out.push(format!("{} {} {mtime}", path.display(), meta.len()));
+            stamp_file(&path, out);
         }
     }
+}
+
+/// Appends `path size mtime_ns` of one file.
+fn stamp_file(path: &Path, out: &mut Vec<String>) {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return;
+    };
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    out.push(format!("{} {} {mtime}", path.display(), meta.len()));
 }
 
 /// The cache file of `loaded` made from inputs `key`: magic, format, body length, body,
@@ -320,7 +335,7 @@ pub fn decode(bytes: &[u8], key: &[u8]) -> Result<Loaded, CacheError> {
         return Err(CacheError::Malformed(r.at));
     }
     Ok(Loaded {
-        tree: MibTree::from_parts(nodes, modules),
+        tree: MibTree::from_sorted(nodes, modules),
         problems,
     })
 }
@@ -472,6 +487,7 @@ fn put_node(out: &mut Vec<u8>, n: &TreeNode) {
             put_opt(out, notes.description.as_deref());
             put_word(out, notes.status);
             put_opt(out, notes.augments.as_deref());
+            put_strs(out, &notes.also_from);
             put_strs(out, &notes.index);
             put_strs(out, &notes.objects);
         }
@@ -643,6 +659,7 @@ impl<'a> Reader<'a> {
                 description: self.opt_boxed()?,
                 status: self.word()?,
                 augments: self.opt_boxed()?,
+                also_from: self.strs()?,
                 index: self.strs()?,
                 objects: self.strs()?,
             }))

@@ -302,17 +302,41 @@ pub fn load_sources(sources: Vec<Box<dyn mib_rs::Source>>, spec: &LoadSpec) -> L
             message: d.message.clone(),
         });
     }
+    let dirs = spec.search_path();
     Loaded {
-        tree: convert(&mib),
+        tree: convert(&mib, &|name| base_file_exists(&dirs, name)),
         problems,
     }
 }
 
-/// The owned tree of a resolved `mib_rs::Mib`.
-fn convert(mib: &mib_rs::Mib) -> MibTree {
+/// Whether a file for the SMI base module `name` is in `dirs`: `mib-rs` always has its own
+/// copies of those modules, net-snmp only the ones it finds (they count in `-Td`'s `FROM`).
+fn base_file_exists(dirs: &[PathBuf], name: &str) -> bool {
+    dirs.iter().any(|d| {
+        ["", ".txt", ".my", ".mib"]
+            .iter()
+            .any(|ext| d.join(format!("{name}{ext}")).is_file())
+    })
+}
+
+/// The owned tree of a resolved `mib_rs::Mib`; `has_file` says which SMI base modules net-snmp
+/// would have loaded too.
+fn convert(mib: &mib_rs::Mib, has_file: &dyn Fn(&str) -> bool) -> MibTree {
     let mut nodes: Vec<TreeNode> = Vec::new();
     let mut position: HashMap<Vec<u32>, usize> = HashMap::new();
     let mut rows: Vec<(usize, mib_rs::Object<'_>)> = Vec::new();
+    // Every module that defines each OID, in load order (a node keeps one of them).
+    let mut definers: HashMap<Vec<u32>, Vec<&str>> = HashMap::new();
+    for m in mib.modules().filter(|m| !m.is_base() || has_file(m.name())) {
+        for n in m.nodes() {
+            let v = definers
+                .entry(n.oid().iter().copied().collect())
+                .or_default();
+            if !v.contains(&m.name()) {
+                v.push(m.name());
+            }
+        }
+    }
     for node in mib.nodes() {
         let name = node.name();
         let arcs: Vec<u32> = node.oid().iter().copied().collect();
@@ -352,7 +376,14 @@ fn convert(mib: &mib_rs::Mib) -> MibTree {
         {
             rows.push((i, o));
         }
-        let notes = notes_of(node, object);
+        let mut notes = notes_of(node, object);
+        if let (Some(notes), Some(all)) = (notes.as_mut(), definers.get(&arcs)) {
+            notes.also_from = all
+                .iter()
+                .filter(|m| **m != &*module)
+                .map(|m| (*m).into())
+                .collect();
+        }
         position.insert(arcs.clone(), i);
         nodes.push(TreeNode {
             arcs: arcs.into(),

@@ -125,6 +125,9 @@ pub struct Notes {
     pub status: Option<&'static str>,
     /// The row this row AUGMENTS.
     pub augments: Option<Box<str>>,
+    /// The other modules that define this node too, in load order (`-Td`'s `FROM` lists them
+    /// after the node's own module: `SNMPv2-SMI, RFC1155-SMI`).
+    pub also_from: Vec<Box<str>>,
     /// The INDEX clause as written (`IMPLIED name` for an implied one).
     pub index: Vec<Box<str>>,
     /// A notification's OBJECTS.
@@ -238,6 +241,13 @@ impl MibTree {
                 n
             })
             .collect();
+        Self::from_sorted(nodes, modules)
+    }
+
+    /// A tree of `nodes` already strictly ascending by arcs, with `index` parts as positions in
+    /// `nodes` (as [`MibTree::nodes`] gives them back: the compiled cache stores them so).
+    #[must_use]
+    pub(crate) fn from_sorted(nodes: Vec<TreeNode>, modules: Vec<Box<str>>) -> Self {
         let mut by_name: HashMap<Box<str>, Vec<usize>> = HashMap::new();
         for (i, n) in nodes.iter().enumerate() {
             by_name.entry(n.name.clone()).or_default().push(i);
@@ -280,8 +290,20 @@ impl MibTree {
     /// The longest known prefix of `arcs`: its position and the number of arcs it covers.
     #[must_use]
     pub fn longest_prefix(&self, arcs: &[u32]) -> Option<(usize, usize)> {
-        // The partition point bounds the search: every candidate prefix sorts before it.
-        (1..=arcs.len())
+        // A prefix of `arcs` sorts at or before it, and a longer prefix after a shorter one:
+        // the last node at or before `arcs` is the answer when it is a prefix. Otherwise the
+        // answer is no longer than what that node shares with `arcs` (usually one search: a
+        // column is the last node before its instances).
+        let last = self
+            .nodes
+            .partition_point(|n| *n.arcs <= *arcs)
+            .checked_sub(1)?;
+        let before = &self.nodes[last].arcs;
+        if arcs.starts_with(before) {
+            return Some((last, before.len()));
+        }
+        let common = before.iter().zip(arcs).take_while(|(a, b)| a == b).count();
+        (1..=common)
             .rev()
             .find_map(|n| self.find_exact(&arcs[..n]).map(|i| (i, n)))
     }
@@ -560,5 +582,48 @@ fn builtin_node(e: &MibEntry) -> TreeNode {
         index: Vec::new(),
         macro_kind: MacroKind::Plain,
         notes: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The plain search [`MibTree::longest_prefix`] must agree with: every length, longest first.
+    fn naive(tree: &MibTree, arcs: &[u32]) -> Option<(usize, usize)> {
+        (1..=arcs.len())
+            .rev()
+            .find_map(|n| tree.find_exact(&arcs[..n]).map(|i| (i, n)))
+    }
+
+    proptest! {
+        #[test]
+        fn longest_prefix_agrees_with_the_plain_search(
+            pick in any::<prop::sample::Index>(),
+            cut in 0usize..12,
+            tail in proptest::collection::vec(0u32..40, 0..6),
+        ) {
+            let tree = MibTree::builtin();
+            let node = &tree.nodes()[pick.index(tree.nodes().len())];
+            let keep = node.arcs.len().saturating_sub(cut % 3);
+            let mut arcs = node.arcs[..keep].to_vec();
+            arcs.extend(&tail);
+            prop_assert_eq!(tree.longest_prefix(&arcs), naive(&tree, &arcs));
+        }
+    }
+
+    #[test]
+    fn longest_prefix_of_edges() {
+        let tree = MibTree::builtin();
+        assert_eq!(tree.longest_prefix(&[]), None);
+        assert_eq!(tree.longest_prefix(&[0]), naive(&tree, &[0]));
+        assert_eq!(tree.longest_prefix(&[u32::MAX, 1]), None);
+        let ifin = [1, 3, 6, 1, 2, 1, 2, 2, 1, 10, 7];
+        let (i, n) = tree.longest_prefix(&ifin).unwrap();
+        assert_eq!((&*tree.nodes()[i].name, n), ("ifInOctets", 10));
+        let sibling = [1, 3, 6, 1, 2, 1, 2, 2, 1, 99, 7];
+        assert_eq!(tree.longest_prefix(&sibling), naive(&tree, &sibling));
     }
 }
