@@ -626,6 +626,9 @@ impl Parser {
                         'x' => self.text.strings = StringFormat::Hex,
                         'a' => self.text.strings = StringFormat::Ascii,
                         'T' => self.text.hex_text = true,
+                        'X' => self.text.extended_index = true,
+                        'E' => self.text.escape_quotes = true,
+                        'u' => self.text.oid_style = OidStyle::Ucd,
                         other => return Err(UsageError::OutputFlag(other)),
                     }
                 }

@@ -190,7 +190,46 @@ pub enum NameStyle {
     Full,
     /// `-On`: `.1.3.6...`.
     Numeric,
+    /// `-Ou`: `-Of` without net-snmp's UCD prefixes (`.iso.org.dod.internet.mgmt.mib-2`,
+    /// `…experimental`, `…private`, `…snmpParties`, `…snmpSecrets`): `enterprises.foo.0`.
+    Ucd,
 }
+
+/// The prefixes `-Ou` drops (net-snmp's `mib_prefixes`, `snmplib/mib.c`), with the dot after.
+const UCD_PREFIXES: &[&str] = &[
+    ".iso.org.dod.internet.mgmt.mib-2",
+    ".iso.org.dod.internet.experimental",
+    ".iso.org.dod.internet.private",
+    ".iso.org.dod.internet.snmpParties",
+    ".iso.org.dod.internet.snmpSecrets",
+];
+
+/// How the instance after a column prints: net-snmp's `-Ob` (no decoding), `-OX` (each index
+/// component in brackets, hinted strings through the value printer) and `-OE` (quotes of
+/// string indexes escaped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IndexText {
+    /// Decode the instance by the row's INDEX (off with `-Ob`).
+    pub breakdown: bool,
+    /// `-OX`: `name[comp][comp]`.
+    pub extended: bool,
+    /// `-OE`: `\"bob\"`.
+    pub escape_quotes: bool,
+}
+
+impl Default for IndexText {
+    fn default() -> Self {
+        Self {
+            breakdown: true,
+            extended: false,
+            escape_quotes: false,
+        }
+    }
+}
+
+/// Prints an octet string index component by its syntax's DISPLAY-HINT under `-OX` (the value
+/// printer, which lives in [`crate::format`]).
+pub type HintedIndex<'a> = &'a dyn Fn(&mut String, &[u8], &Syntax);
 
 impl MibTree {
     /// The compiled-in table alone, without syntax.
@@ -355,6 +394,49 @@ impl MibTree {
         style: NameStyle,
         breakdown: bool,
     ) -> Option<usize> {
+        let text = IndexText {
+            breakdown,
+            ..IndexText::default()
+        };
+        self.write_oid_ext(out, arcs, style, &text, &|_, _, _| {})
+    }
+
+    /// [`MibTree::write_oid`] with `-OX`/`-OE` index text; `hinted` prints hinted string
+    /// components under `-OX`.
+    pub fn write_oid_ext(
+        &self,
+        out: &mut String,
+        arcs: &[u32],
+        style: NameStyle,
+        text: &IndexText,
+        hinted: HintedIndex<'_>,
+    ) -> Option<usize> {
+        if style == NameStyle::Ucd {
+            let start = out.len();
+            let found = self.write_styled(out, arcs, NameStyle::Full, style, text, hinted);
+            let printed = &out[start..];
+            if let Some(p) = UCD_PREFIXES
+                .iter()
+                .find(|p| printed.len() > p.len() && printed.starts_with(*p))
+            {
+                out.drain(start..start + p.len() + 1);
+            }
+            return found;
+        }
+        self.write_styled(out, arcs, style, style, text, hinted)
+    }
+
+    /// [`MibTree::write_oid_ext`] in `style`, OIDs inside the instance (`-OX`) in
+    /// `index_style` (`-Ou` prints the name in full, then strips the prefix of both).
+    fn write_styled(
+        &self,
+        out: &mut String,
+        arcs: &[u32],
+        style: NameStyle,
+        index_style: NameStyle,
+        text: &IndexText,
+        hinted: HintedIndex<'_>,
+    ) -> Option<usize> {
         let found = self.longest_prefix(arcs);
         if style == NameStyle::Numeric {
             for &a in arcs {
@@ -396,14 +478,33 @@ impl MibTree {
         }
         out.push('.');
         let mut rest = rest;
-        if breakdown && let Some(row) = self.index_row(i) {
+        if text.breakdown
+            && let Some(row) = self.index_row(i)
+        {
             if row == i {
                 // An unknown column under a row: net-snmp prints its arc, then the index.
                 push_u32(out, rest[0]);
                 out.push('.');
                 rest = &rest[1..];
             }
-            self.write_index(out, &mut rest, row);
+            for (_, part) in self.index_components(&mut rest, row, index_style, text, hinted) {
+                if text.extended {
+                    // `-OX`: `name[a][b]`, the dot before the first bracket dropped.
+                    if out.ends_with('.') {
+                        out.pop();
+                    }
+                    out.push('[');
+                    out.push_str(&part);
+                    out.push(']');
+                } else {
+                    out.push_str(&part);
+                    out.push('.');
+                }
+            }
+        }
+        // net-snmp's `_oid_finish_printing`: the rest uninterpreted, after a dot.
+        if !rest.is_empty() && !out.ends_with('.') {
+            out.push('.');
         }
         for (k, &a) in rest.iter().enumerate() {
             if k > 0 {
@@ -428,12 +529,31 @@ impl MibTree {
         }
     }
 
-    /// Decodes index components from `rest` (consumed as it goes), each followed by a dot.
-    fn write_index(&self, out: &mut String, rest: &mut &[u32], row: usize) {
-        for (_, text) in self.index_components(rest, row) {
-            out.push_str(&text);
-            out.push('.');
+    /// The InetAddressType value before an InetAddress index component, when net-snmp would
+    /// read the address by it: the index object's TC is `InetAddress` and its previous sibling's
+    /// (net-snmp's `next_peer`) is `InetAddressType`; the type is the arc before the length.
+    fn inet_type_before(
+        &self,
+        index_node: usize,
+        syntax: Option<&Syntax>,
+        prev: Option<u32>,
+    ) -> Option<u32> {
+        if syntax.and_then(|s| s.tc.as_deref()) != Some("InetAddress") {
+            return None;
         }
+        let node = self.nodes.get(index_node)?;
+        let (_, parent) = node.arcs.split_last()?;
+        // Sorted by arcs: going back from the node, the previous sibling's descendants come
+        // first, then the sibling itself.
+        let peer = self.nodes[..index_node]
+            .iter()
+            .rev()
+            .take_while(|n| n.arcs.starts_with(parent) && n.arcs.len() > parent.len())
+            .find(|n| n.arcs.len() == node.arcs.len())?;
+        if peer.syntax.as_deref().and_then(|s| s.tc.as_deref()) != Some("InetAddressType") {
+            return None;
+        }
+        prev
     }
 
     /// The instance of `oid` decoded by its row's INDEX: the column's name and, per index
@@ -448,7 +568,13 @@ impl MibTree {
         }
         let row = self.index_row(i)?;
         let mut rest = &arcs[known..];
-        let parts = self.index_components(&mut rest, row);
+        let parts = self.index_components(
+            &mut rest,
+            row,
+            NameStyle::Module,
+            &IndexText::default(),
+            &|_, _, _| {},
+        );
         if !rest.is_empty() || parts.is_empty() {
             return None;
         }
@@ -463,8 +589,18 @@ impl MibTree {
 
     /// Each index component of `row` read from `rest` (consumed as it goes): the index
     /// object's position and its text.
-    fn index_components(&self, rest: &mut &[u32], row: usize) -> Vec<(usize, String)> {
+    fn index_components(
+        &self,
+        rest: &mut &[u32],
+        row: usize,
+        style: NameStyle,
+        text: &IndexText,
+        hinted: HintedIndex<'_>,
+    ) -> Vec<(usize, String)> {
         let mut parts = Vec::new();
+        let escape = text.escape_quotes;
+        // The last arc read so far (net-snmp reads an InetAddress's type there).
+        let mut prev: Option<u32> = None;
         for part in &self.nodes[row].index {
             let mut out = String::new();
             let out = &mut out;
@@ -480,15 +616,34 @@ impl MibTree {
             let used = match kind {
                 SyntaxKind::OctetString => {
                     let fixed = syntax.and_then(|s| s.fixed_size);
-                    if part.implied {
-                        dump_string(out, r, '\'');
+                    let with_hint = syntax.filter(|s| text.extended && s.hint.is_some());
+                    if let Some(syntax) = with_hint {
+                        // `-OX` and a DISPLAY-HINT: the bytes through the value printer.
+                        let (skip, n) = if part.implied {
+                            (0, r.len())
+                        } else if let Some(n) = fixed {
+                            (0, usize::try_from(n).unwrap_or(usize::MAX))
+                        } else {
+                            (1, usize::try_from(r[0]).unwrap_or(usize::MAX))
+                        };
+                        if n > r.len() - skip {
+                            return parts;
+                        }
+                        let bytes: Vec<u8> = r[skip..skip + n]
+                            .iter()
+                            .map(|&a| u8::try_from(a & 0xff).unwrap_or(0))
+                            .collect();
+                        hinted(out, &bytes, syntax);
+                        skip + n
+                    } else if part.implied {
+                        dump_string(out, r, '\'', escape);
                         r.len()
                     } else if let Some(n) = fixed {
                         let n = usize::try_from(n).unwrap_or(usize::MAX);
                         if n > r.len() {
                             return parts;
                         }
-                        dump_string(out, &r[..n], '\'');
+                        dump_string(out, &r[..n], '\'', escape);
                         n
                     } else {
                         let n = usize::try_from(r[0]).unwrap_or(usize::MAX);
@@ -496,9 +651,13 @@ impl MibTree {
                             return parts;
                         }
                         if n == 0 {
-                            out.push_str("\"\"");
+                            out.push_str(if escape { "\\\"\\\"" } else { "\"\"" });
+                        } else if let Some(ty) = self.inet_type_before(part.node, syntax, prev)
+                            && let Some(addr) = inet_address(ty, &r[1..=n])
+                        {
+                            out.push_str(&addr);
                         } else {
-                            dump_string(out, &r[1..=n], '"');
+                            dump_string(out, &r[1..=n], '"', escape);
                         }
                         n + 1
                     }
@@ -530,6 +689,15 @@ impl MibTree {
                     if n > r.len() {
                         return parts;
                     }
+                    if text.extended {
+                        // `-OX`: the OID printed as OIDs are (`MODULE::name`).
+                        let oid = if part.implied { &r[..n] } else { &r[1..n] };
+                        self.write_oid_ext(out, oid, style, text, hinted);
+                        parts.push((part.node, std::mem::take(out)));
+                        prev = n.checked_sub(1).and_then(|k| r.get(k)).copied();
+                        *rest = &r[n..];
+                        continue;
+                    }
                     for (k, &a) in r[..n].iter().enumerate() {
                         if k > 0 {
                             out.push('.');
@@ -548,6 +716,7 @@ impl MibTree {
                 _ => return parts,
             };
             parts.push((part.node, std::mem::take(out)));
+            prev = used.checked_sub(1).and_then(|k| r.get(k)).copied();
             *rest = &r[used..];
         }
         parts
@@ -556,9 +725,13 @@ impl MibTree {
 
 /// net-snmp's `dump_realloc_oid_to_string`: each arc as a character, `.` for arcs above 254 or
 /// not printable, between two `quote` characters.
-fn dump_string(out: &mut String, arcs: &[u32], quote: char) {
+/// `escape` (`-OE`) puts a backslash before each quote.
+fn dump_string(out: &mut String, arcs: &[u32], quote: char, escape: bool) {
     if arcs.is_empty() {
         return;
+    }
+    if escape {
+        out.push('\\');
     }
     out.push(quote);
     for &a in arcs {
@@ -568,7 +741,44 @@ fn dump_string(out: &mut String, arcs: &[u32], quote: char) {
             .map_or('.', char::from);
         out.push(c);
     }
+    if escape {
+        out.push('\\');
+    }
     out.push(quote);
+}
+
+/// net-snmp's `dump_realloc_oid_to_inetaddress`: an InetAddress index of type `ty` (the
+/// InetAddressType value before it) in quotes: `"192.0.2.1"`, `"20:01:0d:b8:…"` (two hex
+/// digits per byte), a zone after `%` for ipv4z and ipv6z. `None` (printed as a plain string)
+/// for dns, other types, a length that does not fit the type, or an arc above 255.
+fn inet_address(ty: u32, arcs: &[u32]) -> Option<String> {
+    if arcs.iter().any(|&a| a > 255) {
+        return None;
+    }
+    let zone = |z: &[u32]| z.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+    let mut s = String::from("\"");
+    match (ty, arcs.len()) {
+        (1, 4) | (3, 8) => {
+            let _ = write!(s, "{}.{}.{}.{}", arcs[0], arcs[1], arcs[2], arcs[3]);
+            if ty == 3 {
+                let _ = write!(s, "%{}", zone(&arcs[4..8]));
+            }
+        }
+        (2, 16) | (4, 20) => {
+            for (i, b) in arcs[..16].iter().enumerate() {
+                if i > 0 {
+                    s.push(':');
+                }
+                let _ = write!(s, "{b:02x}");
+            }
+            if ty == 4 {
+                let _ = write!(s, "%{}", zone(&arcs[16..20]));
+            }
+        }
+        _ => return None,
+    }
+    s.push('"');
+    Some(s)
 }
 
 /// A node of the compiled-in table.
