@@ -211,6 +211,15 @@ pub fn resolve_in(tree: &MibTree, text: &str) -> Result<Oid, MibError> {
                 component += 1;
             }
             Part::Name(name) => {
+                // An enumeration label where the row's next index component is an enumerated
+                // INTEGER (`fixInetHits.ipv4."192.0.2.1"`), as net-snmp reads it.
+                if i > 0
+                    && let Some(value) = index_label(tree, row, component, name)
+                {
+                    arcs.push(value);
+                    component += 1;
+                    continue;
+                }
                 let node = if i == 0 {
                     find_named(tree, module, name)?
                 } else {
@@ -245,6 +254,15 @@ pub fn resolve_in(tree: &MibTree, text: &str) -> Result<Oid, MibError> {
         text: clip(text),
         error,
     })
+}
+
+/// The value of enumeration label `name` of component `component` of `row`'s INDEX, when that
+/// component is an enumerated INTEGER with that label (and a value that is an arc).
+fn index_label(tree: &MibTree, row: Option<usize>, component: usize, name: &str) -> Option<u32> {
+    let part = tree.node(row?)?.index.get(component)?;
+    let syntax = tree.node(part.node)?.syntax.as_deref()?;
+    let (value, _) = syntax.enums.iter().find(|(_, label)| &**label == name)?;
+    u32::try_from(*value).ok()
 }
 
 /// `MODULE::rest`, when the text has a `::` before any quote.

@@ -322,6 +322,9 @@ fn translate_matches_snmptranslate() {
         &["-Td", "-IR", "internet"],
         &["-Td", "-IR", "mgmt"],
         &["-Td", "-IR", "fixInetAddr"],
+        // An enumeration label for an enumerated INTEGER index.
+        &["-On", "SNMPACT-INET-MIB::fixInetHits.ipv4.\"192.0.2.1\""],
+        &["-On", "SNMPACT-INET-MIB::fixInetHits.dns.\"a.b\""],
     ];
     for case in cases {
         let mut args: Vec<&str> = vec!["-M", &dirs, "-m", "ALL"];
@@ -329,6 +332,20 @@ fn translate_matches_snmptranslate() {
         let (theirs, ours) = both("snmptranslate", "translate", &args);
         assert!(!theirs.is_empty(), "{case:?}");
         assert_eq!(ours, theirs, "{case:?}");
+    }
+    // Unquoted string indexes: net-snmp 5.9 refuses them ("Index out of range"), and so does
+    // snmpact (no OID is printed, the exit status says so).
+    for text in [
+        "SNMPACT-TEST-MIB::fixUserLogins.bob",
+        "SNMPACT-TEST-MIB::fixGroupMembers.ops",
+        "SNMPACT-INET-MIB::fixInetHits.ipv9.\"a\"",
+    ] {
+        let args = ["-M", &dirs, "-m", "ALL", "-On", text];
+        let theirs = run_tool("snmptranslate", &args);
+        assert!(theirs.stdout.is_empty(), "{text}");
+        let ours = snmpact(&[&["translate"][..], &args].concat());
+        assert!(ours.stdout.is_empty(), "{text}");
+        assert_eq!(ours.status.code(), Some(2), "{text}");
     }
     let out = snmpact(&["translate", "-M", &dirs, "-m", "ALL", "-IR", "nonesuch"]);
     assert_eq!(out.status.code(), Some(2));
