@@ -824,6 +824,100 @@ mod tests {
         }
     }
 
+    /// The fixture modules (base + fixture directories, `-m ALL`), loaded once.
+    fn fixture() -> &'static MibTree {
+        static T: std::sync::OnceLock<MibTree> = std::sync::OnceLock::new();
+        T.get_or_init(|| {
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mibs");
+            crate::mib::load::load(&crate::mib::LoadSpec {
+                dirs: vec![root.join("base"), root.join("fixture")],
+                modules: crate::mib::Modules::All,
+                ..crate::mib::LoadSpec::default()
+            })
+            .tree
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn any_instance_prints_without_panic_in_every_style(
+            column in 0usize..4,
+            tail in proptest::collection::vec(prop_oneof![0u32..300, any::<u32>()], 0..30),
+            extended in any::<bool>(),
+            escape_quotes in any::<bool>(),
+            breakdown in any::<bool>(),
+            style in 0usize..5,
+        ) {
+            let tree = fixture();
+            let name = ["fixInetHits", "fixUserLogins", "fixTypeCount", "fixMacPort"][column];
+            let at = tree.named(name)[0];
+            let mut arcs = tree.nodes()[at].arcs.to_vec();
+            arcs.extend(&tail);
+            let style = [
+                NameStyle::Module,
+                NameStyle::Suffix,
+                NameStyle::Full,
+                NameStyle::Numeric,
+                NameStyle::Ucd,
+            ][style];
+            let text = IndexText { breakdown, extended, escape_quotes };
+            let mut out = String::new();
+            let found = tree.write_oid_ext(&mut out, &arcs, style, &text, &|o, b, _| {
+                o.push_str(&format!("{b:?}"));
+            });
+            prop_assert_eq!(found, Some(at));
+            prop_assert!(!out.is_empty());
+            let _ = tree.decode_instance(&arcs);
+        }
+    }
+
+    #[test]
+    fn inet_addresses_print_as_net_snmp_prints_them() {
+        assert_eq!(
+            inet_address(1, &[192, 0, 2, 1]).as_deref(),
+            Some("\"192.0.2.1\"")
+        );
+        assert_eq!(
+            inet_address(3, &[192, 0, 2, 7, 0, 0, 1, 0]).as_deref(),
+            Some("\"192.0.2.7%256\"")
+        );
+        let mut v6 = vec![0u32; 16];
+        v6[0] = 0xfe;
+        v6[1] = 0x80;
+        v6[15] = 1;
+        assert_eq!(
+            inet_address(2, &v6).as_deref(),
+            Some("\"fe:80:00:00:00:00:00:00:00:00:00:00:00:00:00:01\"")
+        );
+        v6.extend([0, 0, 0, 3]);
+        assert_eq!(
+            inet_address(4, &v6).as_deref(),
+            Some("\"fe:80:00:00:00:00:00:00:00:00:00:00:00:00:00:01%3\"")
+        );
+        // dns, a length that does not fit, an arc above 255: printed as a string instead.
+        assert_eq!(inet_address(16, &[97, 98]), None);
+        assert_eq!(inet_address(1, &[1, 2, 3]), None);
+        assert_eq!(inet_address(1, &[1, 2, 3, 256]), None);
+        assert_eq!(inet_address(0, &[]), None);
+    }
+
+    #[test]
+    fn ucd_style_drops_the_standard_prefixes() {
+        let tree = fixture();
+        let mut out = String::new();
+        let at = tree.named("fixStatus")[0];
+        let mut arcs = tree.nodes()[at].arcs.to_vec();
+        arcs.push(0);
+        tree.write_oid(&mut out, &arcs, NameStyle::Ucd, true);
+        assert_eq!(out, "enterprises.snmpactTestMib.fixScalars.fixStatus.0");
+        out.clear();
+        tree.write_oid(&mut out, &[1, 3, 6, 1, 2, 1, 1, 1, 0], NameStyle::Ucd, true);
+        assert_eq!(out, "system.sysDescr.0");
+        out.clear();
+        tree.write_oid(&mut out, &[1, 3, 6, 1, 6], NameStyle::Ucd, true);
+        assert_eq!(out, ".iso.org.dod.internet.snmpV2");
+    }
+
     #[test]
     fn longest_prefix_of_edges() {
         let tree = MibTree::builtin();
