@@ -243,7 +243,7 @@ pub enum UsageError {
         expected: &'static str,
     },
     /// A `-O` letter that is unknown or not supported.
-    #[error("output option -O{0} is not supported (supported: n s f S q Q v t e b U x a T)")]
+    #[error("output option -O{0} is not supported (supported: n s f S u q Q v t e b U x a T X E)")]
     OutputFlag(char),
     /// A `-C` letter this tool does not take.
     #[error("unknown flag passed to -C: {0}")]

@@ -13,7 +13,8 @@
 //!   every length against what remains and every value it reads (a node's kind, a keyword);
 //!   a corrupt or truncated file is an error, never a panic, and is rebuilt
 //!   (`tests::any_damage_is_detected`);
-//! - writes go to a temporary file renamed into place, so readers never see half a file.
+//! - writes go to a temporary file renamed into place, so readers never see half a file;
+//! - at most 16 files stay in the directory (the oldest are removed).
 //!
 //! Where: `[mibs] cache`, else `SNMPACT_MIB_CACHE` (`off`, or a directory), else
 //! `$XDG_CACHE_HOME/snmpact`, else `$HOME/.cache/snmpact`.
@@ -32,6 +33,8 @@ const MAGIC: &[u8; 12] = b"SNMPACT-MIBS";
 const FORMAT: u32 = 2;
 /// Deepest directory level stamped below a search directory (symlink loops end here).
 const MAX_DEPTH: usize = 16;
+/// Most cache files kept in the directory (the most recently written).
+const MAX_FILES: usize = 16;
 /// Most bytes of a cache file read back (larger is not ours).
 const MAX_FILE: u64 = 1 << 30;
 
@@ -120,7 +123,32 @@ pub fn load_cached(spec: &LoadSpec) -> Loaded {
     if let Err(e) = write_atomic(&dir, &file, &encode(&loaded, &key)) {
         tracing::debug!("MIB cache {}: not written: {e}", file.display());
     }
+    prune(&dir, MAX_FILES);
     loaded
+}
+
+/// Removes the oldest cache files of `dir` beyond `keep` (one file per search path and module
+/// list: without this, every temporary directory ever loaded would leave one behind).
+fn prune(dir: &Path, keep: usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .flatten()
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("mibs-") && name.ends_with(".bin")
+        })
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    if files.len() <= keep {
+        return;
+    }
+    files.sort();
+    for (_, path) in &files[..files.len() - keep] {
+        let _ = std::fs::remove_file(path);
+    }
 }
 
 /// Reads a file of at most [`MAX_FILE`] bytes.
@@ -769,6 +797,30 @@ mod tests {
         let fourth = load_cached(&spec);
         assert!(!fourth.tree.named("fixStatuz").is_empty());
         assert!(fourth.tree.named("fixStatus").is_empty());
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+
+    #[test]
+    fn prune_keeps_the_newest_files() {
+        let tmp = std::env::temp_dir().join(format!("snmpact-mibprune-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        std::fs::create_dir_all(&tmp).unwrap();
+        let t0 = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        for i in 0..5u64 {
+            let f = tmp.join(format!("mibs-{i}.bin"));
+            std::fs::write(&f, b"x").unwrap();
+            let file = std::fs::File::options().write(true).open(&f).unwrap();
+            file.set_modified(t0 + std::time::Duration::from_secs(i))
+                .unwrap();
+        }
+        std::fs::write(tmp.join("other.txt"), b"x").unwrap();
+        prune(&tmp, 2);
+        let mut left: Vec<String> = std::fs::read_dir(&tmp)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["mibs-3.bin", "mibs-4.bin", "other.txt"]);
         let _ = std::fs::remove_dir_all(&tmp);
     }
 
