@@ -301,6 +301,8 @@ fn translate_matches_snmptranslate() {
         &["-On", "-IR", "fixStatus"],
         &["-Of", "SNMPACT-TEST-MIB::fixStatus.0"],
         &["-Os", ".1.3.6.1.4.1.99999.1.1.0"],
+        &["-Ou", ".1.3.6.1.4.1.99999.1.1.0"],
+        &["-Ou", "-IR", "fixUserLogins.\"bob\""],
         &["SNMPACT-TEST-MIB::fixUserLogins.\"bob\""],
         &["-On", "SNMPACT-TEST-MIB::fixUserLogins.\"bob\""],
         &["-On", "SNMPACT-TEST-MIB::fixGroupMembers.'ops'"],
