@@ -91,6 +91,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 }
 pub use opaque::{OpaqueValue, decode_opaque};
 
+use crate::mib::tree::IndexText;
 use crate::mib::{self, MibTree, NameStyle};
 use crate::oid::Oid;
 use crate::pdu::{Value, VarBind};
@@ -107,6 +108,8 @@ pub enum OidStyle {
     Suffix,
     /// `-Of`: `.iso.org.dod.internet.mgmt.mib-2.system.sysDescr.0`.
     Full,
+    /// `-Ou`: `-Of` without net-snmp's UCD prefixes: `system.sysDescr.0`.
+    Ucd,
 }
 
 impl OidStyle {
@@ -118,6 +121,7 @@ impl OidStyle {
             OidStyle::Names => NameStyle::Module,
             OidStyle::Suffix => NameStyle::Suffix,
             OidStyle::Full => NameStyle::Full,
+            OidStyle::Ucd => NameStyle::Ucd,
         }
     }
 
@@ -170,6 +174,10 @@ pub struct TextOptions {
     pub strings: StringFormat,
     /// `-OT`: hex strings followed by their printable characters.
     pub hex_text: bool,
+    /// `-OX`: table indexes in brackets, `ifDescr[2]`, `fixUserLogins[STRING: bob]`.
+    pub extended_index: bool,
+    /// `-OE`: quotes of string indexes escaped, `fixUserLogins.\"bob\"`.
+    pub escape_quotes: bool,
 }
 
 impl TextOptions {
@@ -277,12 +285,20 @@ pub fn write_varbind_in(out: &mut String, tree: &MibTree, vb: &VarBind<'_>, opts
     let node = if opts.value_only {
         tree.longest_prefix(arcs).map(|(i, _)| i)
     } else {
-        let node = tree.write_oid(
-            out,
-            arcs,
-            opts.oid_style.name_style(),
-            !opts.no_index_breakdown,
-        );
+        let text = IndexText {
+            breakdown: !opts.no_index_breakdown,
+            extended: opts.extended_index,
+            escape_quotes: opts.escape_quotes,
+        };
+        let hinted = |out: &mut String, bytes: &[u8], syntax: &mib::tree::Syntax| {
+            hinted::push_value(
+                out,
+                &Value::OctetString(bytes.to_vec().into()),
+                syntax,
+                opts,
+            );
+        };
+        let node = tree.write_oid_ext(out, arcs, opts.oid_style.name_style(), &text, &hinted);
         out.push_str(if opts.quick && !opts.quick_equals {
             " "
         } else {

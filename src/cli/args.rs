@@ -243,7 +243,7 @@ pub enum UsageError {
         expected: &'static str,
     },
     /// A `-O` letter that is unknown or not supported.
-    #[error("output option -O{0} is not supported (supported: n s f S q Q v t e b U x a T)")]
+    #[error("output option -O{0} is not supported (supported: n s f S u q Q v t e b U x a T X E)")]
     OutputFlag(char),
     /// A `-C` letter this tool does not take.
     #[error("unknown flag passed to -C: {0}")]
@@ -626,6 +626,9 @@ impl Parser {
                         'x' => self.text.strings = StringFormat::Hex,
                         'a' => self.text.strings = StringFormat::Ascii,
                         'T' => self.text.hex_text = true,
+                        'X' => self.text.extended_index = true,
+                        'E' => self.text.escape_quotes = true,
+                        'u' => self.text.oid_style = OidStyle::Ucd,
                         other => return Err(UsageError::OutputFlag(other)),
                     }
                 }

@@ -140,8 +140,8 @@ fn usage_errors_are_one_line_each() {
         ),
         (
             Tool::Get,
-            "-OX h .1.3",
-            "output option -OX is not supported (supported: n s f S q Q v t e b U x a T)",
+            "-OZ h .1.3",
+            "output option -OZ is not supported (supported: n s f S u q Q v t e b U x a T X E)",
         ),
         (Tool::Get, "-k h .1.3", "unknown option '-k'"),
         (

@@ -3,7 +3,8 @@
 //!
 //! - `-M DIRS`, `-m MODULES|ALL`: what to load ([`crate::mib::LoadSpec`]).
 //! - `-On` numeric, `-Of` full path of names, `-Os` the name alone, `-OS` (default)
-//!   `MODULE::name`; `-Ob` the instance undecoded.
+//!   `MODULE::name`; `-Ou` the full path without the standard prefixes; `-Ob` the instance
+//!   undecoded.
 //! - `-Td`: the node's definition as `snmptranslate -Td` prints it (`print_tree_node` in
 //!   net-snmp 5.9's `snmplib/mib.c`), then its `::= { iso(1) ... }` path.
 //! - `-Tp`: the subtree as a tree (`print_mib_leaves` in `snmplib/parse.c`).
@@ -76,6 +77,7 @@ pub fn translate(args: &[String]) -> Translated {
                                 'f' => style = NameStyle::Full,
                                 's' => style = NameStyle::Suffix,
                                 'S' => style = NameStyle::Module,
+                                'u' => style = NameStyle::Ucd,
                                 'b' => breakdown = false,
                                 _ => {}
                             }
@@ -146,7 +148,7 @@ pub fn translate(args: &[String]) -> Translated {
 }
 
 /// The usage text.
-const USAGE: &str = "Usage: snmpact translate [-M DIRS] [-m MODULES|ALL] [-On|-Of|-Os|-OS] [-Ob] [-Td|-Tp] [-IR] OID...\n";
+const USAGE: &str = "Usage: snmpact translate [-M DIRS] [-m MODULES|ALL] [-On|-Of|-Os|-OS|-Ou] [-Ob] [-Td|-Tp] [-IR] OID...\n";
 
 /// `-Td`: the definition of the longest known prefix of `arcs`, then its `::= { ... }` path.
 fn write_detail(out: &mut String, tree: &MibTree, arcs: &[u32]) {
@@ -189,7 +191,11 @@ fn write_detail(out: &mut String, tree: &MibTree, arcs: &[u32]) {
 /// `print_tree_node`: FROM, TEXTUAL CONVENTION, SYNTAX, DISPLAY-HINT, UNITS, MAX-ACCESS,
 /// STATUS, AUGMENTS, INDEX, OBJECTS, DESCRIPTION.
 fn write_tree_node(out: &mut String, node: &TreeNode) {
-    let _ = writeln!(out, "  -- FROM\t{}", node.module);
+    let _ = write!(out, "  -- FROM\t{}", node.module);
+    for m in node.notes.iter().flat_map(|n| &n.also_from) {
+        let _ = write!(out, ", {m}");
+    }
+    out.push('\n');
     let syntax = node.syntax.as_deref();
     if let Some(tc) = syntax.and_then(|s| s.tc.as_deref()) {
         let _ = writeln!(out, "  -- TEXTUAL CONVENTION {tc}");

@@ -111,6 +111,8 @@ pub struct Mibs {
     pub dirs: Option<Vec<String>>,
     /// Modules to load, or `["ALL"]` (default: none, only the compiled-in table).
     pub modules: Option<Vec<String>>,
+    /// The compiled MIB cache: a directory, or `"off"` (default: `$XDG_CACHE_HOME/snmpact`).
+    pub cache: Option<String>,
 }
 
 /// `[cluster]`.

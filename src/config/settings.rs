@@ -185,6 +185,9 @@ fn mibs_spec(m: raw::Mibs) -> mib::LoadSpec {
             spec.modules = mib::Modules::List(Vec::new());
         }
     }
+    if let Some(cache) = m.cache {
+        spec.cache = mib::CacheDir::parse(&cache);
+    }
     spec
 }
 

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use mib_rs::{BaseType, DiagnosticConfig, Kind, Loader, ReportingLevel, Severity};
 
 use super::NodeKind;
+use super::cache::CacheDir;
 use super::tree::{IndexPart, MacroKind, MibTree, Notes, Syntax, SyntaxKind, TreeNode};
 
 /// net-snmp's default MIB directories (`net-snmp-config --default-mibdirs`), `~/.snmp/mibs`
@@ -46,13 +47,19 @@ pub struct LoadSpec {
     pub dirs: Vec<PathBuf>,
     /// `-m` / `MIBS` / `[mibs] modules`.
     pub modules: Modules,
+    /// Where the compiled cache is (`[mibs] cache`, `SNMPACT_MIB_CACHE`); off by default,
+    /// [`CacheDir::User`] from [`LoadSpec::from_env`].
+    pub cache: CacheDir,
 }
 
 impl LoadSpec {
     /// The spec from the `MIBDIRS` and `MIBS` environment variables (net-snmp's syntax).
     #[must_use]
     pub fn from_env() -> Self {
-        let mut spec = Self::default();
+        let mut spec = Self {
+            cache: CacheDir::from_env(),
+            ..Self::default()
+        };
         if let Ok(dirs) = std::env::var("MIBDIRS") {
             spec.set_dirs(&dirs);
         }
@@ -252,8 +259,8 @@ pub fn load_sources(sources: Vec<Box<dyn mib_rs::Source>>, spec: &LoadSpec) -> L
                 };
             }
             let again = LoadSpec {
-                dirs: spec.dirs.clone(),
                 modules: Modules::List(rest),
+                ..spec.clone()
             };
             let mut inner = load(&again);
             problems.append(&mut inner.problems);
@@ -295,17 +302,41 @@ pub fn load_sources(sources: Vec<Box<dyn mib_rs::Source>>, spec: &LoadSpec) -> L
             message: d.message.clone(),
         });
     }
+    let dirs = spec.search_path();
     Loaded {
-        tree: convert(&mib),
+        tree: convert(&mib, &|name| base_file_exists(&dirs, name)),
         problems,
     }
 }
 
-/// The owned tree of a resolved `mib_rs::Mib`.
-fn convert(mib: &mib_rs::Mib) -> MibTree {
+/// Whether a file for the SMI base module `name` is in `dirs`: `mib-rs` always has its own
+/// copies of those modules, net-snmp only the ones it finds (they count in `-Td`'s `FROM`).
+fn base_file_exists(dirs: &[PathBuf], name: &str) -> bool {
+    dirs.iter().any(|d| {
+        ["", ".txt", ".my", ".mib"]
+            .iter()
+            .any(|ext| d.join(format!("{name}{ext}")).is_file())
+    })
+}
+
+/// The owned tree of a resolved `mib_rs::Mib`; `has_file` says which SMI base modules net-snmp
+/// would have loaded too.
+fn convert(mib: &mib_rs::Mib, has_file: &dyn Fn(&str) -> bool) -> MibTree {
     let mut nodes: Vec<TreeNode> = Vec::new();
     let mut position: HashMap<Vec<u32>, usize> = HashMap::new();
     let mut rows: Vec<(usize, mib_rs::Object<'_>)> = Vec::new();
+    // Every module that defines each OID, in load order (a node keeps one of them).
+    let mut definers: HashMap<Vec<u32>, Vec<&str>> = HashMap::new();
+    for m in mib.modules().filter(|m| !m.is_base() || has_file(m.name())) {
+        for n in m.nodes() {
+            let v = definers
+                .entry(n.oid().iter().copied().collect())
+                .or_default();
+            if !v.contains(&m.name()) {
+                v.push(m.name());
+            }
+        }
+    }
     for node in mib.nodes() {
         let name = node.name();
         let arcs: Vec<u32> = node.oid().iter().copied().collect();
@@ -345,7 +376,14 @@ fn convert(mib: &mib_rs::Mib) -> MibTree {
         {
             rows.push((i, o));
         }
-        let notes = notes_of(node, object);
+        let mut notes = notes_of(node, object);
+        if let (Some(notes), Some(all)) = (notes.as_mut(), definers.get(&arcs)) {
+            notes.also_from = all
+                .iter()
+                .filter(|m| **m != &*module)
+                .map(|m| (*m).into())
+                .collect();
+        }
         position.insert(arcs.clone(), i);
         nodes.push(TreeNode {
             arcs: arcs.into(),
@@ -581,6 +619,7 @@ mod tests {
         let spec = LoadSpec {
             dirs: Vec::new(),
             modules: Modules::All,
+            cache: CacheDir::Off,
         };
         // The source's name is the module it holds: the fixture's, so damage is parsed.
         load_sources(
@@ -641,6 +680,7 @@ mod tests {
         LoadSpec {
             dirs: vec![root.join("base"), root.join("fixture")],
             modules: Modules::All,
+            cache: CacheDir::Off,
         }
     }
 

@@ -8,7 +8,10 @@
 //! read in [`crate::mib::load`]. No I/O here.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
+
+mod index;
+
+pub use index::{HintedIndex, IndexText};
 
 use super::{MibEntry, NodeKind};
 use crate::oid::push_u32;
@@ -125,6 +128,9 @@ pub struct Notes {
     pub status: Option<&'static str>,
     /// The row this row AUGMENTS.
     pub augments: Option<Box<str>>,
+    /// The other modules that define this node too, in load order (`-Td`'s `FROM` lists them
+    /// after the node's own module: `SNMPv2-SMI, RFC1155-SMI`).
+    pub also_from: Vec<Box<str>>,
     /// The INDEX clause as written (`IMPLIED name` for an implied one).
     pub index: Vec<Box<str>>,
     /// A notification's OBJECTS.
@@ -187,7 +193,19 @@ pub enum NameStyle {
     Full,
     /// `-On`: `.1.3.6...`.
     Numeric,
+    /// `-Ou`: `-Of` without net-snmp's UCD prefixes (`.iso.org.dod.internet.mgmt.mib-2`,
+    /// `…experimental`, `…private`, `…snmpParties`, `…snmpSecrets`): `enterprises.foo.0`.
+    Ucd,
 }
+
+/// The prefixes `-Ou` drops (net-snmp's `mib_prefixes`, `snmplib/mib.c`), with the dot after.
+const UCD_PREFIXES: &[&str] = &[
+    ".iso.org.dod.internet.mgmt.mib-2",
+    ".iso.org.dod.internet.experimental",
+    ".iso.org.dod.internet.private",
+    ".iso.org.dod.internet.snmpParties",
+    ".iso.org.dod.internet.snmpSecrets",
+];
 
 impl MibTree {
     /// The compiled-in table alone, without syntax.
@@ -238,6 +256,13 @@ impl MibTree {
                 n
             })
             .collect();
+        Self::from_sorted(nodes, modules)
+    }
+
+    /// A tree of `nodes` already strictly ascending by arcs, with `index` parts as positions in
+    /// `nodes` (as [`MibTree::nodes`] gives them back: the compiled cache stores them so).
+    #[must_use]
+    pub(crate) fn from_sorted(nodes: Vec<TreeNode>, modules: Vec<Box<str>>) -> Self {
         let mut by_name: HashMap<Box<str>, Vec<usize>> = HashMap::new();
         for (i, n) in nodes.iter().enumerate() {
             by_name.entry(n.name.clone()).or_default().push(i);
@@ -280,8 +305,20 @@ impl MibTree {
     /// The longest known prefix of `arcs`: its position and the number of arcs it covers.
     #[must_use]
     pub fn longest_prefix(&self, arcs: &[u32]) -> Option<(usize, usize)> {
-        // The partition point bounds the search: every candidate prefix sorts before it.
-        (1..=arcs.len())
+        // A prefix of `arcs` sorts at or before it, and a longer prefix after a shorter one:
+        // the last node at or before `arcs` is the answer when it is a prefix. Otherwise the
+        // answer is no longer than what that node shares with `arcs` (usually one search: a
+        // column is the last node before its instances).
+        let last = self
+            .nodes
+            .partition_point(|n| *n.arcs <= *arcs)
+            .checked_sub(1)?;
+        let before = &self.nodes[last].arcs;
+        if arcs.starts_with(before) {
+            return Some((last, before.len()));
+        }
+        let common = before.iter().zip(arcs).take_while(|(a, b)| a == b).count();
+        (1..=common)
             .rev()
             .find_map(|n| self.find_exact(&arcs[..n]).map(|i| (i, n)))
     }
@@ -333,6 +370,49 @@ impl MibTree {
         style: NameStyle,
         breakdown: bool,
     ) -> Option<usize> {
+        let text = IndexText {
+            breakdown,
+            ..IndexText::default()
+        };
+        self.write_oid_ext(out, arcs, style, &text, &|_, _, _| {})
+    }
+
+    /// [`MibTree::write_oid`] with `-OX`/`-OE` index text; `hinted` prints hinted string
+    /// components under `-OX`.
+    pub fn write_oid_ext(
+        &self,
+        out: &mut String,
+        arcs: &[u32],
+        style: NameStyle,
+        text: &IndexText,
+        hinted: HintedIndex<'_>,
+    ) -> Option<usize> {
+        if style == NameStyle::Ucd {
+            let start = out.len();
+            let found = self.write_styled(out, arcs, NameStyle::Full, style, text, hinted);
+            let printed = &out[start..];
+            if let Some(p) = UCD_PREFIXES
+                .iter()
+                .find(|p| printed.len() > p.len() && printed.starts_with(*p))
+            {
+                out.drain(start..start + p.len() + 1);
+            }
+            return found;
+        }
+        self.write_styled(out, arcs, style, style, text, hinted)
+    }
+
+    /// [`MibTree::write_oid_ext`] in `style`, OIDs inside the instance (`-OX`) in
+    /// `index_style` (`-Ou` prints the name in full, then strips the prefix of both).
+    fn write_styled(
+        &self,
+        out: &mut String,
+        arcs: &[u32],
+        style: NameStyle,
+        index_style: NameStyle,
+        text: &IndexText,
+        hinted: HintedIndex<'_>,
+    ) -> Option<usize> {
         let found = self.longest_prefix(arcs);
         if style == NameStyle::Numeric {
             for &a in arcs {
@@ -374,14 +454,33 @@ impl MibTree {
         }
         out.push('.');
         let mut rest = rest;
-        if breakdown && let Some(row) = self.index_row(i) {
+        if text.breakdown
+            && let Some(row) = self.index_row(i)
+        {
             if row == i {
                 // An unknown column under a row: net-snmp prints its arc, then the index.
                 push_u32(out, rest[0]);
                 out.push('.');
                 rest = &rest[1..];
             }
-            self.write_index(out, &mut rest, row);
+            for (_, part) in self.index_components(&mut rest, row, index_style, text, hinted) {
+                if text.extended {
+                    // `-OX`: `name[a][b]`, the dot before the first bracket dropped.
+                    if out.ends_with('.') {
+                        out.pop();
+                    }
+                    out.push('[');
+                    out.push_str(&part);
+                    out.push(']');
+                } else {
+                    out.push_str(&part);
+                    out.push('.');
+                }
+            }
+        }
+        // net-snmp's `_oid_finish_printing`: the rest uninterpreted, after a dot.
+        if !rest.is_empty() && !out.ends_with('.') {
+            out.push('.');
         }
         for (k, &a) in rest.iter().enumerate() {
             if k > 0 {
@@ -394,159 +493,6 @@ impl MibTree {
         }
         Some(i)
     }
-
-    /// The row whose INDEX decodes the instance of node `i`: the row itself or a column's row
-    /// (net-snmp walks down from the row, so both get their instance decoded).
-    fn index_row(&self, i: usize) -> Option<usize> {
-        let node = &self.nodes[i];
-        match node.kind {
-            NodeKind::Entry if !node.index.is_empty() => Some(i),
-            NodeKind::Column => self.row_of(i).filter(|&r| !self.nodes[r].index.is_empty()),
-            _ => None,
-        }
-    }
-
-    /// Decodes index components from `rest` (consumed as it goes), each followed by a dot.
-    fn write_index(&self, out: &mut String, rest: &mut &[u32], row: usize) {
-        for (_, text) in self.index_components(rest, row) {
-            out.push_str(&text);
-            out.push('.');
-        }
-    }
-
-    /// The instance of `oid` decoded by its row's INDEX: the column's name and, per index
-    /// object, its name and value as net-snmp prints it in a name (`"eth0"`, `192.0.2.1`,
-    /// `up`). `None` when `oid` is not a column instance or the instance does not decode whole.
-    #[must_use]
-    pub fn decode_instance(&self, arcs: &[u32]) -> Option<(&str, Vec<(&str, String)>)> {
-        let (i, known) = self.longest_prefix(arcs)?;
-        let node = &self.nodes[i];
-        if node.kind != NodeKind::Column {
-            return None;
-        }
-        let row = self.index_row(i)?;
-        let mut rest = &arcs[known..];
-        let parts = self.index_components(&mut rest, row);
-        if !rest.is_empty() || parts.is_empty() {
-            return None;
-        }
-        Some((
-            &node.name,
-            parts
-                .into_iter()
-                .map(|(n, v)| (&*self.nodes[n].name, v))
-                .collect(),
-        ))
-    }
-
-    /// Each index component of `row` read from `rest` (consumed as it goes): the index
-    /// object's position and its text.
-    fn index_components(&self, rest: &mut &[u32], row: usize) -> Vec<(usize, String)> {
-        let mut parts = Vec::new();
-        for part in &self.nodes[row].index {
-            let mut out = String::new();
-            let out = &mut out;
-            if rest.is_empty() {
-                return parts;
-            }
-            let Some(ix) = self.nodes.get(part.node) else {
-                return parts;
-            };
-            let syntax = ix.syntax.as_deref();
-            let kind = syntax.and_then(|s| s.kind).unwrap_or(SyntaxKind::Other);
-            let r: &[u32] = rest;
-            let used = match kind {
-                SyntaxKind::OctetString => {
-                    let fixed = syntax.and_then(|s| s.fixed_size);
-                    if part.implied {
-                        dump_string(out, r, '\'');
-                        r.len()
-                    } else if let Some(n) = fixed {
-                        let n = usize::try_from(n).unwrap_or(usize::MAX);
-                        if n > r.len() {
-                            return parts;
-                        }
-                        dump_string(out, &r[..n], '\'');
-                        n
-                    } else {
-                        let n = usize::try_from(r[0]).unwrap_or(usize::MAX);
-                        if n >= r.len() {
-                            return parts;
-                        }
-                        if n == 0 {
-                            out.push_str("\"\"");
-                        } else {
-                            dump_string(out, &r[1..=n], '"');
-                        }
-                        n + 1
-                    }
-                }
-                SyntaxKind::Integer
-                | SyntaxKind::Unsigned32
-                | SyntaxKind::Gauge32
-                | SyntaxKind::TimeTicks => {
-                    let v = r[0];
-                    // net-snmp compares `(int) arc` with the enumeration values.
-                    let signed = i64::from(i32::from_ne_bytes(v.to_ne_bytes()));
-                    match syntax
-                        .filter(|_| kind != SyntaxKind::TimeTicks)
-                        .and_then(|s| s.enums.iter().find(|(e, _)| signed == *e))
-                    {
-                        Some((_, label)) => out.push_str(label),
-                        None => push_u32(out, v),
-                    }
-                    1
-                }
-                SyntaxKind::ObjectId => {
-                    let n = if part.implied {
-                        r.len()
-                    } else {
-                        usize::try_from(r[0])
-                            .unwrap_or(usize::MAX)
-                            .saturating_add(1)
-                    };
-                    if n > r.len() {
-                        return parts;
-                    }
-                    for (k, &a) in r[..n].iter().enumerate() {
-                        if k > 0 {
-                            out.push('.');
-                        }
-                        push_u32(out, a);
-                    }
-                    n
-                }
-                SyntaxKind::IpAddress => {
-                    if r.len() < 4 {
-                        return parts;
-                    }
-                    let _ = write!(out, "{}.{}.{}.{}", r[0], r[1], r[2], r[3]);
-                    4
-                }
-                _ => return parts,
-            };
-            parts.push((part.node, std::mem::take(out)));
-            *rest = &r[used..];
-        }
-        parts
-    }
-}
-
-/// net-snmp's `dump_realloc_oid_to_string`: each arc as a character, `.` for arcs above 254 or
-/// not printable, between two `quote` characters.
-fn dump_string(out: &mut String, arcs: &[u32], quote: char) {
-    if arcs.is_empty() {
-        return;
-    }
-    out.push(quote);
-    for &a in arcs {
-        let c = u8::try_from(a)
-            .ok()
-            .filter(|&b| b < 255 && (0x20..0x7f).contains(&b))
-            .map_or('.', char::from);
-        out.push(c);
-    }
-    out.push(quote);
 }
 
 /// A node of the compiled-in table.
@@ -560,5 +506,112 @@ fn builtin_node(e: &MibEntry) -> TreeNode {
         index: Vec::new(),
         macro_kind: MacroKind::Plain,
         notes: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The plain search [`MibTree::longest_prefix`] must agree with: every length, longest first.
+    fn naive(tree: &MibTree, arcs: &[u32]) -> Option<(usize, usize)> {
+        (1..=arcs.len())
+            .rev()
+            .find_map(|n| tree.find_exact(&arcs[..n]).map(|i| (i, n)))
+    }
+
+    proptest! {
+        #[test]
+        fn longest_prefix_agrees_with_the_plain_search(
+            pick in any::<prop::sample::Index>(),
+            cut in 0usize..12,
+            tail in proptest::collection::vec(0u32..40, 0..6),
+        ) {
+            let tree = MibTree::builtin();
+            let node = &tree.nodes()[pick.index(tree.nodes().len())];
+            let keep = node.arcs.len().saturating_sub(cut % 3);
+            let mut arcs = node.arcs[..keep].to_vec();
+            arcs.extend(&tail);
+            prop_assert_eq!(tree.longest_prefix(&arcs), naive(&tree, &arcs));
+        }
+    }
+
+    /// The fixture modules (base + fixture directories, `-m ALL`), loaded once.
+    fn fixture() -> &'static MibTree {
+        static T: std::sync::OnceLock<MibTree> = std::sync::OnceLock::new();
+        T.get_or_init(|| {
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mibs");
+            crate::mib::load::load(&crate::mib::LoadSpec {
+                dirs: vec![root.join("base"), root.join("fixture")],
+                modules: crate::mib::Modules::All,
+                ..crate::mib::LoadSpec::default()
+            })
+            .tree
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn any_instance_prints_without_panic_in_every_style(
+            column in 0usize..4,
+            tail in proptest::collection::vec(prop_oneof![0u32..300, any::<u32>()], 0..30),
+            extended in any::<bool>(),
+            escape_quotes in any::<bool>(),
+            breakdown in any::<bool>(),
+            style in 0usize..5,
+        ) {
+            let tree = fixture();
+            let name = ["fixInetHits", "fixUserLogins", "fixTypeCount", "fixMacPort"][column];
+            let at = tree.named(name)[0];
+            let mut arcs = tree.nodes()[at].arcs.to_vec();
+            arcs.extend(&tail);
+            let style = [
+                NameStyle::Module,
+                NameStyle::Suffix,
+                NameStyle::Full,
+                NameStyle::Numeric,
+                NameStyle::Ucd,
+            ][style];
+            let text = IndexText { breakdown, extended, escape_quotes };
+            let mut out = String::new();
+            let found = tree.write_oid_ext(&mut out, &arcs, style, &text, &|o, b, _| {
+                o.push_str(&format!("{b:?}"));
+            });
+            prop_assert_eq!(found, Some(at));
+            prop_assert!(!out.is_empty());
+            let _ = tree.decode_instance(&arcs);
+        }
+    }
+
+    #[test]
+    fn ucd_style_drops_the_standard_prefixes() {
+        let tree = fixture();
+        let mut out = String::new();
+        let at = tree.named("fixStatus")[0];
+        let mut arcs = tree.nodes()[at].arcs.to_vec();
+        arcs.push(0);
+        tree.write_oid(&mut out, &arcs, NameStyle::Ucd, true);
+        assert_eq!(out, "enterprises.snmpactTestMib.fixScalars.fixStatus.0");
+        out.clear();
+        tree.write_oid(&mut out, &[1, 3, 6, 1, 2, 1, 1, 1, 0], NameStyle::Ucd, true);
+        assert_eq!(out, "system.sysDescr.0");
+        out.clear();
+        tree.write_oid(&mut out, &[1, 3, 6, 1, 6], NameStyle::Ucd, true);
+        assert_eq!(out, ".iso.org.dod.internet.snmpV2");
+    }
+
+    #[test]
+    fn longest_prefix_of_edges() {
+        let tree = MibTree::builtin();
+        assert_eq!(tree.longest_prefix(&[]), None);
+        assert_eq!(tree.longest_prefix(&[0]), naive(&tree, &[0]));
+        assert_eq!(tree.longest_prefix(&[u32::MAX, 1]), None);
+        let ifin = [1, 3, 6, 1, 2, 1, 2, 2, 1, 10, 7];
+        let (i, n) = tree.longest_prefix(&ifin).unwrap();
+        assert_eq!((&*tree.nodes()[i].name, n), ("ifInOctets", 10));
+        let sibling = [1, 3, 6, 1, 2, 1, 2, 2, 1, 99, 7];
+        assert_eq!(tree.longest_prefix(&sibling), naive(&tree, &sibling));
     }
 }

@@ -10,6 +10,8 @@
 //! - `snmpget` vs `snmpact get` with names typed as operators type them (`MODULE::name`,
 //!   `fixUserLogins."bob"`, `fixGroupMembers.'ops'`);
 //! - `snmptranslate` vs `snmpact translate` (`-On`, `-Of`, `-Os`, `-Td`, `-Tp`, `-IR`);
+//! - InetAddress indexes (`tests/data/mibs/fixture/SNMPACT-INET-MIB.txt`) decoded by their
+//!   InetAddressType, and `-OX`, `-Ou`, `-OE`, under `snmpwalk` and `snmpget`;
 //! - a malformed MIB file is reported with its file and line, and the other modules still load.
 
 use std::io::{BufRead, BufReader};
@@ -117,6 +119,13 @@ fn walks_print_as_snmpwalk_with_the_same_mibs() {
         &["-Oa"],
         &["-Osq", "-Oe"],
         &["-Ofb"],
+        &["-OX"],
+        &["-OXq"],
+        &["-OXf"],
+        &["-Ou"],
+        &["-OuX"],
+        &["-OE"],
+        &["-OXE"],
     ];
     for flags in flag_sets {
         let mut args: Vec<&str> = vec!["-v2c", "-c", "public", "-M", &dirs, "-m", "ALL"];
@@ -150,6 +159,68 @@ fn walks_print_as_snmpwalk_with_the_same_mibs() {
         "SNMPACT-TEST-MIB::fixRouteMetric.192.0.2.1.8080 = Gauge32: 20",
     ] {
         assert!(ours.contains(want), "{want} not in\n{ours}");
+    }
+}
+
+// See: issue 17 (InetAddress indexes read by their InetAddressType, as net-snmp does)
+#[test]
+fn inet_address_indexes_print_as_snmpwalk_and_snmpget_print_them() {
+    let agent = Agent::start();
+    let dirs = mib_dirs();
+    for flags in [
+        &[][..],
+        &["-OX"],
+        &["-OE"],
+        &["-Ob"],
+        &["-Ou"],
+        &["-Os"],
+        &["-OXq"],
+    ] {
+        let mut args: Vec<&str> = vec!["-v2c", "-c", "public", "-M", &dirs, "-m", "ALL"];
+        args.extend_from_slice(flags);
+        args.extend([agent.target.as_str(), ".1.3.6.1.4.1.99998"]);
+        let (theirs, ours) = both("snmpwalk", "walk", &args);
+        assert!(theirs.contains("fixInetHits"), "{flags:?}: {theirs}");
+        assert_eq!(ours, theirs, "flags {flags:?}");
+    }
+    let args = [
+        "-v2c",
+        "-c",
+        "public",
+        "-M",
+        &dirs,
+        "-m",
+        "ALL",
+        &agent.target,
+        ".1.3.6.1.4.1.99998",
+    ];
+    let (_, ours) = both("snmpwalk", "walk", &args);
+    for want in [
+        "SNMPACT-INET-MIB::fixInetHits.ipv4.\"192.0.2.1\" = Gauge32: 1",
+        "fixInetHits.ipv6.\"20:01:0d:b8:00:00:00:00:00:00:00:00:00:00:00:01\"",
+        "fixInetHits.ipv4z.\"192.0.2.7%5\"",
+        "fixInetHits.ipv6z.\"fe:80:00:00:00:00:00:00:00:00:00:00:00:00:00:01%3\"",
+        "fixInetHits.dns.\"example.com\"",
+        // A length that does not fit the type: a plain string.
+        "fixInetHits.ipv4.\"...\"",
+    ] {
+        assert!(ours.contains(want), "{want} not in\n{ours}");
+    }
+    // snmpget with the same output options, an instance of each kind.
+    for flags in [&[][..], &["-OX"], &["-OE"], &["-OuX"]] {
+        let mut args: Vec<&str> = vec!["-v2c", "-c", "public", "-M", &dirs, "-m", "ALL"];
+        args.extend_from_slice(flags);
+        args.extend([
+            agent.target.as_str(),
+            ".1.3.6.1.4.1.99998.1.1.3.1.4.192.0.2.1",
+            ".1.3.6.1.4.1.99998.1.1.3.16.11.101.120.97.109.112.108.101.46.99.111.109",
+            "SNMPACT-TEST-MIB::fixUserLogins.\"bob\"",
+            "SNMPACT-TEST-MIB::fixGroupMembers.'ops'",
+            "SNMPACT-TEST-MIB::fixRouteMetric.192.0.2.1.8080",
+        ]);
+        let (theirs, ours) = both("snmpget", "get", &args);
+        assert!(!theirs.contains("No Such"), "{flags:?}: {theirs}");
+        assert_eq!(ours, theirs, "flags {flags:?}");
     }
 }
 
@@ -230,6 +301,8 @@ fn translate_matches_snmptranslate() {
         &["-On", "-IR", "fixStatus"],
         &["-Of", "SNMPACT-TEST-MIB::fixStatus.0"],
         &["-Os", ".1.3.6.1.4.1.99999.1.1.0"],
+        &["-Ou", ".1.3.6.1.4.1.99999.1.1.0"],
+        &["-Ou", "-IR", "fixUserLogins.\"bob\""],
         &["SNMPACT-TEST-MIB::fixUserLogins.\"bob\""],
         &["-On", "SNMPACT-TEST-MIB::fixUserLogins.\"bob\""],
         &["-On", "SNMPACT-TEST-MIB::fixGroupMembers.'ops'"],
@@ -246,6 +319,14 @@ fn translate_matches_snmptranslate() {
         &["-Td", "-IR", "snmpactTestMib"],
         &["-Td", ".1.3.6.1.4.1.99999.1.1.0"],
         &["-Tp", "-IR", "snmpactTestMib"],
+        // FROM lists every module that defines the node (SNMPv2-SMI and RFC1155-SMI here).
+        &["-Td", "-IR", "enterprises"],
+        &["-Td", "-IR", "internet"],
+        &["-Td", "-IR", "mgmt"],
+        &["-Td", "-IR", "fixInetAddr"],
+        // An enumeration label for an enumerated INTEGER index.
+        &["-On", "SNMPACT-INET-MIB::fixInetHits.ipv4.\"192.0.2.1\""],
+        &["-On", "SNMPACT-INET-MIB::fixInetHits.dns.\"a.b\""],
     ];
     for case in cases {
         let mut args: Vec<&str> = vec!["-M", &dirs, "-m", "ALL"];
@@ -253,6 +334,20 @@ fn translate_matches_snmptranslate() {
         let (theirs, ours) = both("snmptranslate", "translate", &args);
         assert!(!theirs.is_empty(), "{case:?}");
         assert_eq!(ours, theirs, "{case:?}");
+    }
+    // Unquoted string indexes: net-snmp 5.9 refuses them ("Index out of range"), and so does
+    // snmpact (no OID is printed, the exit status says so).
+    for text in [
+        "SNMPACT-TEST-MIB::fixUserLogins.bob",
+        "SNMPACT-TEST-MIB::fixGroupMembers.ops",
+        "SNMPACT-INET-MIB::fixInetHits.ipv9.\"a\"",
+    ] {
+        let args = ["-M", &dirs, "-m", "ALL", "-On", text];
+        let theirs = run_tool("snmptranslate", &args);
+        assert!(theirs.stdout.is_empty(), "{text}");
+        let ours = snmpact(&[&["translate"][..], &args].concat());
+        assert!(ours.stdout.is_empty(), "{text}");
+        assert_eq!(ours.status.code(), Some(2), "{text}");
     }
     let out = snmpact(&["translate", "-M", &dirs, "-m", "ALL", "-IR", "nonesuch"]);
     assert_eq!(out.status.code(), Some(2));
