@@ -46,7 +46,7 @@ use snmpact::agent::{Responder, Store};
 use snmpact::config;
 use snmpact::output::{self, Sink};
 use snmpact::pdu::Value;
-use snmpact::poller::{self, Event, GetStats, JobStats, Stop};
+use snmpact::poller::{self, Event, GetStats, JobStats, Shutdown};
 use snmpact::{Engine, EngineConfig};
 
 /// Agents per agents' process and loopback address: below the 28,000 ephemeral ports of the
@@ -384,7 +384,7 @@ async fn run(
     let samples = counting.samples.load(Ordering::Relaxed) - samples0;
     let rates = counting.rates.load(Ordering::Relaxed) - rates0;
 
-    p.do_send(Stop);
+    p.do_send(Shutdown);
     outputs.shutdown().await;
     engine.shutdown().await;
     stop_children(&mut children);

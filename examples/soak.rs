@@ -39,7 +39,7 @@ use snmpact::config;
 use snmpact::console::{self, ConsoleConfig, Password};
 use snmpact::output::{self, MetricsSource, Sink};
 use snmpact::pdu::Value;
-use snmpact::poller::{self, Event, GetStats, JobStats, Stop};
+use snmpact::poller::{self, Event, GetStats, JobStats, Shutdown};
 use snmpact::{Engine, EngineConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -638,7 +638,7 @@ async fn run(
     let health = engine.stats().await;
 
     let _ = stop_tx.send(true);
-    p.do_send(Stop);
+    p.do_send(Shutdown);
     tokio::time::sleep(every.min(Duration::from_secs(3))).await; // cycles in flight end
     console.shutdown().await;
     outputs.shutdown().await;

@@ -7,7 +7,7 @@
 //! - Messages to that address, for run-time changes (the console's `agent add`, SIGHUP):
 //!   [`AddAgent`], [`RemoveAgent`], [`AddJob`], [`RemoveJob`], [`Reload`] (a whole new
 //!   [`Settings`]; answers a [`ReloadSummary`]), [`SetOutputs`], [`GetStats`] (answers
-//!   [`PollerStats`]), [`ExportRates`] (cluster: rate state to hand over), [`Stop`].
+//!   [`PollerStats`]), [`ExportRates`] (cluster: rate state to hand over), [`Shutdown`].
 //! - **Cluster.** With a [`crate::cluster::Cluster`] on the engine, each slot is polled only
 //!   when the cluster says this instance owns the agent for it (slots are then aligned on the
 //!   wall clock, the same on every instance); reports carry the instance id and the
@@ -62,7 +62,7 @@ pub use crate::report::{
 pub use actor::{PollCtx, Poller};
 pub use messages::{
     AddAgent, AddJob, ExportRates, GetStats, Reload, ReloadSummary, RemoveAgent, RemoveJob,
-    SetOutputs, Stop,
+    SetOutputs, Shutdown,
 };
 
 use crate::config::Settings;

@@ -300,7 +300,7 @@ pub async fn run(
     }
     step("poller")(
         tokio::time::timeout(SHUTDOWN_STEP, async {
-            let _ = poller.send(poller::Stop).await;
+            let _ = poller.send(poller::Shutdown).await;
         })
         .await,
     );

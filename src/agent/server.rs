@@ -197,13 +197,13 @@ pub fn spawn_with(
 
     let mut addrs = Vec::with_capacity(agents.len());
     let mut responders = Vec::with_capacity(agents.len());
-    let mut shards: Vec<Vec<Slot>> = (0..threads).map(|_| Vec::new()).collect();
+    let mut shards: Vec<Vec<Hosted>> = (0..threads).map(|_| Vec::new()).collect();
     for (i, (bind, r)) in agents.into_iter().enumerate() {
         let sock = bind_agent(bind)?;
         addrs.push(sock.local_addr()?);
         let responder = Arc::new(Mutex::new(r));
         responders.push(responder.clone());
-        shards[i % threads].push(Slot { sock, responder });
+        shards[i % threads].push(Hosted { sock, responder });
     }
     let (stop_tx, stop_rx) = UnixStream::pair()?;
     let stop_rx = Arc::new(stop_rx);
@@ -294,7 +294,7 @@ fn bind_agent(bind: SocketAddr) -> io::Result<UdpSocket> {
 }
 
 /// One agent as its thread sees it.
-struct Slot {
+struct Hosted {
     sock: UdpSocket,
     responder: Arc<Mutex<Responder>>,
 }
@@ -310,7 +310,7 @@ struct Delayed {
 
 /// One worker thread's state.
 struct Worker {
-    slots: Vec<Slot>,
+    slots: Vec<Hosted>,
     /// The readiness set of `slots` and the stop socket.
     epoll: OwnedFd,
     /// Requests read per socket per wakeup (the [`Batch`] is made on the thread itself: its
@@ -325,7 +325,7 @@ struct Worker {
 }
 
 impl Worker {
-    fn new(slots: Vec<Slot>, stop: &UnixStream, batch: usize) -> io::Result<Self> {
+    fn new(slots: Vec<Hosted>, stop: &UnixStream, batch: usize) -> io::Result<Self> {
         // SAFETY: epoll_create1 takes no pointers; the result is checked before use.
         let fd = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
         if fd < 0 {

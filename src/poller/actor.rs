@@ -22,7 +22,7 @@ use self::fleet::{AgentState, JobEntry, Origin};
 use self::ownership::wall_aligned_epoch;
 use super::cycle::{self, JobSpec, Running, Slot};
 use super::messages::{
-    AddAgent, AddJob, ExportRates, GetStats, Reload, RemoveAgent, RemoveJob, SetOutputs, Stop,
+    AddAgent, AddJob, ExportRates, GetStats, Reload, RemoveAgent, RemoveJob, SetOutputs, Shutdown,
 };
 use super::schedule::{Due, Schedule};
 use crate::cluster::{Cluster, EpochChanged, SeedRates};
@@ -701,10 +701,10 @@ impl Handler<ExportRates> for Poller {
     }
 }
 
-impl Handler<Stop> for Poller {
+impl Handler<Shutdown> for Poller {
     type Result = ();
 
-    fn handle(&mut self, _: Stop, ctx: &mut Context<Self>) {
+    fn handle(&mut self, _: Shutdown, ctx: &mut Context<Self>) {
         self.flush();
         ctx.stop();
     }

@@ -104,7 +104,7 @@ pub struct GetStats;
 /// Stops the poller: no new cycles; answers still in flight are dropped.
 #[derive(Debug, Message)]
 #[rtype(result = "()")]
-pub struct Stop;
+pub struct Shutdown;
 
 /// Cluster: answers the rate state of every (agent, job) this instance polls, to hand over
 /// when it leaves (sent by the service at shutdown).
