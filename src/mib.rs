@@ -40,7 +40,7 @@ use std::sync::{Arc, LazyLock, RwLock};
 pub use cache::CacheDir;
 pub use load::{LoadProblem, LoadSpec, Modules};
 pub use resolve::{MibError, SyntaxError, resolve, resolve_in};
-pub use tree::{MibTree, NameStyle};
+pub use tree::{MibTree, NameStyle, SyntaxKind};
 
 use crate::oid::{Oid, push_u32};
 
@@ -181,6 +181,29 @@ pub fn lookup_name(name: &str) -> Option<&'static MibEntry> {
             _ => None,
         },
     }
+}
+
+/// The label of `value` for the INTEGER object `oid` is an instance of (its enumeration in the
+/// loaded MIBs), as net-snmp prints `up(1)`; `None` for an object without enumerations.
+///
+/// The compiled-in table has no enumerations: labels come from loaded MIB files.
+#[must_use]
+pub fn enum_label(oid: &Oid, value: i64) -> Option<Box<str>> {
+    let t = tree();
+    let (i, _) = t.longest_prefix(oid.arcs())?;
+    let node = t.node(i)?;
+    if !matches!(node.kind, NodeKind::Scalar | NodeKind::Column) {
+        return None;
+    }
+    let syntax = node.syntax.as_ref()?;
+    if !matches!(syntax.kind, Some(SyntaxKind::Integer)) {
+        return None;
+    }
+    syntax
+        .enums
+        .iter()
+        .find(|(v, _)| *v == value)
+        .map(|(_, label)| label.clone())
 }
 
 /// `oid` as net-snmp prints it by default: `MODULE::name` of the longest known prefix, then the

@@ -297,8 +297,8 @@ pub fn start(settings: &Settings) -> Result<Outputs, Error> {
     let mut text = Vec::new();
     for (name, o) in &settings.outputs {
         match o {
-            OutputSettings::Json { dest } => {
-                let mut w = json::JsonWriter::default();
+            OutputSettings::Json { dest, enum_labels } => {
+                let mut w = json::JsonWriter::new(*enum_labels);
                 let sink =
                     writer::TextSink::start(name, dest, move |out: &mut String, e: &Event| {
                         w.write_event(out, e);
@@ -306,13 +306,24 @@ pub fn start(settings: &Settings) -> Result<Outputs, Error> {
                 text.push((name.clone(), sink.counters()));
                 outputs.sinks.push((name.clone(), Arc::new(sink)));
             }
-            OutputSettings::Influx { dest } => {
-                let sink = writer::TextSink::start(name, dest, influx::write_event)?;
+            OutputSettings::Influx { dest, enum_labels } => {
+                let enum_labels = *enum_labels;
+                let sink =
+                    writer::TextSink::start(name, dest, move |out: &mut String, e: &Event| {
+                        influx::write_event_with(out, e, enum_labels);
+                    })?;
                 text.push((name.clone(), sink.counters()));
                 outputs.sinks.push((name.clone(), Arc::new(sink)));
             }
-            OutputSettings::Prometheus { listen } => {
-                let sink = prometheus::PromSink::default();
+            OutputSettings::Prometheus {
+                listen,
+                prefix,
+                enum_labels,
+            } => {
+                let sink = prometheus::PromSink::with_options(prometheus::SeriesOptions {
+                    prefix: prefix.clone(),
+                    enum_labels: *enum_labels,
+                });
                 let (addrs, handle) = sink.serve(name, *listen)?;
                 for a in addrs {
                     if a.ip().is_loopback() {

@@ -421,4 +421,10 @@ pub struct Output {
     /// prometheus: listen beyond loopback anyway (the endpoint has no password); without it
     /// such a `listen` is refused.
     pub allow_unauthenticated: Option<bool>,
+    /// prometheus: the prefix of the polled objects' metric names (`"snmp_"`, the default;
+    /// `""` gives snmp_exporter's bare object names).
+    pub prefix: Option<String>,
+    /// `"number"` (the default) or `"label"`: INTEGER enumerations also carry their MIB label
+    /// (JSON `value_label`, Influx field `label`, Prometheus label named for the object).
+    pub enums: Option<String>,
 }

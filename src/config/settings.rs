@@ -32,7 +32,7 @@ use crate::mib;
 use crate::session::SessionConfig;
 
 pub use agents::{AgentSettings, Target};
-pub use outputs::{DEFAULT_PROMETHEUS, Destination, OutputSettings};
+pub use outputs::{DEFAULT_METRIC_PREFIX, DEFAULT_PROMETHEUS, Destination, OutputSettings};
 pub use poller::{
     DEFAULT_HEALTH_INTERVAL, DEFAULT_MAX_BACKOFF, JobSettings, MIN_INTERVAL, PollerSettings,
     selects,

@@ -455,22 +455,72 @@ fn outputs_resolve_paths_next_to_their_file() {
     assert_eq!(
         s.outputs["a"],
         OutputSettings::Json {
-            dest: Destination::Stdout
+            dest: Destination::Stdout,
+            enum_labels: false,
         }
     );
     let dir = paths[0].parent().unwrap();
     assert_eq!(
         s.outputs["b"],
         OutputSettings::Influx {
-            dest: Destination::File(dir.join("out.lp"))
+            dest: Destination::File(dir.join("out.lp")),
+            enum_labels: false,
         }
     );
     assert_eq!(
         s.outputs["c"],
         OutputSettings::Prometheus {
-            listen: "127.0.0.1:9464".parse().unwrap()
+            listen: "127.0.0.1:9464".parse().unwrap(),
+            prefix: "snmp_".into(),
+            enum_labels: false,
         }
     );
+}
+
+// See: issue 17
+#[test]
+fn outputs_take_enum_labels_and_a_metric_prefix() {
+    let s = load_text(
+        "[outputs.j]\nkind = \"json\"\nenums = \"label\"\n\
+         [outputs.p]\nkind = \"prometheus\"\nprefix = \"\"\nenums = \"label\"\n",
+    )
+    .unwrap();
+    assert!(matches!(
+        s.outputs["j"],
+        OutputSettings::Json {
+            enum_labels: true,
+            ..
+        }
+    ));
+    assert_eq!(
+        s.outputs["p"],
+        OutputSettings::Prometheus {
+            listen: "127.0.0.1:9464".parse().unwrap(),
+            prefix: String::new(),
+            enum_labels: true,
+        }
+    );
+    for (bad, key) in [
+        (
+            "[outputs.j]\nkind = \"json\"\nenums = \"names\"\n",
+            "outputs.j.enums",
+        ),
+        (
+            "[outputs.j]\nkind = \"json\"\nprefix = \"x_\"\n",
+            "outputs.j.prefix",
+        ),
+        (
+            "[outputs.p]\nkind = \"prometheus\"\nprefix = \"9x\"\n",
+            "outputs.p.prefix",
+        ),
+        (
+            "[outputs.p]\nkind = \"prometheus\"\nprefix = \"a-b\"\n",
+            "outputs.p.prefix",
+        ),
+    ] {
+        let (_, k, _) = key_error(load_text(bad));
+        assert_eq!(k, key, "{bad}");
+    }
 }
 
 const V3_AGENT: &str = r#"
@@ -1013,7 +1063,7 @@ fn listening_beyond_loopback_needs_a_password_or_an_explicit_yes() {
     .unwrap();
     assert!(matches!(
         ok.outputs["p"],
-        OutputSettings::Prometheus { listen } if listen.port() == 9464
+        OutputSettings::Prometheus { listen, .. } if listen.port() == 9464
     ));
     let (_, key, _) = key_error(load_text(&format!(
         "{BASE}[outputs.j]\nkind = \"json\"\nallow_unauthenticated = true\n"

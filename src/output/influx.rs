@@ -22,8 +22,14 @@ use crate::report::{CycleReport, Event, Skipped};
 
 /// Appends the lines of `event` (each ending in `\n`) to `out`.
 pub fn write_event(out: &mut String, event: &Event) {
+    write_event_with(out, event, false);
+}
+
+/// [`write_event`], where with `enum_labels` an INTEGER of an enumerated object also gets the
+/// string field `label` (its label in the loaded MIBs, `"up"`).
+pub fn write_event_with(out: &mut String, event: &Event, enum_labels: bool) {
     match event {
-        Event::Cycle(r) => write_cycle(out, r),
+        Event::Cycle(r) => write_cycle(out, r, enum_labels),
         Event::Skipped(s) => write_skipped(out, s),
         Event::Notification(n) => write_notification(out, n),
         Event::Removed { .. } | Event::Health(_) => {}
@@ -159,7 +165,7 @@ fn field_value(out: &mut String, v: &Value<'_>) -> bool {
     true
 }
 
-fn write_cycle(out: &mut String, r: &CycleReport) {
+fn write_cycle(out: &mut String, r: &CycleReport, enum_labels: bool) {
     let ts = nanos(r.time);
     for s in &r.samples {
         let start = out.len();
@@ -180,6 +186,13 @@ fn write_cycle(out: &mut String, r: &CycleReport) {
         }
         if let Some(rate) = s.rate {
             let _ = write!(out, ",rate={rate}");
+        }
+        if enum_labels
+            && let Value::Integer(i) = &s.varbind.value
+            && let Some(label) = crate::mib::enum_label(&s.varbind.oid, i64::from(*i))
+        {
+            out.push_str(",label=");
+            escape_string(out, &label);
         }
         if r.duplicate {
             out.push_str(",duplicate=true");

@@ -4,6 +4,8 @@
 //!   `value`, plus `hex`/`exception` where they apply) with `time` (RFC 3339, UTC,
 //!   milliseconds), `job`, `agent`, and `rate` (per second) where computed, `restarted: true`
 //!   on the first cycle after an agent restart.
+//!   With `enums = "label"`, an INTEGER of an enumerated object also has `value_label` (its
+//!   label in the loaded MIBs: `"up"`), after `value`.
 //! - A failed request: `time`, `job`, `agent`, `oid`, `name`, `error` (a stable label such as
 //!   `timeout`) and `message`.
 //! - A skipped cycle: `time`, `job`, `agent`, `skipped` (`overrun`, `backoff`, `not_ready`).
@@ -43,9 +45,21 @@ pub fn write_event(out: &mut String, event: &Event) {
 #[derive(Debug, Default)]
 pub struct JsonWriter {
     names: HashMap<Oid, Box<str>>,
+    /// INTEGER enumerations also get `value_label` (`enums = "label"`).
+    enum_labels: bool,
 }
 
 impl JsonWriter {
+    /// A writer whose INTEGER samples of enumerated objects also carry `value_label` (the
+    /// enumeration's label in the loaded MIBs, `"up"`) when `enum_labels`.
+    #[must_use]
+    pub fn new(enum_labels: bool) -> Self {
+        Self {
+            names: HashMap::new(),
+            enum_labels,
+        }
+    }
+
     /// Appends the lines of `event` (each ending in `\n`) to `out`.
     pub fn write_event(&mut self, out: &mut String, event: &Event) {
         match event {
@@ -101,6 +115,13 @@ impl JsonWriter {
                 Value::Counter64(n) => write!(out, "{n}"),
                 _ => Ok(()),
             };
+            if self.enum_labels
+                && let Value::Integer(i) = &s.varbind.value
+                && let Some(label) = mib::enum_label(&s.varbind.oid, i64::from(*i))
+            {
+                out.push_str(",\"value_label\":");
+                push_json_str(out, &label);
+            }
             out.push_str("}\n");
         }
         write_errors(out, r);

@@ -82,8 +82,9 @@ struct Series {
     kind: Kind,
     /// The index labels: one per INDEX object of the row when the MIB knows it, else `index`.
     index: Vec<(String, String)>,
-    /// An `_info` series' `value` label.
-    text: Option<String>,
+    /// One more label: an `_info` series' `value`, or an enumeration's label named for its
+    /// object (`enums = "label"`).
+    extra: Option<(String, String)>,
     value: f64,
 }
 
@@ -98,6 +99,8 @@ struct AgentSeries {
 /// Everything the endpoint shows, updated from [`Event`]s.
 #[derive(Debug, Default, Clone)]
 pub struct PromState {
+    /// How polled objects become series.
+    options: SeriesOptions,
     /// (job, agent) -> its latest series.
     agents: HashMap<(Arc<str>, Arc<str>), AgentSeries>,
     /// (job, agent, error label) -> failed requests.
@@ -107,6 +110,26 @@ pub struct PromState {
     /// (source address, trap name) -> notifications received (`[traps]`), at most
     /// [`MAX_NOTIFICATION_SERIES`] series; the rest count under source `other`.
     notifications: HashMap<(String, String), u64>,
+}
+
+/// How polled objects become series (`[outputs.NAME]` of kind prometheus).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesOptions {
+    /// Prefix of the metric names: `snmp_` (the default) or, empty, the bare object name as
+    /// snmp_exporter writes it (`ifHCInOctets`).
+    pub prefix: String,
+    /// INTEGER enumerations also get a label named for the object, valued with the
+    /// enumeration's label (`ifOperStatus="up"`), beside the number.
+    pub enum_labels: bool,
+}
+
+impl Default for SeriesOptions {
+    fn default() -> Self {
+        Self {
+            prefix: crate::config::settings::DEFAULT_METRIC_PREFIX.to_owned(),
+            enum_labels: false,
+        }
+    }
 }
 
 /// Most (source, trap) series of `snmpact_notifications_total`: a sender cannot grow the
@@ -156,33 +179,49 @@ fn as_f64(n: u64) -> f64 {
     n as f64
 }
 
-fn series_of(r: &CycleReport) -> Vec<Series> {
+fn series_of(r: &CycleReport, options: &SeriesOptions) -> Vec<Series> {
     let mut out = Vec::with_capacity(r.samples.len() * 2);
     for s in &r.samples {
         let (object, index) = object_and_labels(&s.varbind.oid);
         let index: Vec<(String, String)> =
             index.into_iter().map(|(k, v)| (sanitize(&k), v)).collect();
-        let metric = format!("snmp_{}", sanitize(&object));
-        let (kind, value, text) = match &s.varbind.value {
+        let name = sanitize(&object);
+        let metric = format!("{}{name}", options.prefix);
+        let (kind, value, extra) = match &s.varbind.value {
             Value::Counter32(n) => (Kind::Counter, f64::from(*n), None),
             Value::Counter64(n) => (Kind::Counter, as_f64(*n), None),
             Value::Gauge32(n) | Value::TimeTicks(n) => (Kind::Gauge, f64::from(*n), None),
-            Value::Integer(i) => (Kind::Gauge, f64::from(*i), None),
+            Value::Integer(i) => {
+                let label = options
+                    .enum_labels
+                    .then(|| crate::mib::enum_label(&s.varbind.oid, i64::from(*i)))
+                    .flatten()
+                    .map(|l| (name.clone(), l.into_string()));
+                (Kind::Gauge, f64::from(*i), label)
+            }
             Value::NoSuchObject | Value::NoSuchInstance | Value::EndOfMibView | Value::Null => {
                 continue;
             }
-            other => (Kind::Gauge, 1.0, Some(text_of(other))),
+            other => (Kind::Gauge, 1.0, Some(("value".to_owned(), text_of(other)))),
         };
         if let Some(rate) = s.rate {
             out.push(Series {
                 metric: format!("{metric}_per_second"),
                 kind: Kind::Gauge,
                 index: index.clone(),
-                text: None,
+                extra: None,
                 value: rate,
             });
         }
-        let metric = if text.is_some() {
+        let is_info = !matches!(
+            s.varbind.value,
+            Value::Counter32(_)
+                | Value::Counter64(_)
+                | Value::Gauge32(_)
+                | Value::TimeTicks(_)
+                | Value::Integer(_)
+        );
+        let metric = if is_info {
             format!("{metric}_info")
         } else {
             metric
@@ -191,7 +230,7 @@ fn series_of(r: &CycleReport) -> Vec<Series> {
             metric,
             kind,
             index,
-            text,
+            extra,
             value,
         });
     }
@@ -199,6 +238,15 @@ fn series_of(r: &CycleReport) -> Vec<Series> {
 }
 
 impl PromState {
+    /// An empty state whose polled series follow `options`.
+    #[must_use]
+    pub fn with_options(options: SeriesOptions) -> Self {
+        Self {
+            options,
+            ..Self::default()
+        }
+    }
+
     /// Takes in one event.
     pub fn apply(&mut self, event: &Event) {
         match event {
@@ -216,7 +264,7 @@ impl PromState {
                     entry.series.clear();
                     entry.up = false;
                 } else {
-                    entry.series = series_of(r);
+                    entry.series = series_of(r, &self.options);
                     entry.up = true;
                 }
             }
@@ -263,8 +311,8 @@ impl PromState {
                 if let Some(i) = &self.agents[*key].instance {
                     pairs.push(("poller_instance", i));
                 }
-                if let Some(t) = &s.text {
-                    pairs.push(("value", t));
+                if let Some((k, v)) = &s.extra {
+                    pairs.push((k, v));
                 }
                 labels(&mut line, &pairs);
                 let _ = write!(line, " {}", s.value);
@@ -590,6 +638,15 @@ impl std::fmt::Debug for PromSink {
 }
 
 impl PromSink {
+    /// A sink whose polled series follow `options`.
+    #[must_use]
+    pub fn with_options(options: SeriesOptions) -> Self {
+        Self {
+            state: Arc::new(Mutex::new(PromState::with_options(options))),
+            ..Self::default()
+        }
+    }
+
     /// Applies the queued events to `state`.
     fn drain(&self, state: &mut PromState) {
         let events =
@@ -736,6 +793,28 @@ mod tests {
             varbind: VarBind::new(oid.parse().unwrap(), value),
             rate,
         }
+    }
+
+    // See: issue 17 (enum labels need MIB files: tests/integration/service.rs)
+    #[test]
+    fn the_prefix_names_the_metrics() {
+        let ev = report(
+            "r1",
+            vec![sample("1.3.6.1.2.1.2.2.1.8.2", Value::Integer(1), None)],
+            vec![],
+        );
+        let mut plain = PromState::default();
+        plain.apply(&ev);
+        let text = plain.render();
+        assert!(text.contains("# TYPE snmp_ifOperStatus gauge\n"), "{text}");
+        let mut bare = PromState::with_options(SeriesOptions {
+            prefix: String::new(),
+            enum_labels: true,
+        });
+        bare.apply(&ev);
+        let text = bare.render();
+        assert!(text.contains("# TYPE ifOperStatus gauge\n"), "{text}");
+        assert!(!text.contains("snmp_ifOperStatus"), "{text}");
     }
 
     #[test]

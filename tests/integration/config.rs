@@ -173,14 +173,17 @@ fn the_default_file_is_what_the_documentation_says() {
     assert_eq!(
         s.outputs["stdout"],
         OutputSettings::Json {
-            dest: Destination::Stdout
+            dest: Destination::Stdout,
+            enum_labels: false,
         }
     );
     // See: issue 15. Prometheus on by default, on loopback, fed by the demo job.
     assert_eq!(
         s.outputs["prometheus"],
         OutputSettings::Prometheus {
-            listen: "127.0.0.1:9464".parse().unwrap()
+            listen: "127.0.0.1:9464".parse().unwrap(),
+            prefix: "snmp_".into(),
+            enum_labels: false,
         }
     );
     assert_eq!(s.outputs.len(), 2);

@@ -6,6 +6,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
@@ -220,7 +221,7 @@ impl Console {
 
 #[test]
 fn the_default_demo_agent_answers_snmpv3_in_the_console() {
-    let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("etc/snmpact.toml");
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("etc/snmpact.toml");
     let mut child = Command::new(env!("CARGO_BIN_EXE_snmpact"))
         .args([
             "serve",
@@ -299,7 +300,7 @@ fn get_metrics(addr: &str) -> String {
 // so the second cycle's rates are not zero, and Prometheus serves the demo's series.
 #[test]
 fn the_default_configuration_gives_moving_rates_and_serves_metrics() {
-    let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("etc/snmpact.toml");
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("etc/snmpact.toml");
     // The service's options without `serve`, as the README's table shows them.
     let mut child = Command::new(env!("CARGO_BIN_EXE_snmpact"))
         .arg("--config")
@@ -349,7 +350,7 @@ fn the_default_configuration_gives_moving_rates_and_serves_metrics() {
 
 /// The storm's configuration: job `keep` in every version, job `vK` only in version K; an
 /// invalid version has a misspelt key too. Output to `out`.
-fn storm_config(k: usize, valid: bool, out: &std::path::Path) -> String {
+fn storm_config(k: usize, valid: bool, out: &Path) -> String {
     let bad = if valid {
         ""
     } else {
@@ -366,7 +367,7 @@ fn storm_config(k: usize, valid: bool, out: &std::path::Path) -> String {
 }
 
 /// The `job` of each JSON line of `path` (none when it does not exist yet).
-fn jobs_in(path: &std::path::Path) -> Vec<String> {
+fn jobs_in(path: &Path) -> Vec<String> {
     std::fs::read_to_string(path)
         .unwrap_or_default()
         .lines()
@@ -556,4 +557,65 @@ fn the_open_files_limit_is_a_clear_error_and_the_service_keeps_running() {
     assert!((1..=20).contains(&refused), "{refused} errors logged");
     stop(child);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+// See: issue 17
+/// With the fixture MIB files loaded, `enums = "label"` adds the enumeration's label to the JSON
+/// line and to the Prometheus series (whose `prefix = ""` gives snmp_exporter's bare names).
+#[test]
+fn enum_labels_and_bare_metric_names_from_loaded_mibs() {
+    let dir = crate::harness::process::scratch_dir("service-enums");
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mibs");
+    let port = crate::harness::process::free_tcp_port();
+    let path = dir.join("snmpact.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[console]\nlisten = \"127.0.0.1:0\"\n\
+             [mibs]\ndirs = [\"{base}\", \"{fixture}\"]\nmodules = [\"SNMPACT-TEST-MIB\"]\ncache = \"off\"\n\
+             [simulator.agents.t]\ndata = \"{fixture}/snmpact-test.snmprec\"\n\
+             [agents.t]\nsimulator = \"t\"\n\
+             [jobs.j]\nagents = [\"t\"]\ninterval = \"200ms\"\nscalars = [\"fixStatus.0\"]\n\
+             [outputs.out]\nkind = \"json\"\npath = \"-\"\nenums = \"label\"\n\
+             [outputs.prom]\nkind = \"prometheus\"\nlisten = \"127.0.0.1:{port}\"\nprefix = \"\"\nenums = \"label\"\n",
+            base = data.join("base").display(),
+            fixture = data.join("fixture").display(),
+        ),
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_snmpact"))
+        .args(["serve", "--config"])
+        .arg(&path)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .env_remove("RUST_LOG")
+        .spawn()
+        .unwrap();
+    let rx = lines(&mut child);
+    let sample = wait_for(&rx, "a sample of fixStatus.0", |l| l.contains("fixStatus"));
+    let v: serde_json::Value = serde_json::from_str(&sample).unwrap();
+    assert_eq!(v["name"], "SNMPACT-TEST-MIB::fixStatus.0", "{sample}");
+    assert_eq!(v["value"], 2, "{sample}");
+    assert_eq!(v["value_label"], "down", "{sample}");
+    let t0 = std::time::Instant::now();
+    let metrics = loop {
+        if let Some(body) = crate::harness::process::http_get(port, "/metrics")
+            && body.contains("fixStatus{")
+        {
+            break body;
+        }
+        assert!(
+            t0.elapsed() < PATIENCE,
+            "no fixStatus series on the endpoint"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        metrics
+            .contains("fixStatus{agent=\"t\",poll_job=\"j\",index=\"0\",fixStatus=\"down\"} 2\n"),
+        "{metrics}"
+    );
+    assert!(!metrics.contains("snmp_fixStatus"), "{metrics}");
+    stop(child);
 }

@@ -11,6 +11,9 @@ use crate::config::{Error, raw};
 /// Default Prometheus endpoint address (loopback).
 pub const DEFAULT_PROMETHEUS: &str = "127.0.0.1:9464";
 
+/// The default prefix of polled objects' Prometheus metric names.
+pub const DEFAULT_METRIC_PREFIX: &str = "snmp_";
+
 /// Where a text output writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Destination {
@@ -27,16 +30,26 @@ pub enum OutputSettings {
     Json {
         /// Where.
         dest: Destination,
+        /// `enums = "label"`: INTEGER enumerations also get `value_label` (`"up"`).
+        enum_labels: bool,
     },
     /// InfluxDB line protocol.
     Influx {
         /// Where.
         dest: Destination,
+        /// `enums = "label"`: INTEGER enumerations also get the string field `label`.
+        enum_labels: bool,
     },
     /// A Prometheus exposition endpoint (`GET /metrics`).
     Prometheus {
         /// The HTTP listening address.
         listen: SocketAddr,
+        /// The prefix of polled objects' metric names (`snmp_`; empty: the bare object name,
+        /// as snmp_exporter names them).
+        prefix: String,
+        /// `enums = "label"`: INTEGER enumerations also get a label named for the object
+        /// whose value is the enumeration's label (`ifOperStatus="up"`).
+        enum_labels: bool,
     },
 }
 
@@ -62,8 +75,21 @@ pub(super) fn outputs(
                 Some(p) => Ok(Destination::File(at.base_dir(&k("path")).join(p))),
             }
         };
+        let enum_labels = match o.enums.as_deref() {
+            None | Some("number") => false,
+            Some("label") => true,
+            Some(other) => {
+                return Err(at.err(
+                    &k("enums"),
+                    format!("bad value {other:?}: \"number\" or \"label\""),
+                ));
+            }
+        };
         let out = match kind {
             "json" | "influx" => {
+                if o.prefix.is_some() {
+                    return Err(at.err(&k("prefix"), "only for kind = \"prometheus\""));
+                }
                 if o.listen.is_some() {
                     return Err(at.err(&k("listen"), "only for kind = \"prometheus\""));
                 }
@@ -74,9 +100,15 @@ pub(super) fn outputs(
                     ));
                 }
                 if kind == "json" {
-                    OutputSettings::Json { dest: dest()? }
+                    OutputSettings::Json {
+                        dest: dest()?,
+                        enum_labels,
+                    }
                 } else {
-                    OutputSettings::Influx { dest: dest()? }
+                    OutputSettings::Influx {
+                        dest: dest()?,
+                        enum_labels,
+                    }
                 }
             }
             "prometheus" => {
@@ -94,7 +126,24 @@ pub(super) fn outputs(
                         ),
                     ));
                 }
-                OutputSettings::Prometheus { listen }
+                let prefix = o
+                    .prefix
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_METRIC_PREFIX.to_owned());
+                let metric_chars = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == ':';
+                if !prefix.chars().all(metric_chars)
+                    || prefix.starts_with(|c: char| c.is_ascii_digit())
+                {
+                    return Err(at.err(
+                        &k("prefix"),
+                        format!("{prefix:?}: letters, digits, '_' and ':' (not a digit first)"),
+                    ));
+                }
+                OutputSettings::Prometheus {
+                    listen,
+                    prefix,
+                    enum_labels,
+                }
             }
             other => {
                 return Err(at.err(
