@@ -24,6 +24,8 @@
 //! - [`dispatcher`]: the actor owning the UDP socket(s): request ids, matching, drops, counters.
 //! - [`exchange`]: what sessions and dispatchers exchange (messages, a request's security, retry
 //!   timing, [`SnmpError`]), below both.
+//! - [`udp_batch`]: many UDP datagrams per system call (`recvmmsg`/`sendmmsg`, a portable
+//!   fallback elsewhere), reusable buffers; no SNMP in it.
 //! - [`engine`]: starts dispatchers, creates and registers sessions (the library's entry point).
 //! - [`dissect`]: a byte-by-byte dissection of one message, for `snmpact decode`.
 //! - [`simulator`]: `snmpact agent` (simulated agents from `.snmprec` files) and `snmpact record`.
@@ -61,6 +63,7 @@ pub mod poller;
 pub mod service;
 pub mod session;
 pub mod simulator;
+pub mod udp_batch;
 pub mod usm;
 pub mod v3;
 
