@@ -169,6 +169,12 @@ pub struct Answer<C: Send + 'static> {
 #[rtype(result = "()")]
 pub struct Stop;
 
+/// Asks since when the session has had nothing to do (no operation, nothing queued or in
+/// flight): `None` while busy. Sent by the engine to evict idle ad-hoc sessions.
+#[derive(Debug, Message)]
+#[rtype(result = "Option<Instant>")]
+pub struct IdleSince;
+
 /// The answer of the GET, GETNEXT, GETBULK, SET and Walk handlers: the caller's channel is
 /// handed straight to the operation, so an answer costs no task, no extra channel and no boxed
 /// future (a `ResponseFuture` costs all three per request).
@@ -271,8 +277,13 @@ pub struct Session {
     name: Arc<str>,
     /// The agent's resolved address.
     agent: SocketAddr,
-    /// Version, community, timeouts and limits.
-    config: SessionConfig,
+    /// Version, community, timeouts and limits (shared with the registry and with every session
+    /// given the same `Arc`: immutable).
+    config: Arc<SessionConfig>,
+    /// This session's inbox for the dispatcher's answers, shared by every request in flight
+    /// (cloning an `Arc` per request instead of making a `Recipient`). Held only while requests
+    /// are submitted, so an idle session still stops when its last `Addr` is dropped.
+    inbox: Option<Arc<Recipient<Inbound>>>,
     /// The dispatcher that owns the socket.
     dispatcher: Recipient<Submit>,
     /// The same dispatcher, for cancellations.
@@ -301,6 +312,8 @@ pub struct Session {
     watchdog_wait: Duration,
     /// Source of operation ids.
     next_op: u64,
+    /// When the last operation ended (or the session started), while none is in progress.
+    idle_since: Option<Instant>,
     /// SNMPv3: discovery, keys, retries (`None` for v1/v2c).
     v3: Option<V3State>,
 }
@@ -312,11 +325,12 @@ impl Session {
     pub fn new(
         name: Arc<str>,
         agent: SocketAddr,
-        config: SessionConfig,
+        config: impl Into<Arc<SessionConfig>>,
         dispatcher: Recipient<Submit>,
         cancel: Recipient<Cancel>,
         usm: Arc<UsmCache>,
     ) -> Self {
+        let config = config.into();
         let v3 = match (config.version, &config.user) {
             (crate::pdu::Version::V3, Some(user)) => Some(V3State::new(user.clone(), usm)),
             _ => None,
@@ -327,6 +341,7 @@ impl Session {
             name,
             agent,
             config,
+            inbox: None,
             dispatcher,
             cancel,
             ops: FastMap::default(),
@@ -338,6 +353,7 @@ impl Session {
             watchdog_armed: false,
             watchdog_wait,
             next_op: 0,
+            idle_since: Some(Instant::now()),
         }
     }
 
@@ -360,6 +376,7 @@ impl Session {
         }
         let id = self.next_op;
         self.next_op += 1;
+        self.idle_since = None;
         let outcome = op.start();
         self.ops.insert(
             id,
@@ -445,6 +462,10 @@ impl Session {
             }
         }
         state.reply.send(result, state.streamed);
+        self.release_inbox_when_idle();
+        if self.ops.is_empty() {
+            self.idle_since = Some(Instant::now());
+        }
     }
 
     fn pump(&mut self, ctx: &mut Context<Self>) {
@@ -476,7 +497,7 @@ impl Session {
                 },
             };
             let submit = Submit {
-                reply_to: ctx.address().recipient(),
+                reply_to: self.inbox(ctx),
                 token,
                 agent: self.agent,
                 security,
@@ -484,6 +505,21 @@ impl Session {
                 policy: self.config.policy(),
             };
             self.submit(submit, ctx);
+        }
+    }
+
+    /// The session's inbox for answers (made on first use after being idle).
+    fn inbox(&mut self, ctx: &mut Context<Self>) -> Arc<Recipient<Inbound>> {
+        self.inbox
+            .get_or_insert_with(|| Arc::new(ctx.address().recipient()))
+            .clone()
+    }
+
+    /// Drops the inbox when nothing is submitted (see `inbox`).
+    fn release_inbox_when_idle(&mut self) {
+        let probing = self.v3.as_ref().is_some_and(|v3| v3.probe.is_some());
+        if self.in_flight == 0 && !probing {
+            self.inbox = None;
         }
     }
 
@@ -574,7 +610,7 @@ impl Session {
                     v3.probe = Some(token);
                 }
                 let submit = Submit {
-                    reply_to: ctx.address().recipient(),
+                    reply_to: self.inbox(ctx),
                     token,
                     agent: self.agent,
                     security: Security::Usm(probe),
@@ -671,6 +707,7 @@ impl Handler<Inbound> for Session {
                 self.fail_queued(&e);
             }
             self.pump(ctx);
+            self.release_inbox_when_idle();
             return;
         }
         if self.submitted.remove(&token).is_some() {
@@ -709,6 +746,7 @@ impl Handler<Inbound> for Session {
             }
         }
         self.pump(ctx);
+        self.release_inbox_when_idle();
     }
 }
 
@@ -855,6 +893,18 @@ impl<C: Send + 'static> Handler<Request<C>> for Session {
             });
         }));
         self.begin(op, reply, None, ctx);
+    }
+}
+
+impl Handler<IdleSince> for Session {
+    type Result = Option<Instant>;
+
+    fn handle(&mut self, _: IdleSince, _ctx: &mut Context<Self>) -> Self::Result {
+        let busy = !self.ops.is_empty()
+            || !self.queue.is_empty()
+            || self.in_flight > 0
+            || self.v3.as_ref().is_some_and(|v3| v3.probe.is_some());
+        if busy { None } else { self.idle_since }
     }
 }
 
