@@ -271,6 +271,26 @@ struct OpState {
     tokens: SmallVec<[u64; 2]>,
 }
 
+/// One request of the session's requests table.
+struct RequestEntry {
+    /// Its operation's id.
+    op: u64,
+    /// Which part of the operation it carries.
+    part: u32,
+    /// Handed to the dispatcher (counted in `in_flight`), not yet answered or cancelled.
+    submitted: bool,
+}
+
+impl RequestEntry {
+    fn queued(op: u64, part: u32) -> Self {
+        Self {
+            op,
+            part,
+            submitted: false,
+        }
+    }
+}
+
 /// The session actor for one agent. Fields say why they exist.
 pub struct Session {
     /// Name in the registry, for answers and logs.
@@ -290,14 +310,13 @@ pub struct Session {
     cancel: Recipient<Cancel>,
     /// Operations in progress, by operation id.
     ops: FastMap<u64, OpState>,
-    /// Request token -> (operation id, part key).
-    tokens: FastMap<u64, (u64, u32)>,
+    /// The one requests table: each request token, queued or submitted, with its operation,
+    /// part, and whether it is submitted (in flight at the dispatcher). A flag per token, not
+    /// a count, so a cancel racing an answer never frees a slot twice.
+    requests: FastMap<u64, RequestEntry>,
     /// Requests waiting for room under `max_in_flight`.
     queue: VecDeque<(u64, Pdu<'static>)>,
-    /// Tokens submitted to the dispatcher and not yet answered or cancelled: `in_flight` is its
-    /// size. A set, not a count, so a cancel racing an answer never frees a slot twice.
-    submitted: FastMap<u64, ()>,
-    /// Requests submitted and not yet answered (`submitted.len()`).
+    /// Requests submitted and not yet answered (the entries of `requests` marked submitted).
     in_flight: usize,
     /// The session's own last word on each submitted request: (deadline, token), in submission
     /// order. The dispatcher answers every request before its deadline (all transmissions'
@@ -345,9 +364,8 @@ impl Session {
             dispatcher,
             cancel,
             ops: FastMap::default(),
-            tokens: FastMap::default(),
+            requests: FastMap::default(),
             queue: VecDeque::new(),
-            submitted: FastMap::default(),
             in_flight: 0,
             watchdog: VecDeque::new(),
             watchdog_armed: false,
@@ -440,7 +458,7 @@ impl Session {
             for (part, pdu) in outcome.sends {
                 let token = next_token();
                 state.tokens.push(token);
-                self.tokens.insert(token, (id, part));
+                self.requests.insert(token, RequestEntry::queued(id, part));
                 self.queue.push_back((token, pdu));
             }
         }
@@ -455,7 +473,7 @@ impl Session {
             if let Some(v3) = &mut self.v3 {
                 v3.forget(*t);
             }
-            if self.tokens.remove(t).is_some() && self.submitted.remove(t).is_some() {
+            if self.requests.remove(t).is_some_and(|r| r.submitted) {
                 // In flight: tell the dispatcher, and free its slot now (no Inbound will come).
                 self.in_flight = self.in_flight.saturating_sub(1);
                 self.cancel.do_send(Cancel { token: *t });
@@ -473,7 +491,7 @@ impl Session {
             let Some(&(token, _)) = self.queue.front() else {
                 break;
             };
-            if !self.tokens.contains_key(&token) {
+            if !self.requests.contains_key(&token) {
                 self.queue.pop_front(); // its operation ended meanwhile
                 continue;
             }
@@ -485,7 +503,9 @@ impl Session {
                 break;
             };
             self.in_flight += 1;
-            self.submitted.insert(token, ());
+            if let Some(r) = self.requests.get_mut(&token) {
+                r.submitted = true;
+            }
             if let (Some(v3), Some(u)) = (&mut self.v3, &usm) {
                 v3.sent(token, pdu.clone(), u.clone());
             }
@@ -571,7 +591,7 @@ impl Session {
     fn on_watchdog(&mut self, now: Instant, ctx: &mut Context<Self>) {
         while let Some(&(deadline, token)) = self.watchdog.front() {
             let probe = self.v3.as_ref().is_some_and(|v3| v3.probe == Some(token));
-            if !probe && !self.submitted.contains_key(&token) {
+            if !probe && !self.requests.get(&token).is_some_and(|r| r.submitted) {
                 self.watchdog.pop_front(); // answered, failed or cancelled meanwhile
                 continue;
             }
@@ -645,7 +665,7 @@ impl Session {
         let ids: Vec<u64> = self
             .queue
             .drain(..)
-            .filter_map(|(t, _)| self.tokens.get(&t).map(|r| r.0))
+            .filter_map(|(t, _)| self.requests.get(&t).map(|r| r.op))
             .collect();
         for id in ids {
             self.end(id, Err(e.clone()));
@@ -653,11 +673,11 @@ impl Session {
     }
 
     fn resolve_token(&mut self, token: u64) -> Option<(u64, u32)> {
-        let r = self.tokens.remove(&token)?;
-        if let Some(s) = self.ops.get_mut(&r.0) {
+        let r = self.requests.remove(&token)?;
+        if let Some(s) = self.ops.get_mut(&r.op) {
             s.tokens.retain(|t| *t != token);
         }
-        Some(r)
+        Some((r.op, r.part))
     }
 
     fn oneshot<M>(
@@ -710,7 +730,10 @@ impl Handler<Inbound> for Session {
             self.release_inbox_when_idle();
             return;
         }
-        if self.submitted.remove(&token).is_some() {
+        if let Some(r) = self.requests.get_mut(&token)
+            && r.submitted
+        {
+            r.submitted = false;
             self.in_flight = self.in_flight.saturating_sub(1);
         }
         match msg {
@@ -783,7 +806,7 @@ impl Session {
                 if let Some(s) = self.ops.get_mut(&id) {
                     s.tokens.push(new);
                 }
-                self.tokens.insert(new, (id, part));
+                self.requests.insert(new, RequestEntry::queued(id, part));
                 self.queue.push_front((new, pdu));
                 Ok(None)
             }
