@@ -483,6 +483,25 @@ impl Session {
         self.release_inbox_when_idle();
         if self.ops.is_empty() {
             self.idle_since = Some(Instant::now());
+            self.release_tables();
+        }
+    }
+
+    /// An idle session keeps no table memory: the operations and requests tables and the
+    /// queue are freed once empty (made again on the next operation), so a session used once
+    /// costs what a session never used costs.
+    fn release_tables(&mut self) {
+        if self.ops.capacity() > 0 {
+            self.ops = FastMap::default();
+        }
+        if self.requests.is_empty() && self.requests.capacity() > 0 {
+            self.requests = FastMap::default();
+        }
+        if self.queue.is_empty() && self.queue.capacity() > 0 {
+            self.queue = VecDeque::new();
+        }
+        if self.watchdog.is_empty() && self.watchdog.capacity() > 0 {
+            self.watchdog = VecDeque::new();
         }
     }
 
@@ -533,6 +552,22 @@ impl Session {
         self.inbox
             .get_or_insert_with(|| Arc::new(ctx.address().recipient()))
             .clone()
+    }
+
+    /// Forgets the answered requests at the front of the watchdog's queue (answers come
+    /// mostly in order), so it holds about what is in flight rather than every request of the
+    /// last few seconds; frees it once empty.
+    fn trim_watchdog(&mut self) {
+        let probe = self.v3.as_ref().and_then(|v3| v3.probe);
+        while let Some(&(_, token)) = self.watchdog.front() {
+            if probe == Some(token) || self.requests.get(&token).is_some_and(|r| r.submitted) {
+                break;
+            }
+            self.watchdog.pop_front();
+        }
+        if self.watchdog.is_empty() && self.watchdog.capacity() > 0 {
+            self.watchdog = VecDeque::new();
+        }
     }
 
     /// Drops the inbox when nothing is submitted (see `inbox`).
@@ -769,6 +804,7 @@ impl Handler<Inbound> for Session {
             }
         }
         self.pump(ctx);
+        self.trim_watchdog();
         self.release_inbox_when_idle();
     }
 }
