@@ -309,8 +309,13 @@ async fn idle_rows() -> Result<String, String> {
                 .map_err(|e| e.to_string())?;
             sessions.push(s);
         }
-        // Let every session actor start before reading the RSS.
-        actix_rt::time::sleep(SETTLE).await;
+        // Every session actor has started once the last one answers (one arbiter runs their
+        // start-ups in order).
+        if let Some(last) = sessions.last() {
+            last.send(snmpact::session::IdleSince)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
         let (after, heap_after) = (rss(), heap_in_use());
         let per = |a: u64, b: u64| a.saturating_sub(b) as f64 / n as f64;
         let line = format!(

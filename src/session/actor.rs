@@ -333,8 +333,9 @@ pub struct Session {
     next_op: u64,
     /// When the last operation ended (or the session started), while none is in progress.
     idle_since: Option<Instant>,
-    /// SNMPv3: discovery, keys, retries (`None` for v1/v2c).
-    v3: Option<V3State>,
+    /// SNMPv3: discovery, keys, retries (`None` for v1/v2c; boxed, so a v1/v2c session does
+    /// not carry its 200 bytes).
+    v3: Option<Box<V3State>>,
 }
 
 impl Session {
@@ -351,7 +352,9 @@ impl Session {
     ) -> Self {
         let config = config.into();
         let v3 = match (config.version, &config.user) {
-            (crate::pdu::Version::V3, Some(user)) => Some(V3State::new(user.clone(), usm)),
+            (crate::pdu::Version::V3, Some(user)) => {
+                Some(Box::new(V3State::new(user.clone(), usm)))
+            }
             _ => None,
         };
         let watchdog_wait = config.policy().total() + WATCHDOG_MARGIN;
