@@ -8,6 +8,10 @@
 //! substring filter on the load names (`cargo bench --bench engine -- "100 agents"`), and
 //! `ENGINE_BENCH_SECS` (measured seconds per row, default 3).
 //!
+//! `cargo bench --bench engine -- --idle` measures only memory: for 10,000, 100,000 and
+//! 1,000,000 sessions, each on a fresh engine (shards=1) and never used, the growth of RSS and
+//! heap over opening them, divided by their number (no responder, no traffic).
+//!
 //! Method:
 //! - The agents are the [`responder`] module run as a separate process (this binary started
 //!   again with `--responder N`): one thread, `epoll` + `recvmmsg`/`sendmmsg`, one loopback port
@@ -88,6 +92,18 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("responder: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if args.iter().any(|a| a == "--idle") {
+        return match actix::System::new().block_on(idle_rows()) {
+            Ok(report) => {
+                println!("{report}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("idle bench failed: {e}");
                 ExitCode::FAILURE
             }
         };
@@ -261,6 +277,61 @@ fn heap_in_use() -> u64 {
     // SAFETY: mallinfo2 takes no arguments and only reads the allocator's statistics.
     let m = unsafe { libc::mallinfo2() };
     (m.uordblks + m.hblkhd) as u64
+}
+
+/// Session counts of the idle-memory rows.
+const IDLE_COUNTS: [usize; 3] = [10_000, 100_000, 1_000_000];
+
+/// The idle-memory rows: for each of [`IDLE_COUNTS`], a fresh engine, that many sessions opened
+/// through `Engine::session` (registry entry, session actor, its mailbox) with one shared
+/// configuration, never used; RSS and heap growth per session, and the total RSS.
+async fn idle_rows() -> Result<String, String> {
+    let mut o = String::from(
+        "| sessions | RSS per session | heap per session | process RSS after |\n|--:|--:|--:|--:|\n",
+    );
+    let cfg = Arc::new(SessionConfig::default());
+    for n in IDLE_COUNTS {
+        let engine = Engine::start(EngineConfig {
+            shards: 1,
+            ..EngineConfig::default()
+        });
+        actix_rt::time::sleep(SETTLE).await;
+        let (before, heap_before) = (rss(), heap_in_use());
+        let mut sessions = Vec::with_capacity(n);
+        for i in 0..n {
+            // Distinct loopback addresses and ports; nothing is ever sent to them.
+            let port = u16::try_from(1024 + i % 60_000).unwrap_or(1024);
+            let host = 1 + i / 60_000;
+            let target = format!("127.0.{}.{}:{port}", host / 250, 1 + host % 250);
+            let s = engine
+                .session(&format!("idle{i}"), &target, cfg.clone())
+                .await
+                .map_err(|e| e.to_string())?;
+            sessions.push(s);
+        }
+        // Every session actor has started once the last one answers (one arbiter runs their
+        // start-ups in order).
+        if let Some(last) = sessions.last() {
+            last.send(snmpact::session::IdleSince)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        let (after, heap_after) = (rss(), heap_in_use());
+        let per = |a: u64, b: u64| a.saturating_sub(b) as f64 / n as f64;
+        let line = format!(
+            "| {} | {:.0} B | {:.0} B | {:.1} MiB |\n",
+            thousands(n as f64),
+            per(after, before),
+            per(heap_after, heap_before),
+            after as f64 / f64::from(1u32 << 20)
+        );
+        eprint!("{line}");
+        o.push_str(&line);
+        drop(sessions);
+        engine.shutdown().await;
+        actix_rt::time::sleep(SETTLE).await;
+    }
+    Ok(o)
 }
 
 /// Memory growth per session over opening them: resident set and heap in use, in bytes.
@@ -676,11 +747,12 @@ impl Bench {
             shards,
             ..EngineConfig::default()
         });
-        let cfg = SessionConfig {
+        // One configuration shared by every session (one copy in memory).
+        let cfg = Arc::new(SessionConfig {
             // Room for the one-agent pipelined row; every other row has fewer per agent.
             max_in_flight: 1024,
             ..SessionConfig::default()
-        };
+        });
         actix_rt::time::sleep(SETTLE).await;
         let (before, heap_before) = (rss(), heap_in_use());
         let mut sessions = Vec::with_capacity(agents.addrs.len());
@@ -716,18 +788,21 @@ impl Bench {
         (s.retransmitted, s.timed_out)
     }
 
-    async fn row(&self, agents: &Agents, load: Load, window: Duration) -> Row {
+    async fn row(&self, agents: &Agents, load: Load, window: Duration, near: bool) -> Row {
         let f0 = self.faults().await;
         let win = Window::after_warm_up(window);
         let sessions = &self.sessions[..load.agents()];
         let (t, p0, p1) = match load {
+            Load::Closed { inflight, .. } if near => {
+                closed_near(&self.engine, sessions, inflight, win, agents).await
+            }
             Load::Closed { inflight, .. } => closed(sessions, inflight, win, agents).await,
             Load::Paced { rate, .. } => paced(sessions, rate, win, agents).await,
         };
         let f1 = self.faults().await;
         Row::new(
             &load.name(),
-            self.label,
+            if near { CO_LOCATED } else { self.label },
             t,
             p0,
             p1,
@@ -779,6 +854,71 @@ async fn closed(
     let mut t = Tally::default();
     for c in callers {
         if let Ok(Ok(ct)) = actix_rt::time::timeout(DRAIN, c).await {
+            t.merge(ct);
+        }
+    }
+    (t, p0, p1)
+}
+
+/// The label of the co-located rows.
+const CO_LOCATED: &str = "engine shards=2, co-located";
+
+/// Closed loop with every caller on the arbiter of its sessions (`Engine::spawn_near`): the
+/// `w` callers are split over the shards in proportion to their sessions, and each visits only
+/// the sessions of its own shard, so no request crosses threads.
+async fn closed_near(
+    engine: &Engine,
+    sessions: &[Addr<Session>],
+    w: usize,
+    win: Window,
+    agents: &Agents,
+) -> (Tally, Probe, Probe) {
+    let shards = engine.shards();
+    let mut by_shard: Vec<Vec<(Addr<Session>, SocketAddr)>> = vec![Vec::new(); shards];
+    for (s, a) in sessions.iter().zip(&agents.addrs) {
+        by_shard[snmpact::engine::shard_of(a, shards)].push((s.clone(), *a));
+    }
+    let n = sessions.len();
+    let oid = oid();
+    let mut results = Vec::new();
+    for group in by_shard.into_iter().filter(|g| !g.is_empty()) {
+        let near = group[0].1;
+        let mine: Arc<[Addr<Session>]> = group.into_iter().map(|(s, _)| s).collect();
+        let callers = (w * mine.len()).div_ceil(n).max(1);
+        for k in 0..callers {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            let (mine, oid) = (mine.clone(), oid.clone());
+            engine.spawn_near(&near, async move {
+                let mut t = Tally::default();
+                let m = mine.len();
+                let mut i = k % m;
+                loop {
+                    let start = Instant::now();
+                    if start >= win.end {
+                        break;
+                    }
+                    let r = mine[i].send(Get(vec![oid.clone()])).await;
+                    let now = Instant::now();
+                    if win.contains(now) {
+                        match r {
+                            Ok(Ok(vbs)) if is_expected(&vbs) => t.record(now - start),
+                            _ => t.errors += 1,
+                        }
+                    }
+                    i = (i + callers) % m;
+                }
+                let _ = tx.send(t);
+            });
+            results.push(rx);
+        }
+    }
+    actix_rt::time::sleep_until(win.start.into()).await;
+    let p0 = Probe::take(agents);
+    actix_rt::time::sleep_until(win.end.into()).await;
+    let p1 = Probe::take(agents);
+    let mut t = Tally::default();
+    for rx in results {
+        if let Ok(Ok(ct)) = actix_rt::time::timeout(DRAIN, rx).await {
             t.merge(ct);
         }
     }
@@ -926,7 +1066,11 @@ async fn run(agents: &Agents, window: Duration, filter: Filter) -> Result<String
             if !filter.client(b.label) {
                 continue;
             }
-            rows.push(b.row(agents, load, window).await);
+            rows.push(b.row(agents, load, window, false).await);
+            actix_rt::time::sleep(SETTLE).await;
+        }
+        if matches!(load, Load::Closed { agents, .. } if agents > 1) && filter.client(CO_LOCATED) {
+            rows.push(two.row(agents, load, window, true).await);
             actix_rt::time::sleep(SETTLE).await;
         }
         for r in &rows[first..] {

@@ -21,8 +21,13 @@
 //! Timing: one timer per dispatcher (not one per request: an actor polls all its timers on
 //! every wakeup), armed only while something is in flight, for the earliest deadline but never
 //! sooner than [`TIMER_GRANULARITY`] after the last wake-up: an idle dispatcher never wakes, a
-//! busy one at most every few milliseconds. Sending: `try_send_to`, and a backlog drained when
-//! the socket is writable again, so a full socket buffer neither drops nor blocks.
+//! busy one at most every few milliseconds.
+//!
+//! Socket work is batched ([`crate::udp_batch`]): each readiness event of a socket reads every
+//! ready datagram, up to [`RECV_BATCH`] per `recvmmsg`; the datagrams queued by one turn of the
+//! mailbox (every `Submit` handled in it, every retransmission of a timer tick) leave in one
+//! `sendmmsg` right after it. What the kernel will not take yet waits in that queue until the
+//! socket is writable again, so a full socket buffer neither drops nor blocks.
 
 mod flight;
 mod gate;
@@ -35,10 +40,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix::prelude::*;
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use tokio::net::UdpSocket;
-use tokio_util::codec::BytesCodec;
-use tokio_util::udp::UdpFramed;
 
 use self::flight::{Action, Ended, InFlight, MAX_REQUEST_ID, Pending};
 pub use self::stats::{Counters, DispatcherStats, DropReason};
@@ -46,6 +49,7 @@ pub use self::stats::{Counters, DispatcherStats, DropReason};
 use crate::exchange::SnmpError;
 pub use crate::exchange::{Cancel, Inbound, Security, Submit, UsmSubmit};
 use crate::pdu::{Message, PduType};
+use crate::udp_batch::{RecvBatch, SendBatch};
 use crate::v3;
 
 /// The shortest time between two wake-ups of the dispatcher's timer: deadlines closer together
@@ -57,6 +61,11 @@ pub const RECV_BUFFER: usize = 8 << 20;
 pub const SEND_BUFFER: usize = 4 << 20;
 /// Wait before retrying a send the kernel refused with ENOBUFS.
 const ENOBUFS_RETRY: Duration = Duration::from_millis(2);
+/// Most datagrams read by one `recvmmsg` (one readiness event of a socket; actix handles up to
+/// 16 events of a stream in a row before it lets the actor's other work run).
+pub const RECV_BATCH: usize = 32;
+/// Largest datagram received whole (UDP's limit); a longer one could not be a UDP datagram.
+const MAX_DATAGRAM: usize = 65_536;
 
 /// Where the dispatcher's sockets bind.
 #[derive(Debug, Clone, Copy)]
@@ -81,6 +90,12 @@ impl Default for Binding {
 #[rtype(result = "DispatcherStats")]
 pub struct GetStats;
 
+/// Forgets the per-agent counters of `0` when nothing is in flight to it (its session was
+/// evicted); answers whether they were forgotten.
+#[derive(Debug, Message)]
+#[rtype(result = "bool")]
+pub struct ForgetAgent(pub SocketAddr);
+
 /// Fails every request in flight with [`SnmpError::ShuttingDown`] and stops the dispatcher,
 /// closing its sockets.
 #[derive(Debug, Message)]
@@ -95,16 +110,22 @@ pub struct Dispatcher {
     sock4: Option<Arc<UdpSocket>>,
     /// The IPv6 socket, created for the first IPv6 agent.
     sock6: Option<Arc<UdpSocket>>,
-    /// Datagrams the kernel would not take yet, in order.
-    backlog: VecDeque<(Bytes, SocketAddr)>,
-    /// A writable-wait or ENOBUFS retry is armed for the backlog.
-    drain_armed: bool,
+    /// Datagrams for the IPv4 socket not sent yet (this turn's, or what the kernel would not
+    /// take yet), in order.
+    out4: Outbox,
+    /// The same for the IPv6 socket.
+    out6: Outbox,
+    /// A flush is scheduled (after this turn of the mailbox), or a writable-wait or ENOBUFS
+    /// retry is armed: either way the queued datagrams will be sent without another call.
+    flush_armed: bool,
+    /// Buffers of `recvmmsg` (taken out while its datagrams are handled).
+    rx: Option<RecvBatch>,
     /// The pure core: requests in flight, deadlines, recent ids, counters.
-    flight: InFlight<Recipient<Inbound>>,
+    flight: InFlight<Arc<Recipient<Inbound>>>,
     /// When the timer is armed to fire, if it is (one timer at most).
     timer: Option<(Instant, SpawnHandle)>,
     /// What the last poll of `flight` asked for (kept to reuse its allocation).
-    actions: Vec<Action<Recipient<Inbound>>>,
+    actions: Vec<Action<Arc<Recipient<Inbound>>>>,
     /// Reusable encode buffer.
     buf: Vec<u8>,
     /// Privacy salts of the SNMPv3 requests this dispatcher seals.
@@ -120,8 +141,10 @@ impl Dispatcher {
             binding,
             sock4: None,
             sock6: None,
-            backlog: VecDeque::new(),
-            drain_armed: false,
+            out4: Outbox::default(),
+            out6: Outbox::default(),
+            flush_armed: false,
+            rx: Some(RecvBatch::new(RECV_BATCH, MAX_DATAGRAM)),
             flight: InFlight::new(start, Instant::now()),
             timer: None,
             actions: Vec::new(),
@@ -158,7 +181,7 @@ impl Dispatcher {
         };
         if slot.is_none() {
             let s = Self::bind(bind)?;
-            ctx.add_stream(UdpFramed::new(s.clone(), BytesCodec::new()));
+            ctx.add_stream(readiness(s.clone()));
             *slot = Some(s);
         }
         slot.as_deref().ok_or_else(|| io::Error::other("no socket"))
@@ -170,46 +193,57 @@ impl Dispatcher {
         self.sock4.as_ref().and_then(|s| s.local_addr().ok())
     }
 
-    /// Sends now or queues (a cheap `Bytes` clone, only then); a hard error is returned for the
-    /// caller to fail the request.
+    /// Queues `data` for `to` (request `id`), to leave with this turn's other datagrams in
+    /// one `sendmmsg`; an error (no socket for the address family) is returned for the caller
+    /// to fail the request. A send error comes later and fails request `id` then.
     fn transmit(
         &mut self,
-        data: &Bytes,
+        id: i32,
+        data: &[u8],
         to: SocketAddr,
         ctx: &mut Context<Self>,
     ) -> io::Result<()> {
-        let queued = !self.backlog.is_empty();
-        let sock = self.socket_for(to, ctx)?;
-        if !queued {
-            match sock.try_send_to(data, to) {
-                Ok(_) => return Ok(()),
-                Err(e) if is_transient(&e) => {}
-                Err(e) => return Err(e),
-            }
+        self.socket_for(to, ctx)?;
+        let out = if to.is_ipv4() {
+            &mut self.out4
+        } else {
+            &mut self.out6
+        };
+        out.batch.push(data, to);
+        out.ids.push_back(id);
+        if !self.flush_armed {
+            // Runs once the mailbox has no more messages ready for now (actix polls spawned
+            // futures after the mailbox), so every Submit of this turn shares the flush.
+            self.flush_armed = true;
+            ctx.spawn(fut::ready(()).map(|(), act: &mut Self, ctx| {
+                act.flush_armed = false;
+                act.flush(ctx);
+            }));
         }
-        self.backlog.push_back((data.clone(), to));
-        self.arm_drain(ctx, None);
         Ok(())
     }
 
-    fn arm_drain(&mut self, ctx: &mut Context<Self>, delay: Option<Duration>) {
-        if self.drain_armed {
+    /// Waits for a socket to be writable again (`delay` none) or for `delay` (ENOBUFS), then
+    /// flushes.
+    fn arm_flush(&mut self, ctx: &mut Context<Self>, delay: Option<Duration>) {
+        if self.flush_armed {
             return;
         }
-        self.drain_armed = true;
+        self.flush_armed = true;
         if let Some(d) = delay {
             ctx.run_later(d, |act, ctx| {
-                act.drain_armed = false;
-                act.drain(ctx);
+                act.flush_armed = false;
+                act.flush(ctx);
             });
             return;
         }
-        let socks: Vec<Arc<UdpSocket>> = self
-            .sock4
-            .iter()
-            .chain(self.sock6.iter())
-            .cloned()
-            .collect();
+        let mut socks: Vec<Arc<UdpSocket>> = Vec::with_capacity(2);
+        if !self.out4.batch.is_empty() {
+            socks.extend(self.sock4.iter().cloned());
+        }
+        if !self.out6.batch.is_empty() {
+            socks.extend(self.sock6.iter().cloned());
+        }
         ctx.spawn(
             async move {
                 for s in socks {
@@ -218,41 +252,39 @@ impl Dispatcher {
             }
             .into_actor(self)
             .map(|(), act, ctx| {
-                act.drain_armed = false;
-                act.drain(ctx);
+                act.flush_armed = false;
+                act.flush(ctx);
             }),
         );
     }
 
-    fn drain(&mut self, ctx: &mut Context<Self>) {
-        while let Some((data, to)) = self.backlog.front() {
-            let sock = if to.is_ipv4() {
-                &self.sock4
+    /// Sends what is queued on both sockets, as far as the kernel takes it.
+    fn flush(&mut self, ctx: &mut Context<Self>) {
+        let mut wait = None;
+        for v4 in [true, false] {
+            let (sock, out) = if v4 {
+                (self.sock4.clone(), &mut self.out4)
             } else {
-                &self.sock6
+                (self.sock6.clone(), &mut self.out6)
             };
-            let Some(sock) = sock.clone() else {
-                self.backlog.pop_front();
+            let Some(sock) = sock else {
+                out.clear();
                 continue;
             };
-            match sock.try_send_to(data, *to) {
-                Ok(_) => {
-                    self.backlog.pop_front();
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    self.arm_drain(ctx, None);
-                    return;
-                }
-                Err(e) if is_transient(&e) => {
-                    self.arm_drain(ctx, Some(ENOBUFS_RETRY));
-                    return;
-                }
-                Err(e) => {
-                    // A hard error for a queued datagram: drop that one; its request times out.
-                    tracing::warn!(agent = %to, error = %e, "send failed");
-                    self.backlog.pop_front();
+            let failed = out.send(&sock, &mut wait);
+            for (id, e) in failed {
+                // A hard error for this datagram: its request fails now.
+                tracing::debug!(request_id = id, error = %e, "send failed");
+                if let Some(p) = self.flight.finish(Instant::now(), id, Ended::Abandoned) {
+                    p.reply_to.do_send(Inbound::Failed {
+                        token: p.token,
+                        error: e.into(),
+                    });
                 }
             }
+        }
+        if let Some(delay) = wait {
+            self.arm_flush(ctx, delay);
         }
     }
 
@@ -291,7 +323,7 @@ impl Dispatcher {
                     datagram,
                     agent,
                 } => {
-                    if let Err(e) = self.transmit(&datagram, agent, ctx)
+                    if let Err(e) = self.transmit(id, &datagram, agent, ctx)
                         && let Some(p) = self.flight.finish(now, id, Ended::Abandoned)
                     {
                         p.reply_to.do_send(Inbound::Failed {
@@ -386,6 +418,57 @@ impl Dispatcher {
     }
 }
 
+/// Datagrams queued for one socket, and the request each belongs to (to fail it on a hard
+/// send error).
+#[derive(Default)]
+struct Outbox {
+    batch: SendBatch,
+    /// The request-id of each queued datagram, in the same order.
+    ids: VecDeque<i32>,
+}
+
+impl Outbox {
+    fn clear(&mut self) {
+        self.batch.clear();
+        self.ids.clear();
+    }
+
+    /// Sends as much as the kernel takes. Returns the requests whose datagram met a hard error
+    /// (dropped from the queue); sets `wait` when the rest must wait (`Some(None)`: until
+    /// writable; `Some(Some(d))`: for `d`, after ENOBUFS).
+    fn send(
+        &mut self,
+        sock: &UdpSocket,
+        wait: &mut Option<Option<Duration>>,
+    ) -> Vec<(i32, io::Error)> {
+        let mut failed = Vec::new();
+        while !self.batch.is_empty() {
+            match self.batch.send(sock) {
+                Ok(k) => {
+                    self.ids.drain(..k.min(self.ids.len()));
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    *wait = Some(None);
+                    break;
+                }
+                Err(e) if is_transient(&e) => {
+                    if wait.is_none() {
+                        *wait = Some(Some(ENOBUFS_RETRY));
+                    }
+                    break;
+                }
+                Err(e) => {
+                    self.batch.drop_front();
+                    if let Some(id) = self.ids.pop_front() {
+                        failed.push((id, e));
+                    }
+                }
+            }
+        }
+        failed
+    }
+}
+
 fn is_transient(e: &io::Error) -> bool {
     // ENOBUFS is the kernel saying "not now", like WouldBlock.
     e.kind() == io::ErrorKind::WouldBlock || e.raw_os_error() == Some(libc::ENOBUFS)
@@ -402,7 +485,7 @@ impl Actor for Dispatcher {
         ctx.set_mailbox_capacity(usize::MAX >> 4);
         match Self::bind(self.binding.v4) {
             Ok(s) => {
-                ctx.add_stream(UdpFramed::new(s.clone(), BytesCodec::new()));
+                ctx.add_stream(readiness(s.clone()));
                 self.sock4 = Some(s);
             }
             Err(e) => {
@@ -413,13 +496,47 @@ impl Actor for Dispatcher {
     }
 }
 
-impl StreamHandler<io::Result<(BytesMut, SocketAddr)>> for Dispatcher {
-    fn handle(&mut self, item: io::Result<(BytesMut, SocketAddr)>, _ctx: &mut Context<Self>) {
-        match item {
-            Ok((buf, from)) => self.on_datagram(&buf, from),
+/// One readiness event of a socket (see [`readiness`]).
+struct Readable(io::Result<Arc<UdpSocket>>);
+
+/// The socket's readiness events, as a stream the actor handles: one item each time the
+/// socket may have datagrams (the handler's `WouldBlock` clears the readiness, so the stream
+/// then waits for new ones).
+fn readiness(sock: Arc<UdpSocket>) -> impl Stream<Item = Readable> {
+    futures_util::stream::unfold(sock, |s| async move {
+        let r = s.readable().await.map(|()| s.clone());
+        Some((Readable(r), s))
+    })
+}
+
+impl StreamHandler<Readable> for Dispatcher {
+    /// Reads up to [`RECV_BATCH`] datagrams in one call and handles each.
+    fn handle(&mut self, item: Readable, _ctx: &mut Context<Self>) {
+        let sock = match item.0 {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::debug!(error = %e, "socket readiness error");
+                return;
+            }
+        };
+        let Some(mut rx) = self.rx.take() else {
+            return;
+        };
+        match rx.recv(&*sock) {
+            Ok(_) => {
+                for (i, (buf, from)) in rx.datagrams().enumerate() {
+                    if rx.is_truncated(i) {
+                        self.drop_datagram(DropReason::Undecodable, from);
+                    } else {
+                        self.on_datagram(buf, from);
+                    }
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
             // ICMP port unreachable and the like surface here; the socket stays usable.
             Err(e) => tracing::debug!(error = %e, "receive error"),
         }
+        self.rx = Some(rx);
     }
 
     /// The default would stop the dispatcher: a socket stream ends only when the socket does.
@@ -462,9 +579,9 @@ impl Handler<Submit> for Dispatcher {
             msg.encode(&mut self.buf);
         }
         let datagram = Bytes::copy_from_slice(&self.buf);
-        // Sent before the request is recorded, so the datagram is moved (not shared) into it;
-        // no answer can be handled before this handler returns.
-        let sent = self.transmit(&datagram, m.agent, ctx);
+        // Queued (copied into the send batch) before the request is recorded, so the datagram
+        // is moved (not shared) into it; no answer can be handled before this handler returns.
+        let sent = self.transmit(id, &datagram, m.agent, ctx);
         let now = Instant::now();
         self.flight.start(
             now,
@@ -501,12 +618,20 @@ impl Handler<Cancel> for Dispatcher {
     }
 }
 
+impl Handler<ForgetAgent> for Dispatcher {
+    type Result = bool;
+
+    fn handle(&mut self, m: ForgetAgent, _ctx: &mut Context<Self>) -> bool {
+        self.flight.forget_agent(m.0)
+    }
+}
+
 impl Handler<GetStats> for Dispatcher {
     type Result = MessageResult<GetStats>;
 
     fn handle(&mut self, _: GetStats, _ctx: &mut Context<Self>) -> Self::Result {
         MessageResult(DispatcherStats {
-            backlog: self.backlog.len(),
+            backlog: self.out4.batch.len() + self.out6.batch.len(),
             ..self.flight.stats()
         })
     }
@@ -522,7 +647,8 @@ impl Handler<Shutdown> for Dispatcher {
                 error: SnmpError::ShuttingDown,
             });
         }
-        self.backlog.clear();
+        self.out4.clear();
+        self.out6.clear();
         ctx.stop();
     }
 }

@@ -3,6 +3,14 @@
 //! octets and port, so one agent lands on the same shard in every run), and keeps the registry (a `DashMap`)
 //! from agent name to session address, so every request to an agent reuses its session.
 //!
+//! Sessions a command made for itself ([`Engine::adhoc_session`]: the console's `get TARGET`,
+//! `TARGET#HASH`) are evicted once idle for [`DEFAULT_ADHOC_IDLE`] (see
+//! [`Engine::set_adhoc_idle`]), with the per-agent counters and SNMPv3 engine records they
+//! leave, so a long-running service does not grow with every address ever typed.
+//!
+//! Callers that send many requests can run next to their sessions ([`Engine::arbiter_of`],
+//! [`Engine::spawn_near`]): a request then never crosses threads.
+//!
 //! ```no_run
 //! use snmpact::engine::{Engine, EngineConfig};
 //! use snmpact::session::{Get, SessionConfig};
@@ -18,15 +26,21 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use actix::prelude::*;
 use dashmap::DashMap;
 
-use crate::dispatcher::{Binding, Dispatcher, DispatcherStats, GetStats, Shutdown};
-use crate::session::{Session, SessionConfig, SnmpError, Stop};
+use crate::dispatcher::{Binding, Dispatcher, DispatcherStats, ForgetAgent, GetStats, Shutdown};
+use crate::session::{IdleSince, Session, SessionConfig, SnmpError, Stop};
 
 /// The SNMP agent port.
 pub const DEFAULT_PORT: u16 = 161;
+/// How long an ad-hoc session may stay idle before it is evicted (see [`Engine::set_adhoc_idle`]).
+pub const DEFAULT_ADHOC_IDLE: Duration = Duration::from_secs(300);
+/// Shortest period of the eviction sweep (it runs every quarter of the idle timeout).
+const MIN_SWEEP: Duration = Duration::from_secs(1);
 
 /// How the engine is laid out.
 #[derive(Debug, Clone, Default)]
@@ -51,8 +65,10 @@ pub struct SessionEntry {
     pub agent: SocketAddr,
     /// The target as given (`host:port`).
     pub target: String,
-    /// Its configuration.
-    pub config: SessionConfig,
+    /// Its configuration (the same `Arc` the session holds).
+    pub config: Arc<SessionConfig>,
+    /// Made by a command for itself ([`Engine::adhoc_session`]): evicted when idle.
+    pub adhoc: bool,
 }
 
 /// A change a user made to the registry at run time (the console's `agent add` / `agent del`),
@@ -89,6 +105,8 @@ struct Inner {
     notifications: std::sync::Mutex<Option<Addr<crate::notification::listener::Listener>>>,
     /// The cluster membership, when `[cluster]` is configured (the poller and console ask it).
     cluster: std::sync::OnceLock<crate::cluster::Cluster>,
+    /// Idle time after which ad-hoc sessions are evicted, in milliseconds (0: never).
+    adhoc_idle_ms: AtomicU64,
 }
 
 /// The engine: cheap to clone, shared by the console, batch runner and poller.
@@ -119,7 +137,7 @@ impl Engine {
                 }
             })
             .collect();
-        Self {
+        let engine = Self {
             inner: Arc::new(Inner {
                 watchers: std::sync::Mutex::new(Vec::new()),
                 shards,
@@ -128,8 +146,114 @@ impl Engine {
                 usm: crate::session::UsmCache::new(),
                 notifications: std::sync::Mutex::new(None),
                 cluster: std::sync::OnceLock::new(),
+                adhoc_idle_ms: AtomicU64::new(millis(DEFAULT_ADHOC_IDLE)),
             }),
+        };
+        engine.start_sweeper();
+        engine
+    }
+
+    /// Evicts ad-hoc sessions idle for `idle` or more from now on (`Duration::ZERO`: never
+    /// evict). The default is [`DEFAULT_ADHOC_IDLE`]; the sweep runs every quarter of it.
+    pub fn set_adhoc_idle(&self, idle: Duration) {
+        self.inner
+            .adhoc_idle_ms
+            .store(millis(idle), Ordering::Relaxed);
+    }
+
+    /// The idle time after which ad-hoc sessions are evicted (zero: never).
+    #[must_use]
+    pub fn adhoc_idle(&self) -> Duration {
+        Duration::from_millis(self.inner.adhoc_idle_ms.load(Ordering::Relaxed))
+    }
+
+    /// The eviction sweep: a task on this arbiter that ends with the engine (it holds only a
+    /// weak reference).
+    fn start_sweeper(&self) {
+        let weak = Arc::downgrade(&self.inner);
+        actix_rt::spawn(async move {
+            loop {
+                let period = match weak.upgrade() {
+                    Some(inner) => {
+                        let idle = inner.adhoc_idle_ms.load(Ordering::Relaxed);
+                        Duration::from_millis(idle / 4).max(MIN_SWEEP)
+                    }
+                    None => return,
+                };
+                tokio::time::sleep(period).await;
+                let Some(inner) = weak.upgrade() else { return };
+                let engine = Engine { inner };
+                let idle = engine.adhoc_idle();
+                if !idle.is_zero() {
+                    engine.evict_idle_adhoc(idle).await;
+                }
+            }
+        });
+    }
+
+    /// Evicts every ad-hoc session that has been idle for at least `idle` (a busy one never):
+    /// stops it, drops it from the registry, and forgets the per-agent counters and SNMPv3
+    /// engine record of its agent unless another session still uses that address. Returns
+    /// how many were evicted. The sweep calls it; tests and the console may call it directly.
+    pub async fn evict_idle_adhoc(&self, idle: Duration) -> usize {
+        let candidates: Vec<(String, Addr<Session>, SocketAddr)> = self
+            .inner
+            .registry
+            .iter()
+            .filter(|e| e.adhoc)
+            .map(|e| (e.key().clone(), e.addr.clone(), e.agent))
+            .collect();
+        let now = Instant::now();
+        let mut evicted = Vec::new();
+        for (name, addr, agent) in candidates {
+            let Ok(Some(since)) = addr.send(IdleSince).await else {
+                continue;
+            };
+            if now.saturating_duration_since(since) < idle {
+                continue;
+            }
+            // Only if it is still the same session (not replaced meanwhile).
+            if self
+                .inner
+                .registry
+                .remove_if(&name, |_, e| e.addr == addr)
+                .is_some()
+            {
+                addr.do_send(Stop);
+                evicted.push(agent);
+            }
         }
+        let count = evicted.len();
+        evicted.sort_unstable();
+        evicted.dedup();
+        for agent in evicted {
+            if self.inner.registry.iter().any(|e| e.agent == agent) {
+                continue; // another session still talks to it
+            }
+            self.inner.usm.forget(agent);
+            let shard = &self.inner.shards[shard_of(&agent, self.inner.shards.len())];
+            let _ = shard.dispatcher.send(ForgetAgent(agent)).await;
+        }
+        count
+    }
+
+    /// The arbiter (thread) that runs the sessions of `agent` and their dispatcher. A caller
+    /// spawned there ([`Engine::spawn_near`]) reaches its sessions without crossing threads.
+    #[must_use]
+    pub fn arbiter_of(&self, agent: &SocketAddr) -> ArbiterHandle {
+        self.inner.shards[shard_of(agent, self.inner.shards.len())]
+            .arbiter
+            .clone()
+    }
+
+    /// Runs `fut` on the arbiter of `agent`'s sessions ([`Engine::arbiter_of`]); `false` when
+    /// that arbiter has stopped.
+    pub fn spawn_near(
+        &self,
+        agent: &SocketAddr,
+        fut: impl Future<Output = ()> + Send + 'static,
+    ) -> bool {
+        self.arbiter_of(agent).spawn(fut)
     }
 
     /// Records the service's notification listener, so the console reaches it.
@@ -180,17 +304,37 @@ impl Engine {
     ///
     /// # Errors
     /// [`SnmpError::Resolve`] when the host does not resolve.
+    /// `config` may be an `Arc` shared by many sessions (one copy in memory for all).
     pub async fn session(
         &self,
         name: &str,
         target: &str,
-        config: SessionConfig,
+        config: impl Into<Arc<SessionConfig>>,
     ) -> Result<Addr<Session>, SnmpError> {
         if let Some(e) = self.inner.registry.get(name) {
             return Ok(e.addr.clone());
         }
         let agent = resolve(target).await?;
-        Ok(self.insert(name, target, agent, config))
+        Ok(self.insert(name, target, agent, config.into(), false))
+    }
+
+    /// Like [`Engine::session`], for a session a command makes for itself (an address typed
+    /// with no agent defined for it, or an agent with options of its own): it is evicted
+    /// once idle (see [`Engine::set_adhoc_idle`]).
+    ///
+    /// # Errors
+    /// [`SnmpError::Resolve`] when the host does not resolve.
+    pub async fn adhoc_session(
+        &self,
+        name: &str,
+        target: &str,
+        config: impl Into<Arc<SessionConfig>>,
+    ) -> Result<Addr<Session>, SnmpError> {
+        if let Some(e) = self.inner.registry.get(name) {
+            return Ok(e.addr.clone());
+        }
+        let agent = resolve(target).await?;
+        Ok(self.insert(name, target, agent, config.into(), true))
     }
 
     /// Replaces (or creates) the session named `name`, stopping the old one.
@@ -201,11 +345,11 @@ impl Engine {
         &self,
         name: &str,
         target: &str,
-        config: SessionConfig,
+        config: impl Into<Arc<SessionConfig>>,
     ) -> Result<Addr<Session>, SnmpError> {
         let agent = resolve(target).await?;
         self.remove(name);
-        Ok(self.insert(name, target, agent, config))
+        Ok(self.insert(name, target, agent, config.into(), false))
     }
 
     fn insert(
@@ -213,7 +357,8 @@ impl Engine {
         name: &str,
         target: &str,
         agent: SocketAddr,
-        config: SessionConfig,
+        config: Arc<SessionConfig>,
+        adhoc: bool,
     ) -> Addr<Session> {
         let entry = self
             .inner
@@ -240,6 +385,7 @@ impl Engine {
                     agent,
                     target: target.to_owned(),
                     config,
+                    adhoc,
                 }
             });
         entry.addr.clone()
@@ -330,6 +476,11 @@ impl Engine {
             let _ = actix_rt::task::spawn_blocking(move || a.join()).await;
         }
     }
+}
+
+/// A duration in whole milliseconds, saturated.
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// The shard (index below `n`) whose arbiter runs the session of `agent`: FNV-1a over the

@@ -42,8 +42,9 @@ pub enum Inbound {
 #[derive(Message)]
 #[rtype(result = "()")]
 pub struct Submit {
-    /// Who gets the answer.
-    pub reply_to: Recipient<Inbound>,
+    /// Who gets the answer: the session's one inbox, shared by all its requests in flight (a
+    /// reference count per request, not a new `Recipient`).
+    pub reply_to: Arc<Recipient<Inbound>>,
     /// Echoed back in the answer; unique in the process (sessions take one from a process-wide counter).
     pub token: u64,
     /// The agent's address.

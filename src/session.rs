@@ -19,8 +19,8 @@ use std::time::Duration;
 
 pub use crate::exchange::SnmpError;
 pub use actor::{
-    Answer, Get, GetBulk, GetNext, Operation, Request, Session, Set, Stop, Table, TableRow,
-    TableRows, VarBindsResult, WATCHDOG_MARGIN, Walk, WalkRows, WalkStream,
+    Answer, Get, GetBulk, GetNext, IdleSince, Operation, Request, Session, Set, Stop, Table,
+    TableRow, TableRows, VarBindsResult, WATCHDOG_MARGIN, Walk, WalkRows, WalkStream,
 };
 pub use machine::{Backoff, RetryPolicy, WalkMode, WalkOptions};
 pub use usm::UsmCache;

@@ -103,7 +103,8 @@ fn snmpact_client(
             shards,
             ..EngineConfig::default()
         });
-        let cfg = SessionConfig {
+        // One configuration shared by every session (one copy in memory).
+        let cfg = std::sync::Arc::new(SessionConfig {
             timeout: TIMEOUT,
             retries: RETRIES,
             max_in_flight: load.inflight,
@@ -114,7 +115,7 @@ fn snmpact_client(
             },
             user: user.map(std::sync::Arc::new),
             ..SessionConfig::default()
-        };
+        });
         let mut sessions = Vec::with_capacity(load.ports.len());
         for p in &load.ports {
             let t = agent(*p).to_string();

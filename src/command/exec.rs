@@ -319,10 +319,13 @@ async fn session(
         if agent.options.is_empty() {
             return Ok((entry.addr, Some(agent.name.clone())));
         }
-        let config = agent.options.apply(entry.config.clone()).map_err(options)?;
+        let config = agent
+            .options
+            .apply((*entry.config).clone())
+            .map_err(options)?;
         let key = adhoc_name(&entry.target, &config);
         let s = engine
-            .session(&key, &entry.target, config)
+            .adhoc_session(&key, &entry.target, config)
             .await
             .map_err(snmp(Some(&agent.name)))?;
         return Ok((s, Some(agent.name.clone())));
@@ -340,7 +343,7 @@ async fn session(
         adhoc_name(&agent.name, &config)
     };
     let s = engine
-        .session(&key, &agent.name, config)
+        .adhoc_session(&key, &agent.name, config)
         .await
         .map_err(snmp(None))?;
     Ok((s, None))

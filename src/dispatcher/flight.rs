@@ -294,6 +294,14 @@ impl<R> InFlight<R> {
             .collect()
     }
 
+    /// Forgets `agent`'s counters unless something is in flight to it; whether it did.
+    pub(super) fn forget_agent(&mut self, agent: SocketAddr) -> bool {
+        match self.per_agent.get(&agent) {
+            Some(c) if c.in_flight == 0 => self.per_agent.remove(&agent).is_some(),
+            _ => false,
+        }
+    }
+
     /// `from`, when it is a known agent (for per-agent drop counters).
     pub(super) fn known(&self, from: SocketAddr) -> Option<SocketAddr> {
         self.per_agent.contains_key(&from).then_some(from)

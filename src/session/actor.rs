@@ -169,6 +169,12 @@ pub struct Answer<C: Send + 'static> {
 #[rtype(result = "()")]
 pub struct Stop;
 
+/// Asks since when the session has had nothing to do (no operation, nothing queued or in
+/// flight): `None` while busy. Sent by the engine to evict idle ad-hoc sessions.
+#[derive(Debug, Message)]
+#[rtype(result = "Option<Instant>")]
+pub struct IdleSince;
+
 /// The answer of the GET, GETNEXT, GETBULK, SET and Walk handlers: the caller's channel is
 /// handed straight to the operation, so an answer costs no task, no extra channel and no boxed
 /// future (a `ResponseFuture` costs all three per request).
@@ -265,28 +271,52 @@ struct OpState {
     tokens: SmallVec<[u64; 2]>,
 }
 
+/// One request of the session's requests table.
+struct RequestEntry {
+    /// Its operation's id.
+    op: u64,
+    /// Which part of the operation it carries.
+    part: u32,
+    /// Handed to the dispatcher (counted in `in_flight`), not yet answered or cancelled.
+    submitted: bool,
+}
+
+impl RequestEntry {
+    fn queued(op: u64, part: u32) -> Self {
+        Self {
+            op,
+            part,
+            submitted: false,
+        }
+    }
+}
+
 /// The session actor for one agent. Fields say why they exist.
 pub struct Session {
     /// Name in the registry, for answers and logs.
     name: Arc<str>,
     /// The agent's resolved address.
     agent: SocketAddr,
-    /// Version, community, timeouts and limits.
-    config: SessionConfig,
+    /// Version, community, timeouts and limits (shared with the registry and with every session
+    /// given the same `Arc`: immutable).
+    config: Arc<SessionConfig>,
+    /// This session's inbox for the dispatcher's answers, shared by every request in flight
+    /// (cloning an `Arc` per request instead of making a `Recipient`). Held only while requests
+    /// are submitted, so an idle session still stops when its last `Addr` is dropped.
+    inbox: Option<Arc<Recipient<Inbound>>>,
     /// The dispatcher that owns the socket.
     dispatcher: Recipient<Submit>,
     /// The same dispatcher, for cancellations.
     cancel: Recipient<Cancel>,
     /// Operations in progress, by operation id.
     ops: FastMap<u64, OpState>,
-    /// Request token -> (operation id, part key).
-    tokens: FastMap<u64, (u64, u32)>,
+    /// The one requests table: each request token, queued or submitted, with its operation,
+    /// part, and whether it is submitted (in flight at the dispatcher). A flag per token, not
+    /// a count, so a cancel racing an answer never frees a slot twice.
+    requests: FastMap<u64, RequestEntry>,
     /// Requests waiting for room under `max_in_flight`.
     queue: VecDeque<(u64, Pdu<'static>)>,
-    /// Tokens submitted to the dispatcher and not yet answered or cancelled: `in_flight` is its
-    /// size. A set, not a count, so a cancel racing an answer never frees a slot twice.
-    submitted: FastMap<u64, ()>,
-    /// Requests submitted and not yet answered (`submitted.len()`).
+    /// Requests submitted and not yet answered (the entries of `requests` marked submitted).
     in_flight: usize,
     /// The session's own last word on each submitted request: (deadline, token), in submission
     /// order. The dispatcher answers every request before its deadline (all transmissions'
@@ -301,8 +331,11 @@ pub struct Session {
     watchdog_wait: Duration,
     /// Source of operation ids.
     next_op: u64,
-    /// SNMPv3: discovery, keys, retries (`None` for v1/v2c).
-    v3: Option<V3State>,
+    /// When the last operation ended (or the session started), while none is in progress.
+    idle_since: Option<Instant>,
+    /// SNMPv3: discovery, keys, retries (`None` for v1/v2c; boxed, so a v1/v2c session does
+    /// not carry its 200 bytes).
+    v3: Option<Box<V3State>>,
 }
 
 impl Session {
@@ -312,13 +345,16 @@ impl Session {
     pub fn new(
         name: Arc<str>,
         agent: SocketAddr,
-        config: SessionConfig,
+        config: impl Into<Arc<SessionConfig>>,
         dispatcher: Recipient<Submit>,
         cancel: Recipient<Cancel>,
         usm: Arc<UsmCache>,
     ) -> Self {
+        let config = config.into();
         let v3 = match (config.version, &config.user) {
-            (crate::pdu::Version::V3, Some(user)) => Some(V3State::new(user.clone(), usm)),
+            (crate::pdu::Version::V3, Some(user)) => {
+                Some(Box::new(V3State::new(user.clone(), usm)))
+            }
             _ => None,
         };
         let watchdog_wait = config.policy().total() + WATCHDOG_MARGIN;
@@ -327,17 +363,18 @@ impl Session {
             name,
             agent,
             config,
+            inbox: None,
             dispatcher,
             cancel,
             ops: FastMap::default(),
-            tokens: FastMap::default(),
+            requests: FastMap::default(),
             queue: VecDeque::new(),
-            submitted: FastMap::default(),
             in_flight: 0,
             watchdog: VecDeque::new(),
             watchdog_armed: false,
             watchdog_wait,
             next_op: 0,
+            idle_since: Some(Instant::now()),
         }
     }
 
@@ -360,6 +397,7 @@ impl Session {
         }
         let id = self.next_op;
         self.next_op += 1;
+        self.idle_since = None;
         let outcome = op.start();
         self.ops.insert(
             id,
@@ -423,7 +461,7 @@ impl Session {
             for (part, pdu) in outcome.sends {
                 let token = next_token();
                 state.tokens.push(token);
-                self.tokens.insert(token, (id, part));
+                self.requests.insert(token, RequestEntry::queued(id, part));
                 self.queue.push_back((token, pdu));
             }
         }
@@ -438,13 +476,36 @@ impl Session {
             if let Some(v3) = &mut self.v3 {
                 v3.forget(*t);
             }
-            if self.tokens.remove(t).is_some() && self.submitted.remove(t).is_some() {
+            if self.requests.remove(t).is_some_and(|r| r.submitted) {
                 // In flight: tell the dispatcher, and free its slot now (no Inbound will come).
                 self.in_flight = self.in_flight.saturating_sub(1);
                 self.cancel.do_send(Cancel { token: *t });
             }
         }
         state.reply.send(result, state.streamed);
+        self.release_inbox_when_idle();
+        if self.ops.is_empty() {
+            self.idle_since = Some(Instant::now());
+            self.release_tables();
+        }
+    }
+
+    /// An idle session keeps no table memory: the operations and requests tables and the
+    /// queue are freed once empty (made again on the next operation), so a session used once
+    /// costs what a session never used costs.
+    fn release_tables(&mut self) {
+        if self.ops.capacity() > 0 {
+            self.ops = FastMap::default();
+        }
+        if self.requests.is_empty() && self.requests.capacity() > 0 {
+            self.requests = FastMap::default();
+        }
+        if self.queue.is_empty() && self.queue.capacity() > 0 {
+            self.queue = VecDeque::new();
+        }
+        if self.watchdog.is_empty() && self.watchdog.capacity() > 0 {
+            self.watchdog = VecDeque::new();
+        }
     }
 
     fn pump(&mut self, ctx: &mut Context<Self>) {
@@ -452,7 +513,7 @@ impl Session {
             let Some(&(token, _)) = self.queue.front() else {
                 break;
             };
-            if !self.tokens.contains_key(&token) {
+            if !self.requests.contains_key(&token) {
                 self.queue.pop_front(); // its operation ended meanwhile
                 continue;
             }
@@ -464,7 +525,9 @@ impl Session {
                 break;
             };
             self.in_flight += 1;
-            self.submitted.insert(token, ());
+            if let Some(r) = self.requests.get_mut(&token) {
+                r.submitted = true;
+            }
             if let (Some(v3), Some(u)) = (&mut self.v3, &usm) {
                 v3.sent(token, pdu.clone(), u.clone());
             }
@@ -476,7 +539,7 @@ impl Session {
                 },
             };
             let submit = Submit {
-                reply_to: ctx.address().recipient(),
+                reply_to: self.inbox(ctx),
                 token,
                 agent: self.agent,
                 security,
@@ -484,6 +547,37 @@ impl Session {
                 policy: self.config.policy(),
             };
             self.submit(submit, ctx);
+        }
+    }
+
+    /// The session's inbox for answers (made on first use after being idle).
+    fn inbox(&mut self, ctx: &mut Context<Self>) -> Arc<Recipient<Inbound>> {
+        self.inbox
+            .get_or_insert_with(|| Arc::new(ctx.address().recipient()))
+            .clone()
+    }
+
+    /// Forgets the answered requests at the front of the watchdog's queue (answers come
+    /// mostly in order), so it holds about what is in flight rather than every request of the
+    /// last few seconds; frees it once empty.
+    fn trim_watchdog(&mut self) {
+        let probe = self.v3.as_ref().and_then(|v3| v3.probe);
+        while let Some(&(_, token)) = self.watchdog.front() {
+            if probe == Some(token) || self.requests.get(&token).is_some_and(|r| r.submitted) {
+                break;
+            }
+            self.watchdog.pop_front();
+        }
+        if self.watchdog.is_empty() && self.watchdog.capacity() > 0 {
+            self.watchdog = VecDeque::new();
+        }
+    }
+
+    /// Drops the inbox when nothing is submitted (see `inbox`).
+    fn release_inbox_when_idle(&mut self) {
+        let probing = self.v3.as_ref().is_some_and(|v3| v3.probe.is_some());
+        if self.in_flight == 0 && !probing {
+            self.inbox = None;
         }
     }
 
@@ -535,7 +629,7 @@ impl Session {
     fn on_watchdog(&mut self, now: Instant, ctx: &mut Context<Self>) {
         while let Some(&(deadline, token)) = self.watchdog.front() {
             let probe = self.v3.as_ref().is_some_and(|v3| v3.probe == Some(token));
-            if !probe && !self.submitted.contains_key(&token) {
+            if !probe && !self.requests.get(&token).is_some_and(|r| r.submitted) {
                 self.watchdog.pop_front(); // answered, failed or cancelled meanwhile
                 continue;
             }
@@ -574,7 +668,7 @@ impl Session {
                     v3.probe = Some(token);
                 }
                 let submit = Submit {
-                    reply_to: ctx.address().recipient(),
+                    reply_to: self.inbox(ctx),
                     token,
                     agent: self.agent,
                     security: Security::Usm(probe),
@@ -609,7 +703,7 @@ impl Session {
         let ids: Vec<u64> = self
             .queue
             .drain(..)
-            .filter_map(|(t, _)| self.tokens.get(&t).map(|r| r.0))
+            .filter_map(|(t, _)| self.requests.get(&t).map(|r| r.op))
             .collect();
         for id in ids {
             self.end(id, Err(e.clone()));
@@ -617,11 +711,11 @@ impl Session {
     }
 
     fn resolve_token(&mut self, token: u64) -> Option<(u64, u32)> {
-        let r = self.tokens.remove(&token)?;
-        if let Some(s) = self.ops.get_mut(&r.0) {
+        let r = self.requests.remove(&token)?;
+        if let Some(s) = self.ops.get_mut(&r.op) {
             s.tokens.retain(|t| *t != token);
         }
-        Some(r)
+        Some((r.op, r.part))
     }
 
     fn oneshot<M>(
@@ -671,9 +765,13 @@ impl Handler<Inbound> for Session {
                 self.fail_queued(&e);
             }
             self.pump(ctx);
+            self.release_inbox_when_idle();
             return;
         }
-        if self.submitted.remove(&token).is_some() {
+        if let Some(r) = self.requests.get_mut(&token)
+            && r.submitted
+        {
+            r.submitted = false;
             self.in_flight = self.in_flight.saturating_sub(1);
         }
         match msg {
@@ -709,6 +807,8 @@ impl Handler<Inbound> for Session {
             }
         }
         self.pump(ctx);
+        self.trim_watchdog();
+        self.release_inbox_when_idle();
     }
 }
 
@@ -745,7 +845,7 @@ impl Session {
                 if let Some(s) = self.ops.get_mut(&id) {
                     s.tokens.push(new);
                 }
-                self.tokens.insert(new, (id, part));
+                self.requests.insert(new, RequestEntry::queued(id, part));
                 self.queue.push_front((new, pdu));
                 Ok(None)
             }
@@ -855,6 +955,18 @@ impl<C: Send + 'static> Handler<Request<C>> for Session {
             });
         }));
         self.begin(op, reply, None, ctx);
+    }
+}
+
+impl Handler<IdleSince> for Session {
+    type Result = Option<Instant>;
+
+    fn handle(&mut self, _: IdleSince, _ctx: &mut Context<Self>) -> Self::Result {
+        let busy = !self.ops.is_empty()
+            || !self.queue.is_empty()
+            || self.in_flight > 0
+            || self.v3.as_ref().is_some_and(|v3| v3.probe.is_some());
+        if busy { None } else { self.idle_since }
     }
 }
 

@@ -2,6 +2,8 @@
 //! checks. No actors, no sockets, no clock: the actor feeds responses in and carries requests out,
 //! so all of this is tested without a runtime.
 
+use smallvec::{SmallVec, smallvec};
+
 use crate::oid::Oid;
 use crate::pdu::{BulkPdu, ErrorStatus, GenericPdu, Message, Pdu, Value, VarBind, Version};
 
@@ -34,8 +36,9 @@ pub enum WalkMode {
 /// What an operation wants done next.
 #[derive(Debug, Default)]
 pub struct Outcome {
-    /// PDUs to send, each with the part key the response must come back with.
-    pub sends: Vec<(u32, Pdu<'static>)>,
+    /// PDUs to send, each with the part key the response must come back with (most outcomes
+    /// send one: kept inline).
+    pub sends: SmallVec<[(u32, Pdu<'static>); 1]>,
     /// Varbinds produced by a walk since the last outcome, in order.
     pub rows: Vec<VarBind<'static>>,
     /// The final answer, when the operation is over.
@@ -128,29 +131,43 @@ pub struct GetOp {
     version: Version,
     max_oids: usize,
     oids: Vec<Oid>,
+    /// Answers gathered so far, by index into `oids`: made only when the answer comes in
+    /// several pieces (several parts, tooBig, v1 noSuchName). A GET answered by one PDU hands
+    /// that PDU's varbinds straight to the caller.
     results: Vec<Option<VarBind<'static>>>,
-    /// Outstanding parts: part key -> indexes into `oids`.
-    parts: Vec<(u32, Vec<usize>)>,
+    /// Outstanding parts: part key -> indexes into `oids` (one part of a few OIDs, usually:
+    /// inline).
+    parts: SmallVec<[(u32, Indexes); 1]>,
     next_part: u32,
 }
+
+/// Indexes into a [`GetOp`]'s OIDs (inline up to four).
+type Indexes = SmallVec<[usize; 4]>;
 
 impl GetOp {
     /// A GET or GETNEXT of `oids`.
     #[must_use]
     pub fn new(kind: GetKind, oids: Vec<Oid>, limits: Limits) -> Self {
-        let n = oids.len();
         Self {
             kind,
             version: limits.version,
             max_oids: limits.max_oids.max(1),
             oids,
-            results: vec![None; n],
-            parts: Vec::new(),
+            results: Vec::new(),
+            parts: SmallVec::new(),
             next_part: 0,
         }
     }
 
-    fn part(&mut self, idx: Vec<usize>, out: &mut Outcome) {
+    /// The answers gathered so far (made on first use).
+    fn results(&mut self) -> &mut Vec<Option<VarBind<'static>>> {
+        if self.results.is_empty() {
+            self.results = vec![None; self.oids.len()];
+        }
+        &mut self.results
+    }
+
+    fn part(&mut self, idx: Indexes, out: &mut Outcome) {
         let key = self.next_part;
         self.next_part = self.next_part.wrapping_add(1);
         let vbs = idx
@@ -167,9 +184,10 @@ impl GetOp {
             out.done = Some(Err(SnmpError::InvalidRequest("no OIDs")));
             return out;
         }
-        let all: Vec<usize> = (0..self.oids.len()).collect();
-        for chunk in all.chunks(self.max_oids) {
-            self.part(chunk.to_vec(), &mut out);
+        let n = self.oids.len();
+        for start in (0..n).step_by(self.max_oids) {
+            let end = (start + self.max_oids).min(n);
+            self.part((start..end).collect(), &mut out);
         }
         out
     }
@@ -180,7 +198,8 @@ impl GetOp {
             return out;
         };
         let (_, idx) = self.parts.swap_remove(pos);
-        let asked: Vec<Oid> = idx.iter().map(|&i| self.oids[i].clone()).collect();
+        // Only an agent error names the OIDs asked.
+        let asked = |op: &Self| -> Vec<Oid> { idx.iter().map(|&i| op.oids[i].clone()).collect() };
         match resp.error_status {
             ErrorStatus::NoError => {
                 if resp.varbinds.len() != idx.len() {
@@ -188,13 +207,20 @@ impl GetOp {
                         "response has a different number of varbinds than the request",
                     ));
                 }
-                for (i, vb) in idx.into_iter().zip(resp.varbinds) {
-                    self.results[i] = Some(vb);
+                if self.results.is_empty() && self.parts.is_empty() && idx.len() == self.oids.len()
+                {
+                    // The one part asked for every OID, in order: its varbinds are the answer.
+                    out.done = Some(Ok(resp.varbinds));
+                    return out;
+                }
+                let results = self.results();
+                for (&i, vb) in idx.iter().zip(resp.varbinds) {
+                    results[i] = Some(vb);
                 }
             }
             ErrorStatus::TooBig if idx.len() > 1 => {
                 let (a, b) = idx.split_at(idx.len() / 2);
-                let (a, b) = (a.to_vec(), b.to_vec());
+                let (a, b): (Indexes, Indexes) = (a.into(), b.into());
                 self.part(a, &mut out);
                 self.part(b, &mut out);
             }
@@ -207,20 +233,21 @@ impl GetOp {
                     .and_then(|i| i.checked_sub(1))
                     .filter(|&i| i < idx.len())
                 else {
-                    return Outcome::fail(agent_error(&resp, &asked));
+                    return Outcome::fail(agent_error(&resp, &asked(self)));
                 };
                 let missing = match self.kind {
                     GetKind::Get => Value::NoSuchObject,
                     GetKind::GetNext => Value::EndOfMibView,
                 };
                 let i = idx[bad];
-                self.results[i] = Some(VarBind::new(self.oids[i].clone(), missing));
-                let rest: Vec<usize> = idx.iter().copied().filter(|&j| j != i).collect();
+                let vb = VarBind::new(self.oids[i].clone(), missing);
+                self.results()[i] = Some(vb);
+                let rest: Indexes = idx.iter().copied().filter(|&j| j != i).collect();
                 if !rest.is_empty() {
                     self.part(rest, &mut out);
                 }
             }
-            _ => return Outcome::fail(agent_error(&resp, &asked)),
+            _ => return Outcome::fail(agent_error(&resp, &asked(self))),
         }
         if self.parts.is_empty() {
             let results = std::mem::take(&mut self.results);
@@ -265,7 +292,7 @@ impl BulkOp {
             return Outcome::fail(SnmpError::InvalidRequest("no OIDs"));
         }
         Outcome {
-            sends: vec![(
+            sends: smallvec![(
                 0,
                 bulk_pdu(&self.oids, self.non_repeaters, self.max_repetitions),
             )],
@@ -324,7 +351,7 @@ impl SetOp {
             ..GenericPdu::default()
         };
         Outcome {
-            sends: vec![(0, Pdu::SetRequest(g))],
+            sends: smallvec![(0, Pdu::SetRequest(g))],
             ..Outcome::default()
         }
     }
@@ -413,7 +440,7 @@ impl WalkOp {
             generic(GetKind::GetNext, vec![VarBind::null(self.last.clone())])
         };
         Outcome {
-            sends: vec![(0, pdu)],
+            sends: smallvec![(0, pdu)],
             ..Outcome::default()
         }
     }

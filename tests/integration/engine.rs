@@ -890,3 +890,102 @@ async fn a_flood_to_a_slow_agent_gets_backpressure_errors_beyond_the_queue_limit
     }
     e.shutdown().await;
 }
+
+/// Sessions a command made for itself (`get 127.0.0.1:161 ...`, `TARGET#HASH`) are evicted once
+/// idle, with the per-agent counters and SNMPv3 engine records they leave; busy ones, defined
+/// ones and counters still used by another session stay.
+// See: issue 12
+#[actix_rt::test]
+async fn idle_adhoc_sessions_are_evicted_with_their_counters_and_usm_records() {
+    use snmpact::agent::usm::{AgentEngine, DEFAULT_BOOTS, default_engine_id};
+    use snmpact::usm::{KeyCache, User};
+    let v2 = agent(Faults::default());
+    let v3_engine = AgentEngine::new(
+        default_engine_id(1161),
+        DEFAULT_BOOTS,
+        &[User::new("nobody")],
+        &mut KeyCache::new(),
+    )
+    .unwrap();
+    let v3 = server::spawn(
+        "127.0.0.1:0".parse().unwrap(),
+        Responder::new(store(), "public").with_v3(v3_engine),
+    )
+    .unwrap();
+    let silent = agent(Faults {
+        silent: true,
+        ..Faults::default()
+    });
+    let e = engine();
+    assert_eq!(e.adhoc_idle(), snmpact::engine::DEFAULT_ADHOC_IDLE);
+    let (a, b, c) = (
+        v2.addr().to_string(),
+        v3.addr().to_string(),
+        silent.addr().to_string(),
+    );
+    let get = || Get(vec![oid("1.3.6.1.2.1.1.5.0")]);
+    let defined = e.session("defined", &a, fast(Version::V2c)).await.unwrap();
+    let same_agent = e
+        .adhoc_session(&format!("{a}#1"), &a, fast(Version::V2c))
+        .await
+        .unwrap();
+    let v3_cfg = SessionConfig {
+        user: Some(std::sync::Arc::new(User::new("nobody"))),
+        ..fast(Version::V3)
+    };
+    let usm_only = e.adhoc_session(&b, &b, v3_cfg).await.unwrap();
+    let busy = e
+        .adhoc_session(
+            &c,
+            &c,
+            SessionConfig {
+                timeout: Duration::from_secs(30),
+                ..fast(Version::V2c)
+            },
+        )
+        .await
+        .unwrap();
+    for s in [&defined, &same_agent, &usm_only] {
+        s.send(get()).await.unwrap().unwrap();
+    }
+    // Queued before the eviction's question, so the session is busy when asked.
+    busy.do_send(get());
+    let silent_addr = silent.addr();
+    until_stats(&e, "the busy request in flight", |st| {
+        st.per_agent
+            .get(&silent_addr)
+            .is_some_and(|c| c.in_flight == 1)
+    })
+    .await;
+    let st = e.stats().await;
+    for x in [v2.addr(), v3.addr(), silent.addr()] {
+        assert!(st.per_agent.contains_key(&x), "{x} counted: {st:?}");
+    }
+    assert_eq!(e.usm_cache().engines(), 1);
+    assert_eq!(e.names().len(), 4);
+
+    // Idle, but not for an hour: nothing goes.
+    assert_eq!(e.evict_idle_adhoc(Duration::from_secs(3600)).await, 0);
+    assert_eq!(e.names().len(), 4);
+
+    assert_eq!(e.evict_idle_adhoc(Duration::ZERO).await, 2);
+    let mut left = vec!["defined".to_owned(), c.clone()];
+    left.sort();
+    assert_eq!(e.names(), left, "the defined and the busy session stay");
+    let st = e.stats().await;
+    assert!(
+        st.per_agent.contains_key(&v2.addr()),
+        "still used by the defined session"
+    );
+    assert!(
+        !st.per_agent.contains_key(&v3.addr()),
+        "evicted agent's counters pruned: {st:?}"
+    );
+    assert!(st.per_agent.contains_key(&silent.addr()), "busy agent kept");
+    assert_eq!(e.usm_cache().engines(), 0, "the v3 engine record is pruned");
+    // The evicted session ended: a new one is made on the next command, and works.
+    let again = e.adhoc_session(&b, &b, fast(Version::V2c)).await.unwrap();
+    assert!(again != usm_only);
+    again.send(get()).await.unwrap().unwrap();
+    e.shutdown().await;
+}
