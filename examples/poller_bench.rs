@@ -47,7 +47,7 @@ use snmpact::config;
 use snmpact::output::{self, Sink};
 use snmpact::pdu::Value;
 use snmpact::poller::{self, Event, GetStats, JobStats, Shutdown};
-use snmpact::{Engine, EngineConfig};
+use snmpact::Engine;
 
 /// Agents per agents' process and loopback address: below the 28,000 ephemeral ports of the
 /// default range, and below the usual 20,000 open-files hard limit (one socket per agent).
@@ -353,10 +353,7 @@ async fn run(
     let load_time = t.elapsed();
     let rss_loaded = rss_mib().0;
 
-    let engine = Engine::start(EngineConfig {
-        shards: settings.engine.shards,
-        binding: settings.engine.binding,
-    });
+    let engine = Engine::start(settings.engine.clone());
     let counting = Arc::new(Counting::default());
     let outputs = output::start(&settings)?.with("count", counting.clone());
     let t = Instant::now();

@@ -40,7 +40,7 @@ use snmpact::console::{self, ConsoleConfig, Password};
 use snmpact::output::{self, MetricsSource, Sink};
 use snmpact::pdu::Value;
 use snmpact::poller::{self, Event, GetStats, JobStats, Shutdown};
-use snmpact::{Engine, EngineConfig};
+use snmpact::Engine;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Agents per agents' process (one socket each, under the usual open-files limit).
@@ -496,10 +496,7 @@ async fn run(
     let settings = config::load(&[path], &[])?;
 
     // As `snmpact serve` starts them.
-    let engine = Engine::start(EngineConfig {
-        shards: settings.engine.shards,
-        binding: settings.engine.binding,
-    });
+    let engine = Engine::start(settings.engine.clone());
     let console = console::run_console(
         engine.clone(),
         ConsoleConfig {

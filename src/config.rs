@@ -45,7 +45,8 @@
 //! ```toml
 //! [console]
 //! listen = "127.0.0.1:2323"
-//! [engine]                  # shards = 0 (one per core), bind = "0.0.0.0:0", bind6 = "[::]:0"
+//! [engine]                  # shards = 0 (one per core), bind = "0.0.0.0:0", bind6 = "[::]:0",
+//!                           # adhoc_idle = "5m" (console sessions made for an address; "0s": kept)
 //! [defaults]                # every agent starts from these (then its group's, then its own)
 //! version = "2c"            # "1", "2c" or "3"
 //! community = "public"      # or community_env = "VARIABLE" (the secret stays out of the file)

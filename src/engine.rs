@@ -43,12 +43,25 @@ pub const DEFAULT_ADHOC_IDLE: Duration = Duration::from_secs(300);
 const MIN_SWEEP: Duration = Duration::from_secs(1);
 
 /// How the engine is laid out.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct EngineConfig {
     /// Dispatchers (threads) to run; 0 means one per core.
     pub shards: usize,
     /// Local addresses the sockets bind to.
     pub binding: Binding,
+    /// Idle time after which an ad-hoc session is evicted (zero: never); see
+    /// [`Engine::set_adhoc_idle`].
+    pub adhoc_idle: Duration,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            shards: 0,
+            binding: Binding::default(),
+            adhoc_idle: DEFAULT_ADHOC_IDLE,
+        }
+    }
 }
 
 struct Shard {
@@ -146,7 +159,7 @@ impl Engine {
                 usm: crate::session::UsmCache::new(),
                 notifications: std::sync::Mutex::new(None),
                 cluster: std::sync::OnceLock::new(),
-                adhoc_idle_ms: AtomicU64::new(millis(DEFAULT_ADHOC_IDLE)),
+                adhoc_idle_ms: AtomicU64::new(millis(config.adhoc_idle)),
             }),
         };
         engine.start_sweeper();

@@ -154,6 +154,9 @@ pub struct Engine {
     pub bind: Option<String>,
     /// Local IPv6 address of the sockets (`[::]:0`).
     pub bind6: Option<String>,
+    /// Idle time after which a session a console command made for an address is evicted
+    /// (`"5m"`; `"0s"`: never).
+    pub adhoc_idle: Option<String>,
 }
 
 /// A secret as written (a community string, a pass phrase): `Debug` never shows it.

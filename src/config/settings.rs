@@ -194,7 +194,12 @@ fn mibs_spec(m: raw::Mibs) -> mib::LoadSpec {
 /// `[engine]`: shards and the local addresses of the IPv4 and IPv6 sockets.
 fn engine_settings(at: &value::At<'_, '_>, e: raw::Engine) -> Result<EngineConfig, Error> {
     let default_binding = Binding::default();
+    let adhoc_idle = match e.adhoc_idle.as_deref() {
+        None => crate::engine::DEFAULT_ADHOC_IDLE,
+        Some(t) => parse_duration(t).map_err(|m| at.err(&["engine", "adhoc_idle"], m))?,
+    };
     let engine = EngineConfig {
+        adhoc_idle,
         shards: e.shards.unwrap_or(0),
         binding: Binding {
             v4: match &e.bind {

@@ -1162,3 +1162,16 @@ fn cluster_section_defaults_checks_and_secret() {
     assert_eq!(c.redis, "rediss://127.0.0.1:6380");
     assert!(c.ca_file.is_none());
 }
+
+// See: issue 12
+#[test]
+fn engine_adhoc_idle_is_read_and_checked() {
+    let s = load_text("").unwrap();
+    assert_eq!(s.engine.adhoc_idle, crate::engine::DEFAULT_ADHOC_IDLE);
+    let s = load_text("[engine]\nadhoc_idle = \"30s\"\n").unwrap();
+    assert_eq!(s.engine.adhoc_idle, Duration::from_secs(30));
+    let s = load_text("[engine]\nadhoc_idle = \"0s\"\n").unwrap();
+    assert_eq!(s.engine.adhoc_idle, Duration::ZERO);
+    let (_, key, _) = key_error(load_text("[engine]\nadhoc_idle = \"soon\"\n"));
+    assert_eq!(key, "engine.adhoc_idle");
+}
