@@ -33,7 +33,7 @@ use actix::prelude::*;
 use dashmap::DashMap;
 
 use crate::dispatcher::{Binding, Dispatcher, DispatcherStats, ForgetAgent, GetStats, Shutdown};
-use crate::session::{IdleSince, Session, SessionConfig, SnmpError, Stop};
+use crate::session::{self, IdleSince, Session, SessionConfig, SnmpError};
 
 /// The SNMP agent port.
 pub const DEFAULT_PORT: u16 = 161;
@@ -113,7 +113,7 @@ struct Inner {
     own_arbiters: std::sync::Mutex<Vec<Arbiter>>,
     registry: DashMap<String, SessionEntry>,
     /// SNMPv3 agent engines and keys, shared by all sessions.
-    usm: Arc<crate::session::UsmCache>,
+    usm: Arc<session::UsmCache>,
     /// The service's notification listener, for the console's `traps` and `stats`.
     notifications: std::sync::Mutex<Option<Addr<crate::notification::listener::Listener>>>,
     /// The cluster membership, when `[cluster]` is configured (the poller and console ask it).
@@ -156,7 +156,7 @@ impl Engine {
                 shards,
                 own_arbiters: std::sync::Mutex::new(extra),
                 registry: DashMap::new(),
-                usm: crate::session::UsmCache::new(),
+                usm: session::UsmCache::new(),
                 notifications: std::sync::Mutex::new(None),
                 cluster: std::sync::OnceLock::new(),
                 adhoc_idle_ms: AtomicU64::new(millis(config.adhoc_idle)),
@@ -232,7 +232,7 @@ impl Engine {
                 .remove_if(&name, |_, e| e.addr == addr)
                 .is_some()
             {
-                addr.do_send(Stop);
+                addr.do_send(session::Shutdown);
                 evicted.push(agent);
             }
         }
@@ -302,7 +302,7 @@ impl Engine {
 
     /// The SNMPv3 engine and key cache all sessions share.
     #[must_use]
-    pub fn usm_cache(&self) -> &Arc<crate::session::UsmCache> {
+    pub fn usm_cache(&self) -> &Arc<session::UsmCache> {
         &self.inner.usm
     }
 
@@ -427,7 +427,7 @@ impl Engine {
     pub fn remove(&self, name: &str) -> bool {
         match self.inner.registry.remove(name) {
             Some((_, e)) => {
-                e.addr.do_send(Stop);
+                e.addr.do_send(session::Shutdown);
                 true
             }
             None => false,
@@ -471,7 +471,7 @@ impl Engine {
     /// close, the engine's own threads end. Nothing hangs.
     pub async fn shutdown(&self) {
         for e in self.inner.registry.iter() {
-            e.addr.do_send(Stop);
+            e.addr.do_send(session::Shutdown);
         }
         self.inner.registry.clear();
         for s in &self.inner.shards {

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 pub use crate::exchange::SnmpError;
 pub use actor::{
-    Answer, Get, GetBulk, GetNext, IdleSince, Operation, Request, Session, Set, Stop, Table,
+    Answer, Get, GetBulk, GetNext, IdleSince, Operation, Request, Session, Set, Shutdown, Table,
     TableRow, TableRows, VarBindsResult, WATCHDOG_MARGIN, Walk, WalkRows, WalkStream,
 };
 pub use machine::{Backoff, RetryPolicy, WalkMode, WalkOptions};

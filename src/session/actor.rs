@@ -167,7 +167,7 @@ pub struct Answer<C: Send + 'static> {
 /// Stops the session: operations in progress fail with [`SnmpError::ShuttingDown`].
 #[derive(Debug, Message)]
 #[rtype(result = "()")]
-pub struct Stop;
+pub struct Shutdown;
 
 /// Asks since when the session has had nothing to do (no operation, nothing queued or in
 /// flight): `None` while busy. Sent by the engine to evict idle ad-hoc sessions.
@@ -181,11 +181,11 @@ pub struct IdleSince;
 ///
 /// Actix calls [`MessageResponse::handle`] with the caller's channel right after the handler
 /// returns; the operation ends later (or, for an operation that needs no request, inside the
-/// handler). Whichever comes first waits in the shared [`Slot`] for the other.
-pub struct Deferred(Rc<RefCell<Slot>>);
+/// handler). Whichever comes first waits in the shared [`Rendezvous`] for the other.
+pub struct Deferred(Rc<RefCell<Rendezvous>>);
 
 /// The meeting point of a [`Deferred`] answer and its operation.
-enum Slot {
+enum Rendezvous {
     /// Neither the caller's channel nor the result is here yet.
     Empty,
     /// The caller's channel: the result goes straight into it.
@@ -204,14 +204,14 @@ where
 {
     fn handle(self, _ctx: &mut Context<Session>, tx: Option<OneshotSender<VarBindsResult>>) {
         let mut slot = self.0.borrow_mut();
-        *slot = match (std::mem::replace(&mut *slot, Slot::Done), tx) {
-            (Slot::Ready(r), Some(tx)) => {
+        *slot = match (std::mem::replace(&mut *slot, Rendezvous::Done), tx) {
+            (Rendezvous::Ready(r), Some(tx)) => {
                 let _ = tx.send(r);
-                Slot::Done
+                Rendezvous::Done
             }
-            (Slot::Empty, Some(tx)) => Slot::Waiting(tx),
-            (Slot::Empty, None) => Slot::Detached,
-            (_, _) => Slot::Done,
+            (Rendezvous::Empty, Some(tx)) => Rendezvous::Waiting(tx),
+            (Rendezvous::Empty, None) => Rendezvous::Detached,
+            (_, _) => Rendezvous::Done,
         };
     }
 }
@@ -219,7 +219,7 @@ where
 /// Where an operation's final answer goes.
 enum Reply {
     /// A [`Deferred`] answer.
-    Deferred(Rc<RefCell<Slot>>),
+    Deferred(Rc<RefCell<Rendezvous>>),
     Once(oneshot::Sender<VarBindsResult>),
     /// A streamed walk: the answer is the number of rows streamed.
     Count(oneshot::Sender<Result<usize, SnmpError>>),
@@ -231,12 +231,12 @@ impl Reply {
         match self {
             Reply::Deferred(slot) => {
                 let mut slot = slot.borrow_mut();
-                match std::mem::replace(&mut *slot, Slot::Done) {
-                    Slot::Waiting(tx) => {
+                match std::mem::replace(&mut *slot, Rendezvous::Done) {
+                    Rendezvous::Waiting(tx) => {
                         let _ = tx.send(r);
                     }
-                    Slot::Empty => *slot = Slot::Ready(r),
-                    Slot::Ready(_) | Slot::Detached | Slot::Done => {}
+                    Rendezvous::Empty => *slot = Rendezvous::Ready(r),
+                    Rendezvous::Ready(_) | Rendezvous::Detached | Rendezvous::Done => {}
                 }
             }
             Reply::Once(tx) => {
@@ -884,7 +884,7 @@ macro_rules! varbind_handler {
             fn handle(&mut self, $m: $msg, ctx: &mut Context<Self>) -> Self::Result {
                 let $s = &*self;
                 let op = $op;
-                let slot = Rc::new(RefCell::new(Slot::Empty));
+                let slot = Rc::new(RefCell::new(Rendezvous::Empty));
                 self.begin(op, Reply::Deferred(slot.clone()), None, ctx);
                 Deferred(slot)
             }
@@ -970,10 +970,10 @@ impl Handler<IdleSince> for Session {
     }
 }
 
-impl Handler<Stop> for Session {
+impl Handler<Shutdown> for Session {
     type Result = ();
 
-    fn handle(&mut self, _: Stop, ctx: &mut Context<Self>) {
+    fn handle(&mut self, _: Shutdown, ctx: &mut Context<Self>) {
         ctx.stop();
     }
 }
