@@ -9,8 +9,8 @@
 use std::time::Instant;
 
 use actix::prelude::*;
-use snmpact::agent::server;
-use snmpact::agent::{Responder, snmprec};
+use snmpact::simulator::agent::server;
+use snmpact::simulator::agent::{Responder, snmprec};
 use snmpact::format::{OidStyle, format_varbind};
 use snmpact::session::{Answer, Operation, Request};
 use snmpact::{Engine, EngineConfig, SessionConfig};

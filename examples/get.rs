@@ -28,7 +28,7 @@ async fn run() -> Result<bool, Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     // Keep the demo agent alive for the whole run when no target is given.
     let demo = if args.is_empty() {
-        Some(snmpact::agent::spawn_demo()?)
+        Some(snmpact::simulator::agent::spawn_demo()?)
     } else {
         None
     };

@@ -8,7 +8,7 @@
 //! JSON line and written to /dev/null, as a real run would print it).
 //!
 //! Method:
-//! - The agents are `snmpact::agent::server` (simulated agents, `recvmmsg`/`sendmmsg`) in
+//! - The agents are `snmpact::simulator::agent::server` (simulated agents, `recvmmsg`/`sendmmsg`) in
 //!   separate processes: this example started again with `--serve N PART`, at most 19,000
 //!   agents each (one socket per agent, and the open-files limit here is 20,000), on loopback
 //!   only (127.0.PART+1.1). Each prints its addresses, serves until its stdin closes, and is
@@ -41,8 +41,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use snmpact::agent::server;
-use snmpact::agent::{Responder, Store};
+use snmpact::simulator::agent::server;
+use snmpact::simulator::agent::{Responder, Store};
 use snmpact::config;
 use snmpact::output::{self, Sink};
 use snmpact::pdu::Value;

@@ -9,7 +9,7 @@
 //! (a fifth of the run, at least 2 intervals). Exit status 0 when every criterion holds.
 //! `--minutes 0 --seconds S` runs a short smoke form.
 //!
-//! The agents (`snmpact::agent::server`, in child processes, loopback only, stopped by pid):
+//! The agents (`snmpact::simulator::agent::server`, in child processes, loopback only, stopped by pid):
 //! - every 10th is dead (never answers); every 50th (from 1) answers after 1.5 s, past the
 //!   1 s timeout; every 33rd (from 2) answers tooBig above 2 varbinds (the session splits);
 //!   every 50th (from 3) restarts every 3 intervals (sysUpTime and counters back to 0); all
@@ -33,8 +33,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use snmpact::agent::server;
-use snmpact::agent::{Faults, Responder, Store};
+use snmpact::simulator::agent::server;
+use snmpact::simulator::agent::{Faults, Responder, Store};
 use snmpact::config;
 use snmpact::console::{self, ConsoleConfig, Password};
 use snmpact::output::{self, MetricsSource, Sink};

@@ -31,7 +31,7 @@ async fn run() -> Result<(), String> {
             .parse()
             .map_err(|e| format!("bad address {listen:?}: {e} (give HOST:PORT)"))?;
     }
-    let demo = snmpact::agent::spawn_demo().map_err(|e| format!("demo agent: {e}"))?;
+    let demo = snmpact::simulator::agent::spawn_demo().map_err(|e| format!("demo agent: {e}"))?;
     let engine = Engine::start(EngineConfig::default());
     engine
         .session("demo", &demo.addr().to_string(), SessionConfig::default())

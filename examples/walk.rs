@@ -43,7 +43,7 @@ async fn main() -> std::process::ExitCode {
 async fn run() -> Result<bool, Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let demo = if args.is_empty() {
-        Some(snmpact::agent::spawn_demo()?)
+        Some(snmpact::simulator::agent::spawn_demo()?)
     } else {
         None
     };

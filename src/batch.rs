@@ -51,7 +51,8 @@ use crate::cli::targets::{Target, parse_targets_all, report};
 use crate::command::OutputFormat;
 use crate::engine::Engine;
 use crate::session::SessionConfig;
-use crate::{EngineConfig, agent};
+use crate::EngineConfig;
+use crate::simulator::agent;
 
 use runner::{RunOptions, Tally};
 use script::{DEMO, parse_script};

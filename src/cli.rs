@@ -156,7 +156,7 @@ pub fn run(tool: Tool, args: &[String]) -> ExitCode {
     };
     // The host `demo`: the embedded simulated agent, for the run (never a name to look up).
     let demo = if targets.iter().any(|t| t.host == DEMO_HOST) {
-        match crate::agent::spawn_demo() {
+        match crate::simulator::agent::spawn_demo() {
             Ok(d) => Some(d),
             Err(e) => return usage(&format!("cannot start the demo agent: {e}")),
         }

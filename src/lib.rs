@@ -4,7 +4,7 @@
 //! decoded answer or a clear failure. This crate is the library behind the `snmpact` command.
 //!
 //! # Layout
-//! - [`agent`]: simulated agents (in-memory MIB, living values from snmpsim's `numeric` module,
+//! - [`simulator::agent`]: simulated agents (in-memory MIB, living values from snmpsim's `numeric` module,
 //!   faults on purpose, UDP server; v1, v2c and SNMPv3 as an authoritative USM engine) for tests
 //!   and demos.
 //! - [`ber`]: X.690 BER as SNMP uses it (RFC 3417 §8): reader, writer, errors. No SNMP words, no I/O.
@@ -43,7 +43,6 @@
 //! - [`notification`]: traps and informs received (pure core, listener actor, snmptrapd's text
 //!   and JSON forms), `snmpact trap|inform` (sending) and `snmpact trapd`.
 
-pub mod agent;
 pub mod batch;
 pub mod ber;
 pub mod cli;

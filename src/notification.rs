@@ -23,7 +23,7 @@
 //! id (snmptrapd's `createUser -e ENGINEID`), with the time window kept per sender engine
 //! ([`crate::v3::EngineRecord`]). For informs the receiver is authoritative: its own engine id,
 //! discovery, usmStats Reports and the 150-second window come from the simulator's engine
-//! ([`crate::agent::usm::AgentEngine`]). Community strings are shown by outputs (snmptrapd logs
+//! ([`crate::simulator::agent::usm::AgentEngine`]). Community strings are shown by outputs (snmptrapd logs
 //! them too) but never by `Debug`.
 
 pub mod json;

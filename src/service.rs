@@ -19,9 +19,9 @@ use std::path::PathBuf;
 
 use std::sync::Arc;
 
-use crate::agent::Responder;
-use crate::agent::server::{self, AgentsHandle};
-use crate::agent::usm::{AgentEngine, default_engine_id};
+use crate::simulator::agent::Responder;
+use crate::simulator::agent::server::{self, AgentsHandle};
+use crate::simulator::agent::usm::{AgentEngine, default_engine_id};
 use crate::cluster::Cluster;
 use crate::config::TrapSettings;
 use crate::config::{self, Settings, SimAgentSettings, Target};

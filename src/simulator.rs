@@ -18,13 +18,14 @@
 //! - [`record`]: `snmpact record`: its arguments and the walk that writes `.snmprec` lines.
 //! - Here: the small text forms both share (port lists, durations).
 //!
-//! The agents themselves (responder, store, faults, UDP server) live in [`crate::agent`]; this
+//! The agents themselves (responder, store, faults, UDP server) live in [`crate::simulator::agent`]; this
 //! module only turns command lines into them.
 //!
 //! # Exit status
 //! 0 success (`agent`: stopped by a signal); 1 `record`: the agent failed or did not answer;
 //! 2 a usage or input error (a bad data file, a port that cannot be bound, too few open files).
 
+pub mod agent;
 pub mod record;
 pub mod serve;
 

@@ -542,7 +542,7 @@ mod tests {
 
     #[actix_rt::test]
     async fn agents_lists_defined_agents_only() {
-        let demo = crate::agent::spawn_demo().unwrap();
+        let demo = crate::simulator::agent::spawn_demo().unwrap();
         let addr = demo.addr().to_string();
         let engine = Engine::start(crate::EngineConfig {
             shards: 1,

@@ -3,7 +3,7 @@
 //! names the key and where its value came from. Settings are data: the service builds the
 //! simulated agents, sessions and outputs from them.
 //!
-//! One resolver per section, each in its own module: [`value`] reads one value at its key
+//! One resolver per section, each in its own module: `value` reads one value at its key
 //! (durations, addresses, OIDs through [`mib::resolve`], engine ids, environment variables);
 //! `session` applies the session keys layer by layer (built-in, `[defaults]`, the agent's group,
 //! the agent) into a [`SessionConfig`] with its SNMPv3 user; `agents` resolves targets and

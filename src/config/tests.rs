@@ -896,7 +896,7 @@ fn simulated_agents_get_snmpv3_users() {
             .unwrap()
             .unwrap()
             .engine_id(),
-        crate::agent::usm::default_engine_id(16123)
+        crate::simulator::agent::usm::default_engine_id(16123)
     );
     // Secrets never show.
     let shown = format!("{s:?}");

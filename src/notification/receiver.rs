@@ -25,7 +25,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::agent::usm::{AgentEngine, Incoming, Stat};
+use crate::simulator::agent::usm::{AgentEngine, Incoming, Stat};
 use crate::pdu::{self, GenericPdu, Message, Pdu, PduType, Version};
 use crate::usm::{KeyCache, SecurityLevel, User, UserError, UserKeys};
 use crate::v3::{self, EngineRecord, Head};
@@ -55,7 +55,7 @@ pub struct ReceiverConfig {
     /// SNMPv3 users (snmptrapd's `createUser` + `authUser`): for informs with keys localised to
     /// `engine_id`, for traps to each of `sender_engine_ids`.
     pub users: Vec<User>,
-    /// This receiver's own engine id (informs). `None`: [`crate::agent::usm::default_engine_id`]
+    /// This receiver's own engine id (informs). `None`: [`crate::simulator::agent::usm::default_engine_id`]
     /// of the first listening port.
     pub engine_id: Option<Vec<u8>>,
     /// snmpEngineBoots of this receiver's engine.
@@ -75,7 +75,7 @@ impl Default for ReceiverConfig {
             communities: vec![b"public".to_vec()],
             users: Vec::new(),
             engine_id: None,
-            engine_boots: crate::agent::usm::DEFAULT_BOOTS,
+            engine_boots: crate::simulator::agent::usm::DEFAULT_BOOTS,
             sender_engine_ids: Vec::new(),
             dedup_window: DEFAULT_DEDUP_WINDOW,
             rate_limit: None,
@@ -134,7 +134,7 @@ pub struct Receiver {
 /// The engine id a receiver takes when none is configured: that of an agent on `port`.
 #[must_use]
 pub fn default_engine_id(port: u16) -> Vec<u8> {
-    crate::agent::usm::default_engine_id(port)
+    crate::simulator::agent::usm::default_engine_id(port)
 }
 
 impl Receiver {

@@ -16,7 +16,7 @@ use actix::prelude::*;
 use clap::Args;
 
 use super::{EXIT_FAILED, EXIT_USAGE};
-use crate::agent::snmprec;
+use crate::simulator::agent::snmprec;
 use crate::engine::{Engine, EngineConfig};
 use crate::oid::Oid;
 use crate::pdu::Version;
@@ -353,7 +353,7 @@ mod tests {
     use clap::Parser;
 
     use super::*;
-    use crate::agent::{Faults, Responder, server, snmprec};
+    use crate::simulator::agent::{Faults, Responder, server, snmprec};
 
     #[derive(Parser)]
     struct Cmd {

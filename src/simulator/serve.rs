@@ -9,7 +9,7 @@
 //! takes a SET.
 //!
 //! SNMPv3: `--v3-user NAME:AUTH:AUTHPASS[:PRIV:PRIVPASS]` (repeatable) makes every agent an
-//! authoritative SNMPv3 engine as well ([`crate::agent::usm`]), with those users. AUTH is one of
+//! authoritative SNMPv3 engine as well ([`crate::simulator::agent::usm`]), with those users. AUTH is one of
 //! MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512, or `none` for a noAuthNoPriv user
 //! (`NAME:none`); PRIV one of DES, AES, AES-192, AES-256, AES-192-C, AES-256-C. A user may also
 //! use the levels below its own. Each agent's engine id is `--engine-id HEX`, or by default
@@ -31,9 +31,9 @@ use std::time::Duration;
 use clap::Args;
 
 use super::{EXIT_USAGE, format_ports, parse_duration, parse_ports};
-use crate::agent::server::{self, AgentsHandle, DEFAULT_BATCH, ServerOptions};
-use crate::agent::usm::{AgentEngine, DEFAULT_BOOTS, default_engine_id};
-use crate::agent::{Faults, Responder, Store, snmprec};
+use crate::simulator::agent::server::{self, AgentsHandle, DEFAULT_BATCH, ServerOptions};
+use crate::simulator::agent::usm::{AgentEngine, DEFAULT_BOOTS, default_engine_id};
+use crate::simulator::agent::{Faults, Responder, Store, snmprec};
 use crate::usm::{KeyCache, User, parse_hex};
 
 /// Where the single agent listens when no address is given.

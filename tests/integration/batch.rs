@@ -11,8 +11,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use snmpact::agent::server;
-use snmpact::agent::{Faults, Responder, snmprec};
+use snmpact::simulator::agent::server;
+use snmpact::simulator::agent::{Faults, Responder, snmprec};
 
 use crate::cli::{demo_agents, scratch_file, silent_agent, snmpact};
 

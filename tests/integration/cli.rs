@@ -9,8 +9,8 @@ use std::net::{SocketAddr, UdpSocket};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use snmpact::agent::server::{self, AgentsHandle};
-use snmpact::agent::{Responder, snmprec};
+use snmpact::simulator::agent::server::{self, AgentsHandle};
+use snmpact::simulator::agent::{Responder, snmprec};
 
 use crate::harness::snmpd::{Snmpd, run_tool};
 
@@ -732,7 +732,7 @@ fn a_thousand_targets_in_one_run_all_answer() {
 #[test]
 fn the_progress_bar_shows_on_a_terminal_and_never_on_stdout() {
     // Each answer takes 20 ms, so the run lasts long enough for the bar to be drawn.
-    let slow = snmpact::agent::Faults {
+    let slow = snmpact::simulator::agent::Faults {
         delay: std::time::Duration::from_millis(20),
         ..Default::default()
     };

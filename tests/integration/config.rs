@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use snmpact::agent::snmprec;
+use snmpact::simulator::agent::snmprec;
 use snmpact::config::{self, Destination, Error, OutputSettings, Target};
 use snmpact::usm::{AuthProtocol, PrivProtocol, SecurityLevel, User};
 

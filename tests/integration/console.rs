@@ -6,8 +6,8 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use snmpact::agent::server::{self, AgentsHandle};
-use snmpact::agent::{Faults, Responder, snmprec};
+use snmpact::simulator::agent::server::{self, AgentsHandle};
+use snmpact::simulator::agent::{Faults, Responder, snmprec};
 use snmpact::console::telnet::{DO, DONT, ECHO, IAC, SB, SE, WILL, WONT};
 use snmpact::console::{ConsoleConfig, CountConnections, Password, RunningConsole, run_console};
 use snmpact::oid::Oid;

@@ -7,8 +7,8 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use actix::prelude::*;
-use snmpact::agent::server::{self, AgentsHandle};
-use snmpact::agent::{Faults, Responder, Store};
+use snmpact::simulator::agent::server::{self, AgentsHandle};
+use snmpact::simulator::agent::{Faults, Responder, Store};
 use snmpact::dispatcher::{Cancel, Submit};
 use snmpact::dispatcher::{DispatcherStats, DropReason};
 use snmpact::oid::Oid;
@@ -897,7 +897,7 @@ async fn a_flood_to_a_slow_agent_gets_backpressure_errors_beyond_the_queue_limit
 // See: issue 12
 #[actix_rt::test]
 async fn idle_adhoc_sessions_are_evicted_with_their_counters_and_usm_records() {
-    use snmpact::agent::usm::{AgentEngine, DEFAULT_BOOTS, default_engine_id};
+    use snmpact::simulator::agent::usm::{AgentEngine, DEFAULT_BOOTS, default_engine_id};
     use snmpact::usm::{KeyCache, User};
     let v2 = agent(Faults::default());
     let v3_engine = AgentEngine::new(

@@ -12,8 +12,8 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use actix::Addr;
-use snmpact::agent::server::{self, AgentsHandle};
-use snmpact::agent::{Faults, Responder, Store};
+use snmpact::simulator::agent::server::{self, AgentsHandle};
+use snmpact::simulator::agent::{Faults, Responder, Store};
 use snmpact::config::{self, AgentSettings, Settings};
 use snmpact::oid::Oid;
 use snmpact::output::{self, Outputs};

@@ -497,7 +497,7 @@ fn recording_snmpd_and_serving_it_gives_the_same_walk() {
     let summary = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{summary}");
     assert!(summary.starts_with("snmpact record: "), "{summary}");
-    let recorded = snmpact::agent::snmprec::parse_bytes(&fs::read(&file).unwrap()).unwrap();
+    let recorded = snmpact::simulator::agent::snmprec::parse_bytes(&fs::read(&file).unwrap()).unwrap();
     assert!(recorded.len() > 2000, "{} objects recorded", recorded.len());
 
     let sim = Agent::start(&["--data", file.to_str().unwrap(), "--listen", "127.0.0.1:0"]);
@@ -516,12 +516,12 @@ fn recording_snmpd_and_serving_it_gives_the_same_walk() {
     let again = snmpact(&["record", &sim.target(0)]);
     assert!(again.status.success());
     assert_eq!(
-        snmpact::agent::snmprec::parse_bytes(&again.stdout).unwrap(),
+        snmpact::simulator::agent::snmprec::parse_bytes(&again.stdout).unwrap(),
         recorded
     );
     let v1 = snmpact(&["record", "-v1", &sim.target(0)]);
     assert!(v1.status.success());
-    let v1 = snmpact::agent::snmprec::parse_bytes(&v1.stdout).unwrap();
+    let v1 = snmpact::simulator::agent::snmprec::parse_bytes(&v1.stdout).unwrap();
     let without_c64: Vec<_> = recorded
         .iter()
         .filter(|(_, v)| !matches!(v, snmpact::pdu::Value::Counter64(_)))
@@ -636,7 +636,7 @@ fn net_snmp_tools_get_and_walk_in_v3_as_in_v2c() {
         "snmpget",
         &[&v2c[..], &[".1.3.6.1.6.3.10.2.1.1.0"]].concat(),
     );
-    let want: String = snmpact::agent::usm::default_engine_id(a.ports[0])
+    let want: String = snmpact::simulator::agent::usm::default_engine_id(a.ports[0])
         .iter()
         .map(|b| format!("{b:02X} "))
         .collect();

@@ -16,7 +16,7 @@ use crate::session::SessionConfig;
 pub enum Target {
     /// `host:port` (as [`crate::engine::split_target`] reads it).
     Address(String),
-    /// A simulated agent by name, not started yet: [`Settings::bind_simulator`] turns it into
+    /// A simulated agent by name, not started yet: [`super::Settings::bind_simulator`] turns it into
     /// an address once it listens.
     Simulator(String),
 }

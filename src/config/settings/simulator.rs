@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use super::session::{Partial, SessionKeys, apply_session, finish_session};
 use super::value::{At, engine_id, refs};
-use crate::agent::usm::DEFAULT_BOOTS;
-use crate::agent::{Store, snmprec};
+use crate::simulator::agent::usm::DEFAULT_BOOTS;
+use crate::simulator::agent::{Store, snmprec};
 use crate::config::{Error, raw};
 use crate::pdu::Version;
 use crate::session::SessionConfig;
@@ -42,7 +42,7 @@ pub struct SimAgentSettings {
 /// The SNMPv3 side of a simulated agent. `Debug` shows user names, never a secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SimV3Settings {
-    /// Its engine id; `None`: [`default_engine_id`] of the port it gets.
+    /// Its engine id; `None`: [`crate::simulator::agent::usm::default_engine_id`] of the port it gets.
     pub engine_id: Option<Vec<u8>>,
     /// snmpEngineBoots.
     pub engine_boots: u32,

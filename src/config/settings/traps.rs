@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::OutputSettings;
 use super::simulator::sim_v3;
 use super::value::{At, engine_id, env_var};
-use crate::agent::usm::DEFAULT_BOOTS;
+use crate::simulator::agent::usm::DEFAULT_BOOTS;
 use crate::config::{Error, raw};
 use crate::notification::listener::ListenerConfig;
 use crate::notification::{RateLimit, ReceiverConfig};

@@ -2,7 +2,7 @@
 //! [`v3::seal`] and [`v3::open`] on the test side.
 
 use super::*;
-use crate::agent::{Responder, Store};
+use crate::simulator::agent::{Responder, Store};
 use crate::pdu::{Message, Version};
 use crate::usm::{AuthProtocol, PrivProtocol};
 

@@ -94,7 +94,7 @@ impl Numeric {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use snmpact::agent::numeric::Numeric;
+    /// use snmpact::simulator::agent::numeric::Numeric;
     /// use snmpact::pdu::Value;
     /// let uptime = Numeric::parse("67", "rate=100,initial=500", 0).unwrap();
     /// assert_eq!(uptime.value_at(Duration::from_secs(2)), Value::TimeTicks(700));

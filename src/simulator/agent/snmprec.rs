@@ -229,7 +229,7 @@ fn decode_hex(s: &str) -> Option<Vec<u8>> {
 }
 
 /// The demo device served as the embedded default agent `demo` (`etc/demo.snmprec`).
-pub const DEMO: &str = include_str!("../../etc/demo.snmprec");
+pub const DEMO: &str = include_str!("../../../etc/demo.snmprec");
 
 /// The demo device's store.
 ///

@@ -125,7 +125,7 @@ pub struct AgentEngine {
 /// `snmpact-PORT`, so every simulated agent of a process has its own.
 ///
 /// ```
-/// let id = snmpact::agent::usm::default_engine_id(16100);
+/// let id = snmpact::simulator::agent::usm::default_engine_id(16100);
 /// assert_eq!(&id[..5], &[0x80, 0x00, 0x1f, 0x88, 0x04]);
 /// assert_eq!(&id[5..], b"snmpact-16100");
 /// ```
