@@ -9,10 +9,10 @@
 use std::time::Instant;
 
 use actix::prelude::*;
-use snmpact::simulator::agent::server;
-use snmpact::simulator::agent::{Responder, snmprec};
 use snmpact::format::{OidStyle, format_varbind};
 use snmpact::session::{Answer, Operation, Request};
+use snmpact::simulator::agent::server;
+use snmpact::simulator::agent::{Responder, snmprec};
 use snmpact::{Engine, EngineConfig, SessionConfig};
 
 /// Collects the answers and stops the system after the last one.

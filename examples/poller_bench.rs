@@ -41,13 +41,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use snmpact::simulator::agent::server;
-use snmpact::simulator::agent::{Responder, Store};
+use snmpact::Engine;
 use snmpact::config;
 use snmpact::output::{self, Sink};
 use snmpact::pdu::Value;
 use snmpact::poller::{self, Event, GetStats, JobStats, Shutdown};
-use snmpact::Engine;
+use snmpact::simulator::agent::server;
+use snmpact::simulator::agent::{Responder, Store};
 
 /// Agents per agents' process and loopback address: below the 28,000 ephemeral ports of the
 /// default range, and below the usual 20,000 open-files hard limit (one socket per agent).

@@ -33,14 +33,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use snmpact::simulator::agent::server;
-use snmpact::simulator::agent::{Faults, Responder, Store};
+use snmpact::Engine;
 use snmpact::config;
 use snmpact::console::{self, ConsoleConfig, Password};
 use snmpact::output::{self, MetricsSource, Sink};
 use snmpact::pdu::Value;
 use snmpact::poller::{self, Event, GetStats, JobStats, Shutdown};
-use snmpact::Engine;
+use snmpact::simulator::agent::server;
+use snmpact::simulator::agent::{Faults, Responder, Store};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Agents per agents' process (one socket each, under the usual open-files limit).

@@ -47,11 +47,11 @@ use std::io::{self, BufWriter, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::EngineConfig;
 use crate::cli::targets::{Target, parse_targets_all, report};
 use crate::command::OutputFormat;
 use crate::engine::Engine;
 use crate::session::SessionConfig;
-use crate::EngineConfig;
 use crate::simulator::agent;
 
 use runner::{RunOptions, Tally};

@@ -19,9 +19,6 @@ use std::path::PathBuf;
 
 use std::sync::Arc;
 
-use crate::simulator::agent::Responder;
-use crate::simulator::agent::server::{self, AgentsHandle};
-use crate::simulator::agent::usm::{AgentEngine, default_engine_id};
 use crate::cluster::Cluster;
 use crate::config::TrapSettings;
 use crate::config::{self, Settings, SimAgentSettings, Target};
@@ -29,6 +26,9 @@ use crate::console::{self, RunningConsole};
 use crate::engine::Engine;
 use crate::notification::Notification;
 use crate::notification::listener::{self, Listener};
+use crate::simulator::agent::Responder;
+use crate::simulator::agent::server::{self, AgentsHandle};
+use crate::simulator::agent::usm::{AgentEngine, default_engine_id};
 use crate::usm::{KeyCache, UserError};
 use crate::{output, poller};
 

@@ -10,6 +10,8 @@
 
 mod actor;
 pub mod machine;
+mod messages;
+mod reply;
 mod usm;
 
 use std::fmt;
@@ -18,11 +20,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 pub use crate::exchange::SnmpError;
-pub use actor::{
-    Answer, Get, GetBulk, GetNext, IdleSince, Operation, Request, Session, Set, Shutdown, Table,
-    TableRow, TableRows, VarBindsResult, WATCHDOG_MARGIN, Walk, WalkRows, WalkStream,
-};
+pub use actor::{Session, WATCHDOG_MARGIN};
 pub use machine::{Backoff, RetryPolicy, WalkMode, WalkOptions};
+pub use messages::{
+    Answer, Get, GetBulk, GetNext, IdleSince, Operation, Request, Set, Shutdown, Table, TableRow,
+    TableRows, VarBindsResult, Walk, WalkRows, WalkStream,
+};
+pub use reply::Deferred;
 pub use usm::UsmCache;
 
 use crate::pdu::Version;

@@ -29,8 +29,10 @@ const SOCKET_BUFFER: usize = 4 << 20;
 /// Runs client `name` on `load` and returns its figures.
 pub(crate) fn run(name: &str, load: &Load) -> Result<Outcome, String> {
     // 10,000 agents need 10,000 sockets in the clients that open one per agent.
-    snmpact::simulator::agent::server::ensure_open_files(load.ports.len() as u64 + load.inflight as u64 + 256)
-        .map_err(|e| e.to_string())?;
+    snmpact::simulator::agent::server::ensure_open_files(
+        load.ports.len() as u64 + load.inflight as u64 + 256,
+    )
+    .map_err(|e| e.to_string())?;
     match name {
         "snmpact" => snmpact_client(load, 1, None),
         "snmpact-2" => snmpact_client(load, 2, None),

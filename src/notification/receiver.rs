@@ -25,8 +25,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::simulator::agent::usm::{AgentEngine, Incoming, Stat};
 use crate::pdu::{self, GenericPdu, Message, Pdu, PduType, Version};
+use crate::simulator::agent::usm::{AgentEngine, Incoming, Stat};
 use crate::usm::{KeyCache, SecurityLevel, User, UserError, UserKeys};
 use crate::v3::{self, EngineRecord, Head};
 

@@ -16,13 +16,13 @@ use actix::prelude::*;
 use clap::Args;
 
 use super::{EXIT_FAILED, EXIT_USAGE};
-use crate::simulator::agent::snmprec;
 use crate::engine::{Engine, EngineConfig};
 use crate::oid::Oid;
 use crate::pdu::Version;
 use crate::session::{
     Community, SessionConfig, SnmpError, WalkMode, WalkOptions, WalkRows, WalkStream,
 };
+use crate::simulator::agent::snmprec;
 
 /// The subtree recorded when none is given: everything under `internet`.
 pub const DEFAULT_ROOT: &str = "1.3.6.1";

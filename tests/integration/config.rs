@@ -7,8 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use snmpact::simulator::agent::snmprec;
 use snmpact::config::{self, Destination, Error, OutputSettings, Target};
+use snmpact::simulator::agent::snmprec;
 use snmpact::usm::{AuthProtocol, PrivProtocol, SecurityLevel, User};
 
 fn etc() -> PathBuf {

@@ -6,12 +6,12 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use snmpact::simulator::agent::server::{self, AgentsHandle};
-use snmpact::simulator::agent::{Faults, Responder, snmprec};
 use snmpact::console::telnet::{DO, DONT, ECHO, IAC, SB, SE, WILL, WONT};
 use snmpact::console::{ConsoleConfig, CountConnections, Password, RunningConsole, run_console};
 use snmpact::oid::Oid;
 use snmpact::pdu::Value;
+use snmpact::simulator::agent::server::{self, AgentsHandle};
+use snmpact::simulator::agent::{Faults, Responder, snmprec};
 use snmpact::{Engine, EngineConfig, SessionConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;

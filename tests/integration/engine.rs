@@ -7,8 +7,6 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use actix::prelude::*;
-use snmpact::simulator::agent::server::{self, AgentsHandle};
-use snmpact::simulator::agent::{Faults, Responder, Store};
 use snmpact::dispatcher::{Cancel, Submit};
 use snmpact::dispatcher::{DispatcherStats, DropReason};
 use snmpact::oid::Oid;
@@ -17,6 +15,8 @@ use snmpact::session::{
     Answer, Get, GetBulk, GetNext, Operation, Request, Session, Set, Table, UsmCache,
     WATCHDOG_MARGIN, Walk, WalkOptions, WalkRows, WalkStream,
 };
+use snmpact::simulator::agent::server::{self, AgentsHandle};
+use snmpact::simulator::agent::{Faults, Responder, Store};
 use snmpact::{Engine, EngineConfig, SessionConfig, SnmpError};
 
 fn oid(s: &str) -> Oid {

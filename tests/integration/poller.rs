@@ -12,8 +12,6 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use actix::Addr;
-use snmpact::simulator::agent::server::{self, AgentsHandle};
-use snmpact::simulator::agent::{Faults, Responder, Store};
 use snmpact::config::{self, AgentSettings, Settings};
 use snmpact::oid::Oid;
 use snmpact::output::{self, Outputs};
@@ -22,6 +20,8 @@ use snmpact::poller::{
     self, AddAgent, AddJob, CycleReport, Event, GetStats, Poller, Reload, RemoveAgent, RemoveJob,
     Sample, SkipReason,
 };
+use snmpact::simulator::agent::server::{self, AgentsHandle};
+use snmpact::simulator::agent::{Faults, Responder, Store};
 use snmpact::{Engine, EngineConfig};
 use tokio::sync::mpsc::UnboundedReceiver;
 

@@ -497,7 +497,8 @@ fn recording_snmpd_and_serving_it_gives_the_same_walk() {
     let summary = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{summary}");
     assert!(summary.starts_with("snmpact record: "), "{summary}");
-    let recorded = snmpact::simulator::agent::snmprec::parse_bytes(&fs::read(&file).unwrap()).unwrap();
+    let recorded =
+        snmpact::simulator::agent::snmprec::parse_bytes(&fs::read(&file).unwrap()).unwrap();
     assert!(recorded.len() > 2000, "{} objects recorded", recorded.len());
 
     let sim = Agent::start(&["--data", file.to_str().unwrap(), "--listen", "127.0.0.1:0"]);

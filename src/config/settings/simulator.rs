@@ -8,11 +8,11 @@ use std::path::PathBuf;
 
 use super::session::{Partial, SessionKeys, apply_session, finish_session};
 use super::value::{At, engine_id, refs};
-use crate::simulator::agent::usm::DEFAULT_BOOTS;
-use crate::simulator::agent::{Store, snmprec};
 use crate::config::{Error, raw};
 use crate::pdu::Version;
 use crate::session::SessionConfig;
+use crate::simulator::agent::usm::DEFAULT_BOOTS;
+use crate::simulator::agent::{Store, snmprec};
 use crate::usm::{KeyCache, KeySource, User, UserOptions};
 use crate::v3::MAX_BOOTS;
 

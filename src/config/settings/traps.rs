@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use super::OutputSettings;
 use super::simulator::sim_v3;
 use super::value::{At, engine_id, env_var};
-use crate::simulator::agent::usm::DEFAULT_BOOTS;
 use crate::config::{Error, raw};
 use crate::notification::listener::ListenerConfig;
 use crate::notification::{RateLimit, ReceiverConfig};
+use crate::simulator::agent::usm::DEFAULT_BOOTS;
 
 /// `[traps]`: the notification receiver's listener and where its notifications go.
 #[derive(Debug, Clone)]

@@ -2,8 +2,8 @@
 //! [`v3::seal`] and [`v3::open`] on the test side.
 
 use super::*;
-use crate::simulator::agent::{Responder, Store};
 use crate::pdu::{Message, Version};
+use crate::simulator::agent::{Responder, Store};
 use crate::usm::{AuthProtocol, PrivProtocol};
 
 const ENGINE_PORT: u16 = 161;
