@@ -18,7 +18,7 @@ use super::{Session, SnmpError};
 ///
 /// Actix calls [`MessageResponse::handle`] with the caller's channel right after the handler
 /// returns; the operation ends later (or, for an operation that needs no request, inside the
-/// handler). Whichever comes first waits in the shared [`Rendezvous`] for the other.
+/// handler). Whichever comes first waits in the shared `Rendezvous` for the other.
 pub struct Deferred(pub(super) Rc<RefCell<Rendezvous>>);
 
 /// The meeting point of a [`Deferred`] answer and its operation.
