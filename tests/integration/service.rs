@@ -29,6 +29,19 @@ fn config(with_b: bool) -> String {
     )
 }
 
+/// `snmpact serve --config PATH` at the default log level, stdout and stderr piped.
+fn serve(path: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_snmpact"))
+        .args(["serve", "--config"])
+        .arg(path)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .env_remove("RUST_LOG")
+        .spawn()
+        .unwrap()
+}
+
 fn lines(child: &mut Child) -> Receiver<String> {
     read_lines(child.stdout.take().unwrap())
 }
@@ -88,15 +101,7 @@ fn sighup_reload_adds_an_agent_and_sigint_stops_cleanly() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("snmpact.toml");
     std::fs::write(&path, config(false)).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_snmpact"))
-        .args(["serve", "--config"])
-        .arg(&path)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .env_remove("RUST_LOG")
-        .spawn()
-        .unwrap();
+    let mut child = serve(&path);
     let rx = lines(&mut child);
     let errors = read_lines(child.stderr.take().unwrap());
     wait_for(&rx, "the banner", |l| {
@@ -583,16 +588,9 @@ fn enum_labels_and_bare_metric_names_from_loaded_mibs() {
         ),
     )
     .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_snmpact"))
-        .args(["serve", "--config"])
-        .arg(&path)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .env_remove("RUST_LOG")
-        .spawn()
-        .unwrap();
+    let mut child = serve(&path);
     let rx = lines(&mut child);
+    let _errors = read_lines(child.stderr.take().unwrap());
     let sample = wait_for(&rx, "a sample of fixStatus.0", |l| l.contains("fixStatus"));
     let v: serde_json::Value = serde_json::from_str(&sample).unwrap();
     assert_eq!(v["name"], "SNMPACT-TEST-MIB::fixStatus.0", "{sample}");
