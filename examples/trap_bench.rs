@@ -4,7 +4,7 @@
 //!
 //! `cargo run --release --example trap_bench` (needs `snmptrapd`: `apt-get install -y
 //! snmptrapd`). Options: `-- --count 200000 --rates 100000,200000,300000 --informs
-//! --only snmpact|snmptrapd --no-pin`, and to measure one lever at a time: `--batch N` (the
+//! --only snmpact|snmptrapd --no-pin --no-gso`, and to measure one lever at a time: `--batch N` (the
 //! listener's datagrams per `recvmmsg`; 1 is one system call per datagram) and `--json serde`
 //! (each line made as before the hand-written writer: `serde_json` printing
 //! [`text::to_json`]'s tree).
@@ -13,8 +13,11 @@
 //!   while the receivers are pinned to the first (`--no-pin`: no pinning). Its datagrams are
 //!   encoded before the burst (a trap: sysUpTime.0, snmpTrapOID.0 = linkDown, ifIndex and
 //!   ifDescr, 115 bytes; a request-id of its own each) and go out of one connected UDP socket
-//!   with `sendmmsg`, [`SEND_BATCH`] per call, paced in 1 ms ticks. It prints what it sent
-//!   and how long that took, so a sender that could not keep up shows (`sent /s`).
+//!   with `sendmmsg`, [`SEND_BATCH`] messages per call, paced in 1 ms ticks; each message
+//!   carries [`GSO_SEGMENTS`] datagrams cut by the kernel (UDP GSO: the receiver still gets
+//!   one datagram per notification; `--no-gso`: one datagram per message, as before). It
+//!   prints what it sent and how long that took, so a sender that could not keep up shows
+//!   (`sent /s`).
 //! - With `--informs` it sends InformRequests and reads the Responses with `recvmmsg` between
 //!   sends, counting those whose request-id it sent (`acked`): acknowledged exchanges, as
 //!   `snmpinform` makes them, pipelined instead of one at a time.
@@ -45,6 +48,8 @@ const SETTLE: Duration = Duration::from_millis(300);
 const TICK: Duration = Duration::from_millis(1);
 /// Datagrams per `sendmmsg` (and Responses per `recvmmsg`) of the sender.
 const SEND_BATCH: usize = 64;
+/// Datagrams per message when the sender uses UDP GSO (the kernel takes up to 64).
+const GSO_SEGMENTS: usize = 64;
 /// How long the sender waits for the last Responses of a burst of informs.
 const ACK_WAIT: Duration = Duration::from_millis(500);
 /// The JSON output's buffer: written out when this full.
@@ -130,9 +135,26 @@ fn encode_all(count: u64, inform: bool) -> (Vec<u8>, usize) {
     (all, one.len())
 }
 
+/// Asks the kernel to cut each message sent on `fd` into datagrams of `len` bytes (UDP GSO,
+/// Linux 4.18 and later); false where it cannot.
+fn set_gso(fd: i32, len: usize) -> bool {
+    let size = libc::c_int::try_from(len).unwrap_or(0);
+    // SAFETY: `size` is a c_int that lives for the call; the kernel only reads it.
+    let r = unsafe {
+        libc::setsockopt(
+            fd,
+            libc::SOL_UDP,
+            libc::UDP_SEGMENT,
+            (&raw const size).cast(),
+            libc::socklen_t::try_from(size_of::<libc::c_int>()).unwrap_or(4),
+        )
+    };
+    r == 0
+}
+
 /// The child: sends `count` notifications to `to` at `rate` a second; prints
 /// `sent SECONDS ACKED`.
-fn send(to: SocketAddr, count: u64, rate: u64, inform: bool) {
+fn send(to: SocketAddr, count: u64, rate: u64, inform: bool, gso: bool) {
     let sock = UdpSocket::bind("127.0.0.1:0").expect("bind");
     sock.connect(to).expect("connect");
     sock.set_nonblocking(true).expect("nonblocking");
@@ -151,6 +173,11 @@ fn send(to: SocketAddr, count: u64, rate: u64, inform: bool) {
         );
     }
     let (all, len) = encode_all(count, inform);
+    // Each message of a `sendmmsg` carries `per` datagrams: with UDP GSO (`UDP_SEGMENT`) the
+    // kernel cuts one buffer of equal-sized datagrams into separate datagrams, saving the
+    // sender most of its per-datagram system-call and routing work. The receiver sees the
+    // same separate datagrams either way.
+    let per = if gso && set_gso(fd, len) { GSO_SEGMENTS } else { 1 };
     let mut acks = Acks::new(count);
     // SAFETY: all-zero mmsghdrs are valid empty headers; each is filled before use.
     let mut hdrs: Vec<libc::mmsghdr> = vec![unsafe { std::mem::zeroed() }; SEND_BATCH];
@@ -161,23 +188,28 @@ fn send(to: SocketAddr, count: u64, rate: u64, inform: bool) {
         };
         SEND_BATCH
     ];
+    let mut segs = [0u64; SEND_BATCH];
     let start = Instant::now();
     let mut sent = 0u64;
     while sent < count {
         let due = u128::from(rate) * start.elapsed().as_micros() / 1_000_000;
         let due = u64::try_from(due).unwrap_or(u64::MAX).min(count);
         while sent < due {
-            let n = usize::try_from(due - sent)
-                .unwrap_or(SEND_BATCH)
-                .min(SEND_BATCH);
-            let first = usize::try_from(sent).expect("index") * len;
-            for i in 0..n {
-                iovs[i] = libc::iovec {
-                    iov_base: all[first + i * len..].as_ptr().cast_mut().cast(),
-                    iov_len: len,
+            let mut first = usize::try_from(sent).expect("index");
+            let mut left = usize::try_from(due - sent).unwrap_or(usize::MAX);
+            let mut n = 0;
+            while n < SEND_BATCH && left > 0 {
+                let k = left.min(per);
+                iovs[n] = libc::iovec {
+                    iov_base: all[first * len..].as_ptr().cast_mut().cast(),
+                    iov_len: k * len,
                 };
-                hdrs[i].msg_hdr.msg_iov = &raw mut iovs[i];
-                hdrs[i].msg_hdr.msg_iovlen = 1;
+                hdrs[n].msg_hdr.msg_iov = &raw mut iovs[n];
+                hdrs[n].msg_hdr.msg_iovlen = 1;
+                segs[n] = k as u64;
+                first += k;
+                left -= k;
+                n += 1;
             }
             // SAFETY: headers 0..n point at iovecs over `all` (alive, read only by the
             // kernel); the socket is connected, so no address.
@@ -189,14 +221,14 @@ fn send(to: SocketAddr, count: u64, rate: u64, inform: bool) {
                     libc::MSG_DONTWAIT,
                 )
             };
-            match u64::try_from(r) {
-                Ok(k) if k > 0 => sent += k,
+            match usize::try_from(r) {
+                Ok(k) if k > 0 => sent += segs[..k].iter().sum::<u64>(),
                 // A full send buffer: try again next tick.
                 _ if std::io::Error::last_os_error().kind() == std::io::ErrorKind::WouldBlock => {
                     break;
                 }
-                // ECONNREFUSED of an earlier datagram: that one is lost, count it sent.
-                _ => sent += 1,
+                // ECONNREFUSED of an earlier datagram: that message is lost, count it sent.
+                _ => sent += segs[0],
             }
             if inform {
                 acks.drain(fd);
@@ -318,6 +350,7 @@ fn proc_cpu(pid: u32) -> Duration {
 }
 
 fn spawn_sender(to: SocketAddr, count: u64, rate: u64, inform: bool, pinned: bool) -> Child {
+    let no_gso = std::env::args().any(|a| a == "--no-gso");
     let mut c = Command::new(std::env::current_exe().expect("this program"));
     c.args([
         "--send",
@@ -327,6 +360,9 @@ fn spawn_sender(to: SocketAddr, count: u64, rate: u64, inform: bool, pinned: boo
     ]);
     if inform {
         c.arg("--informs");
+    }
+    if no_gso {
+        c.arg("--no-gso");
     }
     let child = c
         .stdin(Stdio::null())
@@ -537,6 +573,7 @@ fn main() {
             args[2].parse().expect("COUNT"),
             args[3].parse().expect("RATE"),
             inform,
+            !args.iter().any(|a| a == "--no-gso"),
         );
         return;
     }
