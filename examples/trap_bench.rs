@@ -177,7 +177,11 @@ fn send(to: SocketAddr, count: u64, rate: u64, inform: bool, gso: bool) {
     // kernel cuts one buffer of equal-sized datagrams into separate datagrams, saving the
     // sender most of its per-datagram system-call and routing work. The receiver sees the
     // same separate datagrams either way.
-    let per = if gso && set_gso(fd, len) { GSO_SEGMENTS } else { 1 };
+    let per = if gso && set_gso(fd, len) {
+        GSO_SEGMENTS
+    } else {
+        1
+    };
     let mut acks = Acks::new(count);
     // SAFETY: all-zero mmsghdrs are valid empty headers; each is filled before use.
     let mut hdrs: Vec<libc::mmsghdr> = vec![unsafe { std::mem::zeroed() }; SEND_BATCH];
