@@ -31,6 +31,11 @@
 
 mod responder;
 
+/// The `snmpact` binary's allocator, so that this measures what it runs (feature `jemalloc`, on by default; see Cargo.toml).
+#[cfg(all(feature = "jemalloc", unix))]
+#[global_allocator]
+static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::io::{self, BufRead, BufReader};
@@ -272,7 +277,16 @@ fn machine_busy() -> Duration {
     Duration::from_micros(busy * 1_000_000 / hz)
 }
 
+/// Bytes the allocator has handed out and not taken back (jemalloc's `stats.allocated`).
+#[cfg(all(feature = "jemalloc", unix))]
+fn heap_in_use() -> u64 {
+    // The statistics are a snapshot refreshed by advancing the epoch.
+    let _ = tikv_jemalloc_ctl::epoch::advance();
+    tikv_jemalloc_ctl::stats::allocated::read().map_or(0, |b| b as u64)
+}
+
 /// Bytes the allocator has handed out and not taken back (all arenas, and mmapped blocks).
+#[cfg(not(all(feature = "jemalloc", unix)))]
 fn heap_in_use() -> u64 {
     // SAFETY: mallinfo2 takes no arguments and only reads the allocator's statistics.
     let m = unsafe { libc::mallinfo2() };

@@ -34,6 +34,11 @@
 //! thread), context switches from `/proc/PID/task/*/status` (voluntary + nonvoluntary, every
 //! thread), `VmRSS`/`VmHWM` from `/proc/PID/status`; every JSON line and every scrape checked.
 
+/// The `snmpact` binary's allocator, so that this measures what it runs (feature `jemalloc`, on by default; see Cargo.toml).
+#[cfg(all(feature = "jemalloc", unix))]
+#[global_allocator]
+static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::{Command, ExitCode, Stdio};

@@ -29,6 +29,11 @@
 //!   delivered = log lines / 2; CPU from `/proc/PID/stat` (utime + stime, 10 ms ticks).
 //! - A burst ends when the sender is done and the receiver's count stays still for 300 ms.
 
+/// The `snmpact` binary's allocator, so that this measures what it runs (feature `jemalloc`, on by default; see Cargo.toml).
+#[cfg(all(feature = "jemalloc", unix))]
+#[global_allocator]
+static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use std::io::Write;
 use std::net::{SocketAddr, UdpSocket};
 use std::os::fd::AsRawFd;

@@ -6,6 +6,11 @@
 //! The tools (`get`, `walk`, ...) and `batch`: 0 all answered, 1 some agent or command failed or
 //! timed out, 2 a usage or input error (nothing sent).
 
+/// The binary's allocator (feature `jemalloc`, on by default; see Cargo.toml).
+#[cfg(all(feature = "jemalloc", unix))]
+#[global_allocator]
+static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use std::fmt;
 use std::io::{self, IsTerminal};
 use std::path::PathBuf;
