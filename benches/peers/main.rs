@@ -24,6 +24,11 @@
 //!   512 in flight), which is not limited as snmpd is; and whole-agent walks `snmpact bulkwalk`
 //!   vs `snmpbulkwalk`, v2c and authPriv.
 
+/// The `snmpact` binary's allocator (see Cargo.toml).
+#[cfg(unix)]
+#[global_allocator]
+static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 mod blast;
 mod clients;
 mod common;
