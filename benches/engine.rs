@@ -40,10 +40,10 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use actix::Addr;
+use snmpact::engine::SessionHandle;
 use snmpact::oid::Oid;
 use snmpact::pdu::{GenericPdu, Message, Pdu, Value, VarBind, Version};
-use snmpact::session::{Get, Session};
+use snmpact::session::Get;
 use snmpact::{Engine, EngineConfig, SessionConfig};
 use tokio::net::UdpSocket;
 
@@ -731,7 +731,7 @@ async fn floor_row(
 /// An engine with its 10,000 sessions.
 struct Bench {
     engine: Engine,
-    sessions: Rc<[Addr<Session>]>,
+    sessions: Rc<[SessionHandle]>,
     label: &'static str,
 }
 
@@ -814,13 +814,13 @@ impl Bench {
 /// Closed loop through the engine: `w` caller tasks on this arbiter, each awaiting one
 /// `session.send(Get)` at a time.
 async fn closed(
-    sessions: &[Addr<Session>],
+    sessions: &[SessionHandle],
     w: usize,
     win: Window,
     agents: &Agents,
 ) -> (Tally, Probe, Probe) {
     let n = sessions.len();
-    let sessions: Rc<[Addr<Session>]> = sessions.into();
+    let sessions: Rc<[SessionHandle]> = sessions.into();
     let oid = oid();
     let callers: Vec<_> = (0..w)
         .map(|k| {
@@ -868,13 +868,13 @@ const CO_LOCATED: &str = "engine shards=2, co-located";
 /// the sessions of its own shard, so no request crosses threads.
 async fn closed_near(
     engine: &Engine,
-    sessions: &[Addr<Session>],
+    sessions: &[SessionHandle],
     w: usize,
     win: Window,
     agents: &Agents,
 ) -> (Tally, Probe, Probe) {
     let shards = engine.shards();
-    let mut by_shard: Vec<Vec<(Addr<Session>, SocketAddr)>> = vec![Vec::new(); shards];
+    let mut by_shard: Vec<Vec<(SessionHandle, SocketAddr)>> = vec![Vec::new(); shards];
     for (s, a) in sessions.iter().zip(&agents.addrs) {
         by_shard[snmpact::engine::shard_of(a, shards)].push((s.clone(), *a));
     }
@@ -883,7 +883,7 @@ async fn closed_near(
     let mut results = Vec::new();
     for group in by_shard.into_iter().filter(|g| !g.is_empty()) {
         let near = group[0].1;
-        let mine: Arc<[Addr<Session>]> = group.into_iter().map(|(s, _)| s).collect();
+        let mine: Arc<[SessionHandle]> = group.into_iter().map(|(s, _)| s).collect();
         let callers = (w * mine.len()).div_ceil(n).max(1);
         for k in 0..callers {
             let (tx, rx) = tokio::sync::oneshot::channel();
@@ -927,7 +927,7 @@ async fn closed_near(
 
 /// Open loop through the engine: a pacer on this arbiter spawns one task per request.
 async fn paced(
-    sessions: &[Addr<Session>],
+    sessions: &[SessionHandle],
     rate: f64,
     win: Window,
     agents: &Agents,

@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
 use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use actix::prelude::*;
@@ -17,6 +17,7 @@ use rustc_hash::FxHashMap as FastMap;
 use smallvec::SmallVec;
 use tokio::sync::oneshot;
 
+use super::lifecycle::{Home, Retire};
 use super::machine::{BulkOp, GetKind, GetOp, Op, Outcome, SetOp, WalkOp};
 use super::messages::{
     Answer, Get, GetBulk, GetNext, IdleSince, Operation, Request, Set, Shutdown, Table, TableRow,
@@ -109,6 +110,15 @@ pub struct Session {
     /// SNMPv3: discovery, keys, retries (`None` for v1/v2c; boxed, so a v1/v2c session does
     /// not carry its 200 bytes).
     v3: Option<Box<V3State>>,
+    /// The record this actor is the activation of, and how long it may stay idle before it
+    /// retires to it (see [`super::lifecycle`]); `None`: it runs until stopped or until its
+    /// last address is dropped.
+    home: Option<(Weak<dyn Home>, Duration)>,
+    /// The retire timer is armed.
+    retire_armed: bool,
+    /// Its own address, kept between being released by its home and handling [`Retire`], so
+    /// it does not stop with messages still queued.
+    retiring: Option<Addr<Session>>,
 }
 
 impl Session {
@@ -148,6 +158,68 @@ impl Session {
             watchdog_wait,
             next_op: 0,
             idle_since: Some(Instant::now()),
+            home: None,
+            retire_armed: false,
+            retiring: None,
+        }
+    }
+
+    /// Makes this actor the activation of `home`: once idle for `retire_after` (zero: never)
+    /// it gives itself back and stops (see [`super::lifecycle`]).
+    #[must_use]
+    pub fn with_home(mut self, home: Weak<dyn Home>, retire_after: Duration) -> Self {
+        if !retire_after.is_zero() {
+            self.home = Some((home, retire_after));
+        }
+        self
+    }
+
+    /// Something is in progress: an operation, a queued or submitted request, a discovery.
+    fn busy(&self) -> bool {
+        !self.ops.is_empty()
+            || !self.queue.is_empty()
+            || self.in_flight > 0
+            || self.v3.as_ref().is_some_and(|v3| v3.probe.is_some())
+    }
+
+    /// Arms the retire timer when the session is idle and has a home (one timer at most).
+    fn arm_retire(&mut self, ctx: &mut Context<Self>) {
+        let Some((_, after)) = &self.home else {
+            return;
+        };
+        if self.retire_armed || self.busy() {
+            return;
+        }
+        let since = self.idle_since.unwrap_or_else(Instant::now);
+        let wait = (since + *after).saturating_duration_since(Instant::now());
+        self.retire_armed = true;
+        ctx.run_later(wait, |act, ctx| {
+            act.retire_armed = false;
+            act.try_retire(ctx);
+        });
+    }
+
+    /// Retires when idle for the whole retire time (step 1 in [`super::lifecycle`]); re-arms
+    /// when it was busy meanwhile.
+    fn try_retire(&mut self, ctx: &mut Context<Self>) {
+        let Some((home, after)) = &self.home else {
+            return;
+        };
+        if self.busy() || self.retiring.is_some() {
+            return;
+        }
+        let since = self.idle_since.unwrap_or_else(Instant::now);
+        if since.elapsed() < *after {
+            self.arm_retire(ctx);
+            return;
+        }
+        let Some(home) = home.upgrade() else {
+            return;
+        };
+        let me = ctx.address();
+        if home.release(&me, since) {
+            me.do_send(Retire);
+            self.retiring = Some(me);
         }
     }
 
@@ -320,6 +392,9 @@ impl Session {
                 policy: self.config.policy(),
             };
             self.submit(submit, ctx);
+        }
+        if !self.retire_armed {
+            self.arm_retire(ctx);
         }
     }
 
@@ -508,6 +583,10 @@ impl Session {
 
 impl Actor for Session {
     type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        self.arm_retire(ctx);
+    }
 
     fn stopped(&mut self, _ctx: &mut Self::Context) {
         if let Some(v3) = &mut self.v3 {
@@ -735,11 +814,26 @@ impl Handler<IdleSince> for Session {
     type Result = Option<Instant>;
 
     fn handle(&mut self, _: IdleSince, _ctx: &mut Context<Self>) -> Self::Result {
-        let busy = !self.ops.is_empty()
-            || !self.queue.is_empty()
-            || self.in_flight > 0
-            || self.v3.as_ref().is_some_and(|v3| v3.probe.is_some());
-        if busy { None } else { self.idle_since }
+        if self.busy() { None } else { self.idle_since }
+    }
+}
+
+impl Handler<Retire> for Session {
+    type Result = ();
+
+    /// Step 2 of retiring (see [`super::lifecycle`]): every message handed over before the
+    /// release has been handled. Idle: drop the last address, and actix stops the actor once
+    /// nothing else holds it. Busy: back to the home, unless a new activation took its place.
+    fn handle(&mut self, _: Retire, ctx: &mut Context<Self>) {
+        let Some(me) = self.retiring.take() else {
+            return;
+        };
+        if self.busy()
+            && let Some(home) = self.home.as_ref().and_then(|(h, _)| h.upgrade())
+            && home.reinstate(me)
+        {
+            self.arm_retire(ctx);
+        }
     }
 }
 
