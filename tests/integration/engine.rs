@@ -1085,7 +1085,7 @@ async fn requests_racing_activation_and_retirement_are_all_answered() {
     // Many callers at once, from another thread too.
     let s2 = s.clone();
     let other = std::thread::spawn(move || {
-        actix_rt::System::new().block_on(async move {
+        System::new().block_on(async move {
             let mut ok = 0;
             for _ in 0..100 {
                 if matches!(s2.send(get()).await, Ok(Ok(_))) {
