@@ -189,7 +189,36 @@ impl Engine {
             }),
         };
         engine.start_sweeper();
+        engine.start_retire_sweep();
         engine
+    }
+
+    /// The retire sweep: every half of the session idle time, each running session actor is
+    /// asked to retire if it has been idle that long (a task on this arbiter that ends with
+    /// the engine). The actors keep no timer of their own for it.
+    fn start_retire_sweep(&self) {
+        let weak = Arc::downgrade(&self.inner);
+        actix_rt::spawn(async move {
+            loop {
+                let idle = match weak.upgrade() {
+                    Some(inner) => inner.session_idle(),
+                    None => return,
+                };
+                let period = if idle.is_zero() {
+                    MIN_SWEEP
+                } else {
+                    (idle / 2).max(Duration::from_millis(1))
+                };
+                tokio::time::sleep(period).await;
+                let Some(inner) = weak.upgrade() else { return };
+                if inner.session_idle().is_zero() {
+                    continue;
+                }
+                for e in &inner.registry {
+                    e.value().nudge();
+                }
+            }
+        });
     }
 
     /// Evicts ad-hoc sessions idle for `idle` or more from now on (`Duration::ZERO`: never

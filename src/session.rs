@@ -24,7 +24,7 @@ use std::time::Duration;
 
 pub use crate::exchange::SnmpError;
 pub use actor::{Session, WATCHDOG_MARGIN};
-pub use lifecycle::Home;
+pub use lifecycle::{Home, TryRetire};
 pub use machine::{Backoff, RetryPolicy, WalkMode, WalkOptions};
 pub use messages::{
     Answer, Get, GetBulk, GetNext, IdleSince, Operation, Request, Set, Shutdown, Table, TableRow,

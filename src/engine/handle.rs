@@ -19,7 +19,7 @@ use actix::dev::{Request, SendError, ToEnvelope};
 use actix::prelude::*;
 
 use super::{Inner, shard_of};
-use crate::session::{Home, IdleSince, Session, SessionConfig, Shutdown};
+use crate::session::{Home, IdleSince, Session, SessionConfig, Shutdown, TryRetire};
 
 /// A registered session: cheap to clone; sending through it starts the session's actor when
 /// it is not running. Two handles are equal when they are the same registration.
@@ -201,6 +201,18 @@ impl SessionHandle {
             }
         };
         active.send(IdleSince).await.ok().flatten()
+    }
+
+    /// Asks the running actor, if any, to retire when idle long enough (the engine's sweep).
+    pub(super) fn nudge(&self) {
+        let slot = self
+            .record
+            .slot
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(a) = &slot.active {
+            a.do_send(TryRetire);
+        }
     }
 
     /// Stops the session for good: operations in progress fail with `ShuttingDown`, later

@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap as FastMap;
 use smallvec::SmallVec;
 use tokio::sync::oneshot;
 
-use super::lifecycle::{Home, Retire};
+use super::lifecycle::{Home, Retire, TryRetire};
 use super::machine::{BulkOp, GetKind, GetOp, Op, Outcome, SetOp, WalkOp};
 use super::messages::{
     Answer, Get, GetBulk, GetNext, IdleSince, Operation, Request, Set, Shutdown, Table, TableRow,
@@ -114,8 +114,6 @@ pub struct Session {
     /// retires to it (see [`super::lifecycle`]); `None`: it runs until stopped or until its
     /// last address is dropped.
     home: Option<(Weak<dyn Home>, Duration)>,
-    /// The retire timer is armed.
-    retire_armed: bool,
     /// Its own address, kept between being released by its home and handling [`Retire`], so
     /// it does not stop with messages still queued.
     retiring: Option<Addr<Session>>,
@@ -159,7 +157,6 @@ impl Session {
             next_op: 0,
             idle_since: Some(Instant::now()),
             home: None,
-            retire_armed: false,
             retiring: None,
         }
     }
@@ -182,25 +179,7 @@ impl Session {
             || self.v3.as_ref().is_some_and(|v3| v3.probe.is_some())
     }
 
-    /// Arms the retire timer when the session is idle and has a home (one timer at most).
-    fn arm_retire(&mut self, ctx: &mut Context<Self>) {
-        let Some((_, after)) = &self.home else {
-            return;
-        };
-        if self.retire_armed || self.busy() {
-            return;
-        }
-        let since = self.idle_since.unwrap_or_else(Instant::now);
-        let wait = (since + *after).saturating_duration_since(Instant::now());
-        self.retire_armed = true;
-        ctx.run_later(wait, |act, ctx| {
-            act.retire_armed = false;
-            act.try_retire(ctx);
-        });
-    }
-
-    /// Retires when idle for the whole retire time (step 1 in [`super::lifecycle`]); re-arms
-    /// when it was busy meanwhile.
+    /// Retires when idle for the whole retire time (step 1 in [`super::lifecycle`]).
     fn try_retire(&mut self, ctx: &mut Context<Self>) {
         let Some((home, after)) = &self.home else {
             return;
@@ -210,7 +189,6 @@ impl Session {
         }
         let since = self.idle_since.unwrap_or_else(Instant::now);
         if since.elapsed() < *after {
-            self.arm_retire(ctx);
             return;
         }
         let Some(home) = home.upgrade() else {
@@ -392,9 +370,6 @@ impl Session {
                 policy: self.config.policy(),
             };
             self.submit(submit, ctx);
-        }
-        if !self.retire_armed {
-            self.arm_retire(ctx);
         }
     }
 
@@ -583,10 +558,6 @@ impl Session {
 
 impl Actor for Session {
     type Context = Context<Self>;
-
-    fn started(&mut self, ctx: &mut Self::Context) {
-        self.arm_retire(ctx);
-    }
 
     fn stopped(&mut self, _ctx: &mut Self::Context) {
         if let Some(v3) = &mut self.v3 {
@@ -824,16 +795,24 @@ impl Handler<Retire> for Session {
     /// Step 2 of retiring (see [`super::lifecycle`]): every message handed over before the
     /// release has been handled. Idle: drop the last address, and actix stops the actor once
     /// nothing else holds it. Busy: back to the home, unless a new activation took its place.
-    fn handle(&mut self, _: Retire, ctx: &mut Context<Self>) {
+    fn handle(&mut self, _: Retire, _ctx: &mut Context<Self>) {
         let Some(me) = self.retiring.take() else {
             return;
         };
         if self.busy()
             && let Some(home) = self.home.as_ref().and_then(|(h, _)| h.upgrade())
-            && home.reinstate(me)
         {
-            self.arm_retire(ctx);
+            // Back in the record (or, refused, finishing its work before it stops).
+            let _ = home.reinstate(me);
         }
+    }
+}
+
+impl Handler<TryRetire> for Session {
+    type Result = ();
+
+    fn handle(&mut self, _: TryRetire, ctx: &mut Context<Self>) {
+        self.try_retire(ctx);
     }
 }
 

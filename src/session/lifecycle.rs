@@ -8,6 +8,10 @@
 //! in the dispatcher and what SNMPv3 learns of the agent's engine (and the keys) in the shared
 //! [`super::UsmCache`].
 //!
+//! The engine's retire sweep (every half of the idle time) sends each running actor
+//! [`TryRetire`]; an actor keeps no timer of its own for this (actix polls every pending timer
+//! of an actor each time it wakes, which cost measurable CPU per request).
+//!
 //! Retiring is two steps, so that no message a caller already handed over is lost:
 //! 1. The idle actor asks its home to [`Home::release`] it: the home forgets the actor's
 //!    address (under its lock, the same lock under which callers hand messages over), so every
@@ -40,3 +44,8 @@ pub trait Home: Send + Sync {
 #[derive(Debug, Message)]
 #[rtype(result = "()")]
 pub(super) struct Retire;
+
+/// Sent by the engine's retire sweep to a running session: retire if idle for the retire time.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct TryRetire;
