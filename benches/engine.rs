@@ -45,10 +45,10 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use actix::Addr;
+use snmpact::engine::SessionHandle;
 use snmpact::oid::Oid;
 use snmpact::pdu::{GenericPdu, Message, Pdu, Value, VarBind, Version};
-use snmpact::session::{Get, Session};
+use snmpact::session::Get;
 use snmpact::{Engine, EngineConfig, SessionConfig};
 use tokio::net::UdpSocket;
 
@@ -297,9 +297,12 @@ fn heap_in_use() -> u64 {
 const IDLE_COUNTS: [usize; 3] = [10_000, 100_000, 1_000_000];
 
 /// The idle-memory rows: for each of [`IDLE_COUNTS`], a fresh engine, that many sessions opened
-/// through `Engine::session` (registry entry, session actor, its mailbox) with one shared
-/// configuration, never used; RSS and heap growth per session, and the total RSS.
+/// through `Engine::session` (registry entry and dormant record: no actor runs until a session
+/// is used) with one shared configuration, never used; RSS and heap growth per session, and the
+/// total RSS. Then the peers benchmark's protocol in-process ([`used_once_rows`]).
 async fn idle_rows() -> Result<String, String> {
+    // First, while the process is fresh (RSS only grows back after a freed peak).
+    let used_once = used_once_rows().await?;
     let mut o = String::from(
         "| sessions | RSS per session | heap per session | process RSS after |\n|--:|--:|--:|--:|\n",
     );
@@ -323,13 +326,9 @@ async fn idle_rows() -> Result<String, String> {
                 .map_err(|e| e.to_string())?;
             sessions.push(s);
         }
-        // Every session actor has started once the last one answers (one arbiter runs their
-        // start-ups in order).
-        if let Some(last) = sessions.last() {
-            last.send(snmpact::session::IdleSince)
-                .await
-                .map_err(|e| e.to_string())?;
-        }
+        // Anything started on the arbiter has run by now.
+        actix_rt::time::sleep(SETTLE).await;
+        let active = engine.active_sessions();
         let (after, heap_after) = (rss(), heap_in_use());
         let per = |a: u64, b: u64| a.saturating_sub(b) as f64 / n as f64;
         let line = format!(
@@ -340,11 +339,93 @@ async fn idle_rows() -> Result<String, String> {
             after as f64 / f64::from(1u32 << 20)
         );
         eprint!("{line}");
+        if active != 0 {
+            return Err(format!("{active} idle sessions have a running actor"));
+        }
         o.push_str(&line);
         drop(sessions);
         engine.shutdown().await;
         actix_rt::time::sleep(SETTLE).await;
     }
+    o.push_str(&used_once);
+    Ok(o)
+}
+
+/// Sessions of the used-once rows (the peers benchmark's 10,000 agents).
+const USED_ONCE: usize = 10_000;
+
+/// The peers benchmark's memory protocol, in-process: RSS before the engine starts, then a
+/// session per agent of [`USED_ONCE`] responder agents, each sent one GET (512 in flight);
+/// memory right after, once every session's actor has retired (the engine's default idle
+/// time), and after `malloc_trim(0)` (what the allocator keeps of the freed actors).
+async fn used_once_rows() -> Result<String, String> {
+    use futures_util::StreamExt as _;
+    let agents = Agents::start(USED_ONCE).map_err(|e| e.to_string())?;
+    let (before, heap_before) = (rss(), heap_in_use());
+    let engine = Engine::start(EngineConfig {
+        shards: 1,
+        ..EngineConfig::default()
+    });
+    let cfg = Arc::new(SessionConfig {
+        max_in_flight: 1024,
+        ..SessionConfig::default()
+    });
+    let mut sessions = Vec::with_capacity(agents.addrs.len());
+    for a in &agents.addrs {
+        let t = a.to_string();
+        sessions.push(
+            engine
+                .session(&t, &t, cfg.clone())
+                .await
+                .map_err(|e| e.to_string())?,
+        );
+    }
+    let failed = futures_util::stream::iter(&sessions)
+        .map(|s| s.send(Get(vec![oid()])))
+        .buffer_unordered(512)
+        .filter(|r| std::future::ready(!matches!(r, Ok(Ok(v)) if is_expected(v))))
+        .count()
+        .await;
+    if failed > 0 {
+        return Err(format!("{failed} agents did not answer"));
+    }
+    let n = sessions.len() as f64;
+    let mut o = format!(
+        "\n{} sessions, each used once (engine session idle time {:?}):\n\n| when | active actors | RSS per session | heap per session | process RSS |\n|---|--:|--:|--:|--:|\n",
+        thousands(n),
+        engine.session_idle()
+    );
+    let mut line = |when: &str, active: usize| {
+        let (r, h) = (rss(), heap_in_use());
+        let l = format!(
+            "| {when} | {} | {:.0} B | {:.0} B | {:.1} MiB |\n",
+            thousands(active as f64),
+            r.saturating_sub(before) as f64 / n,
+            h.saturating_sub(heap_before) as f64 / n,
+            r as f64 / f64::from(1u32 << 20)
+        );
+        eprint!("{l}");
+        o.push_str(&l);
+    };
+    line("right after the GETs", engine.active_sessions());
+    let t0 = Instant::now();
+    while engine.active_sessions() > 0 && t0.elapsed() < Duration::from_secs(120) {
+        actix_rt::time::sleep(Duration::from_millis(100)).await;
+    }
+    actix_rt::time::sleep(SETTLE).await;
+    line(
+        &format!(
+            "after the actors retired ({:.1} s)",
+            t0.elapsed().as_secs_f64()
+        ),
+        engine.active_sessions(),
+    );
+    // SAFETY: malloc_trim takes a plain integer and only releases free memory.
+    unsafe { libc::malloc_trim(0) };
+    line("after malloc_trim(0)", engine.active_sessions());
+    drop(sessions);
+    engine.shutdown().await;
+    drop(agents);
     Ok(o)
 }
 
@@ -745,7 +826,7 @@ async fn floor_row(
 /// An engine with its 10,000 sessions.
 struct Bench {
     engine: Engine,
-    sessions: Rc<[Addr<Session>]>,
+    sessions: Rc<[SessionHandle]>,
     label: &'static str,
 }
 
@@ -777,7 +858,7 @@ impl Bench {
                 .map_err(|e| e.to_string())?;
             sessions.push(s);
         }
-        // Let every session actor start on its arbiter before reading the RSS.
+        // Sessions are dormant records until used: nothing runs on the arbiters yet.
         actix_rt::time::sleep(SETTLE).await;
         let (after, heap_after) = (rss(), heap_in_use());
         let n = agents.addrs.len() as f64;
@@ -828,13 +909,13 @@ impl Bench {
 /// Closed loop through the engine: `w` caller tasks on this arbiter, each awaiting one
 /// `session.send(Get)` at a time.
 async fn closed(
-    sessions: &[Addr<Session>],
+    sessions: &[SessionHandle],
     w: usize,
     win: Window,
     agents: &Agents,
 ) -> (Tally, Probe, Probe) {
     let n = sessions.len();
-    let sessions: Rc<[Addr<Session>]> = sessions.into();
+    let sessions: Rc<[SessionHandle]> = sessions.into();
     let oid = oid();
     let callers: Vec<_> = (0..w)
         .map(|k| {
@@ -882,13 +963,13 @@ const CO_LOCATED: &str = "engine shards=2, co-located";
 /// the sessions of its own shard, so no request crosses threads.
 async fn closed_near(
     engine: &Engine,
-    sessions: &[Addr<Session>],
+    sessions: &[SessionHandle],
     w: usize,
     win: Window,
     agents: &Agents,
 ) -> (Tally, Probe, Probe) {
     let shards = engine.shards();
-    let mut by_shard: Vec<Vec<(Addr<Session>, SocketAddr)>> = vec![Vec::new(); shards];
+    let mut by_shard: Vec<Vec<(SessionHandle, SocketAddr)>> = vec![Vec::new(); shards];
     for (s, a) in sessions.iter().zip(&agents.addrs) {
         by_shard[snmpact::engine::shard_of(a, shards)].push((s.clone(), *a));
     }
@@ -897,7 +978,7 @@ async fn closed_near(
     let mut results = Vec::new();
     for group in by_shard.into_iter().filter(|g| !g.is_empty()) {
         let near = group[0].1;
-        let mine: Arc<[Addr<Session>]> = group.into_iter().map(|(s, _)| s).collect();
+        let mine: Arc<[SessionHandle]> = group.into_iter().map(|(s, _)| s).collect();
         let callers = (w * mine.len()).div_ceil(n).max(1);
         for k in 0..callers {
             let (tx, rx) = tokio::sync::oneshot::channel();
@@ -941,7 +1022,7 @@ async fn closed_near(
 
 /// Open loop through the engine: a pacer on this arbiter spawns one task per request.
 async fn paced(
-    sessions: &[Addr<Session>],
+    sessions: &[SessionHandle],
     rate: f64,
     win: Window,
     agents: &Agents,

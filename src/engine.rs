@@ -8,6 +8,10 @@
 //! [`Engine::set_adhoc_idle`]), with the per-agent counters and SNMPv3 engine records they
 //! leave, so a long-running service does not grow with every address ever typed.
 //!
+//! A registered session is a dormant record until it is used ([`SessionHandle`]): its actor
+//! starts on the first message and retires after [`DEFAULT_SESSION_IDLE`] without work (see
+//! [`Engine::set_session_idle`]), so an idle session costs a few hundred bytes, not an actor.
+//!
 //! Callers that send many requests can run next to their sessions ([`Engine::arbiter_of`],
 //! [`Engine::spawn_near`]): a request then never crosses threads.
 //!
@@ -33,12 +37,19 @@ use actix::prelude::*;
 use dashmap::DashMap;
 
 use crate::dispatcher::{Binding, Dispatcher, DispatcherStats, ForgetAgent, GetStats, Shutdown};
-use crate::session::{self, IdleSince, Session, SessionConfig, SnmpError};
+use crate::session::{self, SessionConfig, SnmpError};
+
+mod handle;
+
+pub use handle::SessionHandle;
 
 /// The SNMP agent port.
 pub const DEFAULT_PORT: u16 = 161;
 /// How long an ad-hoc session may stay idle before it is evicted (see [`Engine::set_adhoc_idle`]).
 pub const DEFAULT_ADHOC_IDLE: Duration = Duration::from_secs(300);
+/// How long a session's actor may stay idle before it retires to its dormant record (see
+/// [`Engine::set_session_idle`]).
+pub const DEFAULT_SESSION_IDLE: Duration = Duration::from_secs(10);
 /// Shortest period of the eviction sweep (it runs every quarter of the idle timeout).
 const MIN_SWEEP: Duration = Duration::from_secs(1);
 
@@ -52,6 +63,9 @@ pub struct EngineConfig {
     /// Idle time after which an ad-hoc session is evicted (zero: never); see
     /// [`Engine::set_adhoc_idle`].
     pub adhoc_idle: Duration,
+    /// Idle time after which a session's actor retires (zero: never); see
+    /// [`Engine::set_session_idle`].
+    pub session_idle: Duration,
 }
 
 impl Default for EngineConfig {
@@ -60,6 +74,7 @@ impl Default for EngineConfig {
             shards: 0,
             binding: Binding::default(),
             adhoc_idle: DEFAULT_ADHOC_IDLE,
+            session_idle: DEFAULT_SESSION_IDLE,
         }
     }
 }
@@ -73,7 +88,7 @@ struct Shard {
 #[derive(Debug, Clone)]
 pub struct SessionEntry {
     /// The session.
-    pub addr: Addr<Session>,
+    pub session: SessionHandle,
     /// The agent's resolved address.
     pub agent: SocketAddr,
     /// The target as given (`host:port`).
@@ -111,7 +126,8 @@ struct Inner {
     shards: Vec<Shard>,
     /// Arbiters this engine started (all shards but the first, which runs on the caller's).
     own_arbiters: std::sync::Mutex<Vec<Arbiter>>,
-    registry: DashMap<String, SessionEntry>,
+    /// Sessions by name (the key shares its allocation with the record's name).
+    registry: DashMap<Arc<str>, SessionHandle>,
     /// SNMPv3 agent engines and keys, shared by all sessions.
     usm: Arc<session::UsmCache>,
     /// The service's notification listener, for the console's `traps` and `stats`.
@@ -120,6 +136,15 @@ struct Inner {
     cluster: std::sync::OnceLock<crate::cluster::Cluster>,
     /// Idle time after which ad-hoc sessions are evicted, in milliseconds (0: never).
     adhoc_idle_ms: AtomicU64,
+    /// Idle time after which a session's actor retires, in milliseconds (0: never).
+    session_idle_ms: AtomicU64,
+}
+
+impl Inner {
+    /// The idle time after which a session's actor retires (zero: never).
+    fn session_idle(&self) -> Duration {
+        Duration::from_millis(self.session_idle_ms.load(Ordering::Relaxed))
+    }
 }
 
 /// The engine: cheap to clone, shared by the console, batch runner and poller.
@@ -160,10 +185,40 @@ impl Engine {
                 notifications: std::sync::Mutex::new(None),
                 cluster: std::sync::OnceLock::new(),
                 adhoc_idle_ms: AtomicU64::new(millis(config.adhoc_idle)),
+                session_idle_ms: AtomicU64::new(millis(config.session_idle)),
             }),
         };
         engine.start_sweeper();
+        engine.start_retire_sweep();
         engine
+    }
+
+    /// The retire sweep: every half of the session idle time, each running session actor is
+    /// asked to retire if it has been idle that long (a task on this arbiter that ends with
+    /// the engine). The actors keep no timer of their own for it.
+    fn start_retire_sweep(&self) {
+        let weak = Arc::downgrade(&self.inner);
+        actix_rt::spawn(async move {
+            loop {
+                let idle = match weak.upgrade() {
+                    Some(inner) => inner.session_idle(),
+                    None => return,
+                };
+                let period = if idle.is_zero() {
+                    MIN_SWEEP
+                } else {
+                    (idle / 2).max(Duration::from_millis(1))
+                };
+                tokio::time::sleep(period).await;
+                let Some(inner) = weak.upgrade() else { return };
+                if inner.session_idle().is_zero() {
+                    continue;
+                }
+                for e in &inner.registry {
+                    e.value().nudge();
+                }
+            }
+        });
     }
 
     /// Evicts ad-hoc sessions idle for `idle` or more from now on (`Duration::ZERO`: never
@@ -178,6 +233,32 @@ impl Engine {
     #[must_use]
     pub fn adhoc_idle(&self) -> Duration {
         Duration::from_millis(self.inner.adhoc_idle_ms.load(Ordering::Relaxed))
+    }
+
+    /// Session actors started from now on retire to their dormant record once idle for
+    /// `idle` (`Duration::ZERO`: never; they then run until removed). The default is
+    /// [`DEFAULT_SESSION_IDLE`]. Shorter saves memory between bursts; each activation costs
+    /// an actor start (a few microseconds).
+    pub fn set_session_idle(&self, idle: Duration) {
+        self.inner
+            .session_idle_ms
+            .store(millis(idle), Ordering::Relaxed);
+    }
+
+    /// The idle time after which a session's actor retires (zero: never).
+    #[must_use]
+    pub fn session_idle(&self) -> Duration {
+        self.inner.session_idle()
+    }
+
+    /// How many registered sessions have a running actor now.
+    #[must_use]
+    pub fn active_sessions(&self) -> usize {
+        self.inner
+            .registry
+            .iter()
+            .filter(|e| e.value().is_active())
+            .count()
     }
 
     /// The eviction sweep: a task on this arbiter that ends with the engine (it holds only a
@@ -209,17 +290,17 @@ impl Engine {
     /// engine record of its agent unless another session still uses that address. Returns
     /// how many were evicted. The sweep calls it; tests and the console may call it directly.
     pub async fn evict_idle_adhoc(&self, idle: Duration) -> usize {
-        let candidates: Vec<(String, Addr<Session>, SocketAddr)> = self
+        let candidates: Vec<SessionHandle> = self
             .inner
             .registry
             .iter()
-            .filter(|e| e.adhoc)
-            .map(|e| (e.key().clone(), e.addr.clone(), e.agent))
+            .filter(|e| e.record().adhoc)
+            .map(|e| e.value().clone())
             .collect();
         let now = Instant::now();
         let mut evicted = Vec::new();
-        for (name, addr, agent) in candidates {
-            let Ok(Some(since)) = addr.send(IdleSince).await else {
+        for handle in candidates {
+            let Some(since) = handle.idle_since().await else {
                 continue;
             };
             if now.saturating_duration_since(since) < idle {
@@ -229,18 +310,18 @@ impl Engine {
             if self
                 .inner
                 .registry
-                .remove_if(&name, |_, e| e.addr == addr)
+                .remove_if(handle.name(), |_, h| *h == handle)
                 .is_some()
             {
-                addr.do_send(session::Shutdown);
-                evicted.push(agent);
+                handle.close();
+                evicted.push(handle.agent());
             }
         }
         let count = evicted.len();
         evicted.sort_unstable();
         evicted.dedup();
         for agent in evicted {
-            if self.inner.registry.iter().any(|e| e.agent == agent) {
+            if self.inner.registry.iter().any(|e| e.agent() == agent) {
                 continue; // another session still talks to it
             }
             self.inner.usm.forget(agent);
@@ -323,9 +404,9 @@ impl Engine {
         name: &str,
         target: &str,
         config: impl Into<Arc<SessionConfig>>,
-    ) -> Result<Addr<Session>, SnmpError> {
+    ) -> Result<SessionHandle, SnmpError> {
         if let Some(e) = self.inner.registry.get(name) {
-            return Ok(e.addr.clone());
+            return Ok(e.value().clone());
         }
         let agent = resolve(target).await?;
         Ok(self.insert(name, target, agent, config.into(), false))
@@ -342,9 +423,9 @@ impl Engine {
         name: &str,
         target: &str,
         config: impl Into<Arc<SessionConfig>>,
-    ) -> Result<Addr<Session>, SnmpError> {
+    ) -> Result<SessionHandle, SnmpError> {
         if let Some(e) = self.inner.registry.get(name) {
-            return Ok(e.addr.clone());
+            return Ok(e.value().clone());
         }
         let agent = resolve(target).await?;
         Ok(self.insert(name, target, agent, config.into(), true))
@@ -359,7 +440,7 @@ impl Engine {
         name: &str,
         target: &str,
         config: impl Into<Arc<SessionConfig>>,
-    ) -> Result<Addr<Session>, SnmpError> {
+    ) -> Result<SessionHandle, SnmpError> {
         let agent = resolve(target).await?;
         self.remove(name);
         Ok(self.insert(name, target, agent, config.into(), false))
@@ -372,42 +453,33 @@ impl Engine {
         agent: SocketAddr,
         config: Arc<SessionConfig>,
         adhoc: bool,
-    ) -> Addr<Session> {
-        let entry = self
-            .inner
+    ) -> SessionHandle {
+        if let Some(e) = self.inner.registry.get(name) {
+            return e.value().clone();
+        }
+        let name: Arc<str> = Arc::from(name);
+        let weak = Arc::downgrade(&self.inner);
+        self.inner
             .registry
-            .entry(name.to_owned())
-            .or_insert_with(|| {
-                let shard = &self.inner.shards[shard_of(&agent, self.inner.shards.len())];
-                let disp = shard.dispatcher.clone();
-                let cfg = config.clone();
-                let nm: Arc<str> = Arc::from(name);
-                let usm = self.inner.usm.clone();
-                let addr = Session::start_in_arbiter(&shard.arbiter, move |_| {
-                    Session::new(
-                        nm,
-                        agent,
-                        cfg,
-                        disp.clone().recipient(),
-                        disp.recipient(),
-                        usm,
-                    )
-                });
-                SessionEntry {
-                    addr,
-                    agent,
-                    target: target.to_owned(),
-                    config,
-                    adhoc,
-                }
-            });
-        entry.addr.clone()
+            .entry(name.clone())
+            .or_insert_with(|| SessionHandle::new(name, agent, target, config, adhoc, weak))
+            .value()
+            .clone()
     }
 
     /// The registered session named `name`.
     #[must_use]
     pub fn get(&self, name: &str) -> Option<SessionEntry> {
-        self.inner.registry.get(name).map(|e| e.clone())
+        self.inner.registry.get(name).map(|e| {
+            let r = e.value().record();
+            SessionEntry {
+                session: e.value().clone(),
+                agent: r.agent,
+                target: r.target.to_string(),
+                config: r.config.clone(),
+                adhoc: r.adhoc,
+            }
+        })
     }
 
     /// Names of all registered sessions, sorted.
@@ -417,7 +489,7 @@ impl Engine {
             .inner
             .registry
             .iter()
-            .map(|e| e.key().clone())
+            .map(|e| e.key().to_string())
             .collect();
         v.sort();
         v
@@ -426,8 +498,8 @@ impl Engine {
     /// Stops and forgets the session named `name`; its operations fail with ShuttingDown.
     pub fn remove(&self, name: &str) -> bool {
         match self.inner.registry.remove(name) {
-            Some((_, e)) => {
-                e.addr.do_send(session::Shutdown);
+            Some((_, h)) => {
+                h.close();
                 true
             }
             None => false,
@@ -471,7 +543,7 @@ impl Engine {
     /// close, the engine's own threads end. Nothing hangs.
     pub async fn shutdown(&self) {
         for e in self.inner.registry.iter() {
-            e.addr.do_send(session::Shutdown);
+            e.value().close();
         }
         self.inner.registry.clear();
         for s in &self.inner.shards {

@@ -7,8 +7,11 @@
 //! - `actor`: the actix actor and its messages.
 //! - [`SnmpError`] (from [`crate::exchange`]): why a request failed.
 //! - `usm`: the SNMPv3 side (discovery, keys, resynchronisation, Reports) and [`UsmCache`].
+//! - `lifecycle`: activation and deactivation of a session actor by its [`Home`] (the engine's
+//!   dormant record), so an idle session costs no actor.
 
 mod actor;
+mod lifecycle;
 pub mod machine;
 mod messages;
 mod reply;
@@ -21,6 +24,7 @@ use std::time::Duration;
 
 pub use crate::exchange::SnmpError;
 pub use actor::{Session, WATCHDOG_MARGIN};
+pub use lifecycle::{Home, TryRetire};
 pub use machine::{Backoff, RetryPolicy, WalkMode, WalkOptions};
 pub use messages::{
     Answer, Get, GetBulk, GetNext, IdleSince, Operation, Request, Set, Shutdown, Table, TableRow,

@@ -5,13 +5,12 @@
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use actix::Addr;
 use futures_util::StreamExt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::engine::{Engine, EngineConfig};
+use crate::engine::{Engine, EngineConfig, SessionHandle};
 use crate::pdu::{ErrorStatus, Value, VarBind, Version};
-use crate::session::{Get, GetBulk, GetNext, Session, Set, SnmpError, Table, WalkOptions};
+use crate::session::{Get, GetBulk, GetNext, Set, SnmpError, Table, WalkOptions};
 
 use super::args::{Format, Invocation, Request, Root, Tool};
 use super::output::{CSV_HEADER, Failure, Printer};
@@ -236,7 +235,7 @@ fn flat<T>(r: Result<Result<T, SnmpError>, actix::MailboxError>) -> Result<T, Sn
 
 /// The tool's work against one session.
 async fn query(
-    session: &Addr<Session>,
+    session: &SessionHandle,
     inv: &Invocation,
     p: &mut Printer<'_>,
 ) -> io::Result<Status> {
@@ -340,7 +339,7 @@ fn print_v1(
 
 /// `snmpwalk` / `snmpbulkwalk` of one root (see [`super::walk`]).
 async fn walk(
-    session: &Addr<Session>,
+    session: &SessionHandle,
     inv: &Invocation,
     root: &Root,
     p: &mut Printer<'_>,
@@ -422,7 +421,7 @@ async fn walk(
 /// net-snmp's `snmp_get_and_print`: GET the root and print every varbind, but nothing at all
 /// when the agent answers with an error (v1's noSuchName) or not at all.
 async fn get_and_print(
-    session: &Addr<Session>,
+    session: &SessionHandle,
     w: &mut Walker,
     v1: bool,
     p: &mut Printer<'_>,

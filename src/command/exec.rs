@@ -39,11 +39,10 @@ use tokio::sync::mpsc;
 
 use super::render::{AgentInfo, Event, UserInfo};
 use super::{Action, AgentRef};
-use crate::engine::Engine;
+use crate::engine::{Engine, SessionHandle};
 use crate::mib;
 use crate::session::{
-    Get, GetBulk, GetNext, Session, SessionConfig, Set, SnmpError, Table, WalkOptions, WalkRows,
-    WalkStream,
+    Get, GetBulk, GetNext, SessionConfig, Set, SnmpError, Table, WalkOptions, WalkRows, WalkStream,
 };
 use crate::usm::{KeySource, User};
 
@@ -306,7 +305,7 @@ static SESSION_KEY: LazyLock<std::hash::RandomState> = LazyLock::new(Default::de
 async fn session(
     engine: &Engine,
     agent: &AgentRef,
-) -> Result<(Addr<Session>, Option<String>), ExecError> {
+) -> Result<(SessionHandle, Option<String>), ExecError> {
     let snmp = |name: Option<&str>| {
         let agent = name.map(str::to_owned);
         move |error| ExecError::Snmp { agent, error }
@@ -317,7 +316,7 @@ async fn session(
     };
     if let Some(entry) = engine.get(&agent.name) {
         if agent.options.is_empty() {
-            return Ok((entry.addr, Some(agent.name.clone())));
+            return Ok((entry.session, Some(agent.name.clone())));
         }
         let config = agent
             .options
@@ -457,7 +456,7 @@ impl Drop for StopOnDrop {
 
 /// Streams the walk of `root`, emitting rows as they come; answers the number of rows.
 async fn walk(
-    session: &Addr<Session>,
+    session: &SessionHandle,
     root: crate::oid::Oid,
     whole_arc: bool,
     emit: &mut impl FnMut(Event),

@@ -157,6 +157,9 @@ pub struct Engine {
     /// Idle time after which a session a console command made for an address is evicted
     /// (`"5m"`; `"0s"`: never).
     pub adhoc_idle: Option<String>,
+    /// Idle time after which a session's actor retires to its dormant record (`"10s"`;
+    /// `"0s"`: never).
+    pub session_idle: Option<String>,
 }
 
 /// A secret as written (a community string, a pass phrase): `Debug` never shows it.

@@ -198,8 +198,13 @@ fn engine_settings(at: &value::At<'_, '_>, e: raw::Engine) -> Result<EngineConfi
         None => crate::engine::DEFAULT_ADHOC_IDLE,
         Some(t) => parse_duration(t).map_err(|m| at.err(&["engine", "adhoc_idle"], m))?,
     };
+    let session_idle = match e.session_idle.as_deref() {
+        None => crate::engine::DEFAULT_SESSION_IDLE,
+        Some(t) => parse_duration(t).map_err(|m| at.err(&["engine", "session_idle"], m))?,
+    };
     let engine = EngineConfig {
         adhoc_idle,
+        session_idle,
         shards: e.shards.unwrap_or(0),
         binding: Binding {
             v4: match &e.bind {

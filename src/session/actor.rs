@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
 use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use actix::prelude::*;
@@ -17,6 +17,7 @@ use rustc_hash::FxHashMap as FastMap;
 use smallvec::SmallVec;
 use tokio::sync::oneshot;
 
+use super::lifecycle::{Home, Retire, TryRetire};
 use super::machine::{BulkOp, GetKind, GetOp, Op, Outcome, SetOp, WalkOp};
 use super::messages::{
     Answer, Get, GetBulk, GetNext, IdleSince, Operation, Request, Set, Shutdown, Table, TableRow,
@@ -109,6 +110,13 @@ pub struct Session {
     /// SNMPv3: discovery, keys, retries (`None` for v1/v2c; boxed, so a v1/v2c session does
     /// not carry its 200 bytes).
     v3: Option<Box<V3State>>,
+    /// The record this actor is the activation of, and how long it may stay idle before it
+    /// retires to it (see [`super::lifecycle`]); `None`: it runs until stopped or until its
+    /// last address is dropped.
+    home: Option<(Weak<dyn Home>, Duration)>,
+    /// Its own address, kept between being released by its home and handling [`Retire`], so
+    /// it does not stop with messages still queued.
+    retiring: Option<Addr<Session>>,
 }
 
 impl Session {
@@ -148,6 +156,48 @@ impl Session {
             watchdog_wait,
             next_op: 0,
             idle_since: Some(Instant::now()),
+            home: None,
+            retiring: None,
+        }
+    }
+
+    /// Makes this actor the activation of `home`: once idle for `retire_after` (zero: never)
+    /// it gives itself back and stops (see [`super::lifecycle`]).
+    #[must_use]
+    pub fn with_home(mut self, home: Weak<dyn Home>, retire_after: Duration) -> Self {
+        if !retire_after.is_zero() {
+            self.home = Some((home, retire_after));
+        }
+        self
+    }
+
+    /// Something is in progress: an operation, a queued or submitted request, a discovery.
+    fn busy(&self) -> bool {
+        !self.ops.is_empty()
+            || !self.queue.is_empty()
+            || self.in_flight > 0
+            || self.v3.as_ref().is_some_and(|v3| v3.probe.is_some())
+    }
+
+    /// Retires when idle for the whole retire time (step 1 in [`super::lifecycle`]).
+    fn try_retire(&mut self, ctx: &mut Context<Self>) {
+        let Some((home, after)) = &self.home else {
+            return;
+        };
+        if self.busy() || self.retiring.is_some() {
+            return;
+        }
+        let since = self.idle_since.unwrap_or_else(Instant::now);
+        if since.elapsed() < *after {
+            return;
+        }
+        let Some(home) = home.upgrade() else {
+            return;
+        };
+        let me = ctx.address();
+        if home.release(&me, since) {
+            me.do_send(Retire);
+            self.retiring = Some(me);
         }
     }
 
@@ -735,11 +785,34 @@ impl Handler<IdleSince> for Session {
     type Result = Option<Instant>;
 
     fn handle(&mut self, _: IdleSince, _ctx: &mut Context<Self>) -> Self::Result {
-        let busy = !self.ops.is_empty()
-            || !self.queue.is_empty()
-            || self.in_flight > 0
-            || self.v3.as_ref().is_some_and(|v3| v3.probe.is_some());
-        if busy { None } else { self.idle_since }
+        if self.busy() { None } else { self.idle_since }
+    }
+}
+
+impl Handler<Retire> for Session {
+    type Result = ();
+
+    /// Step 2 of retiring (see [`super::lifecycle`]): every message handed over before the
+    /// release has been handled. Idle: drop the last address, and actix stops the actor once
+    /// nothing else holds it. Busy: back to the home, unless a new activation took its place.
+    fn handle(&mut self, _: Retire, _ctx: &mut Context<Self>) {
+        let Some(me) = self.retiring.take() else {
+            return;
+        };
+        if self.busy()
+            && let Some(home) = self.home.as_ref().and_then(|(h, _)| h.upgrade())
+        {
+            // Back in the record (or, refused, finishing its work before it stops).
+            let _ = home.reinstate(me);
+        }
+    }
+}
+
+impl Handler<TryRetire> for Session {
+    type Result = ();
+
+    fn handle(&mut self, _: TryRetire, ctx: &mut Context<Self>) {
+        self.try_retire(ctx);
     }
 }
 

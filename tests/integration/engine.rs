@@ -9,6 +9,7 @@ use std::time::Duration;
 use actix::prelude::*;
 use snmpact::dispatcher::{Cancel, Submit};
 use snmpact::dispatcher::{DispatcherStats, DropReason};
+use snmpact::engine::SessionHandle;
 use snmpact::oid::Oid;
 use snmpact::pdu::{Value, VarBind, Version};
 use snmpact::session::{
@@ -83,7 +84,7 @@ fn engine() -> Engine {
     })
 }
 
-async fn session(e: &Engine, a: SocketAddr, cfg: SessionConfig) -> Addr<Session> {
+async fn session(e: &Engine, a: SocketAddr, cfg: SessionConfig) -> SessionHandle {
     e.session(&a.to_string(), &a.to_string(), cfg)
         .await
         .unwrap()
@@ -987,5 +988,199 @@ async fn idle_adhoc_sessions_are_evicted_with_their_counters_and_usm_records() {
     let again = e.adhoc_session(&b, &b, fast(Version::V2c)).await.unwrap();
     assert!(again != usm_only);
     again.send(get()).await.unwrap().unwrap();
+    e.shutdown().await;
+}
+
+/// An engine whose session actors retire after `idle`.
+fn retiring_engine(idle: Duration) -> Engine {
+    Engine::start(EngineConfig {
+        shards: 1,
+        session_idle: idle,
+        ..EngineConfig::default()
+    })
+}
+
+/// Waits until `s`'s actor has retired (bounded, like `until_stats`).
+async fn until_dormant(s: &SessionHandle) {
+    let t0 = std::time::Instant::now();
+    while s.is_active() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(30),
+            "never retired: {s:?}"
+        );
+        actix_rt::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+// See: issue 13 (an idle session cost a running actor, 1.8 KB).
+#[actix_rt::test]
+async fn a_dormant_session_starts_on_its_first_request_and_retires_when_idle() {
+    let a = agent(Faults::default());
+    let e = retiring_engine(Duration::from_millis(50));
+    let s = session(&e, a.addr(), fast(Version::V2c)).await;
+    assert!(!s.is_active(), "opening a session starts no actor");
+    assert_eq!(e.active_sessions(), 0);
+    let get = || Get(vec![oid("1.3.6.1.2.1.1.5.0")]);
+    let vbs = s.send(get()).await.unwrap().unwrap();
+    assert_eq!(vbs[0].value, Value::OctetString(Cow::Borrowed(b"sim")));
+    assert!(s.is_active(), "the first request started it");
+    assert_eq!(e.active_sessions(), 1);
+    until_dormant(&s).await;
+    assert_eq!(e.active_sessions(), 0);
+    assert!(s.idle_since().await.is_some(), "a dormant session is idle");
+    // The per-agent counters survive the actor; the next request starts a new one.
+    let st = e.stats().await;
+    assert_eq!(
+        (
+            st.per_agent[&a.addr()].sent,
+            st.per_agent[&a.addr()].received
+        ),
+        (1, 1)
+    );
+    let vbs = s.send(get()).await.unwrap().unwrap();
+    assert_eq!(vbs.len(), 1);
+    let st = e.stats().await;
+    assert_eq!(
+        (
+            st.per_agent[&a.addr()].sent,
+            st.per_agent[&a.addr()].received
+        ),
+        (2, 2)
+    );
+    // The registry hands out the same registration.
+    assert!(session(&e, a.addr(), fast(Version::V2c)).await == s);
+    e.shutdown().await;
+}
+
+#[actix_rt::test]
+async fn sessions_never_retire_with_a_zero_idle_time() {
+    let a = agent(Faults::default());
+    let e = retiring_engine(Duration::ZERO);
+    let s = session(&e, a.addr(), fast(Version::V2c)).await;
+    s.send(Get(vec![oid("1.3.6.1.2.1.1.5.0")]))
+        .await
+        .unwrap()
+        .unwrap();
+    // Long enough for a retire timer of any non-zero setting below it to have fired.
+    actix_rt::time::sleep(Duration::from_millis(200)).await;
+    assert!(s.is_active());
+    e.shutdown().await;
+}
+
+#[actix_rt::test]
+async fn requests_racing_activation_and_retirement_are_all_answered() {
+    let a = agent(Faults::default());
+    // Retires after 1 ms idle: most requests below meet an actor that is retiring or gone.
+    let e = retiring_engine(Duration::from_millis(1));
+    let s = session(&e, a.addr(), fast(Version::V2c)).await;
+    let get = || Get(vec![oid("1.3.6.1.2.1.1.5.0")]);
+    for i in 0..300u64 {
+        let r = s.send(get()).await.unwrap();
+        assert!(r.is_ok(), "request {i}: {r:?}");
+        // Pauses around the retire time, from none to 2 ms.
+        if i % 3 != 0 {
+            actix_rt::time::sleep(Duration::from_micros(700 * (i % 4))).await;
+        }
+    }
+    // Many callers at once, from another thread too.
+    let s2 = s.clone();
+    let other = std::thread::spawn(move || {
+        System::new().block_on(async move {
+            let mut ok = 0;
+            for _ in 0..100 {
+                if matches!(s2.send(get()).await, Ok(Ok(_))) {
+                    ok += 1;
+                }
+                actix_rt::time::sleep(Duration::from_millis(1)).await;
+            }
+            ok
+        })
+    });
+    let mut ok = 0;
+    for _ in 0..100 {
+        if matches!(s.send(get()).await, Ok(Ok(_))) {
+            ok += 1;
+        }
+        actix_rt::time::sleep(Duration::from_millis(1)).await;
+    }
+    assert_eq!(ok, 100);
+    // Joined off this arbiter: the session runs on it, so blocking here would stall the other
+    // thread's requests.
+    let theirs = actix_rt::task::spawn_blocking(move || other.join())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(theirs, 100);
+    let st = e.stats().await;
+    assert_eq!(st.per_agent[&a.addr()].received, 500);
+    e.shutdown().await;
+}
+
+#[actix_rt::test]
+async fn a_v3_session_comes_back_without_a_new_discovery() {
+    use snmpact::simulator::agent::usm::{AgentEngine, DEFAULT_BOOTS, default_engine_id};
+    use snmpact::usm::{KeyCache, User};
+    let v3_engine = AgentEngine::new(
+        default_engine_id(1162),
+        DEFAULT_BOOTS,
+        &[User::new("nobody")],
+        &mut KeyCache::new(),
+    )
+    .unwrap();
+    let v3 = server::spawn(
+        "127.0.0.1:0".parse().unwrap(),
+        Responder::new(store(), "public").with_v3(v3_engine),
+    )
+    .unwrap();
+    let e = retiring_engine(Duration::from_millis(50));
+    let cfg = SessionConfig {
+        user: Some(std::sync::Arc::new(User::new("nobody"))),
+        ..fast(Version::V3)
+    };
+    let s = session(&e, v3.addr(), cfg).await;
+    let get = || Get(vec![oid("1.3.6.1.2.1.1.5.0")]);
+    s.send(get()).await.unwrap().unwrap();
+    let first = e.stats().await.per_agent[&v3.addr()].sent;
+    assert_eq!(first, 2, "a discovery probe and the GET");
+    until_dormant(&s).await;
+    s.send(get()).await.unwrap().unwrap();
+    let st = e.stats().await;
+    assert_eq!(
+        st.per_agent[&v3.addr()].sent,
+        first + 1,
+        "only the GET: the agent's engine is remembered in the shared cache"
+    );
+    e.shutdown().await;
+}
+
+#[actix_rt::test]
+async fn dormant_ad_hoc_sessions_are_evicted_and_removed_ones_refuse() {
+    let a = agent(Faults::default());
+    let e = retiring_engine(Duration::from_millis(20));
+    let t = a.addr().to_string();
+    let used = e
+        .adhoc_session(&format!("{t}#1"), &t, fast(Version::V2c))
+        .await
+        .unwrap();
+    let never = e
+        .adhoc_session(&format!("{t}#2"), &t, fast(Version::V2c))
+        .await
+        .unwrap();
+    let get = || Get(vec![oid("1.3.6.1.2.1.1.5.0")]);
+    used.send(get()).await.unwrap().unwrap();
+    until_dormant(&used).await;
+    assert!(!never.is_active());
+    assert_eq!(e.evict_idle_adhoc(Duration::from_secs(3600)).await, 0);
+    assert_eq!(e.evict_idle_adhoc(Duration::ZERO).await, 2);
+    assert!(e.names().is_empty());
+    assert!(!e.stats().await.per_agent.contains_key(&a.addr()));
+    // A handle kept past its removal does not bring the session back.
+    assert!(matches!(used.send(get()).await, Err(MailboxError::Closed)));
+    assert!(!used.is_active());
+    // Removing an active session stops it; its handle refuses from then on.
+    let kept = e.session("kept", &t, fast(Version::V2c)).await.unwrap();
+    kept.send(get()).await.unwrap().unwrap();
+    assert!(e.remove("kept"));
+    assert!(matches!(kept.send(get()).await, Err(MailboxError::Closed)));
     e.shutdown().await;
 }

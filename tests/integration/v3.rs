@@ -1105,7 +1105,7 @@ async fn fleet(
     agent: &Snmpd,
     prefix: &str,
     user: &Arc<User>,
-) -> Vec<actix::Addr<snmpact::session::Session>> {
+) -> Vec<snmpact::engine::SessionHandle> {
     let mut sessions = Vec::new();
     for n in 0..FLEET {
         let config = SessionConfig {
@@ -1125,7 +1125,7 @@ async fn fleet(
 }
 
 /// GET of sysDescr.0 by all `sessions` at once; all must succeed.
-async fn get_all(sessions: &[actix::Addr<snmpact::session::Session>]) {
+async fn get_all(sessions: &[snmpact::engine::SessionHandle]) {
     let gets = sessions.iter().map(|s| s.send(Get(vec![oid(SYS_DESCR)])));
     for r in join_all(gets).await {
         r.unwrap().unwrap();

@@ -12,10 +12,9 @@ use super::super::schedule::phase;
 use super::{Key, Poller, now, secs};
 use crate::config::settings::selects;
 use crate::config::{AgentSettings, JobSettings, Settings, Target};
+use crate::engine::SessionHandle;
 use crate::report::Event;
-use crate::session::{Request, SessionConfig, SnmpError};
-
-use super::PollCtx;
+use crate::session::{SessionConfig, SnmpError};
 
 /// Where an agent or job came from: a config `Reload` replaces only what the config gave.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +35,7 @@ pub(super) struct AgentState {
     /// Where it came from, for a `Reload`.
     pub(super) origin: Origin,
     /// Its session, once created.
-    pub(super) session: Option<Recipient<Request<PollCtx>>>,
+    pub(super) session: Option<SessionHandle>,
     /// Why there is no session (the address did not resolve, the simulator is not running).
     pub(super) error: Option<SnmpError>,
     /// A session is being created.
@@ -107,7 +106,7 @@ impl Poller {
         async move {
             match engine.get(&n) {
                 Some(e) if e.target == target && same_session(&e.config, &config) => {
-                    Ok((e.addr, false))
+                    Ok((e.session, false))
                 }
                 Some(_) => engine
                     .replace_session(&n, &target, config)
@@ -131,7 +130,7 @@ impl Poller {
             let first = !std::mem::replace(&mut a.ready, true);
             match result {
                 Ok((addr, owned)) => {
-                    a.session = Some(addr.recipient());
+                    a.session = Some(addr);
                     a.owned |= owned;
                     a.error = None;
                 }
