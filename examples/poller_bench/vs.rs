@@ -55,15 +55,14 @@ impl Usage {
             .iter()
             .filter(|(_, (s, _))| *s > 0)
             .map(|(name, (s, c))| {
-                format!(
-                    "{name} {:.2} ({:.0} us)",
-                    *s as f64 / per,
-                    c / per * 1e6
-                )
+                format!("{name} {:.2} ({:.0} us)", *s as f64 / per, c / per * 1e6)
             })
             .collect();
         parts.sort();
-        format!("    per thread, context switches/{unit} (CPU us/{unit}): {}", parts.join(", "))
+        format!(
+            "    per thread, context switches/{unit} (CPU us/{unit}): {}",
+            parts.join(", ")
+        )
     }
 }
 
@@ -167,11 +166,7 @@ fn measure(pid: u32, warm: Duration, window: Duration) -> (Usage, f64, (f64, f64
     std::thread::sleep(window);
     let u1 = usage(pid);
     let wall = t0.elapsed().as_secs_f64();
-    (
-        u1.since(&u0),
-        wall,
-        rss(pid),
-    )
+    (u1.since(&u0), wall, rss(pid))
 }
 
 fn stop(mut child: Child) {
@@ -257,7 +252,10 @@ fn idle_run(
     dir: &std::path::Path,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let path = dir.join("idle.toml");
-    std::fs::write(&path, service_config(addrs, interval, shards, tick, dir, false))?;
+    std::fs::write(
+        &path,
+        service_config(addrs, interval, shards, tick, dir, false),
+    )?;
     let child = Command::new(std::env::current_exe()?)
         .arg("--service")
         .arg(&path)

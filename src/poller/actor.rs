@@ -221,7 +221,10 @@ impl Poller {
         }
         // Due within the next step: handed over now, on this wake-up, rather than late or on
         // a wake-up of its own.
-        if self.flush_at.is_some_and(|f| f <= t + self.tick.max(BATCH_SLACK)) {
+        if self
+            .flush_at
+            .is_some_and(|f| f <= t + self.tick.max(BATCH_SLACK))
+        {
             self.flush();
         }
         self.arm(ctx);

@@ -305,7 +305,10 @@ mod tests {
         assert_eq!(grid_step(Some(60 * SEC), ms(20)), ms(20));
         assert_eq!(grid_step(Some(ms(50)), coarse), MIN_STEP);
         // A coarsest bound finer than the minimum wins: the user asked for it.
-        assert_eq!(grid_step(Some(10 * SEC), Duration::from_micros(500)), Duration::from_micros(500));
+        assert_eq!(
+            grid_step(Some(10 * SEC), Duration::from_micros(500)),
+            Duration::from_micros(500)
+        );
         assert_eq!(grid_step(None, coarse), coarse);
     }
 
