@@ -33,6 +33,9 @@
 //! 1.5 intervals of warm-up): CPU from `/proc/PID/task/*/schedstat` (nanoseconds on CPU, every
 //! thread), context switches from `/proc/PID/task/*/status` (voluntary + nonvoluntary, every
 //! thread), `VmRSS`/`VmHWM` from `/proc/PID/status`; every JSON line and every scrape checked.
+//! Each thread's context switches and CPU per agent-cycle are printed too. Its options:
+//! `--shards N` (`[engine] shards`), `--tick D` (`[poller] tick`), `--snmpact-only` (only the
+//! polling service: no idle run, no snmp_exporter).
 
 /// The `snmpact` binary's allocator, so that this measures what it runs (feature `jemalloc`, on by default; see Cargo.toml).
 #[cfg(all(feature = "jemalloc", unix))]
@@ -93,8 +96,12 @@ fn main() -> ExitCode {
         .unwrap_or(DEFAULT_CYCLES);
     let json = !args.iter().any(|a| a == "--no-json");
     if args.iter().any(|a| a == "--vs-exporter") {
-        let shards = opt("--shards").and_then(|s| s.parse().ok()).unwrap_or(0);
-        return match vs::run(agents, &interval, cycles, shards) {
+        let opts = vs::Options {
+            shards: opt("--shards").and_then(|s| s.parse().ok()).unwrap_or(0),
+            tick: opt("--tick"),
+            snmpact_only: args.iter().any(|a| a == "--snmpact-only"),
+        };
+        return match vs::run(agents, &interval, cycles, &opts) {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::from(1),
             Err(e) => {

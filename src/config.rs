@@ -115,8 +115,8 @@ use config::{Map, Source, Value, ValueKind};
 use serde::Deserialize;
 
 pub use settings::{
-    AgentSettings, Destination, JobSettings, OutputSettings, PollerSettings, Settings,
-    SimAgentSettings, SimV3Settings, Target, TrapSettings, parse_duration,
+    AgentSettings, DEFAULT_TICK, Destination, JobSettings, OutputSettings, PollerSettings,
+    Settings, SimAgentSettings, SimV3Settings, Target, TrapSettings, parse_duration,
 };
 
 /// The documented default configuration file.

@@ -18,7 +18,7 @@ const EXPORTER: &str = "/usr/bin/prometheus-snmp-exporter";
 const SCRAPERS: usize = 16;
 
 /// What one process used over the measured window.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 struct Usage {
     /// Seconds on CPU, every thread.
     cpu: f64,
@@ -26,6 +26,44 @@ struct Usage {
     switches: u64,
     /// The same, of the main thread only (what `/proc/PID/status` shows).
     main: u64,
+    /// Per thread name (`comm`; threads of one name summed): context switches and CPU seconds.
+    threads: std::collections::BTreeMap<String, (u64, f64)>,
+}
+
+impl Usage {
+    /// `self - before`, thread by thread.
+    fn since(&self, before: &Usage) -> Usage {
+        let mut threads = self.threads.clone();
+        for (name, (s, c)) in &mut threads {
+            if let Some((s0, c0)) = before.threads.get(name) {
+                *s = s.saturating_sub(*s0);
+                *c -= c0;
+            }
+        }
+        Usage {
+            cpu: self.cpu - before.cpu,
+            switches: self.switches - before.switches,
+            main: self.main - before.main,
+            threads,
+        }
+    }
+
+    /// One line: each thread's context switches per `per` (agent-cycle or second).
+    fn breakdown(&self, per: f64, unit: &str) -> String {
+        let mut parts: Vec<String> = self
+            .threads
+            .iter()
+            .filter(|(_, (s, _))| *s > 0)
+            .map(|(name, (s, c))| {
+                format!("{name} {:.2} ({:.0} us)", *s as f64 / per, c / per * 1e6)
+            })
+            .collect();
+        parts.sort();
+        format!(
+            "    per thread, context switches/{unit} (CPU us/{unit}): {}",
+            parts.join(", ")
+        )
+    }
 }
 
 /// CPU (schedstat, ns) and context switches summed over the threads of `pid`.
@@ -36,6 +74,10 @@ fn usage(pid: u32) -> Usage {
     };
     for t in tasks.flatten() {
         let dir = t.path();
+        let tid = dir.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+        let comm = std::fs::read_to_string(dir.join("comm")).unwrap_or_default();
+        let name = format!("{}[{tid}]", comm.trim());
+        let entry = u.threads.entry(name).or_default();
         if let Ok(s) = std::fs::read_to_string(dir.join("schedstat"))
             && let Some(ns) = s
                 .split_whitespace()
@@ -43,6 +85,7 @@ fn usage(pid: u32) -> Usage {
                 .and_then(|v| v.parse::<f64>().ok())
         {
             u.cpu += ns / 1e9;
+            entry.1 += ns / 1e9;
         }
         if let Ok(s) = std::fs::read_to_string(dir.join("status")) {
             let main = dir.file_name().and_then(|n| n.to_str()) == Some(&pid.to_string());
@@ -56,6 +99,7 @@ fn usage(pid: u32) -> Usage {
                         .and_then(|v| v.parse::<u64>().ok())
                         .unwrap_or(0);
                     u.switches += n;
+                    entry.0 += n;
                     if main {
                         u.main += n;
                     }
@@ -105,6 +149,7 @@ impl Figures {
             self.rss.1,
             self.check
         );
+        println!("{}", self.usage.breakdown(c, "agent-cycle"));
     }
 }
 
@@ -121,15 +166,7 @@ fn measure(pid: u32, warm: Duration, window: Duration) -> (Usage, f64, (f64, f64
     std::thread::sleep(window);
     let u1 = usage(pid);
     let wall = t0.elapsed().as_secs_f64();
-    (
-        Usage {
-            cpu: u1.cpu - u0.cpu,
-            switches: u1.switches - u0.switches,
-            main: u1.main - u0.main,
-        },
-        wall,
-        rss(pid),
-    )
+    (u1.since(&u0), wall, rss(pid))
 }
 
 fn stop(mut child: Child) {
@@ -146,12 +183,24 @@ fn stop(mut child: Child) {
 }
 
 /// Runs both pollers on `n` agents; true when both polled every agent every interval.
+/// Options of `--vs-exporter` beyond the fleet.
+pub(crate) struct Options {
+    /// `[engine] shards` of the service (0: one per core).
+    pub(crate) shards: usize,
+    /// `[poller] tick` of the service, when given (`--tick`).
+    pub(crate) tick: Option<String>,
+    /// Only the polling service: no idle run, no snmp_exporter (`--snmpact-only`).
+    pub(crate) snmpact_only: bool,
+}
+
 pub(crate) fn run(
     n: usize,
     interval: &str,
     cycles: u32,
-    shards: usize,
+    opts: &Options,
 ) -> Result<bool, Box<dyn std::error::Error>> {
+    let shards = opts.shards;
+    let tick = opts.tick.as_deref();
     let every = config::parse_duration(interval)?;
     let mut children = Vec::new();
     let addrs = match start_agents(n, &mut children) {
@@ -165,16 +214,22 @@ pub(crate) fn run(
     std::fs::create_dir_all(&dir)?;
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
-        "poller_bench --vs-exporter: {n} agents x {OIDS} OIDs every {interval}, {cycles} intervals measured each, snmpact shards {shards} (0: one per core); load average {}",
+        "poller_bench --vs-exporter: {n} agents x {OIDS} OIDs every {interval}, {cycles} intervals measured each, snmpact shards {shards} (0: one per core), tick {}; load average {}",
+        tick.unwrap_or("default"),
         load.split_whitespace()
             .take(3)
             .collect::<Vec<_>>()
             .join(" ")
     );
     let result = (|| -> Result<bool, Box<dyn std::error::Error>> {
-        idle_run(&addrs, interval, shards, &dir)?;
-        let a = snmpact_run(&addrs, interval, every, cycles, shards, &dir)?;
+        if !opts.snmpact_only {
+            idle_run(&addrs, interval, shards, tick, &dir)?;
+        }
+        let a = snmpact_run(&addrs, interval, every, cycles, shards, tick, &dir)?;
         a.print();
+        if opts.snmpact_only {
+            return Ok(a.ok);
+        }
         let b = exporter_run(&addrs, every, cycles, &dir)?;
         b.print();
         Ok(a.ok && b.ok)
@@ -193,10 +248,14 @@ fn idle_run(
     addrs: &[String],
     interval: &str,
     shards: usize,
+    tick: Option<&str>,
     dir: &std::path::Path,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let path = dir.join("idle.toml");
-    std::fs::write(&path, service_config(addrs, interval, shards, dir, false))?;
+    std::fs::write(
+        &path,
+        service_config(addrs, interval, shards, tick, dir, false),
+    )?;
     let child = Command::new(std::env::current_exe()?)
         .arg("--service")
         .arg(&path)
@@ -213,6 +272,7 @@ fn idle_run(
         u.main as f64 / wall,
         rss.0
     );
+    println!("{}", u.breakdown(wall, "s"));
     Ok(())
 }
 
@@ -222,6 +282,7 @@ fn service_config(
     addrs: &[String],
     interval: &str,
     shards: usize,
+    tick: Option<&str>,
     dir: &std::path::Path,
     enabled: bool,
 ) -> String {
@@ -229,6 +290,9 @@ fn service_config(
     let mut text = String::with_capacity(addrs.len() * 64);
     text.push_str("[console]\nlisten = \"127.0.0.1:0\"\n");
     text.push_str(&format!("[engine]\nshards = {shards}\n"));
+    if let Some(t) = tick {
+        text.push_str(&format!("[poller]\ntick = \"{t}\"\n"));
+    }
     text.push_str("[defaults]\ntimeout = \"2s\"\nretries = 1\n");
     for (i, a) in addrs.iter().enumerate() {
         text.push_str(&format!("[agents.a{i}]\naddress = \"{a}\"\n"));
@@ -258,11 +322,12 @@ fn snmpact_run(
     every: Duration,
     cycles: u32,
     shards: usize,
+    tick: Option<&str>,
     dir: &std::path::Path,
 ) -> Result<Figures, Box<dyn std::error::Error>> {
     let n = addrs.len();
     let lines = dir.join("samples.json");
-    let text = service_config(addrs, interval, shards, dir, true);
+    let text = service_config(addrs, interval, shards, tick, dir, true);
     let path = dir.join("service.toml");
     std::fs::write(&path, &text)?;
     let child = Command::new(std::env::current_exe()?)

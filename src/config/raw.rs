@@ -284,6 +284,8 @@ pub struct Poller {
     pub max_backoff: Option<String>,
     /// How often the health metrics are refreshed (`"10s"`).
     pub health_interval: Option<String>,
+    /// The coarsest step of the start grid (`"100ms"`).
+    pub tick: Option<String>,
 }
 
 /// `[simulator]`.

@@ -34,8 +34,8 @@ use crate::session::SessionConfig;
 pub use agents::{AgentSettings, Target};
 pub use outputs::{DEFAULT_METRIC_PREFIX, DEFAULT_PROMETHEUS, Destination, OutputSettings};
 pub use poller::{
-    DEFAULT_HEALTH_INTERVAL, DEFAULT_MAX_BACKOFF, JobSettings, MIN_INTERVAL, PollerSettings,
-    selects,
+    DEFAULT_HEALTH_INTERVAL, DEFAULT_MAX_BACKOFF, DEFAULT_TICK, JobSettings, MIN_INTERVAL,
+    MIN_TICK, PollerSettings, selects,
 };
 pub use simulator::{
     DEFAULT_SIMULATOR_COMMUNITY, DEFAULT_SIMULATOR_LISTEN, SimAgentSettings, SimV3Settings,

@@ -24,7 +24,7 @@ use super::cycle::{self, JobSpec, Running, Slot};
 use super::messages::{
     AddAgent, AddJob, ExportRates, GetStats, Reload, RemoveAgent, RemoveJob, SetOutputs, Shutdown,
 };
-use super::schedule::{Due, Schedule};
+use super::schedule::{self, Due, Schedule};
 use crate::cluster::{Cluster, EpochChanged, SeedRates};
 use crate::config::{AgentSettings, PollerSettings, Settings, Target};
 use crate::engine::Engine;
@@ -36,19 +36,10 @@ use crate::session::{Answer, Request, SnmpError};
 
 /// Pairs due within this much of a timer firing run in the same batch.
 const BATCH_SLACK: Duration = Duration::from_millis(1);
-/// The timer fires on a grid (from the schedule's epoch) whose step is the shortest enabled
-/// job interval divided by this, within [`TICK_MIN`, `TICK_MAX`]: every pair whose slot falls
-/// in one step starts together, one wake-up for them all (a timing wheel's tick), and the
-/// spread over the interval stays (a start is at most one step late: 1 % of the interval,
-/// far below the tenth that counts as late).
-const TICKS_PER_INTERVAL: u32 = 100;
-/// The finest grid step (short test intervals).
-const TICK_MIN: Duration = Duration::from_millis(1);
-/// The coarsest grid step (20 ms: at 1,000 agents every 10 s, two starts per wake-up).
-const TICK_MAX: Duration = Duration::from_millis(20);
 /// Events wait at most this long to be handed to the outputs, in one batch (one wake-up of
-/// each writer thread per batch, not per cycle); the hand-over rides on the next tick.
-const FLUSH_AFTER: Duration = Duration::from_millis(100);
+/// each writer thread per batch, not per cycle); the hand-over rides on the last grid step
+/// before it, so it costs the poller no wake-up of its own while cycles are due.
+const FLUSH_AFTER: Duration = Duration::from_millis(500);
 /// A batch this large is handed over at once.
 const FLUSH_MAX: usize = 4_096;
 /// A cycle still running after this many intervals (plus the session's worst case) is abandoned:
@@ -107,7 +98,8 @@ pub struct Poller {
     cluster: Option<Cluster>,
     /// Cluster: agents this instance polls now.
     owned: HashSet<Arc<str>>,
-    /// The timer's grid step (see [`TICKS_PER_INTERVAL`]).
+    /// The timer's grid step ([`schedule::grid_step`]): every pair whose slot falls in one step
+    /// starts in one wake-up, the spread over the interval kept.
     tick: Duration,
     /// Events not handed to the outputs yet, each with the outputs it goes to (empty: all).
     pending: Vec<(Event, Arc<[String]>)>,
@@ -155,7 +147,7 @@ impl Poller {
             owned: HashSet::new(),
             pending: Vec::new(),
             flush_at: None,
-            tick: TICK_MIN,
+            tick: schedule::MIN_STEP,
         }
     }
 
@@ -172,15 +164,14 @@ impl Poller {
     }
 
     /// Works the grid step out again from the enabled jobs' intervals.
-    fn retick(&mut self) {
+    pub(super) fn retick(&mut self) {
         let shortest = self
             .jobs
             .values()
             .filter(|j| j.spec.settings.enabled)
             .map(|j| j.spec.settings.interval)
-            .min()
-            .unwrap_or(TICK_MAX * TICKS_PER_INTERVAL);
-        self.tick = (shortest / TICKS_PER_INTERVAL).clamp(TICK_MIN, TICK_MAX);
+            .min();
+        self.tick = schedule::grid_step(shortest, self.settings.tick);
     }
 
     /// Hands the pending events to the outputs, one batch.
@@ -228,7 +219,12 @@ impl Poller {
         for due in self.schedule.pop_due(t + BATCH_SLACK) {
             self.fire(due, t, ctx);
         }
-        if self.flush_at.is_some_and(|f| f <= t + BATCH_SLACK) {
+        // Due within the next step: handed over now, on this wake-up, rather than late or on
+        // a wake-up of its own.
+        if self
+            .flush_at
+            .is_some_and(|f| f <= t + self.tick.max(BATCH_SLACK))
+        {
             self.flush();
         }
         self.arm(ctx);

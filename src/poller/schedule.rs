@@ -172,6 +172,23 @@ impl<K: Clone + Eq + Hash> Schedule<K> {
     }
 }
 
+/// Grid steps per interval: a start is at most 1 % of the shortest interval late.
+pub const STEPS_PER_INTERVAL: u32 = 100;
+/// The finest grid step.
+pub const MIN_STEP: Duration = Duration::from_millis(1);
+
+/// The grid step of a timer that starts every pair of a step together (a timing wheel's
+/// tick): the `shortest` enabled interval / [`STEPS_PER_INTERVAL`], at most `coarsest` and at
+/// least [`MIN_STEP`] (`coarsest` wins if it is finer still). No enabled job: `coarsest`.
+#[must_use]
+pub fn grid_step(shortest: Option<Duration>, coarsest: Duration) -> Duration {
+    let coarsest = coarsest.max(Duration::from_nanos(1));
+    match shortest {
+        Some(i) => (i / STEPS_PER_INTERVAL).max(MIN_STEP).min(coarsest),
+        None => coarsest,
+    }
+}
+
 fn mul(d: Duration, k: u128) -> Duration {
     let nanos = d.as_nanos().saturating_mul(k);
     Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
@@ -276,6 +293,23 @@ mod tests {
         let due: Vec<_> = s.pop_due(at).into_iter().map(|d| d.key).collect();
         assert_eq!(due, ["a", "b", "c"]);
         assert_eq!(s.next_tick(tick), Some(t0 + Duration::from_millis(20)));
+    }
+
+    #[test]
+    fn the_grid_step_is_a_hundredth_of_the_shortest_interval_within_bounds() {
+        let ms = Duration::from_millis;
+        let coarse = ms(100);
+        assert_eq!(grid_step(Some(10 * SEC), coarse), ms(100));
+        assert_eq!(grid_step(Some(2 * SEC), coarse), ms(20));
+        assert_eq!(grid_step(Some(60 * SEC), coarse), ms(100));
+        assert_eq!(grid_step(Some(60 * SEC), ms(20)), ms(20));
+        assert_eq!(grid_step(Some(ms(50)), coarse), MIN_STEP);
+        // A coarsest bound finer than the minimum wins: the user asked for it.
+        assert_eq!(
+            grid_step(Some(10 * SEC), Duration::from_micros(500)),
+            Duration::from_micros(500)
+        );
+        assert_eq!(grid_step(None, coarse), coarse);
     }
 
     #[test]

@@ -165,6 +165,9 @@ fn the_default_file_is_what_the_documentation_says() {
     assert_eq!(v3.users[0].level, SecurityLevel::AuthPriv);
     assert_eq!(s.agents["demo"].target, Target::Simulator("demo".into()));
     assert_eq!(s.agents["demo"].session.max_in_flight, 10);
+    // The poller's start grid: 100 ms steps, the default the file spells out.
+    assert_eq!(s.poller.tick, Duration::from_millis(100));
+    assert_eq!(s.poller.tick, config::DEFAULT_TICK);
     let job = &s.jobs["demo"];
     assert_eq!(job.interval, Duration::from_secs(10));
     assert_eq!(s.job_agents(job), ["demo"]);

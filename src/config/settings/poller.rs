@@ -16,6 +16,12 @@ pub const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(300);
 /// Default refresh of the health metrics.
 pub const DEFAULT_HEALTH_INTERVAL: Duration = Duration::from_secs(10);
 
+/// Default coarsest step of the poller's start grid (see [`PollerSettings::tick`]).
+pub const DEFAULT_TICK: Duration = Duration::from_millis(100);
+
+/// Finest step of the poller's start grid accepted.
+pub const MIN_TICK: Duration = Duration::from_millis(1);
+
 /// Shortest poll interval accepted.
 pub const MIN_INTERVAL: Duration = Duration::from_millis(10);
 
@@ -26,6 +32,10 @@ pub struct PollerSettings {
     pub max_backoff: Duration,
     /// How often the health metrics (engine counters, cycle lag) are refreshed.
     pub health_interval: Duration,
+    /// The coarsest step of the start grid: the poller wakes once per step and starts every
+    /// cycle whose slot fell in it, so cycles start up to one step late. The step is the
+    /// shortest enabled job interval / 100 (1 % of it), at most this and at least 1 ms.
+    pub tick: Duration,
 }
 
 impl Default for PollerSettings {
@@ -33,6 +43,7 @@ impl Default for PollerSettings {
         Self {
             max_backoff: DEFAULT_MAX_BACKOFF,
             health_interval: DEFAULT_HEALTH_INTERVAL,
+            tick: DEFAULT_TICK,
         }
     }
 }
@@ -85,6 +96,10 @@ pub(super) fn poller_settings(at: &At<'_, '_>, p: raw::Poller) -> Result<PollerS
         health_interval: at
             .duration(&["poller", "health_interval"], p.health_interval.as_ref())?
             .unwrap_or(DEFAULT_HEALTH_INTERVAL),
+        tick: at
+            .duration(&["poller", "tick"], p.tick.as_ref())?
+            .unwrap_or(DEFAULT_TICK)
+            .max(MIN_TICK),
     })
 }
 

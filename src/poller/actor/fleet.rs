@@ -441,6 +441,7 @@ impl Poller {
                 sum.jobs_removed.push(n.to_string());
             }
         }
+        self.retick(); // `[poller] tick` may have changed alone
         self.sync(ctx);
         if health_changed || self.health_timer.is_none() {
             self.start_health(ctx);
