@@ -162,7 +162,7 @@ impl Session {
     }
 
     /// Makes this actor the activation of `home`: once idle for `retire_after` (zero: never)
-    /// it gives itself back and stops (see [`super::lifecycle`]).
+    /// it gives itself back and stops (see `session::lifecycle`).
     #[must_use]
     pub fn with_home(mut self, home: Weak<dyn Home>, retire_after: Duration) -> Self {
         if !retire_after.is_zero() {
