@@ -138,12 +138,21 @@ struct Inner {
     adhoc_idle_ms: AtomicU64,
     /// Idle time after which a session's actor retires, in milliseconds (0: never).
     session_idle_ms: AtomicU64,
+    /// Wakes the retire sweep when an actor starts (it sleeps without a timer while none runs).
+    activated: Arc<tokio::sync::Notify>,
 }
 
 impl Inner {
     /// The idle time after which a session's actor retires (zero: never).
     fn session_idle(&self) -> Duration {
         Duration::from_millis(self.session_idle_ms.load(Ordering::Relaxed))
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // Ends the retire sweep if it is waiting for an activation.
+        self.activated.notify_one();
     }
 }
 
@@ -186,6 +195,7 @@ impl Engine {
                 cluster: std::sync::OnceLock::new(),
                 adhoc_idle_ms: AtomicU64::new(millis(config.adhoc_idle)),
                 session_idle_ms: AtomicU64::new(millis(config.session_idle)),
+                activated: Arc::new(tokio::sync::Notify::new()),
             }),
         };
         engine.start_sweeper();
@@ -195,27 +205,37 @@ impl Engine {
 
     /// The retire sweep: every half of the session idle time, each running session actor is
     /// asked to retire if it has been idle that long (a task on this arbiter that ends with
-    /// the engine). The actors keep no timer of their own for it.
+    /// the engine). The actors keep no timer of their own for it, and while no actor runs the
+    /// sweep arms no timer either: it waits for the next activation.
     fn start_retire_sweep(&self) {
         let weak = Arc::downgrade(&self.inner);
+        let activated = self.inner.activated.clone();
         actix_rt::spawn(async move {
             loop {
                 let idle = match weak.upgrade() {
                     Some(inner) => inner.session_idle(),
                     None => return,
                 };
-                let period = if idle.is_zero() {
-                    MIN_SWEEP
-                } else {
-                    (idle / 2).max(Duration::from_millis(1))
-                };
-                tokio::time::sleep(period).await;
+                if idle.is_zero() {
+                    // Actors never retire: nothing to do until the idle time is set.
+                    activated.notified().await;
+                    continue;
+                }
+                tokio::time::sleep((idle / 2).max(Duration::from_millis(1))).await;
                 let Some(inner) = weak.upgrade() else { return };
                 if inner.session_idle().is_zero() {
                     continue;
                 }
+                let mut running = false;
                 for e in &inner.registry {
                     e.value().nudge();
+                    running |= e.value().is_active();
+                }
+                drop(inner);
+                if !running {
+                    // A permit stored by an activation since the scan wakes this at once; the
+                    // engine's drop wakes it too (then the upgrade above fails).
+                    activated.notified().await;
                 }
             }
         });
@@ -243,6 +263,7 @@ impl Engine {
         self.inner
             .session_idle_ms
             .store(millis(idle), Ordering::Relaxed);
+        self.inner.activated.notify_one();
     }
 
     /// The idle time after which a session's actor retires (zero: never).

@@ -267,6 +267,7 @@ impl SessionHandle {
         let (name, agent, config) = (rec.name.clone(), rec.agent, rec.config.clone());
         let usm = inner.usm.clone();
         let retire_after = inner.session_idle();
+        inner.activated.notify_one();
         let weak: Weak<Record> = Arc::downgrade(&self.record);
         let home: Weak<dyn Home> = weak;
         Session::start_in_arbiter(&shard.arbiter, move |_| {
