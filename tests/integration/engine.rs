@@ -60,6 +60,24 @@ fn store() -> Store {
     s
 }
 
+/// A simulated SNMPv3 agent (user `nobody`, noAuthNoPriv) whose engine id is made from `seed`.
+fn v3_agent(seed: u16) -> server::AgentHandle {
+    use snmpact::simulator::agent::usm::{AgentEngine, DEFAULT_BOOTS, default_engine_id};
+    use snmpact::usm::{KeyCache, User};
+    let v3_engine = AgentEngine::new(
+        default_engine_id(seed),
+        DEFAULT_BOOTS,
+        &[User::new("nobody")],
+        &mut KeyCache::new(),
+    )
+    .unwrap();
+    server::spawn(
+        "127.0.0.1:0".parse().unwrap(),
+        Responder::new(store(), "public").with_v3(v3_engine),
+    )
+    .unwrap()
+}
+
 fn agent(faults: Faults) -> AgentsHandle {
     server::spawn(
         "127.0.0.1:0".parse().unwrap(),
@@ -898,21 +916,9 @@ async fn a_flood_to_a_slow_agent_gets_backpressure_errors_beyond_the_queue_limit
 // See: issue 12
 #[actix_rt::test]
 async fn idle_adhoc_sessions_are_evicted_with_their_counters_and_usm_records() {
-    use snmpact::simulator::agent::usm::{AgentEngine, DEFAULT_BOOTS, default_engine_id};
-    use snmpact::usm::{KeyCache, User};
+    use snmpact::usm::User;
     let v2 = agent(Faults::default());
-    let v3_engine = AgentEngine::new(
-        default_engine_id(1161),
-        DEFAULT_BOOTS,
-        &[User::new("nobody")],
-        &mut KeyCache::new(),
-    )
-    .unwrap();
-    let v3 = server::spawn(
-        "127.0.0.1:0".parse().unwrap(),
-        Responder::new(store(), "public").with_v3(v3_engine),
-    )
-    .unwrap();
+    let v3 = v3_agent(1161);
     let silent = agent(Faults {
         silent: true,
         ..Faults::default()
@@ -1118,20 +1124,8 @@ async fn requests_racing_activation_and_retirement_are_all_answered() {
 
 #[actix_rt::test]
 async fn a_v3_session_comes_back_without_a_new_discovery() {
-    use snmpact::simulator::agent::usm::{AgentEngine, DEFAULT_BOOTS, default_engine_id};
-    use snmpact::usm::{KeyCache, User};
-    let v3_engine = AgentEngine::new(
-        default_engine_id(1162),
-        DEFAULT_BOOTS,
-        &[User::new("nobody")],
-        &mut KeyCache::new(),
-    )
-    .unwrap();
-    let v3 = server::spawn(
-        "127.0.0.1:0".parse().unwrap(),
-        Responder::new(store(), "public").with_v3(v3_engine),
-    )
-    .unwrap();
+    use snmpact::usm::User;
+    let v3 = v3_agent(1162);
     let e = retiring_engine(Duration::from_millis(50));
     let cfg = SessionConfig {
         user: Some(std::sync::Arc::new(User::new("nobody"))),
