@@ -426,11 +426,8 @@ impl Engine {
         target: &str,
         config: impl Into<Arc<SessionConfig>>,
     ) -> Result<SessionHandle, SnmpError> {
-        if let Some(e) = self.inner.registry.get(name) {
-            return Ok(e.value().clone());
-        }
-        let agent = resolve(target).await?;
-        Ok(self.insert(name, target, agent, config.into(), false))
+        self.existing_or_new(name, target, config.into(), false)
+            .await
     }
 
     /// Like [`Engine::session`], for a session a command makes for itself (an address typed
@@ -445,11 +442,23 @@ impl Engine {
         target: &str,
         config: impl Into<Arc<SessionConfig>>,
     ) -> Result<SessionHandle, SnmpError> {
+        self.existing_or_new(name, target, config.into(), true)
+            .await
+    }
+
+    /// The session named `name`, or a new one for `target` (ad-hoc or not).
+    async fn existing_or_new(
+        &self,
+        name: &str,
+        target: &str,
+        config: Arc<SessionConfig>,
+        adhoc: bool,
+    ) -> Result<SessionHandle, SnmpError> {
         if let Some(e) = self.inner.registry.get(name) {
             return Ok(e.value().clone());
         }
         let agent = resolve(target).await?;
-        Ok(self.insert(name, target, agent, config.into(), true))
+        Ok(self.insert(name, target, agent, config, adhoc))
     }
 
     /// Replaces (or creates) the session named `name`, stopping the old one.
