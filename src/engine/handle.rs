@@ -12,7 +12,7 @@
 //! per-agent counters live in the dispatcher.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Instant;
 
 use actix::dev::{Request, SendError, ToEnvelope};
@@ -69,9 +69,17 @@ struct Slot {
     closed: bool,
 }
 
+impl Record {
+    /// The slot, even after a panic elsewhere while it was held (nothing that can panic runs
+    /// between the writes to its fields, so they stay consistent).
+    fn lock(&self) -> MutexGuard<'_, Slot> {
+        self.slot.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
 impl Home for Record {
     fn release(&self, me: &Addr<Session>, since: Instant) -> bool {
-        let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut slot = self.lock();
         if slot.active.as_ref() != Some(me) {
             return false;
         }
@@ -81,7 +89,7 @@ impl Home for Record {
     }
 
     fn reinstate(&self, me: Addr<Session>) -> bool {
-        let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut slot = self.lock();
         if slot.closed || slot.active.is_some() {
             return false;
         }
@@ -136,11 +144,7 @@ impl SessionHandle {
     /// when idle).
     #[must_use]
     pub fn is_active(&self) -> bool {
-        let slot = self
-            .record
-            .slot
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let slot = self.record.lock();
         slot.active.as_ref().is_some_and(Addr::connected)
     }
 
@@ -187,11 +191,7 @@ impl SessionHandle {
     /// starting one. `None` for a removed session.
     pub async fn idle_since(&self) -> Option<Instant> {
         let active = {
-            let slot = self
-                .record
-                .slot
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
+            let slot = self.record.lock();
             if slot.closed {
                 return None;
             }
@@ -205,11 +205,7 @@ impl SessionHandle {
 
     /// Asks the running actor, if any, to retire when idle long enough (the engine's sweep).
     pub(super) fn nudge(&self) {
-        let slot = self
-            .record
-            .slot
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let slot = self.record.lock();
         if let Some(a) = &slot.active {
             a.do_send(TryRetire);
         }
@@ -219,11 +215,7 @@ impl SessionHandle {
     /// messages fail as sent to a stopped actor.
     pub(super) fn close(&self) {
         let active = {
-            let mut slot = self
-                .record
-                .slot
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
+            let mut slot = self.record.lock();
             slot.closed = true;
             slot.active.take()
         };
@@ -236,11 +228,7 @@ impl SessionHandle {
     /// Under the record's lock, so a message is handed over before a retiring actor can be
     /// released (see [`crate::session::Home`]).
     fn with_addr<R>(&self, f: impl FnOnce(&Addr<Session>) -> R) -> R {
-        let mut slot = self
-            .record
-            .slot
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut slot = self.record.lock();
         if slot.closed {
             return f(&stopped());
         }
