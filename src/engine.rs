@@ -228,8 +228,7 @@ impl Engine {
                 }
                 let mut running = false;
                 for e in &inner.registry {
-                    e.value().nudge();
-                    running |= e.value().is_active();
+                    running |= e.value().nudge();
                 }
                 drop(inner);
                 if !running {

@@ -203,11 +203,16 @@ impl SessionHandle {
         active.send(IdleSince).await.ok().flatten()
     }
 
-    /// Asks the running actor, if any, to retire when idle long enough (the engine's sweep).
-    pub(super) fn nudge(&self) {
+    /// Asks the running actor, if any, to retire when idle long enough (the engine's sweep);
+    /// whether one was running.
+    pub(super) fn nudge(&self) -> bool {
         let slot = self.record.lock();
-        if let Some(a) = &slot.active {
-            a.do_send(TryRetire);
+        match &slot.active {
+            Some(a) if a.connected() => {
+                a.do_send(TryRetire);
+                true
+            }
+            _ => false,
         }
     }
 
