@@ -37,6 +37,9 @@ async fn run() -> Result<(), String> {
         .session("demo", &demo.addr().to_string(), SessionConfig::default())
         .await
         .map_err(|e| e.to_string())?;
+    // Ctrl-C is caught from here on: one pressed just as the lines below print still stops
+    // the program cleanly.
+    let mut stop = snmpact::signals::StopSignals::listen().map_err(|e| e.to_string())?;
     let listen = config.listen;
     let console = run_console(engine.clone(), config).await.map_err(|e| {
         format!(
@@ -54,7 +57,7 @@ async fn run() -> Result<(), String> {
         at.port()
     );
     println!("then try: get demo sysDescr.0 | walk demo system | help | quit");
-    tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
+    stop.recv().await;
     console.shutdown().await;
     engine.shutdown().await;
     Ok(())

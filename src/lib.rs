@@ -40,6 +40,7 @@
 //! - [`batch`]: `snmpact batch`: a script of console commands, run concurrently, printed in order.
 //! - [`command`]: the console and batch command language: parser (pure), help, rendering, executor.
 //! - [`console`]: the telnet console: listener actor, one actor per connection, telnet line codec.
+//! - [`signals`]: Ctrl-C and SIGTERM caught from before a program says it is ready.
 //! - [`notification`]: traps and informs received (pure core, listener actor, snmptrapd's text
 //!   and JSON forms), `snmpact trap|inform` (sending) and `snmpact trapd`.
 
@@ -64,6 +65,7 @@ pub mod poller;
 pub mod report;
 pub mod service;
 pub mod session;
+pub mod signals;
 pub mod simulator;
 mod text;
 pub mod udp_batch;

@@ -257,6 +257,8 @@ pub async fn run(
     let poller = poller::start(engine.clone(), &settings, outputs.clone());
     // The console's `agent add` / `agent del` reach the poller through the engine.
     engine.watch_agents(poller.clone().recipient());
+    // Before the ready line: a SIGHUP sent right after it must reload, not kill the process.
+    let hup = sighup();
     println!(
         "snmpact: console on {addr} (telnet {ip} {port}), {agents} agent(s), {jobs} poll job(s); Ctrl-C stops",
         addr = console.local_addr,
@@ -276,7 +278,7 @@ pub async fn run(
         );
     }
 
-    reload_on_sighup(&opts, &engine, &poller, &outputs, &settings, shutdown).await;
+    reload_on_sighup(&opts, &engine, &poller, &outputs, &settings, hup, shutdown).await;
 
     // Each step is bounded: a stuck peer must not keep the process alive after Ctrl-C.
     tracing::info!("shutting down");
@@ -325,22 +327,27 @@ fn ignore_file_size_signal() {
     }
 }
 
-/// Waits for `shutdown`, reloading the configuration on each SIGHUP meanwhile.
+/// SIGHUP caught from now on (None, with a warning, when no handler can be installed).
+fn sighup() -> Option<tokio::signal::unix::Signal> {
+    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            tracing::warn!(error = %e, "no SIGHUP handler: reload disabled");
+            None
+        }
+    }
+}
+
+/// Waits for `shutdown`, reloading the configuration on each SIGHUP (`hup`) meanwhile.
 async fn reload_on_sighup(
     opts: &ServiceOptions,
     engine: &Engine,
     poller: &actix::Addr<poller::Poller>,
     outputs: &output::Outputs,
     current: &Settings,
+    mut hup: Option<tokio::signal::unix::Signal>,
     shutdown: impl Future<Output = ()>,
 ) {
-    let mut hup = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
-        Ok(s) => Some(s),
-        Err(e) => {
-            tracing::warn!(error = %e, "no SIGHUP handler: reload disabled");
-            None
-        }
-    };
     // Simulated agents keep the addresses they got at start.
     let bound: Vec<(String, SocketAddr)> = current
         .simulator

@@ -288,20 +288,15 @@ fn run_serve(args: ServeArgs) -> ExitCode {
     }
     let opts = snmpact::service::ServiceOptions { config, overrides };
     let system = actix::System::new();
-    let result = system.block_on(snmpact::service::run(opts, async {
-        // Ctrl-C or SIGTERM: the same clean shutdown.
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }));
+    let result = system.block_on(async {
+        // Ctrl-C or SIGTERM: the same clean shutdown, caught before the service says it is
+        // ready (one sent right after that line must not kill the process).
+        let mut stop = snmpact::signals::StopSignals::listen()
+            .map_err(|e| format!("cannot catch Ctrl-C or SIGTERM: {e}"))?;
+        snmpact::service::run(opts, async move { stop.recv().await })
+            .await
+            .map_err(|e| e.to_string())
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

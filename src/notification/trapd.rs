@@ -245,11 +245,12 @@ pub fn run(args: &TrapdArgs) -> ExitCode {
             .engine_id()
             .map(|e| format!("; engine id {}", crate::format::hex(e)))
             .unwrap_or_default();
+        let mut stop = crate::signals::StopSignals::listen().map_err(|e| e.to_string())?;
         let listener = listener.start();
         let printer = Printer::new(format).start();
         let _ = listener.send(Subscribe(printer.clone().recipient())).await;
         eprintln!("snmpact trapd: listening on {}{engine}", addrs.join(" "));
-        wait_for_signal().await;
+        stop.recv().await;
         if let Ok(stats) = listener.send(GetStats).await {
             eprintln!("snmpact trapd: {}", stats.counters.line());
         }
@@ -272,21 +273,6 @@ impl Handler<Flush> for Printer {
     type Result = ();
     fn handle(&mut self, _: Flush, _: &mut Context<Self>) {
         let _ = self.out.flush();
-    }
-}
-
-/// Waits for Ctrl-C or SIGTERM.
-async fn wait_for_signal() {
-    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-        Ok(mut term) => {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-        }
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
-        }
     }
 }
 

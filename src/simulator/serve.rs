@@ -472,6 +472,15 @@ pub fn run_agent(args: &AgentArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
+    // Caught before the first line is printed: a Ctrl-C or SIGTERM sent right after it stops
+    // the agents cleanly instead of killing the process.
+    let stop = match StopWait::listen() {
+        Ok(s) => Some(s),
+        Err(e) => {
+            eprintln!("snmpact agent: cannot catch Ctrl-C or SIGTERM: {e}");
+            None
+        }
+    };
     if let Some(v3) = handle.with(|r| r.v3().map(|e| crate::format::hex(e.engine_id()))) {
         let per_port = if args.engine_id.is_some() {
             ""
@@ -495,8 +504,12 @@ pub fn run_agent(args: &AgentArgs) -> ExitCode {
     for to in &args.notify {
         notify(to, &args.community, args.notify_inform);
     }
-    if let Err(e) = wait_for_signal() {
-        eprintln!("snmpact agent: cannot wait for signals: {e}");
+    match stop {
+        Some(stop) => stop.wait(),
+        // Without handlers the default action of either signal ends the process.
+        None => loop {
+            std::thread::park();
+        },
     }
     let requests = handle.requests();
     handle.stop();
@@ -527,19 +540,29 @@ fn notify(to: &str, community: &str, inform: bool) {
     }
 }
 
-/// Blocks until Ctrl-C (SIGINT) or SIGTERM. (One that comes before the listeners are set up
-/// ends the process at once, which is what it asked for anyway.)
-fn wait_for_signal() -> io::Result<()> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    rt.block_on(async {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        tokio::select! {
-            r = tokio::signal::ctrl_c() => r,
-            _ = term.recv() => Ok(()),
-        }
-    })
+/// Ctrl-C (SIGINT) and SIGTERM caught on a small runtime of their own (the agents' threads
+/// are plain threads), waited for by blocking.
+struct StopWait {
+    rt: tokio::runtime::Runtime,
+    signals: crate::signals::StopSignals,
+}
+
+impl StopWait {
+    fn listen() -> io::Result<Self> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let signals = {
+            let _in_rt = rt.enter();
+            crate::signals::StopSignals::listen()?
+        };
+        Ok(Self { rt, signals })
+    }
+
+    /// Blocks until one of them has come (since `listen`).
+    fn wait(mut self) {
+        self.rt.block_on(self.signals.recv());
+    }
 }
 
 #[cfg(test)]

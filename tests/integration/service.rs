@@ -617,3 +617,84 @@ fn enum_labels_and_bare_metric_names_from_loaded_mibs() {
     assert!(!metrics.contains("snmp_fixStatus"), "{metrics}");
     stop(child);
 }
+
+/// The first line a program prints on stdout or stderr, from threads reading both.
+fn first_line(child: &mut Child) -> String {
+    let (tx, rx) = channel();
+    let out: Box<dyn Read + Send> = Box::new(child.stdout.take().unwrap());
+    let err: Box<dyn Read + Send> = Box::new(child.stderr.take().unwrap());
+    for r in [out, err] {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for l in BufReader::new(r).lines().map_while(Result::ok) {
+                let _ = tx.send(l);
+            }
+        });
+    }
+    rx.recv_timeout(PATIENCE).expect("a first line")
+}
+
+/// A stop signal sent the moment a long-running program prints its first line ends it cleanly
+/// (exit 0, not "killed by signal 2"): `snmpact serve`, `agent`, `trapd` and the
+/// `telnet_console` example install their handlers before saying anything, and the service
+/// its SIGHUP handler before its ready line. Several rounds: the window this closes was short.
+#[test]
+fn a_signal_right_after_the_first_line_is_handled_not_fatal() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("early-signal-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("snmpact.toml");
+    std::fs::write(&path, config(false)).unwrap();
+    let snmpact = env!("CARGO_BIN_EXE_snmpact");
+    let console =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("target/debug/examples/telnet_console");
+    let mut programs: Vec<(&str, Command)> = Vec::new();
+    for _ in 0..8 {
+        let mut serve = Command::new(snmpact);
+        serve.args(["serve", "--config"]).arg(&path);
+        programs.push(("serve", serve));
+        let mut agent = Command::new(snmpact);
+        agent.args(["agent", "--listen", "127.0.0.1:0"]);
+        programs.push(("agent", agent));
+        let mut trapd = Command::new(snmpact);
+        trapd.args(["trapd", "udp:127.0.0.1:0"]);
+        programs.push(("trapd", trapd));
+        if console.exists() {
+            let mut c = Command::new(&console);
+            c.arg("127.0.0.1:0");
+            programs.push(("telnet_console", c));
+        }
+    }
+    for (round, (what, mut cmd)) in programs.into_iter().enumerate() {
+        let sigs: &[libc::c_int] = match (what, round % 3) {
+            ("serve", 0) => &[libc::SIGHUP, libc::SIGINT],
+            (_, 1) => &[libc::SIGTERM],
+            _ => &[libc::SIGINT],
+        };
+        let mut child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .env_remove("RUST_LOG")
+            .spawn()
+            .unwrap();
+        let first = first_line(&mut child);
+        for &sig in sigs {
+            signal(&child, sig);
+        }
+        let status = (0..300)
+            .find_map(|_| {
+                std::thread::sleep(Duration::from_millis(20));
+                child.try_wait().unwrap()
+            })
+            .unwrap_or_else(|| {
+                let _ = child.kill();
+                panic!("{what} did not stop within 6 s of {sigs:?} (first line {first:?})")
+            });
+        assert!(
+            status.success(),
+            "{what}, signals {sigs:?} right after {first:?}: {status}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
