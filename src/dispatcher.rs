@@ -312,6 +312,16 @@ impl Dispatcher {
         self.timer = Some((at, handle));
     }
 
+    /// Cancels the timer once nothing is in flight (the last answer came): it would otherwise
+    /// wake the thread a timeout later for nothing, once per burst of requests.
+    fn disarm_when_idle(&mut self, ctx: &mut Context<Self>) {
+        if self.flight.is_empty()
+            && let Some((_, handle)) = self.timer.take()
+        {
+            ctx.cancel_future(handle);
+        }
+    }
+
     /// The timer fired: retransmit or fail what is due, then arm it for what remains.
     fn on_timer(&mut self, now: Instant, ctx: &mut Context<Self>) {
         let mut actions = std::mem::take(&mut self.actions);
@@ -511,7 +521,7 @@ fn readiness(sock: Arc<UdpSocket>) -> impl Stream<Item = Readable> {
 
 impl StreamHandler<Readable> for Dispatcher {
     /// Reads up to [`RECV_BATCH`] datagrams in one call and handles each.
-    fn handle(&mut self, item: Readable, _ctx: &mut Context<Self>) {
+    fn handle(&mut self, item: Readable, ctx: &mut Context<Self>) {
         let sock = match item.0 {
             Ok(s) => s,
             Err(e) => {
@@ -537,6 +547,7 @@ impl StreamHandler<Readable> for Dispatcher {
             Err(e) => tracing::debug!(error = %e, "receive error"),
         }
         self.rx = Some(rx);
+        self.disarm_when_idle(ctx);
     }
 
     /// The default would stop the dispatcher: a socket stream ends only when the socket does.
@@ -613,8 +624,9 @@ impl Handler<Submit> for Dispatcher {
 impl Handler<Cancel> for Dispatcher {
     type Result = ();
 
-    fn handle(&mut self, m: Cancel, _ctx: &mut Context<Self>) {
+    fn handle(&mut self, m: Cancel, ctx: &mut Context<Self>) {
         self.flight.cancel(Instant::now(), m.token);
+        self.disarm_when_idle(ctx);
     }
 }
 

@@ -146,6 +146,11 @@ impl<R> InFlight<R> {
         self.pending.len()
     }
 
+    /// Nothing in flight.
+    pub(super) fn is_empty(&self) -> bool {
+        self.pending.is_empty()
+    }
+
     /// A request-id not in flight (ids run 1..=`MAX_REQUEST_ID` in sequence, then wrap).
     pub(super) fn alloc_id(&mut self) -> i32 {
         loop {

@@ -98,8 +98,9 @@ pub struct Session {
     /// and the request fails with [`SnmpError::DispatcherGone`] instead of waiting forever.
     /// One policy per session, so deadlines are in time order and a FIFO serves.
     watchdog: VecDeque<(Instant, u64)>,
-    /// The watchdog's timer is armed (one at most, and only while requests are submitted).
-    watchdog_armed: bool,
+    /// The watchdog's timer, when armed: one at most, and only while requests are submitted
+    /// (cancelled when the last is answered, so an answered request costs no later wake-up).
+    watchdog_timer: Option<SpawnHandle>,
     /// How long after submitting the watchdog gives up on a request: the session's policy
     /// total plus [`WATCHDOG_MARGIN`] (the policy never changes, so worked out once).
     watchdog_wait: Duration,
@@ -152,7 +153,7 @@ impl Session {
             queue: VecDeque::new(),
             in_flight: 0,
             watchdog: VecDeque::new(),
-            watchdog_armed: false,
+            watchdog_timer: None,
             watchdog_wait,
             next_op: 0,
             idle_since: Some(Instant::now()),
@@ -382,8 +383,9 @@ impl Session {
 
     /// Forgets the answered requests at the front of the watchdog's queue (answers come
     /// mostly in order), so it holds about what is in flight rather than every request of the
-    /// last few seconds; frees it once empty.
-    fn trim_watchdog(&mut self) {
+    /// last few seconds; frees it once empty and cancels its timer (which would otherwise wake
+    /// the thread seconds later for nothing: one wake-up per polled agent and cycle).
+    fn trim_watchdog(&mut self, ctx: &mut Context<Self>) {
         let probe = self.v3.as_ref().and_then(|v3| v3.probe);
         while let Some(&(_, token)) = self.watchdog.front() {
             if probe == Some(token) || self.requests.get(&token).is_some_and(|r| r.submitted) {
@@ -391,8 +393,13 @@ impl Session {
             }
             self.watchdog.pop_front();
         }
-        if self.watchdog.is_empty() && self.watchdog.capacity() > 0 {
-            self.watchdog = VecDeque::new();
+        if self.watchdog.is_empty() {
+            if self.watchdog.capacity() > 0 {
+                self.watchdog = VecDeque::new();
+            }
+            if let Some(h) = self.watchdog_timer.take() {
+                ctx.cancel_future(h);
+            }
         }
     }
 
@@ -433,18 +440,17 @@ impl Session {
 
     /// Arms the watchdog for the oldest submitted request, unless armed already.
     fn arm_watchdog(&mut self, ctx: &mut Context<Self>) {
-        if self.watchdog_armed {
+        if self.watchdog_timer.is_some() {
             return;
         }
         let Some(&(deadline, _)) = self.watchdog.front() else {
             return;
         };
-        self.watchdog_armed = true;
         let wait = deadline.saturating_duration_since(Instant::now());
-        ctx.run_later(wait, |act, ctx| {
-            act.watchdog_armed = false;
+        self.watchdog_timer = Some(ctx.run_later(wait, |act, ctx| {
+            act.watchdog_timer = None;
             act.on_watchdog(Instant::now(), ctx);
-        });
+        }));
     }
 
     /// Fails every submitted request whose deadline passed without an answer (the dispatcher
@@ -630,7 +636,7 @@ impl Handler<Inbound> for Session {
             }
         }
         self.pump(ctx);
-        self.trim_watchdog();
+        self.trim_watchdog(ctx);
         self.release_inbox_when_idle();
     }
 }

@@ -1178,3 +1178,44 @@ async fn dormant_ad_hoc_sessions_are_evicted_and_removed_ones_refuse() {
     assert!(matches!(kept.send(get()).await, Err(MailboxError::Closed)));
     e.shutdown().await;
 }
+
+/// Voluntary context switches of the calling thread so far (each time it blocked and was woken).
+fn wakeups_of_this_thread() -> u64 {
+    let status = std::fs::read_to_string("/proc/thread-self/status").unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("voluntary_ctxt_switches:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap()
+}
+
+// See: issue 14. An answered request leaves no timer behind: neither the dispatcher's
+// retransmission timer nor the session's watchdog wakes the thread once the answer is in (the
+// poller paid a wake-up or two per step for them). One shard, so the dispatcher and the session
+// run on this thread; the wait below is this thread's only timer.
+#[actix_rt::test]
+async fn an_answered_request_leaves_no_timer_to_wake_the_thread() {
+    let a = agent(Faults::default());
+    let e = Engine::start(EngineConfig {
+        shards: 1,
+        session_idle: Duration::ZERO,
+        ..EngineConfig::default()
+    });
+    let cfg = fast(Version::V2c);
+    // Past the request's last retransmission deadline and past its watchdog.
+    let quiet = cfg.timeout * (cfg.retries + 1) + WATCHDOG_MARGIN + Duration::from_millis(500);
+    let s = session(&e, a.addr(), cfg).await;
+    let get = || s.send(Get(vec![oid("1.3.6.1.2.1.1.5.0")]));
+    get().await.unwrap().unwrap();
+    let before = wakeups_of_this_thread();
+    actix_rt::time::sleep(quiet).await;
+    let woken = wakeups_of_this_thread() - before;
+    // The sleep itself: one wake-up, or two when tokio's timer wheel moves it down a level.
+    assert!(
+        woken <= 2,
+        "the thread woke {woken} times in {quiet:?} with nothing in flight"
+    );
+    // Still working afterwards.
+    get().await.unwrap().unwrap();
+    e.shutdown().await;
+}
