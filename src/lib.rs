@@ -40,10 +40,13 @@
 //! - [`batch`]: `snmpact batch`: a script of console commands, run concurrently, printed in order.
 //! - [`command`]: the console and batch command language: parser (pure), help, rendering, executor.
 //! - [`console`]: the telnet console: listener actor, one actor per connection, telnet line codec.
+//! - [`alarm`]: a one-shot timer that wakes its thread once (a timerfd on Linux), for the
+//!   poller's grid step.
 //! - [`signals`]: Ctrl-C and SIGTERM caught from before a program says it is ready.
 //! - [`notification`]: traps and informs received (pure core, listener actor, snmptrapd's text
 //!   and JSON forms), `snmpact trap|inform` (sending) and `snmpact trapd`.
 
+pub mod alarm;
 pub mod batch;
 pub mod ber;
 pub mod cli;

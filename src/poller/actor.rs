@@ -207,10 +207,16 @@ impl Poller {
             ctx.cancel_future(h);
         }
         let wait = next.saturating_duration_since(now());
-        let h = ctx.run_later(wait, |act, ctx| {
-            act.timer = None;
-            act.tick(ctx);
-        });
+        // One wake-up per step (a timerfd), where tokio's wheel takes two for a timer 100 ms
+        // ahead (crate::alarm).
+        let h = ctx.spawn(
+            crate::alarm::sleep(wait)
+                .into_actor(self)
+                .map(|(), act, ctx| {
+                    act.timer = None;
+                    act.tick(ctx);
+                }),
+        );
         self.timer = Some((h, next));
     }
 
