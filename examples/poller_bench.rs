@@ -338,6 +338,10 @@ async fn run(
     let dir = std::env::temp_dir().join(format!("snmpact-poller-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let mut text = String::with_capacity(n * 64);
+    // One local address for the engine's socket: the agents' processes hold up to 19,000 ports
+    // on each of 127.0.1.1, 127.0.2.1, ..., so past about 175,000 agents no port is free on
+    // every address and a wildcard (0.0.0.0:0) bind fails.
+    text.push_str("[engine]\nbind = \"127.0.0.1:0\"\n");
     text.push_str("[defaults]\ntimeout = \"2s\"\nretries = 1\n");
     for (i, a) in addrs.iter().enumerate() {
         text.push_str(&format!("[agents.a{i}]\naddress = \"{a}\"\n"));

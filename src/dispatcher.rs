@@ -59,6 +59,10 @@ pub const TIMER_GRANULARITY: Duration = Duration::from_millis(5);
 pub const RECV_BUFFER: usize = 8 << 20;
 /// Send buffer asked of the kernel.
 pub const SEND_BUFFER: usize = 4 << 20;
+/// After a socket could not be bound, how long requests fail at once with that error before
+/// binding is tried again (each attempt at a wildcard port-0 bind can scan every local port:
+/// retried per request, it took a whole core).
+pub const BIND_RETRY: Duration = Duration::from_secs(1);
 /// Wait before retrying a send the kernel refused with ENOBUFS.
 const ENOBUFS_RETRY: Duration = Duration::from_millis(2);
 /// Most datagrams read by one `recvmmsg` (one readiness event of a socket; actix handles up to
@@ -110,6 +114,9 @@ pub struct Dispatcher {
     sock4: Option<Arc<UdpSocket>>,
     /// The IPv6 socket, created for the first IPv6 agent.
     sock6: Option<Arc<UdpSocket>>,
+    /// The last failed bind of each family (IPv4, IPv6): when, and the error requests get
+    /// until [`BIND_RETRY`] has passed.
+    bind_failed: [Option<(Instant, Arc<io::Error>)>; 2],
     /// Datagrams for the IPv4 socket not sent yet (this turn's, or what the kernel would not
     /// take yet), in order.
     out4: Outbox,
@@ -141,6 +148,7 @@ impl Dispatcher {
             binding,
             sock4: None,
             sock6: None,
+            bind_failed: [None, None],
             out4: Outbox::default(),
             out6: Outbox::default(),
             flush_armed: false,
@@ -174,15 +182,31 @@ impl Dispatcher {
     }
 
     fn socket_for(&mut self, agent: SocketAddr, ctx: &mut Context<Self>) -> io::Result<&UdpSocket> {
-        let (slot, bind) = if agent.is_ipv4() {
-            (&mut self.sock4, self.binding.v4)
+        let (slot, bind, failed) = if agent.is_ipv4() {
+            (&mut self.sock4, self.binding.v4, &mut self.bind_failed[0])
         } else {
-            (&mut self.sock6, self.binding.v6)
+            (&mut self.sock6, self.binding.v6, &mut self.bind_failed[1])
         };
         if slot.is_none() {
-            let s = Self::bind(bind)?;
-            ctx.add_stream(readiness(s.clone()));
-            *slot = Some(s);
+            if let Some((at, e)) = failed.as_ref()
+                && at.elapsed() < BIND_RETRY
+            {
+                return Err(io::Error::new(e.kind(), e.to_string()));
+            }
+            match Self::bind(bind) {
+                Ok(s) => {
+                    *failed = None;
+                    ctx.add_stream(readiness(s.clone()));
+                    *slot = Some(s);
+                }
+                Err(e) => {
+                    let e = bind_error(bind, &e);
+                    tracing::error!(error = %e, "no socket: requests fail until a bind works");
+                    let out = io::Error::new(e.kind(), e.to_string());
+                    *failed = Some((Instant::now(), Arc::new(e)));
+                    return Err(out);
+                }
+            }
         }
         slot.as_deref().ok_or_else(|| io::Error::other("no socket"))
     }
@@ -479,6 +503,19 @@ impl Outbox {
     }
 }
 
+/// A bind failure that names the address and, for a port-0 bind refused as in use (every
+/// local port is taken on some address, e.g. by many simulated agents on this host), the way out.
+fn bind_error(addr: SocketAddr, e: &io::Error) -> io::Error {
+    let hint =
+        if e.kind() == io::ErrorKind::AddrInUse && addr.port() == 0 && addr.ip().is_unspecified() {
+            " (no local port is free on every address: set `[engine] bind` to one address, e.g. \
+         127.0.0.1:0)"
+        } else {
+            ""
+        };
+    io::Error::new(e.kind(), format!("cannot bind {addr}: {e}{hint}"))
+}
+
 fn is_transient(e: &io::Error) -> bool {
     // ENOBUFS is the kernel saying "not now", like WouldBlock.
     e.kind() == io::ErrorKind::WouldBlock || e.raw_os_error() == Some(libc::ENOBUFS)
@@ -499,7 +536,9 @@ impl Actor for Dispatcher {
                 self.sock4 = Some(s);
             }
             Err(e) => {
-                tracing::error!(bind = %self.binding.v4, error = %e, "cannot bind IPv4 socket")
+                let e = bind_error(self.binding.v4, &e);
+                tracing::error!(error = %e, "cannot bind the IPv4 socket (tried again on use)");
+                self.bind_failed[0] = Some((Instant::now(), Arc::new(e)));
             }
         }
         // No timer yet: the first request in flight arms one (an idle dispatcher never wakes).

@@ -1219,3 +1219,44 @@ async fn an_answered_request_leaves_no_timer_to_wake_the_thread() {
     get().await.unwrap().unwrap();
     e.shutdown().await;
 }
+
+// A socket that cannot be bound fails every request at once with an error that names the
+// address, is not tried again for each request (a failed port-0 bind on a busy host scans every
+// local port: retried per request it took a whole core), and is tried again after
+// `BIND_RETRY`: once the address is free, requests work.
+#[actix_rt::test]
+async fn an_unbindable_socket_fails_requests_clearly_and_recovers() {
+    let a = agent(Faults::default());
+    let blocker = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let taken = blocker.local_addr().unwrap();
+    let e = Engine::start(EngineConfig {
+        shards: 1,
+        binding: snmpact::dispatcher::Binding {
+            v4: taken,
+            ..snmpact::dispatcher::Binding::default()
+        },
+        ..EngineConfig::default()
+    });
+    let s = session(&e, a.addr(), fast(Version::V2c)).await;
+    let get = || s.send(Get(vec![oid("1.3.6.1.2.1.1.5.0")]));
+    for _ in 0..50 {
+        let err = get().await.unwrap().unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains(&format!("cannot bind {taken}")),
+            "unexpected error: {text}"
+        );
+    }
+    assert_eq!(a.requests(), 0, "nothing was sent");
+    drop(blocker);
+    actix_rt::time::sleep(snmpact::dispatcher::BIND_RETRY).await;
+    let vbs = get()
+        .await
+        .unwrap()
+        .expect("bound once the address is free");
+    assert_eq!(
+        values(&vbs),
+        vec![Value::OctetString(Cow::Borrowed(b"sim"))]
+    );
+    e.shutdown().await;
+}
