@@ -34,10 +34,6 @@ use crate::pdu::{Message, Pdu, Value, VarBind};
 /// session gives up on hearing from the dispatcher at all: generous, since it only ever fires
 /// when the dispatcher is gone or stalled.
 pub const WATCHDOG_MARGIN: Duration = Duration::from_secs(2);
-/// An idle running session keeps tables this small (a request or two at a time, the common
-/// case with many agents), so its next request does not allocate them again; larger ones, left
-/// by a burst, are freed. A retired session frees everything.
-const KEPT_CAPACITY: usize = 8;
 
 struct OpState {
     op: Op,
@@ -318,20 +314,20 @@ impl Session {
         }
     }
 
-    /// An idle session keeps only small tables: the operations and requests tables, the queue
-    /// and the watchdog's queue are freed once empty if a burst grew them past
-    /// [`KEPT_CAPACITY`] (made again on the next operation); small ones are kept for it.
+    /// An idle session keeps no table memory: the operations and requests tables and the
+    /// queue are freed once empty (made again on the next operation), so a session used once
+    /// costs what a session never used costs.
     fn release_tables(&mut self) {
-        if self.ops.capacity() > KEPT_CAPACITY {
+        if self.ops.capacity() > 0 {
             self.ops = FastMap::default();
         }
-        if self.requests.is_empty() && self.requests.capacity() > KEPT_CAPACITY {
+        if self.requests.is_empty() && self.requests.capacity() > 0 {
             self.requests = FastMap::default();
         }
-        if self.queue.is_empty() && self.queue.capacity() > KEPT_CAPACITY {
+        if self.queue.is_empty() && self.queue.capacity() > 0 {
             self.queue = VecDeque::new();
         }
-        if self.watchdog.is_empty() && self.watchdog.capacity() > KEPT_CAPACITY {
+        if self.watchdog.is_empty() && self.watchdog.capacity() > 0 {
             self.watchdog = VecDeque::new();
         }
     }
@@ -398,7 +394,7 @@ impl Session {
             self.watchdog.pop_front();
         }
         if self.watchdog.is_empty() {
-            if self.watchdog.capacity() > KEPT_CAPACITY {
+            if self.watchdog.capacity() > 0 {
                 self.watchdog = VecDeque::new();
             }
             if let Some(h) = self.watchdog_timer.take() {
