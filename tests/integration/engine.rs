@@ -1179,16 +1179,6 @@ async fn dormant_ad_hoc_sessions_are_evicted_and_removed_ones_refuse() {
     e.shutdown().await;
 }
 
-/// Voluntary context switches of the calling thread so far (each time it blocked and was woken).
-fn wakeups_of_this_thread() -> u64 {
-    let status = std::fs::read_to_string("/proc/thread-self/status").unwrap();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("voluntary_ctxt_switches:"))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap()
-}
-
 // See: issue 14. An answered request leaves no timer behind: neither the dispatcher's
 // retransmission timer nor the session's watchdog wakes the thread once the answer is in (the
 // poller paid a wake-up or two per step for them). One shard, so the dispatcher and the session
@@ -1207,9 +1197,9 @@ async fn an_answered_request_leaves_no_timer_to_wake_the_thread() {
     let s = session(&e, a.addr(), cfg).await;
     let get = || s.send(Get(vec![oid("1.3.6.1.2.1.1.5.0")]));
     get().await.unwrap().unwrap();
-    let before = wakeups_of_this_thread();
+    let before = crate::harness::process::wakeups_of_this_thread();
     actix_rt::time::sleep(quiet).await;
-    let woken = wakeups_of_this_thread() - before;
+    let woken = crate::harness::process::wakeups_of_this_thread() - before;
     // The sleep itself: one wake-up, or two when tokio's timer wheel moves it down a level.
     assert!(
         woken <= 2,
@@ -1259,4 +1249,35 @@ async fn an_unbindable_socket_fails_requests_clearly_and_recovers() {
         vec![Value::OctetString(Cow::Borrowed(b"sim"))]
     );
     e.shutdown().await;
+}
+
+// See: issue 14. The poller's step alarm 150 ms ahead wakes a current-thread runtime's thread
+// once, where tokio's own sleep moves the timer down its wheel first and wakes it twice.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_far_alarm_wakes_the_thread_once_and_tokios_sleep_twice() {
+    use crate::harness::process::wakeups_of_this_thread;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        // Warm up (the first registration may grow the reactor's slab).
+        snmpact::alarm::sleep(Duration::from_millis(1)).await;
+        let wait = Duration::from_millis(150);
+        let (mut alarm, mut sleep) = (u64::MAX, u64::MAX);
+        for _ in 0..3 {
+            let before = wakeups_of_this_thread();
+            snmpact::alarm::sleep(wait).await;
+            alarm = alarm.min(wakeups_of_this_thread() - before);
+            let before = wakeups_of_this_thread();
+            tokio::time::sleep(wait).await;
+            sleep = sleep.min(wakeups_of_this_thread() - before);
+        }
+        assert_eq!(
+            (alarm, sleep),
+            (1, 2),
+            "wake-ups for (the alarm, tokio's sleep)"
+        );
+    });
 }

@@ -32,11 +32,11 @@
 //! directory. Everything is on loopback: the README only names 127.0.0.1 and `demo`. The
 //! README's own ports are used (2323, 9464, 1161, 16199): no other test uses them.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 /// The longest any one command, connection or readiness wait may take.
@@ -159,24 +159,6 @@ impl Drop for Service {
             let _ = self.child.wait();
         }
     }
-}
-
-/// Lines of stdout and stderr of `child`, from threads.
-fn output(child: &mut Child) -> Receiver<String> {
-    let (tx, rx) = channel();
-    let out: Box<dyn Read + Send> = Box::new(child.stdout.take().unwrap());
-    let err: Box<dyn Read + Send> = Box::new(child.stderr.take().unwrap());
-    for r in [out, err] {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            for l in BufReader::new(r).lines().map_while(Result::ok) {
-                if tx.send(l).is_err() {
-                    break;
-                }
-            }
-        });
-    }
-    rx
 }
 
 /// The program and arguments `w` stands for, and whether it is a service.
@@ -442,7 +424,7 @@ fn every_command_the_readme_shows_runs_as_written() {
                     started_here = true;
                 }
                 let mut child = cmd.spawn().unwrap_or_else(|e| panic!("{what}: {e}"));
-                let rx = output(&mut child);
+                let rx = crate::harness::process::output_lines(&mut child);
                 let first = rx
                     .recv_timeout(DEADLINE)
                     .unwrap_or_else(|e| panic!("{what}: printed nothing: {e}"));
@@ -455,7 +437,7 @@ fn every_command_the_readme_shows_runs_as_written() {
                 continue;
             }
             let mut child = cmd.spawn().unwrap_or_else(|e| panic!("{what}: {e}"));
-            let rx = output(&mut child);
+            let rx = crate::harness::process::output_lines(&mut child);
             let t0 = Instant::now();
             let status = loop {
                 if let Some(s) = child.try_wait().unwrap() {

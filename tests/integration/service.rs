@@ -618,20 +618,11 @@ fn enum_labels_and_bare_metric_names_from_loaded_mibs() {
     stop(child);
 }
 
-/// The first line a program prints on stdout or stderr, from threads reading both.
+/// The first line a program prints on stdout or stderr.
 fn first_line(child: &mut Child) -> String {
-    let (tx, rx) = channel();
-    let out: Box<dyn Read + Send> = Box::new(child.stdout.take().unwrap());
-    let err: Box<dyn Read + Send> = Box::new(child.stderr.take().unwrap());
-    for r in [out, err] {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            for l in BufReader::new(r).lines().map_while(Result::ok) {
-                let _ = tx.send(l);
-            }
-        });
-    }
-    rx.recv_timeout(PATIENCE).expect("a first line")
+    crate::harness::process::output_lines(child)
+        .recv_timeout(PATIENCE)
+        .expect("a first line")
 }
 
 /// A stop signal sent the moment a long-running program prints its first line ends it cleanly

@@ -1,5 +1,6 @@
 //! Processes, ports and files for tests: programs found on `PATH` (or Debian's `sbin`), fresh
-//! scratch directories, loopback ports free a moment ago, a one-shot HTTP GET on loopback.
+//! scratch directories, loopback ports free a moment ago, a one-shot HTTP GET on loopback, a
+//! child's output lines as they come, and how often this thread has been woken.
 
 use std::fs;
 use std::io::{Read, Write};
@@ -47,4 +48,33 @@ pub(crate) fn http_get(port: u16, path: &str) -> Option<String> {
     let mut resp = String::new();
     s.read_to_string(&mut resp).ok()?;
     resp.split_once("\r\n\r\n").map(|(_, b)| b.to_owned())
+}
+
+/// The lines of `child`'s stdout and stderr as they come (interleaved), from two threads that
+/// read until the pipes close, whether or not the receiver is still there (so the child never
+/// blocks on a full pipe nor dies of a closed one).
+pub(crate) fn output_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let out: Box<dyn Read + Send> = Box::new(child.stdout.take().expect("piped stdout"));
+    let err: Box<dyn Read + Send> = Box::new(child.stderr.take().expect("piped stderr"));
+    for r in [out, err] {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for l in std::io::BufReader::new(r).lines().map_while(Result::ok) {
+                let _ = tx.send(l);
+            }
+        });
+    }
+    rx
+}
+
+/// Voluntary context switches of the calling thread so far: each time it blocked and was woken.
+pub(crate) fn wakeups_of_this_thread() -> u64 {
+    let status = fs::read_to_string("/proc/thread-self/status").expect("/proc/thread-self/status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("voluntary_ctxt_switches:"))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("voluntary_ctxt_switches")
 }
