@@ -20,8 +20,12 @@
 //!
 //! Timing: one timer per dispatcher (not one per request: an actor polls all its timers on
 //! every wakeup), armed only while something is in flight, for the earliest deadline but never
-//! sooner than [`TIMER_GRANULARITY`] after the last wake-up: an idle dispatcher never wakes, a
-//! busy one at most every few milliseconds.
+//! sooner than [`TIMER_GRANULARITY`] after the last wake-up, and cancelled by the last answer:
+//! an idle dispatcher never wakes, a busy one at most every few milliseconds.
+//!
+//! Sockets: the IPv4 one is bound at start, the IPv6 one for the first IPv6 agent. One that
+//! cannot be bound fails each request at once with the bind error, and is tried again at most
+//! every [`BIND_RETRY`] (a failed port-0 bind can scan every local port).
 //!
 //! Socket work is batched ([`crate::udp_batch`]): each readiness event of a socket reads every
 //! ready datagram, up to [`RECV_BATCH`] per `recvmmsg`; the datagrams queued by one turn of the
