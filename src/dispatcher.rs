@@ -120,7 +120,7 @@ pub struct Dispatcher {
     sock6: Option<Arc<UdpSocket>>,
     /// The last failed bind of each family (IPv4, IPv6): when, and the error requests get
     /// until [`BIND_RETRY`] has passed.
-    bind_failed: [Option<(Instant, Arc<io::Error>)>; 2],
+    bind_failed: [Option<(Instant, io::Error)>; 2],
     /// Datagrams for the IPv4 socket not sent yet (this turn's, or what the kernel would not
     /// take yet), in order.
     out4: Outbox,
@@ -207,7 +207,7 @@ impl Dispatcher {
                     let e = bind_error(bind, &e);
                     tracing::error!(error = %e, "no socket: requests fail until a bind works");
                     let out = io::Error::new(e.kind(), e.to_string());
-                    *failed = Some((Instant::now(), Arc::new(e)));
+                    *failed = Some((Instant::now(), e));
                     return Err(out);
                 }
             }
@@ -542,7 +542,7 @@ impl Actor for Dispatcher {
             Err(e) => {
                 let e = bind_error(self.binding.v4, &e);
                 tracing::error!(error = %e, "cannot bind the IPv4 socket (tried again on use)");
-                self.bind_failed[0] = Some((Instant::now(), Arc::new(e)));
+                self.bind_failed[0] = Some((Instant::now(), e));
             }
         }
         // No timer yet: the first request in flight arms one (an idle dispatcher never wakes).
