@@ -277,21 +277,9 @@ fn machine_busy() -> Duration {
     Duration::from_micros(busy * 1_000_000 / hz)
 }
 
-/// Bytes the allocator has handed out and not taken back (jemalloc's `stats.allocated`).
-#[cfg(all(feature = "jemalloc", unix))]
-fn heap_in_use() -> u64 {
-    // The statistics are a snapshot refreshed by advancing the epoch.
-    let _ = tikv_jemalloc_ctl::epoch::advance();
-    tikv_jemalloc_ctl::stats::allocated::read().map_or(0, |b| b as u64)
-}
-
-/// Bytes the allocator has handed out and not taken back (all arenas, and mmapped blocks).
-#[cfg(not(all(feature = "jemalloc", unix)))]
-fn heap_in_use() -> u64 {
-    // SAFETY: mallinfo2 takes no arguments and only reads the allocator's statistics.
-    let m = unsafe { libc::mallinfo2() };
-    (m.uordblks + m.hblkhd) as u64
-}
+#[path = "support/heap.rs"]
+mod heap;
+use heap::heap_in_use;
 
 /// Session counts of the idle-memory rows.
 const IDLE_COUNTS: [usize; 3] = [10_000, 100_000, 1_000_000];

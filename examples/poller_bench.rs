@@ -47,7 +47,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use snmpact::Engine;
 use snmpact::config;
@@ -397,9 +397,18 @@ async fn run(
     let samples = counting.samples.load(Ordering::Relaxed) - samples0;
     let rates = counting.rates.load(Ordering::Relaxed) - rates0;
 
+    // The poller's own memory, apart from the engine's sessions: the heap it frees when it
+    // stops (its agents, pairs, schedule, rate memory; the sessions stay with the engine), then
+    // what the engine frees when it stops (session records and actors, the dispatcher's
+    // per-agent state).
+    let heap_polling = heap::heap_in_use();
     p.do_send(Shutdown);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let heap_no_poller = heap::heap_in_use();
     outputs.shutdown().await;
     engine.shutdown().await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let heap_no_engine = heap::heap_in_use();
     stop_children(&mut children);
     let _ = std::fs::remove_dir_all(&dir);
 
@@ -443,6 +452,13 @@ async fn run(
         cpu / started.max(1) as f64 * 1e6,
         if json { "on (/dev/null)" } else { "off" }
     );
+    let per_agent = |a: u64, b: u64| a.saturating_sub(b) as f64 / n.max(1) as f64;
+    println!(
+        "  heap per agent: the poller's own {:.0} B (freed when it stopped), the engine's sessions \
+         and outputs {:.0} B (freed when they stopped)",
+        per_agent(heap_polling, heap_no_poller),
+        per_agent(heap_no_poller, heap_no_engine)
+    );
     println!(
         "  {}: every cycle on time: {on_time}; CPU under {TARGET_CPU} %: {}; RSS under {TARGET_RSS_MIB} MiB: {}",
         if on_time { "OK" } else { "FAIL" },
@@ -454,3 +470,6 @@ async fn run(
 
 #[path = "poller_bench/vs.rs"]
 mod vs;
+
+#[path = "../benches/support/heap.rs"]
+mod heap;

@@ -291,7 +291,7 @@ impl Poller {
                 self.create_session(key.1.clone(), ctx);
             }
             return match error {
-                Some(error) if !creating => self.report_unreachable(&key, &job, due.slot, error),
+                Some(error) if !creating => self.report_unreachable(&key, &job, due.slot, *error),
                 _ => self.skip(&key, SkipReason::NotReady, only),
             };
         };
@@ -303,7 +303,7 @@ impl Poller {
         let slot = self.slots.entry(key.clone()).or_default();
         slot.cycle += 1;
         let id = slot.cycle;
-        slot.running = Some(Running {
+        slot.running = Some(Box::new(Running {
             id,
             job: job.clone(),
             slot: due.slot,
@@ -312,7 +312,7 @@ impl Poller {
             pending: job.ops.len(),
             abandon_at: t + due.interval * ABANDON_AFTER_INTERVALS + worst * 2,
             duplicate,
-        });
+        }));
         if let Some(a) = self.agents.get_mut(&key.1) {
             a.running += 1;
         }
@@ -438,7 +438,7 @@ impl Poller {
         };
         let closed = cycle::close(
             slot,
-            run,
+            *run,
             now(),
             self.settings.max_backoff,
             self.stats.get_mut(&key.0),

@@ -125,8 +125,9 @@ pub(super) struct Running {
 pub(super) struct Slot {
     /// Cycles started so far (the next cycle's id is this plus one).
     pub(super) cycle: u64,
-    /// The cycle in progress, at most one.
-    pub(super) running: Option<Running>,
+    /// The cycle in progress, at most one (boxed: a slot is kept for every polled pair, a
+    /// running cycle only for a few milliseconds of each interval).
+    pub(super) running: Option<Box<Running>>,
     /// Consecutive cycles where every request timed out.
     pub(super) failures: u32,
     /// A dead agent is not polled before this slot.
@@ -151,7 +152,13 @@ pub(super) struct Counters {
     /// (position in the job's GET, kind, value), in answer order.
     scalars: Vec<(u32, CounterKind, u64)>,
     /// Other counters by OID.
-    walked: HashMap<Oid, (CounterKind, u64)>,
+    /// (Boxed and made on first use: most jobs are GETs only, and a pair's memory is kept
+    /// for every polled agent.)
+    #[expect(
+        clippy::box_collection,
+        reason = "an empty HashMap is 48 bytes inline in every pair's slot, the box 8"
+    )]
+    walked: Option<Box<HashMap<Oid, (CounterKind, u64)>>>,
 }
 
 impl Counters {
@@ -162,7 +169,9 @@ impl Counters {
 
     /// Remembers a value by OID (a cluster hand-over).
     pub(super) fn insert_oid(&mut self, oid: Oid, kind: CounterKind, value: u64) {
-        self.walked.insert(oid, (kind, value));
+        self.walked
+            .get_or_insert_with(Box::default)
+            .insert(oid, (kind, value));
     }
 
     /// Every value with its OID.
@@ -171,7 +180,12 @@ impl Counters {
         self.scalars
             .iter()
             .filter_map(move |&(p, k, v)| job.and_then(|j| j.scalar(p)).map(|o| (o, k, v)))
-            .chain(self.walked.iter().map(|(o, &(k, v))| (o, k, v)))
+            .chain(
+                self.walked
+                    .iter()
+                    .flat_map(|w| w.iter())
+                    .map(|(o, &(k, v))| (o, k, v)),
+            )
     }
 
     /// The value of `oid`, answered at position `pos` of `job`'s GET if it was.
@@ -186,7 +200,7 @@ impl Counters {
                 return Some((k, v));
             }
         }
-        self.walked.get(oid).copied()
+        self.walked.as_ref().and_then(|w| w.get(oid).copied())
     }
 }
 
@@ -365,7 +379,7 @@ fn apply_rates(
     let mut counters = Counters {
         job: Some(job.clone()),
         scalars: Vec::with_capacity(slot.counters.scalars.len()),
-        walked: HashMap::new(),
+        walked: None,
     };
     for (s, &pos) in samples.iter_mut().zip(positions) {
         if !job.settings.wants_rate(&s.varbind.oid) {
@@ -382,9 +396,7 @@ fn apply_rates(
         }
         match pos {
             Some(p) => counters.scalars.push((p, kind, value)),
-            None => {
-                counters.walked.insert(s.varbind.oid.clone(), (kind, value));
-            }
+            None => counters.insert_oid(s.varbind.oid.clone(), kind, value),
         }
     }
     slot.counters = counters;

@@ -37,7 +37,8 @@ pub(super) struct AgentState {
     /// Its session, once created.
     pub(super) session: Option<SessionHandle>,
     /// Why there is no session (the address did not resolve, the simulator is not running).
-    pub(super) error: Option<SnmpError>,
+    /// (Boxed, as `pending`.)
+    pub(super) error: Option<Box<SnmpError>>,
     /// A session is being created.
     pub(super) creating: bool,
     /// Tells a session creation's result from a stale one.
@@ -45,7 +46,8 @@ pub(super) struct AgentState {
     /// The poller created (or replaced) the engine's session, so it removes it too.
     pub(super) owned: bool,
     /// New settings waiting for the running cycles to end.
-    pub(super) pending: Option<AgentSettings>,
+    /// (Boxed: rarely set, and an agent's state is kept for every polled agent.)
+    pub(super) pending: Option<Box<AgentSettings>>,
     /// Being removed: waits for the running cycles to end.
     pub(super) removing: bool,
     /// Cycles running now, over every job.
@@ -88,10 +90,10 @@ impl Poller {
         let target = match &a.settings.target {
             Target::Address(t) => t.clone(),
             Target::Simulator(s) => {
-                a.error = Some(SnmpError::Resolve {
+                a.error = Some(Box::new(SnmpError::Resolve {
                     host: format!("simulator {s}"),
                     reason: "the simulated agent is not running".into(),
-                });
+                }));
                 if !std::mem::replace(&mut a.ready, true) {
                     self.schedule_agent(&name, ctx);
                 }
@@ -136,7 +138,7 @@ impl Poller {
                 }
                 Err(e) => {
                     tracing::warn!(agent = %name, error = %e, "no session");
-                    a.error = Some(e);
+                    a.error = Some(Box::new(e));
                 }
             }
             if first {
@@ -159,7 +161,7 @@ impl Poller {
             Some(a) => {
                 a.origin = origin;
                 let was_removing = std::mem::replace(&mut a.removing, false);
-                let current = a.pending.as_ref().unwrap_or(&a.settings);
+                let current = a.pending.as_deref().unwrap_or(&a.settings);
                 let same = current.target == s.target
                     && same_session(&current.session, &s.session)
                     && current.groups == s.groups;
@@ -174,7 +176,7 @@ impl Poller {
                             p.groups = s.groups;
                         }
                     } else if a.running > 0 {
-                        a.pending = Some(s);
+                        a.pending = Some(Box::new(s));
                     } else {
                         a.settings = s;
                         a.session = None;
@@ -235,7 +237,7 @@ impl Poller {
                 self.engine.remove(&name);
             }
         } else if let Some(p) = a.pending.take() {
-            a.settings = p;
+            a.settings = *p;
             a.session = None;
             a.error = None;
             a.creating = false;
@@ -311,7 +313,7 @@ impl Poller {
                 if a.removing || !a.ready {
                     continue;
                 }
-                let groups = &a.pending.as_ref().unwrap_or(&a.settings).groups;
+                let groups = &a.pending.as_deref().unwrap_or(&a.settings).groups;
                 if selects(&j.spec.settings.agents, an, groups) {
                     desired.insert((jn.clone(), an.clone()));
                     *counts.entry(jn.clone()).or_default() += 1;
@@ -376,7 +378,7 @@ impl Poller {
         if a.removing {
             return;
         }
-        let groups = a.pending.as_ref().unwrap_or(&a.settings).groups.clone();
+        let groups = a.pending.as_deref().unwrap_or(&a.settings).groups.clone();
         let t = now();
         for (jn, j) in &self.jobs {
             if !j.spec.settings.enabled || !selects(&j.spec.settings.agents, name, &groups) {
