@@ -63,7 +63,7 @@ pub struct Settings {
     /// Simulated agents to serve in-process, by name.
     pub simulator: BTreeMap<String, SimAgentSettings>,
     /// Agents by name.
-    pub agents: BTreeMap<String, AgentSettings>,
+    pub agents: BTreeMap<String, std::sync::Arc<AgentSettings>>,
     /// Groups by name: the agents in each, nested groups expanded, sorted.
     pub groups: BTreeMap<String, Vec<String>>,
     /// Poll jobs by name.
@@ -152,7 +152,7 @@ impl Settings {
         let mut n = 0;
         for a in self.agents.values_mut() {
             if a.target == Target::Simulator(name.to_owned()) {
-                a.target = Target::Address(addr.to_string());
+                std::sync::Arc::make_mut(a).target = Target::Address(addr.to_string());
                 n += 1;
             }
         }

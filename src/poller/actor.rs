@@ -583,7 +583,7 @@ impl Handler<AddAgent> for Poller {
     type Result = ();
 
     fn handle(&mut self, m: AddAgent, ctx: &mut Context<Self>) {
-        self.upsert_agent(m.0, Origin::Runtime, ctx);
+        self.upsert_agent(Arc::new(m.0), Origin::Runtime, ctx);
         self.sync(ctx);
     }
 }
@@ -606,7 +606,7 @@ impl Handler<crate::engine::AgentChange> for Poller {
                     session: config,
                     groups: Vec::new(),
                 };
-                self.upsert_agent(agent, Origin::Runtime, ctx);
+                self.upsert_agent(Arc::new(agent), Origin::Runtime, ctx);
                 self.sync(ctx);
             }
             crate::engine::AgentChange::Removed { name } => {

@@ -466,7 +466,7 @@ async fn jobs_added_and_removed_at_run_time() {
 }
 
 fn before_agent(s: &Settings, name: &str) -> AgentSettings {
-    s.agents[name].clone()
+    (*s.agents[name]).clone()
 }
 
 #[actix_rt::test]

@@ -125,12 +125,12 @@ pub(super) fn agents_and_groups(
         let session = finish_session(at, &path, partial, true)?;
         agents.insert(
             name.clone(),
-            AgentSettings {
+            std::sync::Arc::new(AgentSettings {
                 name,
                 target,
                 session,
                 groups: member_of,
-            },
+            }),
         );
     }
     Ok((agents, groups))
@@ -138,7 +138,7 @@ pub(super) fn agents_and_groups(
 
 /// Agents by name, and groups with their members.
 pub(super) type AgentsAndGroups = (
-    BTreeMap<String, AgentSettings>,
+    BTreeMap<String, std::sync::Arc<AgentSettings>>,
     BTreeMap<String, Vec<String>>,
 );
 

@@ -16,7 +16,7 @@ pub(super) fn cluster_settings(
     c: raw::Cluster,
     env: &[(String, String)],
     groups: &BTreeMap<String, Vec<String>>,
-    agents: &BTreeMap<String, AgentSettings>,
+    agents: &BTreeMap<String, std::sync::Arc<AgentSettings>>,
 ) -> Result<crate::cluster::ClusterSettings, Error> {
     use crate::cluster::{
         DEFAULT_HEARTBEAT, DEFAULT_NAME, DEFAULT_TTL, MIN_TTL_HEARTBEATS, default_instance,

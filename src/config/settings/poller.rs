@@ -107,7 +107,7 @@ pub(super) fn poller_settings(at: &At<'_, '_>, p: raw::Poller) -> Result<PollerS
 pub(super) fn jobs(
     at: &At<'_, '_>,
     raw: &BTreeMap<String, raw::Job>,
-    agents: &BTreeMap<String, AgentSettings>,
+    agents: &BTreeMap<String, std::sync::Arc<AgentSettings>>,
     groups: &BTreeMap<String, Vec<String>>,
     outputs: &BTreeMap<String, OutputSettings>,
 ) -> Result<BTreeMap<String, JobSettings>, Error> {

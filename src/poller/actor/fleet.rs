@@ -30,8 +30,8 @@ pub(super) struct JobEntry {
 
 /// State of one agent. Fields say why they exist.
 pub(super) struct AgentState {
-    /// Its settings (target, session config, groups).
-    pub(super) settings: AgentSettings,
+    /// Its settings (target, session config, groups), shared with the configuration.
+    pub(super) settings: Arc<AgentSettings>,
     /// Where it came from, for a `Reload`.
     pub(super) origin: Origin,
     /// Its session, once created.
@@ -46,8 +46,7 @@ pub(super) struct AgentState {
     /// The poller created (or replaced) the engine's session, so it removes it too.
     pub(super) owned: bool,
     /// New settings waiting for the running cycles to end.
-    /// (Boxed: rarely set, and an agent's state is kept for every polled agent.)
-    pub(super) pending: Option<Box<AgentSettings>>,
+    pub(super) pending: Option<Arc<AgentSettings>>,
     /// Being removed: waits for the running cycles to end.
     pub(super) removing: bool,
     /// Cycles running now, over every job.
@@ -152,7 +151,7 @@ impl Poller {
     /// `None` when nothing changed.
     pub(super) fn upsert_agent(
         &mut self,
-        s: AgentSettings,
+        s: Arc<AgentSettings>,
         origin: Origin,
         ctx: &mut Context<Self>,
     ) -> Option<bool> {
@@ -171,12 +170,12 @@ impl Poller {
                     let connection_same =
                         current.target == s.target && same_session(&current.session, &s.session);
                     if connection_same {
-                        a.settings.groups = s.groups.clone();
+                        Arc::make_mut(&mut a.settings).groups = s.groups.clone();
                         if let Some(p) = a.pending.as_mut() {
-                            p.groups = s.groups;
+                            Arc::make_mut(p).groups = s.groups.clone();
                         }
                     } else if a.running > 0 {
-                        a.pending = Some(Box::new(s));
+                        a.pending = Some(s);
                     } else {
                         a.settings = s;
                         a.session = None;
@@ -237,7 +236,7 @@ impl Poller {
                 self.engine.remove(&name);
             }
         } else if let Some(p) = a.pending.take() {
-            a.settings = *p;
+            a.settings = p;
             a.session = None;
             a.error = None;
             a.creating = false;
