@@ -37,7 +37,7 @@ pub(super) struct AgentState {
     /// Its session, once created.
     pub(super) session: Option<SessionHandle>,
     /// Why there is no session (the address did not resolve, the simulator is not running).
-    /// (Boxed, as `pending`.)
+    /// (Boxed: rarely set, and a state is kept for every polled agent.)
     pub(super) error: Option<Box<SnmpError>>,
     /// A session is being created.
     pub(super) creating: bool,
