@@ -7,7 +7,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
@@ -79,18 +79,28 @@ fn signal(child: &Child, sig: libc::c_int) {
     assert_eq!(rc, 0, "kill({pid}, {sig})");
 }
 
+/// The child's exit status once it has exited, checked every 20 ms; killed, and the test
+/// failed with `what`, when it is still running after `within`.
+fn exit_status(child: &mut Child, within: Duration, what: &dyn Fn() -> String) -> ExitStatus {
+    let t0 = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if t0.elapsed() > within {
+            let _ = child.kill();
+            panic!("{} did not stop within {within:?}", what());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// Sends SIGINT and waits for a clean exit.
 fn stop(mut child: Child) {
     signal(&child, libc::SIGINT);
-    let status = (0..300)
-        .find_map(|_| {
-            std::thread::sleep(Duration::from_millis(100));
-            child.try_wait().unwrap()
-        })
-        .unwrap_or_else(|| {
-            let _ = child.kill();
-            panic!("snmpact did not stop within 30 s of SIGINT")
-        });
+    let status = exit_status(&mut child, PATIENCE, &|| {
+        "snmpact, after SIGINT,".to_owned()
+    });
     assert!(status.success(), "{status}");
 }
 
@@ -673,15 +683,9 @@ fn a_signal_right_after_the_first_line_is_handled_not_fatal() {
         for &sig in sigs {
             signal(&child, sig);
         }
-        let status = (0..300)
-            .find_map(|_| {
-                std::thread::sleep(Duration::from_millis(20));
-                child.try_wait().unwrap()
-            })
-            .unwrap_or_else(|| {
-                let _ = child.kill();
-                panic!("{what} did not stop within 6 s of {sigs:?} (first line {first:?})")
-            });
+        let status = exit_status(&mut child, Duration::from_secs(6), &|| {
+            format!("{what}, after {sigs:?} (first line {first:?}),")
+        });
         assert!(
             status.success(),
             "{what}, signals {sigs:?} right after {first:?}: {status}"
