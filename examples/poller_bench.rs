@@ -33,9 +33,13 @@
 //! 1.5 intervals of warm-up): CPU from `/proc/PID/task/*/schedstat` (nanoseconds on CPU, every
 //! thread), context switches from `/proc/PID/task/*/status` (voluntary + nonvoluntary, every
 //! thread), `VmRSS`/`VmHWM` from `/proc/PID/status`; every JSON line and every scrape checked.
-//! Each thread's context switches and CPU per agent-cycle are printed too. Its options:
+//! Each thread's context switches and CPU per agent-cycle are printed too. Last, the floor: the
+//! same GETs at the same pacing from one thread and a bare blocking socket (this example started
+//! again with `--floor ADDRS_FILE INTERVAL`, see `poller_bench/floor.rs`), measured the same
+//! way: what the kernel's UDP path and the wake-ups of such a pacing cost here, below which no
+//! poller can go. Its options:
 //! `--shards N` (`[engine] shards`), `--tick D` (`[poller] tick`), `--snmpact-only` (only the
-//! polling service: no idle run, no snmp_exporter).
+//! polling service: no idle run, no snmp_exporter, no floor).
 
 /// The `snmpact` binary's allocator, so that this measures what it runs (feature `jemalloc`, on by default; see Cargo.toml).
 #[cfg(all(feature = "jemalloc", unix))]
@@ -83,6 +87,13 @@ fn main() -> ExitCode {
     };
     if let Some(config) = opt("--service") {
         return service(&config);
+    }
+    if let Some(i) = args.iter().position(|a| a == "--floor") {
+        let (Some(addrs), Some(interval)) = (args.get(i + 1), args.get(i + 2)) else {
+            eprintln!("poller_bench --floor ADDRS_FILE INTERVAL");
+            return ExitCode::FAILURE;
+        };
+        return floor::client(addrs, interval);
     }
     if let Some(list) = opt("--ladder") {
         return ladder(&list, &args);
@@ -470,6 +481,9 @@ async fn run(
 
 #[path = "poller_bench/vs.rs"]
 mod vs;
+
+#[path = "poller_bench/floor.rs"]
+mod floor;
 
 #[path = "../benches/support/heap.rs"]
 mod heap;

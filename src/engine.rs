@@ -11,6 +11,8 @@
 //! A registered session is a dormant record until it is used ([`SessionHandle`]): its actor
 //! starts on the first message and retires after [`DEFAULT_SESSION_IDLE`] without work (see
 //! [`Engine::set_session_idle`]), so an idle session costs a few hundred bytes, not an actor.
+//! A session's first actor retires as soon as its work is done: a session used once costs its
+//! record right after, not an actor for the idle time.
 //!
 //! Callers that send many requests can run next to their sessions ([`Engine::arbiter_of`],
 //! [`Engine::spawn_near`]): a request then never crosses threads.

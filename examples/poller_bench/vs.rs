@@ -232,7 +232,9 @@ pub(crate) fn run(
         }
         let b = exporter_run(&addrs, every, cycles, &dir)?;
         b.print();
-        Ok(a.ok && b.ok)
+        let c = floor_run(&addrs, interval, every, cycles, &dir)?;
+        c.print();
+        Ok(a.ok && b.ok && c.ok)
     })();
     stop_children(&mut children);
     let _ = std::fs::remove_dir_all(&dir);
@@ -474,6 +476,49 @@ fn exporter_run(
             "scrapes with all {OIDS} samples {scrapes} (expected {expected}), failed {failed}"
         ),
         ok: failed == 0 && scrapes.abs_diff(expected) <= expected / 50 + 1,
+    })
+}
+
+/// The floor (`--floor`, see `floor.rs`): the same GETs at the same pacing from a bare
+/// blocking socket, measured like the two pollers.
+fn floor_run(
+    addrs: &[String],
+    interval: &str,
+    every: Duration,
+    cycles: u32,
+    dir: &std::path::Path,
+) -> Result<Figures, Box<dyn std::error::Error>> {
+    let list = dir.join("agents.txt");
+    std::fs::write(&list, addrs.join("\n"))?;
+    let mut child = Command::new(std::env::current_exe()?)
+        .arg("--floor")
+        .arg(&list)
+        .arg(interval)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let pid = child.id();
+    let (usage, wall, rss) = measure(pid, every + every / 2, every * cycles);
+    let mut out = child.stdout.take().ok_or("no stdout")?;
+    stop(child);
+    let mut line = String::new();
+    out.read_to_string(&mut line)?;
+    let field = |k: &str| -> u64 {
+        line.split_whitespace()
+            .find_map(|f| f.strip_prefix(k))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(u64::MAX)
+    };
+    let (sent, answered) = (field("sent="), field("answered="));
+    let expected = addrs.len() as u64 * u64::from(cycles);
+    Ok(Figures {
+        name: "floor: bare blocking socket",
+        cycles: expected,
+        usage,
+        wall,
+        rss,
+        check: format!("whole run: {}", line.trim()),
+        ok: sent != u64::MAX && sent == answered,
     })
 }
 

@@ -118,7 +118,38 @@ pub(super) struct InFlight<R> {
     /// Counters of all agents.
     total: Counters,
     /// Counters per agent.
-    per_agent: FxHashMap<SocketAddr, Counters>,
+    per_agent: FxHashMap<SocketAddr, AgentCounts>,
+}
+
+/// One agent's counters as the dispatcher keeps them (one per agent ever asked, so kept
+/// small: 48 bytes, where the public [`Counters`] takes 88 with its map of drop reasons made
+/// even while empty); [`Self::counters`] gives the public form.
+#[derive(Debug, Default)]
+struct AgentCounts {
+    sent: u64,
+    retransmitted: u64,
+    received: u64,
+    timed_out: u64,
+    in_flight: u64,
+    /// Made on the agent's first dropped datagram.
+    dropped: Option<Box<FxHashMap<DropReason, u64>>>,
+}
+
+impl AgentCounts {
+    fn counters(&self) -> Counters {
+        Counters {
+            sent: self.sent,
+            retransmitted: self.retransmitted,
+            received: self.received,
+            timed_out: self.timed_out,
+            dropped: self
+                .dropped
+                .as_deref()
+                .map(|d| d.iter().map(|(r, n)| (*r, *n)).collect())
+                .unwrap_or_default(),
+            in_flight: self.in_flight,
+        }
+    }
 }
 
 impl<R> InFlight<R> {
@@ -327,6 +358,7 @@ impl<R> InFlight<R> {
                 .entry(a)
                 .or_default()
                 .dropped
+                .get_or_insert_default()
                 .entry(reason)
                 .or_default() += 1;
         }
@@ -339,7 +371,7 @@ impl<R> InFlight<R> {
             per_agent: self
                 .per_agent
                 .iter()
-                .map(|(a, c)| (*a, c.clone()))
+                .map(|(a, c)| (*a, c.counters()))
                 .collect(),
             backlog: 0,
         }
@@ -404,6 +436,13 @@ mod tests {
 
     use super::*;
     use crate::exchange::Backoff;
+
+    // One per agent ever asked: 100,000 agents of the map's entries are 8 MB at 80 bytes.
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn an_agents_counters_take_48_bytes() {
+        assert_eq!(size_of::<AgentCounts>(), 48);
+    }
     use crate::pdu::Version;
 
     const MS: Duration = Duration::from_millis(1);

@@ -64,6 +64,9 @@ struct Slot {
     active: Option<Addr<Session>>,
     /// When the last actor retired (or the record was made), while none runs.
     since: Instant,
+    /// An actor has run for this session before (the first one retires as soon as it is
+    /// idle: see [`Session::retire_when_first_idle`]).
+    activated: bool,
     /// Removed from the registry: no more activations; messages fail as sent to a stopped
     /// actor.
     closed: bool,
@@ -118,6 +121,7 @@ impl SessionHandle {
                 slot: Mutex::new(Slot {
                     active: None,
                     since: Instant::now(),
+                    activated: false,
                     closed: false,
                 }),
             }),
@@ -242,15 +246,16 @@ impl SessionHandle {
         {
             return f(a);
         }
-        let addr = self.activate();
+        let addr = self.activate(!slot.activated);
+        slot.activated = true;
         let r = f(&addr);
         slot.active = Some(addr);
         r
     }
 
     /// Starts the session's actor on its shard's arbiter (a stopped address when the engine
-    /// is gone).
-    fn activate(&self) -> Addr<Session> {
+    /// is gone); the session's `first` actor retires as soon as it is idle.
+    fn activate(&self, first: bool) -> Addr<Session> {
         let rec = &self.record;
         let Some(inner) = rec.engine.upgrade() else {
             return stopped();
@@ -273,6 +278,7 @@ impl SessionHandle {
                 usm,
             )
             .with_home(home, retire_after)
+            .retire_when_first_idle(first)
         })
     }
 }

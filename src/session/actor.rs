@@ -118,6 +118,9 @@ pub struct Session {
     /// Its own address, kept between being released by its home and handling [`Retire`], so
     /// it does not stop with messages still queued.
     retiring: Option<Addr<Session>>,
+    /// Retire as soon as it is idle, not after the retire time (the session's first actor:
+    /// see [`Self::retire_when_first_idle`]).
+    retire_at_once: bool,
 }
 
 impl Session {
@@ -159,6 +162,7 @@ impl Session {
             idle_since: Some(Instant::now()),
             home: None,
             retiring: None,
+            retire_at_once: false,
         }
     }
 
@@ -172,6 +176,17 @@ impl Session {
         self
     }
 
+    /// When `first` (the session's first actor), retires as soon as its work is done rather
+    /// than after the retire time: a session used once (a sweep over many agents, a one-shot
+    /// query) then costs only its dormant record, not a running actor for the retire time. A
+    /// session used again gets a second actor, which stays for the retire time as usual. No
+    /// effect without a home.
+    #[must_use]
+    pub fn retire_when_first_idle(mut self, first: bool) -> Self {
+        self.retire_at_once = first;
+        self
+    }
+
     /// Something is in progress: an operation, a queued or submitted request, a discovery.
     fn busy(&self) -> bool {
         !self.ops.is_empty()
@@ -180,7 +195,8 @@ impl Session {
             || self.v3.as_ref().is_some_and(|v3| v3.probe.is_some())
     }
 
-    /// Retires when idle for the whole retire time (step 1 in [`super::lifecycle`]).
+    /// Retires when idle for the whole retire time, or at once when it is the session's first
+    /// actor (step 1 in [`super::lifecycle`]).
     fn try_retire(&mut self, ctx: &mut Context<Self>) {
         let Some((home, after)) = &self.home else {
             return;
@@ -189,7 +205,7 @@ impl Session {
             return;
         }
         let since = self.idle_since.unwrap_or_else(Instant::now);
-        if since.elapsed() < *after {
+        if !self.retire_at_once && since.elapsed() < *after {
             return;
         }
         let Some(home) = home.upgrade() else {
@@ -638,6 +654,9 @@ impl Handler<Inbound> for Session {
         self.pump(ctx);
         self.trim_watchdog(ctx);
         self.release_inbox_when_idle();
+        if self.retire_at_once {
+            self.try_retire(ctx);
+        }
     }
 }
 
@@ -808,7 +827,9 @@ impl Handler<Retire> for Session {
         if self.busy()
             && let Some(home) = self.home.as_ref().and_then(|(h, _)| h.upgrade())
         {
-            // Back in the record (or, refused, finishing its work before it stops).
+            // Back in the record (or, refused, finishing its work before it stops); used
+            // again, so it stays for the retire time from now on.
+            self.retire_at_once = false;
             let _ = home.reinstate(me);
         }
     }
