@@ -12,11 +12,11 @@
 mod fleet;
 mod ownership;
 
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use actix::prelude::*;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use self::fleet::{AgentState, JobEntry, Origin};
 use self::ownership::wall_aligned_epoch;
@@ -80,6 +80,8 @@ pub struct Poller {
     schedule: Schedule<Key>,
     /// The one timer, and the instant it fires at.
     timer: Option<(SpawnHandle, Instant)>,
+    /// What the timer waits on: one timerfd re-armed for every step ([`crate::alarm::Alarm`]).
+    alarm: crate::alarm::Alarm,
     /// The health refresh timer.
     health_timer: Option<SpawnHandle>,
     /// A health refresh is waiting for the engine's counters.
@@ -131,20 +133,21 @@ impl Poller {
             outputs,
             settings: settings.poller.clone(),
             initial: Some(settings.clone()),
-            agents: HashMap::new(),
-            jobs: HashMap::new(),
-            slots: HashMap::new(),
+            agents: HashMap::default(),
+            jobs: HashMap::default(),
+            slots: HashMap::default(),
             schedule: Schedule::new(epoch),
             timer: None,
+            alarm: crate::alarm::Alarm::new(),
             health_timer: None,
             health_busy: false,
-            stats: HashMap::new(),
-            down: HashSet::new(),
+            stats: HashMap::default(),
+            down: HashSet::default(),
             running: 0,
             next_generation: 0,
             me: None,
             cluster,
-            owned: HashSet::new(),
+            owned: HashSet::default(),
             pending: Vec::new(),
             flush_at: None,
             tick: schedule::MIN_STEP,
@@ -208,15 +211,11 @@ impl Poller {
         }
         let wait = next.saturating_duration_since(now());
         // One wake-up per step (a timerfd), where tokio's wheel takes two for a timer 100 ms
-        // ahead (crate::alarm).
-        let h = ctx.spawn(
-            crate::alarm::sleep(wait)
-                .into_actor(self)
-                .map(|(), act, ctx| {
-                    act.timer = None;
-                    act.tick(ctx);
-                }),
-        );
+        // ahead; one timerfd for every step, re-armed (crate::alarm).
+        let h = ctx.spawn(self.alarm.sleep(wait).into_actor(self).map(|(), act, ctx| {
+            act.timer = None;
+            act.tick(ctx);
+        }));
         self.timer = Some((h, next));
     }
 

@@ -10,9 +10,11 @@
 //! slots are reported in [`Due::missed`] and the next slot is the first one after now.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 use std::hash::Hash;
 use std::time::{Duration, Instant};
+
+use rustc_hash::FxHashMap as HashMap;
 
 /// One pair that is due.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,8 +58,8 @@ impl<K: Clone + Eq + Hash> Schedule<K> {
         Self {
             epoch,
             heap: BinaryHeap::new(),
-            entries: HashMap::new(),
-            ids: HashMap::new(),
+            entries: HashMap::default(),
+            ids: HashMap::default(),
             next_id: 0,
         }
     }

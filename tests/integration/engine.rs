@@ -1306,19 +1306,26 @@ fn a_far_alarm_wakes_the_thread_once_and_tokios_sleep_twice() {
         // Warm up (the first registration may grow the reactor's slab).
         snmpact::alarm::sleep(Duration::from_millis(1)).await;
         let wait = Duration::from_millis(150);
-        let (mut alarm, mut sleep) = (u64::MAX, u64::MAX);
+        let mut reused = snmpact::alarm::Alarm::new();
+        reused.sleep(Duration::from_millis(1)).await;
+        let (mut alarm, mut again, mut sleep) = (u64::MAX, u64::MAX, u64::MAX);
         for _ in 0..3 {
             let before = wakeups_of_this_thread();
             snmpact::alarm::sleep(wait).await;
             alarm = alarm.min(wakeups_of_this_thread() - before);
+            // A reused alarm, once cancelled and re-armed: still one wake-up.
+            drop(reused.sleep(Duration::from_millis(20)));
+            let before = wakeups_of_this_thread();
+            reused.sleep(wait).await;
+            again = again.min(wakeups_of_this_thread() - before);
             let before = wakeups_of_this_thread();
             tokio::time::sleep(wait).await;
             sleep = sleep.min(wakeups_of_this_thread() - before);
         }
         assert_eq!(
-            (alarm, sleep),
-            (1, 2),
-            "wake-ups for (the alarm, tokio's sleep)"
+            (alarm, again, sleep),
+            (1, 1, 2),
+            "wake-ups for (the alarm, a reused alarm, tokio's sleep)"
         );
     });
 }
