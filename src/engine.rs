@@ -229,8 +229,10 @@ impl Engine {
                     continue;
                 }
                 let mut running = false;
+                let now = handle::quiet_clock(Instant::now());
+                let idle_ms = u64::try_from(idle.as_millis()).unwrap_or(u64::MAX);
                 for e in &inner.registry {
-                    running |= e.value().nudge();
+                    running |= e.value().nudge(now, idle_ms);
                 }
                 drop(inner);
                 if !running {

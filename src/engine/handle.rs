@@ -12,7 +12,8 @@
 //! per-agent counters live in the dispatcher.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
 use std::time::Instant;
 
 use actix::dev::{Request, SendError, ToEnvelope};
@@ -57,6 +58,18 @@ pub(super) struct Record {
     /// For activation: the shards, the SNMPv3 cache, the retire time.
     engine: Weak<Inner>,
     slot: Mutex<Slot>,
+    /// When the running actor last finished its work ([`quiet_clock`] milliseconds; 0:
+    /// never): the retire sweep does not disturb an actor that cannot have been idle for its
+    /// retire time yet.
+    quiet_ms: AtomicU64,
+}
+
+/// Milliseconds since the first call, plus one (0 stays "never"): the clock of
+/// [`Record::quiet_ms`].
+pub(super) fn quiet_clock(at: Instant) -> u64 {
+    static EPOCH: OnceLock<Instant> = OnceLock::new();
+    let epoch = *EPOCH.get_or_init(Instant::now);
+    u64::try_from(at.saturating_duration_since(epoch).as_millis()).unwrap_or(u64::MAX - 1) + 1
 }
 
 struct Slot {
@@ -99,6 +112,10 @@ impl Home for Record {
         slot.active = Some(me);
         true
     }
+
+    fn quiet(&self, at: Instant) {
+        self.quiet_ms.store(quiet_clock(at), Ordering::Relaxed);
+    }
 }
 
 impl SessionHandle {
@@ -118,6 +135,7 @@ impl SessionHandle {
                 config,
                 adhoc,
                 engine,
+                quiet_ms: AtomicU64::new(0),
                 slot: Mutex::new(Slot {
                     active: None,
                     since: Instant::now(),
@@ -207,9 +225,14 @@ impl SessionHandle {
         active.send(IdleSince).await.ok().flatten()
     }
 
-    /// Asks the running actor, if any, to retire when idle long enough (the engine's sweep);
-    /// whether one was running.
-    pub(super) fn nudge(&self) -> bool {
+    /// Asks the running actor, if any, to retire when idle long enough (the engine's sweep at
+    /// `now` on [`quiet_clock`], retire time `idle_ms`); whether one may be running. An actor
+    /// that finished its work less than `idle_ms` ago is left alone, without taking the lock.
+    pub(super) fn nudge(&self, now: u64, idle_ms: u64) -> bool {
+        let quiet = self.record.quiet_ms.load(Ordering::Relaxed);
+        if quiet != 0 && now.saturating_sub(quiet) < idle_ms {
+            return true;
+        }
         let slot = self.record.lock();
         match &slot.active {
             Some(a) if a.connected() => {
@@ -288,4 +311,40 @@ impl SessionHandle {
 fn stopped() -> Addr<Session> {
     let ctx = Context::<Session>::new();
     ctx.address()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn handle() -> SessionHandle {
+        let name: Arc<str> = Arc::from("a");
+        let agent: SocketAddr = "127.0.0.1:161".parse().unwrap();
+        SessionHandle::new(
+            name,
+            agent,
+            "127.0.0.1:161",
+            Arc::new(SessionConfig::default()),
+            false,
+            Weak::new(),
+        )
+    }
+
+    #[test]
+    fn the_sweep_leaves_a_session_alone_until_it_may_have_been_idle_long_enough() {
+        let h = handle();
+        // The clock starts at its first reading: read it before `t0`.
+        quiet_clock(Instant::now());
+        let t0 = Instant::now();
+        let idle = 10_000;
+        // Never quiet and no actor: nothing runs.
+        assert!(!h.nudge(quiet_clock(t0), idle));
+        // Quiet 1 s ago: left alone, counted as possibly running (no lock taken, no message).
+        h.record.quiet(t0);
+        assert!(h.nudge(quiet_clock(t0 + Duration::from_secs(1)), idle));
+        // Quiet for the whole idle time: looked at again (and no actor runs).
+        assert!(!h.nudge(quiet_clock(t0 + Duration::from_secs(10)), idle));
+    }
 }

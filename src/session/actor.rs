@@ -325,7 +325,11 @@ impl Session {
         state.reply.send(result, state.streamed);
         self.release_inbox_when_idle();
         if self.ops.is_empty() {
-            self.idle_since = Some(Instant::now());
+            let now = Instant::now();
+            self.idle_since = Some(now);
+            if let Some(home) = self.home.as_ref().and_then(|(h, _)| h.upgrade()) {
+                home.quiet(now);
+            }
             self.release_tables();
         }
     }

@@ -38,6 +38,11 @@ pub trait Home: Send + Sync {
     /// The actor `me`, released but busy again, asks to be the activation once more. `false`
     /// when another activation took its place meanwhile (or the session was removed).
     fn reinstate(&self, me: Addr<Session>) -> bool;
+
+    /// The running actor's work is all done, at `at`: a hint for the retire sweep, which
+    /// leaves an actor alone (no [`TryRetire`] to handle) until it may have been idle for
+    /// its retire time.
+    fn quiet(&self, at: Instant);
 }
 
 /// Posted by a session actor to itself once its home let go of it (see the module's docs).
