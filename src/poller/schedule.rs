@@ -11,6 +11,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::collections::binary_heap::PeekMut;
 use std::hash::Hash;
 use std::time::{Duration, Instant};
 
@@ -148,21 +149,21 @@ impl<K: Clone + Eq + Hash> Schedule<K> {
     /// Every pair due at or before `now`, each moved to its first slot after `now`.
     pub fn pop_due(&mut self, now: Instant) -> Vec<Due<K>> {
         let mut out = Vec::new();
-        while let Some(Reverse((at, id))) = self.heap.peek().copied() {
+        while let Some(mut top) = self.heap.peek_mut() {
+            let Reverse((at, id)) = *top;
             if at > now {
                 break;
             }
-            self.heap.pop();
-            let Some(e) = self.entries.get_mut(&id) else {
+            let Some(e) = self.entries.get_mut(&id).filter(|e| e.next == at) else {
+                // Removed or moved: a stale item.
+                PeekMut::pop(top);
                 continue;
             };
-            if e.next != at {
-                continue;
-            }
-            let passed = now.duration_since(at).as_nanos() / e.interval.as_nanos();
-            let missed = u64::try_from(passed).unwrap_or(u64::MAX);
-            e.next = at + mul(e.interval, passed + 1);
-            self.heap.push(Reverse((e.next, id)));
+            let missed = whole_intervals(now.duration_since(at), e.interval);
+            e.next = at + mul(e.interval, u128::from(missed) + 1);
+            // Replaced in place: one sift down, where a pop and a push take two.
+            *top = Reverse((e.next, id));
+            drop(top);
             out.push(Due {
                 key: e.key.clone(),
                 slot: at,
@@ -171,6 +172,18 @@ impl<K: Clone + Eq + Hash> Schedule<K> {
             });
         }
         out
+    }
+}
+
+/// How many whole `interval`s fit in `d` (64-bit arithmetic while both fit, as they do for
+/// any wait under 584 years).
+fn whole_intervals(d: Duration, interval: Duration) -> u64 {
+    match (
+        u64::try_from(d.as_nanos()),
+        u64::try_from(interval.as_nanos()),
+    ) {
+        (Ok(d), Ok(i)) => d / i.max(1),
+        _ => u64::try_from(d.as_nanos() / interval.as_nanos().max(1)).unwrap_or(u64::MAX),
     }
 }
 
