@@ -9,7 +9,8 @@
 //! [`super::UsmCache`].
 //!
 //! The engine's retire sweep (every half of the idle time) sends each running actor
-//! [`TryRetire`]; an actor keeps no timer of its own for this (actix polls every pending timer
+//! [`TryRetire`] unless it finished its work less than the idle time ago ([`Home::quiet`]); an
+//! actor keeps no timer of its own for this (actix polls every pending timer
 //! of an actor each time it wakes, which cost measurable CPU per request).
 //!
 //! Retiring is two steps, so that no message a caller already handed over is lost:
