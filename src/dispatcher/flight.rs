@@ -436,6 +436,7 @@ mod tests {
 
     use super::*;
     use crate::exchange::Backoff;
+    use crate::pdu::Version;
 
     // One per agent ever asked: 100,000 agents of the map's entries are 8 MB at 80 bytes.
     #[cfg(target_pointer_width = "64")]
@@ -443,7 +444,6 @@ mod tests {
     fn an_agents_counters_take_48_bytes() {
         assert_eq!(size_of::<AgentCounts>(), 48);
     }
-    use crate::pdu::Version;
 
     const MS: Duration = Duration::from_millis(1);
 
