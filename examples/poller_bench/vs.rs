@@ -291,7 +291,11 @@ fn service_config(
     let lines = dir.join("samples.json");
     let mut text = String::with_capacity(addrs.len() * 64);
     text.push_str("[console]\nlisten = \"127.0.0.1:0\"\n");
-    text.push_str(&format!("[engine]\nshards = {shards}\n"));
+    // Bound on loopback, as the in-process run: the agents' processes take the ephemeral ports
+    // of their 127.0.x.1 addresses, where a wildcard bind would find none free at 200,000+.
+    text.push_str(&format!(
+        "[engine]\nshards = {shards}\nbind = \"127.0.0.1:0\"\n"
+    ));
     if let Some(t) = tick {
         text.push_str(&format!("[poller]\ntick = \"{t}\"\n"));
     }
