@@ -213,6 +213,24 @@ async fn register_agents(engine: &Engine, settings: &Settings) {
     }
 }
 
+/// Below this many configured agents, `[engine] shards = 0` runs one shard rather than one per
+/// core: measured on 2 cores (BENCHMARKS.md, Poller, "One shard or one per core"), one shard
+/// polls 1,000 and 10,000 agents for less CPU and with the wake-ups of a bare socket, while
+/// 275,000 agents need both cores. Chosen well below where one thread saturates.
+pub const ONE_SHARD_BELOW: usize = 50_000;
+
+/// The engine's layout for `settings`: `[engine] shards = 0` is one shard below
+/// [`ONE_SHARD_BELOW`] configured agents and one per core from there (decided at start: a
+/// reload does not change it).
+#[must_use]
+pub fn engine_config(settings: &Settings) -> crate::engine::EngineConfig {
+    let mut c = settings.engine.clone();
+    if c.shards == 0 && settings.agents.len() < ONE_SHARD_BELOW {
+        c.shards = 1;
+    }
+    c
+}
+
 /// Runs the service until `shutdown` completes. Must run inside an actix `System`.
 ///
 /// # Errors
@@ -225,7 +243,7 @@ pub async fn run(
     ignore_file_size_signal();
     let config_hash = settings.cluster_config_hash();
     let simulator = start_simulator(&mut settings)?;
-    let engine = Engine::start(settings.engine.clone());
+    let engine = Engine::start(engine_config(&settings));
     // Before the poller: it asks the cluster, per cycle, whether it polls an agent.
     let cluster = settings.cluster.clone().map(|c| {
         tracing::info!(instance = %c.instance, redis = %c.redis, name = %c.name, "cluster member");
@@ -398,5 +416,41 @@ async fn reload_on_sighup(
                 eprintln!("snmpact: configuration not reloaded, the running one is kept: {e}")
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(text: &str) -> Settings {
+        let dir = std::env::temp_dir().join(format!("snmpact-service-unit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("s.toml");
+        std::fs::write(&path, text).unwrap();
+        let s = config::load(&[path], &[]).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        s
+    }
+
+    #[test]
+    fn shards_zero_is_one_shard_for_a_small_fleet_and_one_per_core_for_a_large_one() {
+        let mut s = settings("[agents.a]\naddress = \"127.0.0.1:1161\"\n");
+        assert_eq!(s.engine.shards, 0);
+        assert_eq!(engine_config(&s).shards, 1);
+        let a = s.agents["a"].clone();
+        for i in 0..ONE_SHARD_BELOW {
+            s.agents.insert(format!("a{i}"), a.clone());
+        }
+        assert_eq!(
+            engine_config(&s).shards,
+            0,
+            "0: one per core, as configured"
+        );
+        // A number set in the configuration is kept at any size.
+        s.engine.shards = 3;
+        assert_eq!(engine_config(&s).shards, 3);
+        s.agents.retain(|k, _| k == "a");
+        assert_eq!(engine_config(&s).shards, 3);
     }
 }

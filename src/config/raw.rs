@@ -148,7 +148,7 @@ pub struct Cluster {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Engine {
-    /// Dispatchers (threads); 0 = one per core.
+    /// Dispatchers (threads); 0 = the service decides: one below 50,000 agents, one per core from there.
     pub shards: Option<usize>,
     /// Local IPv4 address of the sockets (`0.0.0.0:0`).
     pub bind: Option<String>,
