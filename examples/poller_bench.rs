@@ -348,28 +348,7 @@ async fn run(
     // The configuration file, loaded as the service loads it.
     let dir = std::env::temp_dir().join(format!("snmpact-poller-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let mut text = String::with_capacity(n * 64);
-    // One local address for the engine's socket: the agents' processes hold up to 19,000 ports
-    // on each of 127.0.1.1, 127.0.2.1, ..., so past about 175,000 agents no port is free on
-    // every address and a wildcard (0.0.0.0:0) bind fails.
-    text.push_str("[engine]\nbind = \"127.0.0.1:0\"\n");
-    text.push_str("[defaults]\ntimeout = \"2s\"\nretries = 1\n");
-    for (i, a) in addrs.iter().enumerate() {
-        text.push_str(&format!("[agents.a{i}]\naddress = \"{a}\"\n"));
-    }
-    let oids: Vec<String> = (1..=5)
-        .flat_map(|i| {
-            [
-                format!("\"ifInOctets.{i}\""),
-                format!("\"ifOutOctets.{i}\""),
-            ]
-        })
-        .collect();
-    assert_eq!(oids.len(), OIDS);
-    text.push_str(&format!(
-        "[jobs.bench]\nagents = [\"*\"]\ninterval = \"{interval}\"\nscalars = [{}]\nrates = [\"ifInOctets\", \"ifOutOctets\"]\n",
-        oids.join(", ")
-    ));
+    let mut text = bench_config(&addrs, interval, "", "");
     if json {
         text.push_str("[outputs.json]\nkind = \"json\"\npath = \"/dev/null\"\n");
     }
@@ -477,6 +456,38 @@ async fn run(
         hwm < TARGET_RSS_MIB
     );
     Ok(on_time)
+}
+
+/// The configuration both runs load: the engine bound to 127.0.0.1 (plus `engine`, more lines
+/// of `[engine]`), the agents at `addrs`, and the job `bench` polling the [`OIDS`] counters with
+/// rates every `interval` (plus `job`, more lines of `[jobs.bench]`). Callers append their
+/// other sections.
+fn bench_config(addrs: &[String], interval: &str, engine: &str, job: &str) -> String {
+    let mut text = String::with_capacity(addrs.len() * 64);
+    // One local address for the engine's socket: the agents' processes hold up to 19,000 ports
+    // on each of 127.0.1.1, 127.0.2.1, ..., so past about 175,000 agents no port is free on
+    // every address and a wildcard (0.0.0.0:0) bind fails.
+    text.push_str("[engine]\nbind = \"127.0.0.1:0\"\n");
+    text.push_str(engine);
+    text.push_str("[defaults]\ntimeout = \"2s\"\nretries = 1\n");
+    for (i, a) in addrs.iter().enumerate() {
+        text.push_str(&format!("[agents.a{i}]\naddress = \"{a}\"\n"));
+    }
+    let oids: Vec<String> = (1..=5)
+        .flat_map(|i| {
+            [
+                format!("\"ifInOctets.{i}\""),
+                format!("\"ifOutOctets.{i}\""),
+            ]
+        })
+        .collect();
+    assert_eq!(oids.len(), OIDS);
+    text.push_str(&format!(
+        "[jobs.bench]\nagents = [\"*\"]\ninterval = \"{interval}\"\nscalars = [{}]\nrates = [\"ifInOctets\", \"ifOutOctets\"]\n",
+        oids.join(", ")
+    ));
+    text.push_str(job);
+    text
 }
 
 #[path = "poller_bench/vs.rs"]

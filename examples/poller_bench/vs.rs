@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use snmpact::config;
 
-use super::{OIDS, start_agents, stop_children};
+use super::{OIDS, bench_config, start_agents, stop_children};
 
 /// The Debian package's binary.
 const EXPORTER: &str = "/usr/bin/prometheus-snmp-exporter";
@@ -289,32 +289,16 @@ fn service_config(
     enabled: bool,
 ) -> String {
     let lines = dir.join("samples.json");
-    let mut text = String::with_capacity(addrs.len() * 64);
+    let mut text = bench_config(
+        addrs,
+        interval,
+        &format!("shards = {shards}\n"),
+        &format!("enabled = {enabled}\n"),
+    );
     text.push_str("[console]\nlisten = \"127.0.0.1:0\"\n");
-    // Bound on loopback, as the in-process run: the agents' processes take the ephemeral ports
-    // of their 127.0.x.1 addresses, where a wildcard bind would find none free at 200,000+.
-    text.push_str(&format!(
-        "[engine]\nshards = {shards}\nbind = \"127.0.0.1:0\"\n"
-    ));
     if let Some(t) = tick {
         text.push_str(&format!("[poller]\ntick = \"{t}\"\n"));
     }
-    text.push_str("[defaults]\ntimeout = \"2s\"\nretries = 1\n");
-    for (i, a) in addrs.iter().enumerate() {
-        text.push_str(&format!("[agents.a{i}]\naddress = \"{a}\"\n"));
-    }
-    let oids: Vec<String> = (1..=5)
-        .flat_map(|i| {
-            [
-                format!("\"ifInOctets.{i}\""),
-                format!("\"ifOutOctets.{i}\""),
-            ]
-        })
-        .collect();
-    text.push_str(&format!(
-        "[jobs.bench]\nagents = [\"*\"]\ninterval = \"{interval}\"\nscalars = [{}]\nrates = [\"ifInOctets\", \"ifOutOctets\"]\nenabled = {enabled}\n",
-        oids.join(", ")
-    ));
     text.push_str(&format!(
         "[outputs.json]\nkind = \"json\"\npath = \"{}\"\n",
         lines.display()
