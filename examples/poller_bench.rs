@@ -14,8 +14,9 @@
 //!   only (127.0.PART+1.1). Each prints its addresses, serves until its stdin closes, and is
 //!   stopped by pid. Their CPU is not counted.
 //! - This process loads a generated configuration file through `config::load` (N agents, one
-//!   job of 10 scalars with rates on all 10 counters, interval 10 s), starts the engine (one
-//!   dispatcher per core), the outputs and the poller, as the service does.
+//!   job of 10 scalars with rates on all 10 counters, interval 10 s), starts the engine (as the
+//!   service does: one shard below 50,000 agents, one per core from there), the outputs and the
+//!   poller (one worker per shard, `poller::Pollers`), as the service does.
 //! - After one warm-up interval it measures K intervals: `getrusage(RUSAGE_SELF)` CPU (every
 //!   thread of this process: engine, poller, output writer) over wall time, the poller's
 //!   counters before and after, and `VmRSS`/`VmHWM` from `/proc/self/status`.
@@ -57,7 +58,7 @@ use snmpact::Engine;
 use snmpact::config;
 use snmpact::output::{self, Sink};
 use snmpact::pdu::Value;
-use snmpact::poller::{self, Event, GetStats, JobStats, Shutdown};
+use snmpact::poller::{self, Event, JobStats};
 use snmpact::simulator::agent::server;
 use snmpact::simulator::agent::{Responder, Store};
 
@@ -359,18 +360,20 @@ async fn run(
     let load_time = t.elapsed();
     let rss_loaded = rss_mib().0;
 
-    let engine = Engine::start(settings.engine.clone());
+    // As the service does: `[engine] shards = 0` is one shard below 50,000 agents, one per
+    // core from there; one poller worker per shard.
+    let engine = Engine::start(snmpact::service::engine_config(&settings));
     let counting = Arc::new(Counting::default());
     let outputs = output::start(&settings)?.with("count", counting.clone());
     let t = Instant::now();
-    let p = poller::start(engine.clone(), &settings, outputs.clone());
-    let _ = p.send(GetStats).await?; // the configuration is applied
+    let p = poller::Pollers::start(&engine, &settings, &outputs);
+    let _ = p.stats().await?; // the configuration is applied
     let start_time = t.elapsed();
     let rss_started = rss_mib().0;
 
     // Warm-up: every agent's first cycle (no rate yet) and the sessions' creation.
     tokio::time::sleep(every + every / 2).await;
-    let before = p.send(GetStats).await?.jobs["bench"].clone();
+    let before = p.stats().await?.jobs["bench"].clone();
     let (cycles0, samples0, rates0) = (
         counting.cycles.load(Ordering::Relaxed),
         counting.samples.load(Ordering::Relaxed),
@@ -381,7 +384,7 @@ async fn run(
     tokio::time::sleep(every * cycles).await;
     let wall = wall0.elapsed().as_secs_f64();
     let cpu = cpu_seconds() - cpu0;
-    let after = p.send(GetStats).await?.jobs["bench"].clone();
+    let after = p.stats().await?.jobs["bench"].clone();
     let (rss, hwm) = rss_mib();
     let cycles_seen = counting.cycles.load(Ordering::Relaxed) - cycles0;
     let samples = counting.samples.load(Ordering::Relaxed) - samples0;
@@ -392,7 +395,7 @@ async fn run(
     // what the engine frees when it stops (session records and actors, the dispatcher's
     // per-agent state).
     let heap_polling = heap::heap_in_use();
-    p.do_send(Shutdown);
+    p.shutdown().await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let heap_no_poller = heap::heap_in_use();
     outputs.shutdown().await;

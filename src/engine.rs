@@ -364,6 +364,13 @@ impl Engine {
             .clone()
     }
 
+    /// The arbiter (thread) of shard `i` (`0..`[`Engine::shards`]): the sessions of the agents
+    /// [`shard_of`] puts on shard `i` run there. `None` past the last shard.
+    #[must_use]
+    pub fn shard_arbiter(&self, i: usize) -> Option<ArbiterHandle> {
+        self.inner.shards.get(i).map(|s| s.arbiter.clone())
+    }
+
     /// Runs `fut` on the arbiter of `agent`'s sessions ([`Engine::arbiter_of`]); `false` when
     /// that arbiter has stopped.
     pub fn spawn_near(

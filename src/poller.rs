@@ -2,8 +2,12 @@
 //! or failure, to the outputs.
 //!
 //! # Entry points
-//! - [`start`]`(engine, &settings, outputs) -> Addr<Poller>`: starts the actor (inside an actix
-//!   `System`), with the agents and jobs of `settings`.
+//! - [`Pollers::start`]`(&engine, &settings, &outputs) -> Pollers`: what the service runs, one
+//!   [`Poller`] worker per engine shard on that shard's thread, each polling the agents whose
+//!   sessions run there ([`workers`]: a cycle's requests and answers never cross threads); the
+//!   group takes reloads, stats and shutdown for all of them and merges their answers.
+//! - [`start`]`(engine, &settings, outputs) -> Addr<Poller>`: one actor on the current arbiter
+//!   polling every agent (inside an actix `System`), with the agents and jobs of `settings`.
 //! - Messages to that address, for run-time changes (the console's `agent add`, SIGHUP):
 //!   [`AddAgent`], [`RemoveAgent`], [`AddJob`], [`RemoveJob`], [`Reload`] (a whole new
 //!   [`Settings`]; answers a [`ReloadSummary`]), [`SetOutputs`], [`GetStats`] (answers
@@ -42,19 +46,25 @@
 //!   requests leave together; the timer is a [`crate::alarm`], one thread wake-up per step); events are handed to the outputs in batches (at most every
 //!   500 ms, on a grid step), not one by one; an idle poller arms no timer but the health
 //!   refresh (`poller.health_interval`).
+//! - **Workers.** With several engine shards the service runs one worker per shard
+//!   ([`Pollers`]); an agent belongs to one worker for the life of the process (the shard of
+//!   its address when first seen; worker 0 for a host name), every worker runs every job, and
+//!   worker 0 publishes the health events with every worker's counters. In a cluster there is
+//!   one worker.
 //! - **Cluster sessions.** In a cluster an instance keeps sessions open only for the agents it
 //!   polls now or takes at the next cutover, and closes them when the agent moves away.
 //!
 //! Modules: [`schedule`] and [`rate`] are pure (instants passed in) and unit-tested, and so is
 //! `cycle` (the end of a cycle: samples, rates, backoff, counters); `actor` holds the actor
 //! (with `fleet`, its agents and jobs, and `ownership`, its side of a cluster); `messages` the
-//! messages it handles; [`crate::report`] the data handed to the outputs (re-exported here).
+//! messages it handles; [`workers`] the split over shards; [`crate::report`] the data handed to the outputs (re-exported here).
 
 mod actor;
 mod cycle;
 mod messages;
 pub mod rate;
 pub mod schedule;
+pub mod workers;
 
 use actix::prelude::*;
 
@@ -66,6 +76,7 @@ pub use messages::{
     AddAgent, AddJob, ExportRates, GetStats, Reload, ReloadSummary, RemoveAgent, RemoveJob,
     SetOutputs, Shutdown,
 };
+pub use workers::{Pollers, Share};
 
 use crate::config::Settings;
 use crate::engine::Engine;

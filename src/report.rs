@@ -155,6 +155,46 @@ pub struct PollerStats {
     pub running: usize,
 }
 
+impl JobStats {
+    /// Adds `other`'s counters (the same job in another poller worker): counts summed, the
+    /// largest lags and duration kept.
+    pub fn merge(&mut self, other: &JobStats) {
+        self.interval_seconds = self.interval_seconds.max(other.interval_seconds);
+        self.agents += other.agents;
+        self.started += other.started;
+        self.ok += other.ok;
+        self.partial += other.partial;
+        self.failed += other.failed;
+        for (k, v) in &other.errors {
+            *self.errors.entry(k.clone()).or_default() += v;
+        }
+        for (k, v) in &other.skipped {
+            *self.skipped.entry(*k).or_default() += v;
+        }
+        self.missed += other.missed;
+        self.late += other.late;
+        self.restarts += other.restarts;
+        self.last_lag_seconds = self.last_lag_seconds.max(other.last_lag_seconds);
+        self.max_lag_seconds = self.max_lag_seconds.max(other.max_lag_seconds);
+        self.max_duration_seconds = self.max_duration_seconds.max(other.max_duration_seconds);
+    }
+}
+
+impl PollerStats {
+    /// Adds `other`'s counters (another poller worker's, whose agents are disjoint from this
+    /// one's): per-job counters merged ([`JobStats::merge`]), agents and running cycles summed,
+    /// the agents down joined and sorted.
+    pub fn merge(&mut self, other: &PollerStats) {
+        for (job, st) in &other.jobs {
+            self.jobs.entry(job.clone()).or_default().merge(st);
+        }
+        self.agents += other.agents;
+        self.running += other.running;
+        self.agents_down.extend(other.agents_down.iter().cloned());
+        self.agents_down.sort();
+    }
+}
+
 /// A health snapshot: the engine's and the poller's counters.
 #[derive(Debug, Clone, Default)]
 pub struct Health {
@@ -185,4 +225,79 @@ pub enum Event {
     /// A notification received by the `[traps]` listener (not from the poller; it shares the
     /// outputs).
     Notification(Arc<crate::notification::Notification>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_workers_stats_merge_into_one() {
+        let mut a = PollerStats {
+            agents: 2,
+            running: 1,
+            agents_down: vec!["b".into(), "d".into()],
+            ..PollerStats::default()
+        };
+        let mut ja = JobStats {
+            interval_seconds: 10.0,
+            agents: 2,
+            started: 5,
+            ok: 4,
+            failed: 1,
+            max_lag_seconds: 0.5,
+            last_lag_seconds: 0.1,
+            ..JobStats::default()
+        };
+        ja.errors.insert("timeout".into(), 3);
+        ja.skipped.insert(SkipReason::Backoff, 2);
+        a.jobs.insert("j".into(), ja);
+        let mut b = PollerStats {
+            agents: 3,
+            running: 2,
+            agents_down: vec!["c".into()],
+            ..PollerStats::default()
+        };
+        let mut jb = JobStats {
+            interval_seconds: 10.0,
+            agents: 3,
+            started: 7,
+            ok: 6,
+            partial: 1,
+            max_lag_seconds: 0.25,
+            last_lag_seconds: 0.3,
+            max_duration_seconds: 1.5,
+            ..JobStats::default()
+        };
+        jb.errors.insert("timeout".into(), 1);
+        jb.errors.insert("agent_error".into(), 1);
+        jb.skipped.insert(SkipReason::Overrun, 1);
+        b.jobs.insert("j".into(), jb.clone());
+        b.jobs.insert("k".into(), jb);
+        a.merge(&b);
+        assert_eq!((a.agents, a.running), (5, 3));
+        assert_eq!(a.agents_down, ["b", "c", "d"]);
+        let j = &a.jobs["j"];
+        assert_eq!(
+            (j.agents, j.started, j.ok, j.partial, j.failed),
+            (5, 12, 10, 1, 1)
+        );
+        assert_eq!(j.errors["timeout"], 4);
+        assert_eq!(j.errors["agent_error"], 1);
+        assert_eq!(j.skipped[&SkipReason::Backoff], 2);
+        assert_eq!(j.skipped[&SkipReason::Overrun], 1);
+        assert_eq!(
+            (
+                j.max_lag_seconds,
+                j.last_lag_seconds,
+                j.max_duration_seconds
+            ),
+            (0.5, 0.3, 1.5)
+        );
+        assert_eq!(j.interval_seconds, 10.0);
+        assert_eq!(
+            a.jobs["k"].agents, 3,
+            "a job only the other worker had is kept"
+        );
+    }
 }

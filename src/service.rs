@@ -272,9 +272,10 @@ pub async fn run(
     }
     let console_metrics: Arc<dyn output::MetricsSource> = console.counters.clone();
     outputs.add_metrics(&console_metrics);
-    let poller = poller::start(engine.clone(), &settings, outputs.clone());
+    // One worker per shard, each on its shard's thread with its share of the agents.
+    let poller = poller::Pollers::start(&engine, &settings, &outputs);
     // The console's `agent add` / `agent del` reach the poller through the engine.
-    engine.watch_agents(poller.clone().recipient());
+    poller.watch_agents(&engine);
     // Before the ready line: a SIGHUP sent right after it must reload, not kill the process.
     let hup = sighup();
     println!(
@@ -312,7 +313,7 @@ pub async fn run(
         // Hand the rate state over and leave at once: the others take the agents over now.
         step("cluster")(
             tokio::time::timeout(SHUTDOWN_STEP, async {
-                let rates = poller.send(poller::ExportRates).await.unwrap_or_default();
+                let rates = poller.export_rates().await;
                 c.leave(rates).await;
             })
             .await,
@@ -320,7 +321,7 @@ pub async fn run(
     }
     step("poller")(
         tokio::time::timeout(SHUTDOWN_STEP, async {
-            let _ = poller.send(poller::Shutdown).await;
+            poller.shutdown().await;
         })
         .await,
     );
@@ -360,7 +361,7 @@ fn sighup() -> Option<tokio::signal::unix::Signal> {
 async fn reload_on_sighup(
     opts: &ServiceOptions,
     engine: &Engine,
-    poller: &actix::Addr<poller::Poller>,
+    poller: &poller::Pollers,
     outputs: &output::Outputs,
     current: &Settings,
     mut hup: Option<tokio::signal::unix::Signal>,
@@ -407,7 +408,7 @@ async fn reload_on_sighup(
                 }
                 register_agents(engine, &s).await;
                 // One line at the default level, whatever RUST_LOG says (See: issue 15).
-                match poller.send(poller::Reload(s)).await {
+                match poller.reload(s).await {
                     Ok(summary) => eprintln!("snmpact: configuration reloaded: {summary}"),
                     Err(e) => eprintln!("snmpact: configuration reloaded, but not applied: {e}"),
                 }

@@ -25,6 +25,7 @@ use super::messages::{
     AddAgent, AddJob, ExportRates, GetStats, Reload, RemoveAgent, RemoveJob, SetOutputs, Shutdown,
 };
 use super::schedule::{self, Due, Schedule};
+use super::workers::Share;
 use crate::cluster::{Cluster, EpochChanged, SeedRates};
 use crate::config::{AgentSettings, PollerSettings, Settings, Target};
 use crate::engine::Engine;
@@ -103,6 +104,10 @@ pub struct Poller {
     /// The timer's grid step ([`schedule::grid_step`]): every pair whose slot falls in one step
     /// starts in one wake-up, the spread over the interval kept.
     tick: Duration,
+    /// Which agents this worker polls (all but with [`super::Pollers`]' workers).
+    share: Share,
+    /// The other workers (worker 0 only): their counters go into its health events.
+    peers: Vec<Addr<Poller>>,
     /// Events not handed to the outputs yet, each with the outputs it goes to (empty: all).
     pending: Vec<(Event, Arc<[String]>)>,
     /// When the oldest pending event must be handed over.
@@ -122,6 +127,19 @@ impl Poller {
     /// `settings` (agents and jobs) when started.
     #[must_use]
     pub fn new(engine: Engine, settings: &Settings, outputs: Outputs) -> Self {
+        Self::worker(engine, settings, outputs, Share::whole(), Vec::new())
+    }
+
+    /// A worker of [`super::Pollers`]: like [`Poller::new`], but it polls only the agents of
+    /// `share`; worker 0 publishes the health events, with the counters of its `peers` too.
+    #[must_use]
+    pub fn worker(
+        engine: Engine,
+        settings: &Settings,
+        outputs: Outputs,
+        share: Share,
+        peers: Vec<Addr<Poller>>,
+    ) -> Self {
         let cluster = engine.cluster().cloned();
         let epoch = if cluster.is_some() {
             wall_aligned_epoch(now(), SystemTime::now())
@@ -151,6 +169,8 @@ impl Poller {
             pending: Vec::new(),
             flush_at: None,
             tick: schedule::MIN_STEP,
+            share,
+            peers,
         }
     }
 
@@ -504,6 +524,9 @@ impl Poller {
         if let Some(h) = self.health_timer.take() {
             ctx.cancel_future(h);
         }
+        if self.share.index() != 0 {
+            return; // worker 0 publishes every worker's counters
+        }
         let every = self.settings.health_interval;
         self.health_timer = Some(ctx.run_interval(every, |act, ctx| act.refresh_health(ctx)));
     }
@@ -514,19 +537,30 @@ impl Poller {
         }
         self.health_busy = true;
         let engine = self.engine.clone();
-        async move { engine.stats().await }
-            .into_actor(self)
-            .map(|engine, act, ctx| {
-                act.health_busy = false;
-                let health = Health {
-                    engine,
-                    poller: act.snapshot(),
-                    cluster: act.cluster.as_ref().map(Cluster::status),
-                };
-                act.publish(Event::Health(Arc::new(health)), &Arc::from([]));
-                act.arm(ctx);
-            })
-            .spawn(ctx);
+        let peers = self.peers.clone();
+        async move {
+            let mut others = PollerStats::default();
+            for p in &peers {
+                if let Ok(s) = p.send(GetStats).await {
+                    others.merge(&s);
+                }
+            }
+            (engine.stats().await, others)
+        }
+        .into_actor(self)
+        .map(|(engine, others), act, ctx| {
+            act.health_busy = false;
+            let mut poller = act.snapshot();
+            poller.merge(&others);
+            let health = Health {
+                engine,
+                poller,
+                cluster: act.cluster.as_ref().map(Cluster::status),
+            };
+            act.publish(Event::Health(Arc::new(health)), &Arc::from([]));
+            act.arm(ctx);
+        })
+        .spawn(ctx);
     }
 
     fn snapshot(&self) -> PollerStats {

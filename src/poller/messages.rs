@@ -61,6 +61,21 @@ pub struct ReloadSummary {
     pub jobs_removed: Vec<String>,
 }
 
+impl ReloadSummary {
+    /// Joins another poller worker's summary of the same reload: its agents (disjoint from
+    /// this one's) are added; the jobs, which every worker runs, are the same and kept once.
+    pub fn merge(&mut self, other: ReloadSummary) {
+        for (mine, theirs) in [
+            (&mut self.agents_added, other.agents_added),
+            (&mut self.agents_changed, other.agents_changed),
+            (&mut self.agents_removed, other.agents_removed),
+        ] {
+            mine.extend(theirs);
+            mine.sort();
+        }
+    }
+}
+
 impl std::fmt::Display for ReloadSummary {
     /// One line: `agents added: b; jobs removed: j`, or `no change`.
     ///

@@ -426,6 +426,89 @@ async fn a_reload_adds_and_removes_agents_without_losing_cycles() {
     e.shutdown().await;
 }
 
+/// Two shards: one poller worker per shard, each polling the agents whose sessions run on its
+/// shard; the group answers as one poller (merged counters and reload summary, one health
+/// event with every agent), and the console's `agent add` reaches the right worker.
+#[actix_rt::test]
+async fn one_worker_per_shard_polls_its_share_and_the_group_answers_as_one() {
+    use snmpact::engine::{AgentChange, shard_of};
+    let names: Vec<String> = (0..16).map(|i| format!("w{i}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let a = agents(&refs);
+    let addrs = a.addrs().to_vec();
+    let pairs: Vec<(&str, SocketAddr)> = refs.iter().copied().zip(addrs.clone()).collect();
+    let job = "[jobs.j]\nagents = [\"*\"]\ninterval = \"150ms\"\nscalars = [\"sysName.0\"]\n\
+               [poller]\nhealth_interval = \"100ms\"\n";
+    let s = settings(&format!("{}{job}", agent_lines(&pairs[..14], "")));
+    let e = Engine::start(EngineConfig {
+        shards: 2,
+        ..EngineConfig::default()
+    });
+    let (outputs, mut rx) = Outputs::new().channel("test");
+    let p = poller::Pollers::start(&e, &s, &outputs);
+    p.watch_agents(&e);
+    assert_eq!(p.workers().len(), 2);
+    let mut events = collect_until(&mut rx, |ev| {
+        refs[..14].iter().all(|n| cycles(ev, n).len() >= 2)
+            && ev.iter().any(
+                |e| matches!(e, Event::Health(h) if h.poller.agents == 14 && h.poller.jobs["j"].started >= 28),
+            )
+    })
+    .await;
+    // Each worker polls exactly the agents of its shard.
+    let mut per_worker = Vec::new();
+    for w in p.workers() {
+        per_worker.push(w.send(GetStats).await.unwrap().agents);
+    }
+    let expected: Vec<usize> = (0..2)
+        .map(|i| addrs[..14].iter().filter(|a| shard_of(a, 2) == i).count())
+        .collect();
+    assert_eq!(per_worker, expected);
+    assert!(expected.iter().all(|n| *n > 0), "{expected:?}");
+    let all = p.stats().await.unwrap();
+    assert_eq!((all.agents, all.jobs["j"].agents), (14, 14));
+    // A reload: agents removed and added on both workers, one summary.
+    let after = settings(&format!("{}{job}", agent_lines(&pairs[2..15], "")));
+    let summary = p.reload(after).await.unwrap();
+    assert_eq!(summary.agents_added, ["w14"]);
+    assert_eq!(summary.agents_removed, ["w0", "w1"]);
+    assert!(summary.jobs_added.is_empty() && summary.jobs_changed.is_empty());
+    // The console's `agent add`: announced to every worker, polled by one.
+    e.announce(&AgentChange::Added {
+        name: "w15".into(),
+        target: addrs[15].to_string(),
+        config: before_agent(&s, "w2").session,
+    });
+    events.extend(
+        collect_until(&mut rx, |ev| {
+            cycles(ev, "w14").len() >= 2
+                && cycles(ev, "w15").len() >= 2
+                && ["w0", "w1"].iter().all(|n| {
+                    ev.iter()
+                        .any(|e| matches!(e, Event::Removed { agent, .. } if &**agent == *n))
+                })
+        })
+        .await,
+    );
+    let all = p.stats().await.unwrap();
+    assert_eq!(all.agents, 14, "w2..w15");
+    let j = &all.jobs["j"];
+    assert_eq!(
+        j.started,
+        j.ok + u64::try_from(all.running).unwrap(),
+        "{j:?}"
+    );
+    assert!(
+        events
+            .iter()
+            .all(|e| !matches!(e, Event::Cycle(r) if !r.errors.is_empty())),
+        "no cycle failed"
+    );
+    assert!(e.get("w0").is_none() && e.get("w15").is_some());
+    p.shutdown().await;
+    e.shutdown().await;
+}
+
 #[actix_rt::test]
 async fn jobs_added_and_removed_at_run_time() {
     let a = agents(&["r"]);

@@ -155,6 +155,9 @@ impl Poller {
         origin: Origin,
         ctx: &mut Context<Self>,
     ) -> Option<bool> {
+        if !self.share.owns(&s.name, &s.target) {
+            return None; // another worker's
+        }
         let name: Arc<str> = Arc::from(s.name.as_str());
         match self.agents.get_mut(&name) {
             Some(a) => {
