@@ -20,10 +20,10 @@
 //! bytes as the general path through `serde_json`, which the other values take. Each OID's
 //! `name` and `oid` are rendered once and kept ([`NAME_CACHE`] OIDs at most).
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use rustc_hash::FxHashMap;
 use serde_json::{Map, Value as Json};
 
 use crate::format::varbind_json;
@@ -44,7 +44,8 @@ pub fn write_event(out: &mut String, event: &Event) {
 /// A JSON-lines formatter that keeps each OID's rendered name.
 #[derive(Debug, Default)]
 pub struct JsonWriter {
-    names: HashMap<Oid, Box<str>>,
+    /// (The OIDs come from the configured jobs, not from the network alone; Fx hashing.)
+    names: FxHashMap<Oid, Box<str>>,
     /// INTEGER enumerations also get `value_label` (`enums = "label"`).
     enum_labels: bool,
 }
@@ -55,7 +56,7 @@ impl JsonWriter {
     #[must_use]
     pub fn new(enum_labels: bool) -> Self {
         Self {
-            names: HashMap::new(),
+            names: FxHashMap::default(),
             enum_labels,
         }
     }
@@ -97,8 +98,19 @@ impl JsonWriter {
             }
             out.push_str(&head);
             out.push_str(self.name_of(&s.varbind.oid));
-            if let Some(rate) = s.rate.and_then(serde_json::Number::from_f64) {
-                let _ = write!(out, ",\"rate\":{rate}");
+            // Not finite: left out, as serde_json does. Its digits are ryu's, but its exponent
+            // has a sign (`1e+21`): such rare rates take its own path.
+            if let Some(rate) = s.rate.filter(|r| r.is_finite()) {
+                let mut digits = ryu::Buffer::new();
+                let text = digits.format_finite(rate);
+                if text.contains('e') {
+                    if let Some(n) = serde_json::Number::from_f64(rate) {
+                        let _ = write!(out, ",\"rate\":{n}");
+                    }
+                } else {
+                    out.push_str(",\"rate\":");
+                    out.push_str(text);
+                }
             }
             if r.restarted {
                 out.push_str(",\"restarted\":true");
@@ -107,14 +119,13 @@ impl JsonWriter {
             out.push_str(",\"type\":\"");
             out.push_str(s.varbind.value.type_name());
             out.push_str("\",\"value\":");
-            let _ = match &s.varbind.value {
-                Value::Integer(i) => write!(out, "{i}"),
-                Value::Counter32(n) | Value::Gauge32(n) | Value::TimeTicks(n) => {
-                    write!(out, "{n}")
-                }
-                Value::Counter64(n) => write!(out, "{n}"),
-                _ => Ok(()),
-            };
+            let mut digits = itoa::Buffer::new();
+            out.push_str(match &s.varbind.value {
+                Value::Integer(i) => digits.format(*i),
+                Value::Counter32(n) | Value::Gauge32(n) | Value::TimeTicks(n) => digits.format(*n),
+                Value::Counter64(n) => digits.format(*n),
+                _ => "",
+            });
             if self.enum_labels
                 && let Value::Integer(i) = &s.varbind.value
                 && let Some(label) = mib::enum_label(&s.varbind.oid, i64::from(*i))
@@ -389,10 +400,25 @@ mod tests {
             Value::TimeTicks(12_345),
             Value::Counter64(u64::MAX),
         ];
-        for (duplicate, instance, restarted) in [
+        let rate_sets = [
+            [Some(0.5), None, Some(100.0), Some(f64::NAN), Some(1e21)],
+            [
+                Some(1e-7),
+                Some(123_456.789),
+                Some(0.1 + 0.2),
+                Some(f64::INFINITY),
+                Some(-3.25e300),
+            ],
+            [Some(1e16), Some(1e15), Some(5e-324), Some(0.0), Some(-0.0)],
+        ];
+        for ((duplicate, instance, restarted), rates) in [
             (false, None, false),
             (true, Some(Arc::from("p\"1\\\u{1}\n")), true),
-        ] {
+            (false, None, false),
+        ]
+        .into_iter()
+        .zip(rate_sets)
+        {
             let report = CycleReport {
                 job: Arc::from("j\té"),
                 agent: Arc::from("a\"b"),
@@ -405,7 +431,7 @@ mod tests {
                     .enumerate()
                     .map(|(i, v)| Sample {
                         varbind: VarBind::new(oid(&format!("1.3.6.1.2.1.2.2.1.10.{i}")), v.clone()),
-                        rate: [Some(0.5), None, Some(100.0), Some(f64::NAN), Some(1e21)][i],
+                        rate: rates[i],
                     })
                     .collect(),
                 errors: Vec::new(),
