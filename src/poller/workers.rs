@@ -99,11 +99,10 @@ impl Share {
     }
 }
 
-/// FNV-1a of the name: stable, and the same in every worker.
+/// The key of `name` in the table of choices (the same in every worker of the process).
 fn name_hash(name: &str) -> u64 {
-    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(name)
 }
 
 /// The worker for an agent first seen at `target`: its address's shard for a literal address,
