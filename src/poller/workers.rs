@@ -39,12 +39,6 @@ pub struct Share {
     owners: Arc<DashMap<u64, u32>>,
 }
 
-impl Default for Share {
-    fn default() -> Self {
-        Self::whole()
-    }
-}
-
 impl Share {
     /// The only worker: polls every agent.
     #[must_use]
@@ -90,8 +84,8 @@ impl Share {
     }
 
     /// The worker that polls `name`, if any worker took it.
-    #[must_use]
-    pub fn owner_of(&self, name: &str) -> Option<usize> {
+    #[cfg(test)]
+    fn owner_of(&self, name: &str) -> Option<usize> {
         if self.workers <= 1 {
             return Some(0);
         }
