@@ -76,16 +76,24 @@ const TARGET_RSS_MIB: f64 = 200.0;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if let Some(i) = args.iter().position(|a| a == "--serve") {
-        let n = args.get(i + 1).and_then(|s| s.parse().ok()).unwrap_or(1);
-        let part = args.get(i + 2).and_then(|s| s.parse().ok()).unwrap_or(0);
-        return serve(n, part);
-    }
     let opt = |name: &str| {
         args.iter()
             .position(|a| a == name)
             .and_then(|i| args.get(i + 1).cloned())
     };
+    let agents_opts = match agent_options(opt("--agent-threads"), opt("--agent-coalesce")) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("poller_bench: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(i) = args.iter().position(|a| a == "--serve") {
+        let n = args.get(i + 1).and_then(|s| s.parse().ok()).unwrap_or(1);
+        let part = args.get(i + 2).and_then(|s| s.parse().ok()).unwrap_or(0);
+        return serve(n, part, agents_opts);
+    }
+    let _ = AGENT_OPTIONS.set(agents_opts);
     if let Some(config) = opt("--service") {
         return service(&config);
     }
@@ -170,8 +178,28 @@ fn ladder(list: &str, args: &[String]) -> ExitCode {
     }
 }
 
+/// How the agents' processes serve: `--agent-threads N` (default: one per core) and
+/// `--agent-coalesce D` (default: none), passed on to each agents' process.
+static AGENT_OPTIONS: std::sync::OnceLock<server::ServerOptions> = std::sync::OnceLock::new();
+
+fn agent_options(
+    threads: Option<String>,
+    coalesce: Option<String>,
+) -> Result<server::ServerOptions, String> {
+    let mut o = server::ServerOptions::default();
+    if let Some(t) = threads {
+        o.threads = t
+            .parse()
+            .map_err(|_| format!("--agent-threads {t}: not a number"))?;
+    }
+    if let Some(c) = coalesce {
+        o.coalesce = snmpact::simulator::parse_duration(&c)?;
+    }
+    Ok(o)
+}
+
 /// An agents' process: serve `n` simulated agents on 127.0.`part + 1`.1 until stdin closes.
-fn serve(n: usize, part: u8) -> ExitCode {
+fn serve(n: usize, part: u8, options: server::ServerOptions) -> ExitCode {
     let mut store = Store::new();
     store.insert(
         "1.3.6.1.2.1.1.3.0".parse().expect("oid"),
@@ -194,7 +222,7 @@ fn serve(n: usize, part: u8) -> ExitCode {
             )
         })
         .collect();
-    let handle = match server::spawn_many(agents) {
+    let handle = match server::spawn_with(agents, options) {
         Ok(h) => h,
         Err(e) => {
             eprintln!("poller_bench --serve: {e}");
@@ -248,10 +276,13 @@ fn start_agents(
     let mut addrs: Vec<String> = Vec::with_capacity(n);
     for part in 0..n.div_ceil(PER_PROCESS) {
         let count = PER_PROCESS.min(n - part * PER_PROCESS);
+        let o = AGENT_OPTIONS.get().copied().unwrap_or_default();
         let mut child = Command::new(&exe)
             .arg("--serve")
             .arg(count.to_string())
             .arg(part.to_string())
+            .args(["--agent-threads", &o.threads.to_string()])
+            .args(["--agent-coalesce", &format!("{}us", o.coalesce.as_micros())])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()?;

@@ -18,6 +18,11 @@
 //! One dispatcher serves many sessions (one per agent); the engine runs one dispatcher per
 //! arbiter (thread), each with its own socket, so the hot path never crosses threads.
 //!
+//! Every request ends in exactly one word to its session through its [`ReplyTo`]: the answer,
+//! a failure (timeout, send error, shutdown), nothing when the session cancelled it, or, when
+//! the dispatcher's state is dropped with the request in it (the actor stopped or died),
+//! [`crate::exchange::SnmpError::DispatcherGone`] from the `ReplyTo`'s drop.
+//!
 //! Timing: one timer per dispatcher (not one per request: an actor polls all its timers on
 //! every wakeup), armed only while something is in flight, for the earliest deadline but never
 //! sooner than [`TIMER_GRANULARITY`] after the last wake-up, and cancelled by the last answer:
@@ -51,7 +56,7 @@ use self::flight::{Action, Ended, InFlight, MAX_REQUEST_ID, Pending};
 pub use self::stats::{Counters, DispatcherStats, DropReason};
 // The messages sessions send here and receive from here live below both, in `exchange`.
 use crate::exchange::SnmpError;
-pub use crate::exchange::{Cancel, Inbound, Security, Submit, UsmSubmit};
+pub use crate::exchange::{Cancel, Inbound, ReplyTo, Security, Submit, UsmSubmit};
 use crate::pdu::{Message, PduType};
 use crate::udp_batch::{RecvBatch, SendBatch};
 use crate::v3;
@@ -132,11 +137,11 @@ pub struct Dispatcher {
     /// Buffers of `recvmmsg` (taken out while its datagrams are handled).
     rx: Option<RecvBatch>,
     /// The pure core: requests in flight, deadlines, recent ids, counters.
-    flight: InFlight<Arc<Recipient<Inbound>>>,
+    flight: InFlight<ReplyTo>,
     /// When the timer is armed to fire, if it is (one timer at most).
     timer: Option<(Instant, SpawnHandle)>,
     /// What the last poll of `flight` asked for (kept to reuse its allocation).
-    actions: Vec<Action<Arc<Recipient<Inbound>>>>,
+    actions: Vec<Action<ReplyTo>>,
     /// Reusable encode buffer.
     buf: Vec<u8>,
     /// Privacy salts of the SNMPv3 requests this dispatcher seals.
@@ -304,10 +309,7 @@ impl Dispatcher {
                 // A hard error for this datagram: its request fails now.
                 tracing::debug!(request_id = id, error = %e, "send failed");
                 if let Some(p) = self.flight.finish(Instant::now(), id, Ended::Abandoned) {
-                    p.reply_to.do_send(Inbound::Failed {
-                        token: p.token,
-                        error: e.into(),
-                    });
+                    p.reply_to.fail(e.into());
                 }
             }
         }
@@ -364,18 +366,12 @@ impl Dispatcher {
                     if let Err(e) = self.transmit(id, &datagram, agent, ctx)
                         && let Some(p) = self.flight.finish(now, id, Ended::Abandoned)
                     {
-                        p.reply_to.do_send(Inbound::Failed {
-                            token: p.token,
-                            error: e.into(),
-                        });
+                        p.reply_to.fail(e.into());
                     }
                 }
-                Action::TimedOut(p) => p.reply_to.do_send(Inbound::Failed {
-                    token: p.token,
-                    error: SnmpError::Timeout {
-                        retries: p.policy.retries,
-                        agent: p.agent,
-                    },
+                Action::TimedOut(p) => p.reply_to.fail(SnmpError::Timeout {
+                    retries: p.policy.retries,
+                    agent: p.agent,
                 }),
             }
         }
@@ -424,10 +420,7 @@ impl Dispatcher {
     /// Ends request `id` as answered and hands its session the datagram.
     fn deliver(&mut self, now: Instant, id: i32, buf: &[u8]) {
         if let Some(p) = self.flight.finish(now, id, Ended::Answered) {
-            p.reply_to.do_send(Inbound::Response {
-                token: p.token,
-                datagram: Bytes::copy_from_slice(buf),
-            });
+            p.reply_to.respond(Bytes::copy_from_slice(buf));
         }
     }
 
@@ -618,10 +611,7 @@ impl Handler<Submit> for Dispatcher {
                 pdu: &m.pdu,
             };
             if let Err(e) = v3::seal(&out, &usm.keys, &mut self.salt, &mut self.buf) {
-                m.reply_to.do_send(Inbound::Failed {
-                    token: m.token,
-                    error: SnmpError::V3(e),
-                });
+                m.reply_to.fail(SnmpError::V3(e));
                 return;
             }
         } else if let Security::Community { version, community } = &m.security {
@@ -641,8 +631,8 @@ impl Handler<Submit> for Dispatcher {
             now,
             id,
             Pending {
+                token: m.reply_to.token(),
                 reply_to: m.reply_to,
-                token: m.token,
                 agent: m.agent,
                 security: m.security,
                 sent_at: now,
@@ -655,10 +645,7 @@ impl Handler<Submit> for Dispatcher {
         if let Err(e) = sent
             && let Some(p) = self.flight.finish(now, id, Ended::Abandoned)
         {
-            p.reply_to.do_send(Inbound::Failed {
-                token: p.token,
-                error: e.into(),
-            });
+            p.reply_to.fail(e.into());
         }
         self.arm_timer(now, ctx);
     }
@@ -668,7 +655,9 @@ impl Handler<Cancel> for Dispatcher {
     type Result = ();
 
     fn handle(&mut self, m: Cancel, ctx: &mut Context<Self>) {
-        self.flight.cancel(Instant::now(), m.token);
+        if let Some(p) = self.flight.cancel(Instant::now(), m.token) {
+            p.reply_to.discard();
+        }
         self.disarm_when_idle(ctx);
     }
 }
@@ -697,10 +686,7 @@ impl Handler<Shutdown> for Dispatcher {
 
     fn handle(&mut self, _: Shutdown, ctx: &mut Context<Self>) {
         for p in self.flight.abandon_all(Instant::now()) {
-            p.reply_to.do_send(Inbound::Failed {
-                token: p.token,
-                error: SnmpError::ShuttingDown,
-            });
+            p.reply_to.fail(SnmpError::ShuttingDown);
         }
         self.out4.clear();
         self.out6.clear();

@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 pub use crate::exchange::SnmpError;
-pub use actor::{Session, WATCHDOG_MARGIN};
+pub use actor::Session;
 pub use lifecycle::{Home, TryRetire};
 pub use machine::{Backoff, RetryPolicy, WalkMode, WalkOptions};
 pub use messages::{

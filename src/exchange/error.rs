@@ -71,8 +71,8 @@ pub enum SnmpError {
     /// The engine or session is shutting down; the request was not completed.
     #[error("shutting down")]
     ShuttingDown,
-    /// The engine's dispatcher for this session stopped (or stopped answering) before the
-    /// request's last deadline: the session's own watchdog failed it.
+    /// The engine's dispatcher for this session stopped (or its actor died) with the request
+    /// in its mailbox or in flight, or was gone when the request was submitted.
     #[error("the engine's dispatcher stopped before answering")]
     DispatcherGone,
     /// Too much is already waiting: `queued` requests in the session for this agent (its

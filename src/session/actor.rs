@@ -26,14 +26,9 @@ use super::messages::{
 use super::reply::{Deferred, Rendezvous, Reply};
 use super::usm::{DiscoveryDone, Prepared, UsmCache, V3Answer, V3State};
 use super::{SessionConfig, SnmpError, next_token};
-use crate::exchange::{Cancel, Inbound, Security, Submit};
+use crate::exchange::{Cancel, Inbound, ReplyTo, Security, Submit};
 use crate::oid::Oid;
 use crate::pdu::{Message, Pdu, Value, VarBind};
-
-/// How long after a request's last transmission has timed out (as the dispatcher counts) the
-/// session gives up on hearing from the dispatcher at all: generous, since it only ever fires
-/// when the dispatcher is gone or stalled.
-pub const WATCHDOG_MARGIN: Duration = Duration::from_secs(2);
 
 struct OpState {
     op: Op,
@@ -76,7 +71,9 @@ pub struct Session {
     config: Arc<SessionConfig>,
     /// This session's inbox for the dispatcher's answers, shared by every request in flight
     /// (cloning an `Arc` per request instead of making a `Recipient`). Held only while requests
-    /// are submitted, so an idle session still stops when its last `Addr` is dropped.
+    /// are submitted, so an idle session still stops when its last `Addr` is dropped. Each
+    /// request's [`ReplyTo`] also stands guard for it: should the dispatcher stop or die
+    /// without answering, dropping it fails the request with [`SnmpError::DispatcherGone`].
     inbox: Option<Arc<Recipient<Inbound>>>,
     /// The dispatcher that owns the socket.
     dispatcher: Recipient<Submit>,
@@ -92,18 +89,6 @@ pub struct Session {
     queue: VecDeque<(u64, Pdu<'static>)>,
     /// Requests submitted and not yet answered (the entries of `requests` marked submitted).
     in_flight: usize,
-    /// The session's own last word on each submitted request: (deadline, token), in submission
-    /// order. The dispatcher answers every request before its deadline (all transmissions'
-    /// waits plus [`WATCHDOG_MARGIN`]); one still unanswered then means the dispatcher is gone,
-    /// and the request fails with [`SnmpError::DispatcherGone`] instead of waiting forever.
-    /// One policy per session, so deadlines are in time order and a FIFO serves.
-    watchdog: VecDeque<(Instant, u64)>,
-    /// The watchdog's timer, when armed: one at most, and only while requests are submitted
-    /// (cancelled when the last is answered, so an answered request costs no later wake-up).
-    watchdog_timer: Option<SpawnHandle>,
-    /// How long after submitting the watchdog gives up on a request: the session's policy
-    /// total plus [`WATCHDOG_MARGIN`] (the policy never changes, so worked out once).
-    watchdog_wait: Duration,
     /// Source of operation ids.
     next_op: u64,
     /// When the last operation ended (or the session started), while none is in progress.
@@ -142,7 +127,6 @@ impl Session {
             }
             _ => None,
         };
-        let watchdog_wait = config.policy().total() + WATCHDOG_MARGIN;
         Self {
             v3,
             name,
@@ -155,9 +139,6 @@ impl Session {
             requests: FastMap::default(),
             queue: VecDeque::new(),
             in_flight: 0,
-            watchdog: VecDeque::new(),
-            watchdog_timer: None,
-            watchdog_wait,
             next_op: 0,
             idle_since: Some(Instant::now()),
             home: None,
@@ -347,9 +328,6 @@ impl Session {
         if self.queue.is_empty() && self.queue.capacity() > 0 {
             self.queue = VecDeque::new();
         }
-        if self.watchdog.is_empty() && self.watchdog.capacity() > 0 {
-            self.watchdog = VecDeque::new();
-        }
     }
 
     fn pump(&mut self, ctx: &mut Context<Self>) {
@@ -383,14 +361,13 @@ impl Session {
                 },
             };
             let submit = Submit {
-                reply_to: self.inbox(ctx),
-                token,
+                reply_to: ReplyTo::new(self.inbox(ctx), token),
                 agent: self.agent,
                 security,
                 pdu,
                 policy: self.config.policy(),
             };
-            self.submit(submit, ctx);
+            self.submit(submit);
         }
     }
 
@@ -401,28 +378,6 @@ impl Session {
             .clone()
     }
 
-    /// Forgets the answered requests at the front of the watchdog's queue (answers come
-    /// mostly in order), so it holds about what is in flight rather than every request of the
-    /// last few seconds; frees it once empty and cancels its timer (which would otherwise wake
-    /// the thread seconds later for nothing: one wake-up per polled agent and cycle).
-    fn trim_watchdog(&mut self, ctx: &mut Context<Self>) {
-        let probe = self.v3.as_ref().and_then(|v3| v3.probe);
-        while let Some(&(_, token)) = self.watchdog.front() {
-            if probe == Some(token) || self.requests.get(&token).is_some_and(|r| r.submitted) {
-                break;
-            }
-            self.watchdog.pop_front();
-        }
-        if self.watchdog.is_empty() {
-            if self.watchdog.capacity() > 0 {
-                self.watchdog = VecDeque::new();
-            }
-            if let Some(h) = self.watchdog_timer.take() {
-                ctx.cancel_future(h);
-            }
-        }
-    }
-
     /// Drops the inbox when nothing is submitted (see `inbox`).
     fn release_inbox_when_idle(&mut self) {
         let probing = self.v3.as_ref().is_some_and(|v3| v3.probe.is_some());
@@ -431,68 +386,16 @@ impl Session {
         }
     }
 
-    /// Hands `m` to the dispatcher and sets the session's own deadline for it. A dispatcher
-    /// that has stopped fails the request at once (through the session's own mailbox, as the
-    /// dispatcher would have).
-    fn submit(&mut self, m: Submit, ctx: &mut Context<Self>) {
-        let token = m.token;
-        let deadline = Instant::now() + self.watchdog_wait;
+    /// Hands `m` to the dispatcher. One that has stopped gives the message back, and dropping
+    /// it fails the request with [`SnmpError::DispatcherGone`] through this session's own
+    /// mailbox (its [`ReplyTo`]), as the dispatcher would have.
+    fn submit(&mut self, m: Submit) {
         // What waits in the dispatcher's mailbox is bounded by the sessions' `max_in_flight`
         // (see the dispatcher's `started`); `try_send` tells a stopped dispatcher apart.
-        let sent = match self.dispatcher.try_send(m) {
-            Ok(()) => true,
-            Err(SendError::Full(m)) => {
-                self.dispatcher.do_send(m);
-                true
-            }
-            Err(SendError::Closed(_)) => false,
-        };
-        if !sent {
-            ctx.notify(Inbound::Failed {
-                token,
-                error: SnmpError::DispatcherGone,
-            });
-            return;
+        match self.dispatcher.try_send(m) {
+            Ok(()) | Err(SendError::Closed(_)) => {}
+            Err(SendError::Full(m)) => self.dispatcher.do_send(m),
         }
-        self.watchdog.push_back((deadline, token));
-        self.arm_watchdog(ctx);
-    }
-
-    /// Arms the watchdog for the oldest submitted request, unless armed already.
-    fn arm_watchdog(&mut self, ctx: &mut Context<Self>) {
-        if self.watchdog_timer.is_some() {
-            return;
-        }
-        let Some(&(deadline, _)) = self.watchdog.front() else {
-            return;
-        };
-        let wait = deadline.saturating_duration_since(Instant::now());
-        self.watchdog_timer = Some(ctx.run_later(wait, |act, ctx| {
-            act.watchdog_timer = None;
-            act.on_watchdog(Instant::now(), ctx);
-        }));
-    }
-
-    /// Fails every submitted request whose deadline passed without an answer (the dispatcher
-    /// is gone), forgets the answered ones, and re-arms for the next.
-    fn on_watchdog(&mut self, now: Instant, ctx: &mut Context<Self>) {
-        while let Some(&(deadline, token)) = self.watchdog.front() {
-            let probe = self.v3.as_ref().is_some_and(|v3| v3.probe == Some(token));
-            if !probe && !self.requests.get(&token).is_some_and(|r| r.submitted) {
-                self.watchdog.pop_front(); // answered, failed or cancelled meanwhile
-                continue;
-            }
-            if deadline > now {
-                break;
-            }
-            self.watchdog.pop_front();
-            tracing::warn!(agent = %self.agent, "no word from the dispatcher: request failed");
-            ctx.notify(Inbound::Failed {
-                token,
-                error: SnmpError::DispatcherGone,
-            });
-        }
-        self.arm_watchdog(ctx);
     }
 
     /// The SNMPv3 security of the next request (`Ok(None)` for v1/v2c), or `Err` when requests
@@ -517,14 +420,13 @@ impl Session {
                     v3.probe = Some(token);
                 }
                 let submit = Submit {
-                    reply_to: self.inbox(ctx),
-                    token,
+                    reply_to: ReplyTo::new(self.inbox(ctx), token),
                     agent: self.agent,
                     security: Security::Usm(probe),
                     pdu,
                     policy: self.config.policy(),
                 };
-                self.submit(submit, ctx);
+                self.submit(submit);
                 Err(())
             }
             Prepared::MakeKeys(job) => {
@@ -656,7 +558,6 @@ impl Handler<Inbound> for Session {
             }
         }
         self.pump(ctx);
-        self.trim_watchdog(ctx);
         self.release_inbox_when_idle();
         if self.retire_at_once {
             self.try_retire(ctx);

@@ -76,6 +76,11 @@ pub struct AgentArgs {
     /// Most requests read from one socket per wakeup (recvmmsg); 1 reads them one by one.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_BATCH)]
     pub batch: usize,
+    /// Rest this long after each wake-up's work, so that requests arriving meanwhile are
+    /// answered together (each answer up to this much later): a large fleet polled sparsely
+    /// then costs a wake-up per DURATION per thread instead of one per request. At most 1s.
+    #[arg(long, value_name = "DURATION", value_parser = parse_coalesce)]
+    pub coalesce: Option<Duration>,
     /// An SNMPv3 user of every agent, `NAME:AUTH:AUTHPASS[:PRIV:PRIVPASS]` (repeatable): AUTH
     /// MD5|SHA|SHA-224|SHA-256|SHA-384|SHA-512, or `NAME:none` for noAuthNoPriv; PRIV
     /// DES|AES|AES-192|AES-256|AES-192-C|AES-256-C. With it, the agents answer SNMPv3 too.
@@ -100,6 +105,16 @@ pub struct AgentArgs {
     /// Misbehaviour on purpose, for tests.
     #[command(flatten)]
     pub faults: FaultArgs,
+}
+
+/// `--coalesce`: a duration of at most a second (a longer rest would hold every answer past
+/// common timeouts).
+fn parse_coalesce(s: &str) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if d > Duration::from_secs(1) {
+        return Err(format!("--coalesce {s} is longer than 1s"));
+    }
+    Ok(d)
 }
 
 /// An SNMPv3 engine id given on the command line (1 to 32 octets).
@@ -297,6 +312,7 @@ impl Plan {
             options: ServerOptions {
                 threads: args.threads,
                 batch: args.batch,
+                coalesce: args.coalesce.unwrap_or(Duration::ZERO),
             },
             v3,
         })

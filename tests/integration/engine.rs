@@ -13,8 +13,8 @@ use snmpact::engine::SessionHandle;
 use snmpact::oid::Oid;
 use snmpact::pdu::{Value, VarBind, Version};
 use snmpact::session::{
-    Answer, Get, GetBulk, GetNext, Operation, Request, Session, Set, Table, UsmCache,
-    WATCHDOG_MARGIN, Walk, WalkOptions, WalkRows, WalkStream,
+    Answer, Get, GetBulk, GetNext, Operation, Request, Session, Set, Table, UsmCache, Walk,
+    WalkOptions, WalkRows, WalkStream,
 };
 use snmpact::simulator::agent::server::{self, AgentsHandle};
 use snmpact::simulator::agent::{Faults, Responder, Store};
@@ -769,63 +769,100 @@ async fn ending_an_operation_frees_the_slots_of_its_requests_in_flight() {
     e.shutdown().await;
 }
 
-/// Stands in for a dispatcher that crashes: it takes the first request and stops without ever
-/// answering (what a panicking dispatcher leaves behind).
-struct VanishingDispatcher;
+/// Stands in for a dispatcher that dies with requests in flight: it keeps every request it is
+/// given, never answers, and stops on [`Die`] (what a dispatcher whose actor stops or panics
+/// leaves behind: its state, the requests in flight with it, is dropped).
+#[derive(Default)]
+struct HoardingDispatcher {
+    kept: Vec<Submit>,
+}
 
-impl Actor for VanishingDispatcher {
+impl Actor for HoardingDispatcher {
     type Context = Context<Self>;
 }
 
-impl Handler<Submit> for VanishingDispatcher {
+impl Handler<Submit> for HoardingDispatcher {
     type Result = ();
-    fn handle(&mut self, _: Submit, ctx: &mut Context<Self>) {
-        ctx.stop();
+    fn handle(&mut self, m: Submit, _: &mut Context<Self>) {
+        self.kept.push(m);
     }
 }
 
-impl Handler<Cancel> for VanishingDispatcher {
+impl Handler<Cancel> for HoardingDispatcher {
     type Result = ();
     fn handle(&mut self, _: Cancel, _: &mut Context<Self>) {}
 }
 
-// See: issue 12 (a session ignored a dead dispatcher: its callers waited forever).
+#[derive(Message)]
+#[rtype(result = "usize")]
+struct Die;
+
+impl Handler<Die> for HoardingDispatcher {
+    type Result = usize;
+    fn handle(&mut self, _: Die, ctx: &mut Context<Self>) -> usize {
+        ctx.stop();
+        self.kept.len()
+    }
+}
+
+// See: issue 12 (a session ignored a dead dispatcher: its callers waited forever), and issue
+// 13 (the watchdog that guarded against it cost a timer per request; each request's `ReplyTo`
+// now fails it when the dispatcher drops it unanswered).
 #[actix_rt::test]
 async fn every_caller_gets_an_error_when_the_dispatcher_dies_mid_request() {
-    let d = VanishingDispatcher.start();
+    let d = HoardingDispatcher::default().start();
     let config = SessionConfig {
-        timeout: Duration::from_millis(100),
+        timeout: Duration::from_secs(1),
         retries: 1,
-        max_in_flight: 1,
+        max_in_flight: 2,
         ..fast(Version::V2c)
     };
-    let total = config.policy().total();
-    let deadline = total + WATCHDOG_MARGIN;
     let s = Session::new(
         "orphan".into(),
         "127.0.0.1:9".parse().unwrap(),
         config,
         d.clone().recipient(),
-        d.recipient(),
+        d.clone().recipient(),
         UsmCache::new(),
     )
     .start();
-    let t0 = std::time::Instant::now();
-    // Three callers: the first request is taken by the dispatcher, which then dies; the two
-    // others wait in the session's queue behind it.
-    let calls: Vec<_> = (0..3)
-        .map(|_| s.send(Get(vec![oid("1.3.6.1.2.1.1.5.0")])))
+    // Three callers: two requests go to the dispatcher, the third waits in the session's
+    // queue behind `max_in_flight`.
+    let mut calls: Vec<_> = (0..3)
+        .map(|_| Box::pin(s.send(Get(vec![oid("1.3.6.1.2.1.1.5.0")]))))
         .collect();
+    // While the dispatcher lives, nobody is failed for it, not even past every deadline the
+    // session's policy has (a live dispatcher answers by its own timeout).
+    let waited = actix_rt::time::timeout(
+        Duration::from_millis(500),
+        futures_util::future::select_all(calls.iter_mut()),
+    )
+    .await;
+    assert!(
+        waited.is_err(),
+        "a caller was answered by a live dispatcher that never answers"
+    );
+    assert_eq!(
+        d.send(Die).await.unwrap(),
+        2,
+        "two requests in flight when it died"
+    );
+    // Dying, it drops both requests in flight: each fails at once; the queued one then finds
+    // the dispatcher stopped and fails at once too.
+    let t0 = std::time::Instant::now();
     for call in calls {
-        let r = actix_rt::time::timeout(deadline + Duration::from_secs(5), call)
+        let r = actix_rt::time::timeout(Duration::from_secs(5), call)
             .await
             .expect("a caller was left waiting")
             .unwrap();
         assert!(matches!(r, Err(SnmpError::DispatcherGone)), "{r:?}");
     }
-    // The watchdog never fails a request before the dispatcher's own timeout could have.
-    assert!(t0.elapsed() >= total, "failed before its deadline");
-    // Once the dispatcher is known dead, a new request fails at once, not after a deadline.
+    assert!(
+        t0.elapsed() < Duration::from_secs(1),
+        "the failures waited for a timer: {:?}",
+        t0.elapsed()
+    );
+    // Once the dispatcher is gone, a new request fails at once.
     let r = s.send(Get(vec![oid("1.3.6.1.2.1.1.5.0")])).await.unwrap();
     assert!(matches!(r, Err(SnmpError::DispatcherGone)), "{r:?}");
 }
@@ -1220,9 +1257,9 @@ async fn dormant_ad_hoc_sessions_are_evicted_and_removed_ones_refuse() {
     e.shutdown().await;
 }
 
-// See: issue 14. An answered request leaves no timer behind: neither the dispatcher's
-// retransmission timer nor the session's watchdog wakes the thread once the answer is in (the
-// poller paid a wake-up or two per step for them). One shard, so the dispatcher and the session
+// See: issue 14. An answered request leaves no timer behind: the dispatcher's retransmission
+// timer does not wake the thread once the answer is in, nor does anything of the session's
+// (the poller paid a wake-up or two per step for them). One shard, so the dispatcher and the session
 // run on this thread; the wait below is this thread's only timer.
 #[actix_rt::test]
 async fn an_answered_request_leaves_no_timer_to_wake_the_thread() {
@@ -1233,8 +1270,8 @@ async fn an_answered_request_leaves_no_timer_to_wake_the_thread() {
         ..EngineConfig::default()
     });
     let cfg = fast(Version::V2c);
-    // Past the request's last retransmission deadline and past its watchdog.
-    let quiet = cfg.timeout * (cfg.retries + 1) + WATCHDOG_MARGIN + Duration::from_millis(500);
+    // Past the request's last retransmission deadline, with room to spare.
+    let quiet = cfg.timeout * (cfg.retries + 1) + Duration::from_millis(2500);
     let s = session(&e, a.addr(), cfg).await;
     let get = || s.send(Get(vec![oid("1.3.6.1.2.1.1.5.0")]));
     get().await.unwrap().unwrap();

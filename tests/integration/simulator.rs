@@ -459,6 +459,41 @@ fn raw_get_quick(agent: &str, request_id: i32) -> Vec<u8> {
         .unwrap_or_default()
 }
 
+// `--coalesce`: each thread rests after a wake-up's work, so requests that arrive meanwhile
+// are answered together. Every request is still answered, by its own agent.
+#[test]
+fn agents_that_coalesce_wake_ups_still_answer_every_request() {
+    let a = Agent::start(&["--count", "50", "--threads", "1", "--coalesce", "20ms"]);
+    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.set_read_timeout(Some(READ_TIMEOUT)).unwrap();
+    let oid: Oid = "1.3.6.1.2.1.1.5.0".parse().unwrap();
+    for (i, &port) in a.ports.iter().enumerate() {
+        let req = Message {
+            version: Version::V2c,
+            community: Cow::Borrowed(b"public"),
+            pdu: Pdu::GetRequest(GenericPdu {
+                request_id: i32::try_from(i).unwrap(),
+                varbinds: vec![VarBind::null(oid.clone())],
+                ..GenericPdu::default()
+            }),
+        };
+        sock.send_to(&req.to_bytes(), ("127.0.0.1", port)).unwrap();
+    }
+    let mut answered = std::collections::BTreeSet::new();
+    let mut buf = [0u8; 2048];
+    while answered.len() < a.ports.len() {
+        let (n, from) = sock.recv_from(&mut buf).expect("an agent did not answer");
+        let i = usize::try_from(response(&buf[..n]).request_id).unwrap();
+        assert_eq!(from.port(), a.ports[i], "answer from its own port");
+        answered.insert(i);
+    }
+    // A rest long enough to outlast common timeouts is refused.
+    let out = snmpact(&["agent", "--count", "1", "--coalesce", "2s"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("longer than 1s"), "{err}");
+}
+
 #[test]
 fn bad_data_and_busy_ports_fail_clearly() {
     let dir = scratch_dir("bad");

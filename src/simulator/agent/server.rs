@@ -64,6 +64,12 @@ pub struct ServerOptions {
     pub threads: usize,
     /// Most requests read from one socket per wakeup (`recvmmsg`); 1 reads one at a time.
     pub batch: usize,
+    /// How long a thread rests after each wake-up's work before it waits for more (zero: not
+    /// at all). Requests that arrive meanwhile are answered together in the next wake-up, at
+    /// most this much later: a big fleet polled sparsely (each agent a request every few
+    /// seconds, so each wake-up found one request) costs its host a wake-up every `coalesce`
+    /// instead of one per request.
+    pub coalesce: Duration,
 }
 
 impl Default for ServerOptions {
@@ -71,6 +77,7 @@ impl Default for ServerOptions {
         Self {
             threads: 0,
             batch: DEFAULT_BATCH,
+            coalesce: Duration::ZERO,
         }
     }
 }
@@ -209,7 +216,7 @@ pub fn spawn_with(
     let stop_rx = Arc::new(stop_rx);
     let workers = shards
         .into_iter()
-        .map(|slots| Worker::new(slots, &stop_rx, batch))
+        .map(|slots| Worker::new(slots, &stop_rx, batch, options.coalesce))
         .collect::<io::Result<Vec<Worker>>>()?;
     let mut handles = Vec::with_capacity(threads);
     for (n, w) in workers.into_iter().enumerate() {
@@ -316,6 +323,8 @@ struct Worker {
     /// Requests read per socket per wakeup (the [`Batch`] is made on the thread itself: its
     /// raw pointers are not `Send`).
     batch: usize,
+    /// The rest after each wake-up's work ([`ServerOptions::coalesce`]).
+    coalesce: Duration,
     /// Delayed replies by due time; `seq` keeps equal times in arrival order.
     timers: BinaryHeap<Reverse<(Instant, u64)>>,
     delayed: HashMap<u64, Delayed>,
@@ -325,7 +334,12 @@ struct Worker {
 }
 
 impl Worker {
-    fn new(slots: Vec<Hosted>, stop: &UnixStream, batch: usize) -> io::Result<Self> {
+    fn new(
+        slots: Vec<Hosted>,
+        stop: &UnixStream,
+        batch: usize,
+        coalesce: Duration,
+    ) -> io::Result<Self> {
         // SAFETY: epoll_create1 takes no pointers; the result is checked before use.
         let fd = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
         if fd < 0 {
@@ -341,6 +355,7 @@ impl Worker {
             slots,
             epoll,
             batch,
+            coalesce,
             timers: BinaryHeap::new(),
             delayed: HashMap::new(),
             seq: 0,
@@ -380,6 +395,9 @@ impl Worker {
                 }
             }
             self.fire_due();
+            if !self.coalesce.is_zero() {
+                std::thread::sleep(self.coalesce);
+            }
         }
     }
 
