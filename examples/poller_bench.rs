@@ -12,7 +12,11 @@
 //!   separate processes: this example started again with `--serve N PART`, at most 19,000
 //!   agents each (one socket per agent, and the open-files limit here is 20,000), on loopback
 //!   only (127.0.PART+1.1). Each prints its addresses, serves until its stdin closes, and is
-//!   stopped by pid. Their CPU is not counted.
+//!   stopped by pid. Their CPU is not counted. `--agent-addresses`: each agent is a loopback
+//!   address instead (127.16.0.1 onwards), all of a process's agents on one port, served
+//!   through one socket per thread (`server::spawn_addresses`), up to 200,000 agents a
+//!   process; `--agent-threads N` and `--agent-coalesce D` set the processes' threads and rest
+//!   (`server::ServerOptions`).
 //! - This process loads a generated configuration file through `config::load` (N agents, one
 //!   job of 10 scalars with rates on all 10 counters, interval 10 s), starts the engine (as the
 //!   service does: one shard below 50,000 agents, one per core from there), the outputs and the
@@ -88,12 +92,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let by_address = args.iter().any(|a| a == "--agent-addresses");
     if let Some(i) = args.iter().position(|a| a == "--serve") {
         let n = args.get(i + 1).and_then(|s| s.parse().ok()).unwrap_or(1);
         let part = args.get(i + 2).and_then(|s| s.parse().ok()).unwrap_or(0);
-        return serve(n, part, agents_opts);
+        return serve(n, part, agents_opts, by_address);
     }
-    let _ = AGENT_OPTIONS.set(agents_opts);
+    let _ = AGENT_OPTIONS.set((agents_opts, by_address));
     if let Some(config) = opt("--service") {
         return service(&config);
     }
@@ -179,8 +184,26 @@ fn ladder(list: &str, args: &[String]) -> ExitCode {
 }
 
 /// How the agents' processes serve: `--agent-threads N` (default: one per core) and
-/// `--agent-coalesce D` (default: none), passed on to each agents' process.
-static AGENT_OPTIONS: std::sync::OnceLock<server::ServerOptions> = std::sync::OnceLock::new();
+/// `--agent-coalesce D` (default: none), passed on to each agents' process, and with
+/// `--agent-addresses` at an address each rather than a port each.
+static AGENT_OPTIONS: std::sync::OnceLock<(server::ServerOptions, bool)> =
+    std::sync::OnceLock::new();
+
+/// Agents per agents' process with `--agent-addresses` (one socket per thread, so the
+/// open-files limit does not bound it).
+const PER_PROCESS_ADDRESSES: usize = 200_000;
+
+/// The loopback address of agent `i` of an `--agent-addresses` fleet: 127.16.0.1 onwards,
+/// 254 to a /24 (never .0 or .255).
+fn agent_address(i: usize) -> Ipv4Addr {
+    let octet = |v: usize| u8::try_from(v % 256).unwrap_or(0);
+    Ipv4Addr::new(
+        127,
+        octet(16 + i / (254 * 256)),
+        octet(i / 254),
+        octet(i % 254 + 1),
+    )
+}
 
 fn agent_options(
     threads: Option<String>,
@@ -198,8 +221,10 @@ fn agent_options(
     Ok(o)
 }
 
-/// An agents' process: serve `n` simulated agents on 127.0.`part + 1`.1 until stdin closes.
-fn serve(n: usize, part: u8, options: server::ServerOptions) -> ExitCode {
+/// An agents' process: serve `n` simulated agents until stdin closes, on ports of
+/// 127.0.`part + 1`.1, or with `by_address` at the addresses [`agent_address`] gives the
+/// fleet's agents `part * PER_PROCESS_ADDRESSES` onwards, on one port.
+fn serve(n: usize, part: u8, options: server::ServerOptions, by_address: bool) -> ExitCode {
     let mut store = Store::new();
     store.insert(
         "1.3.6.1.2.1.1.3.0".parse().expect("oid"),
@@ -213,16 +238,25 @@ fn serve(n: usize, part: u8, options: server::ServerOptions) -> ExitCode {
             );
         }
     }
-    let ip = IpAddr::V4(Ipv4Addr::new(127, 0, part.saturating_add(1), 1));
-    let agents = (0..n)
-        .map(|_| {
-            (
-                SocketAddr::new(ip, 0),
-                Responder::new(store.clone(), "public"),
-            )
-        })
-        .collect();
-    let handle = match server::spawn_with(agents, options) {
+    let served = if by_address {
+        let first = usize::from(part) * PER_PROCESS_ADDRESSES;
+        let agents = (first..first + n)
+            .map(|i| (agent_address(i), Responder::new(store.clone(), "public")))
+            .collect();
+        server::spawn_addresses(0, agents, options)
+    } else {
+        let ip = IpAddr::V4(Ipv4Addr::new(127, 0, part.saturating_add(1), 1));
+        let agents = (0..n)
+            .map(|_| {
+                (
+                    SocketAddr::new(ip, 0),
+                    Responder::new(store.clone(), "public"),
+                )
+            })
+            .collect();
+        server::spawn_with(agents, options)
+    };
+    let handle = match served {
         Ok(h) => h,
         Err(e) => {
             eprintln!("poller_bench --serve: {e}");
@@ -274,15 +308,21 @@ fn start_agents(
 ) -> Result<Vec<String>, Box<dyn std::error::Error>> {
     let exe = std::env::current_exe()?;
     let mut addrs: Vec<String> = Vec::with_capacity(n);
-    for part in 0..n.div_ceil(PER_PROCESS) {
-        let count = PER_PROCESS.min(n - part * PER_PROCESS);
-        let o = AGENT_OPTIONS.get().copied().unwrap_or_default();
+    let (o, by_address) = AGENT_OPTIONS.get().copied().unwrap_or_default();
+    let per_process = if by_address {
+        PER_PROCESS_ADDRESSES
+    } else {
+        PER_PROCESS
+    };
+    for part in 0..n.div_ceil(per_process) {
+        let count = per_process.min(n - part * per_process);
         let mut child = Command::new(&exe)
             .arg("--serve")
             .arg(count.to_string())
             .arg(part.to_string())
             .args(["--agent-threads", &o.threads.to_string()])
             .args(["--agent-coalesce", &format!("{}us", o.coalesce.as_micros())])
+            .args(by_address.then_some("--agent-addresses"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()?;

@@ -494,6 +494,121 @@ fn agents_that_coalesce_wake_ups_still_answer_every_request() {
     assert!(err.contains("longer than 1s"), "{err}");
 }
 
+// `server::spawn_addresses`: agents at many loopback addresses on one port, served through one
+// socket per thread. Each request is answered by the agent it was sent to, from that agent's
+// address (a manager matches answers by source), also when a fault holds the answer back;
+// traffic to an address with no agent gets nothing; only loopback addresses are served.
+#[test]
+fn agents_at_many_loopback_addresses_share_one_port() {
+    use snmpact::pdu::Value;
+    use snmpact::simulator::agent::server::{self, ServerOptions};
+    use snmpact::simulator::agent::{Faults, Responder, Store};
+    use std::net::Ipv4Addr;
+
+    let sys_name: Oid = "1.3.6.1.2.1.1.5.0".parse().unwrap();
+    let ips: Vec<Ipv4Addr> = (0..300u32)
+        .map(|i| {
+            Ipv4Addr::new(
+                127,
+                77,
+                u8::try_from(i / 250).unwrap(),
+                u8::try_from(i % 250 + 1).unwrap(),
+            )
+        })
+        .collect();
+    let agents = ips
+        .iter()
+        .enumerate()
+        .map(|(i, ip)| {
+            let mut store = Store::new();
+            store.insert(
+                sys_name.clone(),
+                Value::OctetString(Cow::Owned(format!("agent-{i}").into_bytes())),
+            );
+            (*ip, Responder::new(store, "public"))
+        })
+        .collect();
+    let options = ServerOptions {
+        threads: 2,
+        ..ServerOptions::default()
+    };
+    let served = server::spawn_addresses(0, agents, options).unwrap();
+    assert_eq!(served.threads(), 2);
+    let port = served.addr().port();
+    assert!(
+        served
+            .addrs()
+            .iter()
+            .zip(&ips)
+            .all(|(a, ip)| a.ip() == *ip && a.port() == port)
+    );
+    served.with_agent(7, |r| {
+        r.set_faults(Faults {
+            delay: Duration::from_millis(30),
+            ..Faults::default()
+        });
+    });
+
+    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.set_read_timeout(Some(READ_TIMEOUT)).unwrap();
+    let get = |request_id: i32| {
+        Message {
+            version: Version::V2c,
+            community: Cow::Borrowed(b"public"),
+            pdu: Pdu::GetRequest(GenericPdu {
+                request_id,
+                varbinds: vec![VarBind::null(sys_name.clone())],
+                ..GenericPdu::default()
+            }),
+        }
+        .to_bytes()
+    };
+    for (i, ip) in ips.iter().enumerate() {
+        sock.send_to(&get(i32::try_from(i).unwrap()), (*ip, port))
+            .unwrap();
+    }
+    let mut answered = std::collections::BTreeSet::new();
+    let mut buf = [0u8; 2048];
+    while answered.len() < ips.len() {
+        let (n, from) = sock.recv_from(&mut buf).expect("an agent did not answer");
+        let p = response(&buf[..n]);
+        let i = usize::try_from(p.request_id).unwrap();
+        assert_eq!(
+            from,
+            SocketAddr::from((ips[i], port)),
+            "answer from the agent's own address"
+        );
+        assert_eq!(
+            p.varbinds[0].value,
+            Value::OctetString(Cow::Owned(format!("agent-{i}").into_bytes()))
+        );
+        answered.insert(i);
+    }
+    // No agent at this address: no answer.
+    sock.set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    sock.send_to(&get(9999), (Ipv4Addr::new(127, 77, 9, 9), port))
+        .unwrap();
+    assert!(
+        sock.recv_from(&mut buf).is_err(),
+        "an answer from an address no agent has"
+    );
+    served.stop();
+
+    let one = |ip: Ipv4Addr| vec![(ip, Responder::new(Store::new(), "public"))];
+    let err = server::spawn_addresses(
+        0,
+        one(Ipv4Addr::new(192, 0, 2, 1)),
+        ServerOptions::default(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("not a loopback address"), "{err}");
+    let mut twice = one(Ipv4Addr::new(127, 77, 0, 1));
+    twice.extend(one(Ipv4Addr::new(127, 77, 0, 1)));
+    let err = server::spawn_addresses(0, twice, ServerOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("given twice"), "{err}");
+}
+
 #[test]
 fn bad_data_and_busy_ports_fail_clearly() {
     let dir = scratch_dir("bad");

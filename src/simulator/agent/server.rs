@@ -1,6 +1,8 @@
 //! UDP servers for simulated agents. [`spawn`] runs one agent and [`spawn_many`] any number of
 //! agents (one UDP port each) on background threads, until the returned [`AgentsHandle`] is
-//! stopped or dropped.
+//! stopped or dropped. [`spawn_addresses`] serves agents at many loopback addresses on one port
+//! through one socket per thread (each agent is an address, as devices are): a fleet of
+//! hundreds of thousands then needs neither a file per agent nor a system call per request.
 //!
 //! Layout, chosen by measurement (BENCHMARKS.md, "Peers", the agent's ceiling):
 //! - [`ServerOptions::threads`] worker threads (one per core by default, never more than
@@ -178,6 +180,142 @@ pub fn spawn_many(agents: Vec<(SocketAddr, Responder)>) -> io::Result<AgentsHand
     spawn_with(agents, ServerOptions::default())
 }
 
+/// Serves each responder at its own IPv4 loopback address (`127.0.0.0/8`), all on one UDP
+/// `port` (0: one the kernel picks), through one socket per thread bound to the wildcard
+/// address and to the loopback device, so it only ever hears loopback traffic. Each request is
+/// answered by the agent at the address it was sent to (`IP_PKTINFO`), from that address;
+/// requests to any other address are dropped. Threads share the port (`SO_REUSEPORT`: the
+/// kernel spreads the agents' traffic over them). A thread reads and answers up to
+/// `options.batch` requests of any agents per system call.
+///
+/// # Errors
+/// No agents, an address outside `127.0.0.0/8` or given twice, or a socket that cannot be made
+/// or bound (the message names the port).
+pub fn spawn_addresses(
+    port: u16,
+    agents: Vec<(Ipv4Addr, Responder)>,
+    options: ServerOptions,
+) -> io::Result<AgentsHandle> {
+    if agents.is_empty() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "no agents to serve",
+        ));
+    }
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let threads = match options.threads {
+        0 => cores,
+        n => n,
+    }
+    .min(agents.len());
+    let mut addrs = Vec::with_capacity(agents.len());
+    let mut responders = Vec::with_capacity(agents.len());
+    let mut by_ip = HashMap::with_capacity(agents.len());
+    for (ip, r) in agents {
+        if !ip.is_loopback() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{ip} is not a loopback address (127.0.0.0/8)"),
+            ));
+        }
+        let responder = Arc::new(Mutex::new(r));
+        if by_ip.insert(ip, responder.clone()).is_some() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{ip} is given twice"),
+            ));
+        }
+        responders.push(responder);
+        addrs.push(ip);
+    }
+    let by_ip = Arc::new(by_ip);
+    let mut port = port;
+    let mut socks = Vec::with_capacity(threads);
+    for _ in 0..threads {
+        let sock = bind_addresses(port, threads > 1)?;
+        port = sock.local_addr()?.port();
+        socks.push(sock);
+    }
+    let addrs = addrs
+        .into_iter()
+        .map(|ip| SocketAddr::from((ip, port)))
+        .collect();
+    let (stop_tx, stop_rx) = UnixStream::pair()?;
+    let stop_rx = Arc::new(stop_rx);
+    let workers = socks
+        .into_iter()
+        .map(|sock| {
+            let slot = Hosted {
+                sock,
+                agents: Agents::ByAddress(by_ip.clone()),
+            };
+            Worker::new(vec![slot], &stop_rx, options.batch.max(1), options.coalesce)
+        })
+        .collect::<io::Result<Vec<Worker>>>()?;
+    start_workers(workers, &stop_rx, addrs, responders, stop_tx)
+}
+
+/// The socket of [`spawn_addresses`]: `0.0.0.0:port` on the loopback device, with the
+/// destination of each request reported (`IP_PKTINFO`); shared by the threads when `shared`.
+fn bind_addresses(port: u16, shared: bool) -> io::Result<UdpSocket> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let named =
+        |e: io::Error| io::Error::new(e.kind(), format!("cannot bind port {port} on lo: {e}"));
+    let s = Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP))?;
+    s.bind_device(Some(b"lo")).map_err(named)?;
+    if shared {
+        s.set_reuse_port(true)?;
+    }
+    let on: libc::c_int = 1;
+    // SAFETY: setsockopt only reads the `c_int` it is given, of the length given.
+    let r = unsafe {
+        libc::setsockopt(
+            s.as_raw_fd(),
+            libc::IPPROTO_IP,
+            libc::IP_PKTINFO,
+            (&raw const on).cast(),
+            libc::socklen_t::try_from(size_of::<libc::c_int>()).unwrap_or(4),
+        )
+    };
+    if r != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let _ = s.set_recv_buffer_size(SOCKET_BUFFER * 8);
+    let _ = s.set_send_buffer_size(SOCKET_BUFFER * 8);
+    s.set_nonblocking(true)?;
+    s.bind(&SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)).into())
+        .map_err(named)?;
+    Ok(s.into())
+}
+
+/// Runs each worker on a thread of its own.
+fn start_workers(
+    workers: Vec<Worker>,
+    stop_rx: &Arc<UnixStream>,
+    addrs: Vec<SocketAddr>,
+    responders: Vec<Arc<Mutex<Responder>>>,
+    stop_tx: UnixStream,
+) -> io::Result<AgentsHandle> {
+    let mut handles = Vec::with_capacity(workers.len());
+    for (n, w) in workers.into_iter().enumerate() {
+        let stop = stop_rx.clone();
+        let h = std::thread::Builder::new()
+            .name(format!("agents-{n}"))
+            .spawn(move || {
+                // The stop socket must outlive the epoll registrations that point at it.
+                let _stop = stop;
+                w.run();
+            })?;
+        handles.push(h);
+    }
+    Ok(AgentsHandle {
+        addrs,
+        responders,
+        stop: Some(stop_tx),
+        threads: handles,
+    })
+}
+
 /// Serves each responder on its own address, laid out as `options` says.
 ///
 /// # Errors
@@ -210,7 +348,10 @@ pub fn spawn_with(
         addrs.push(sock.local_addr()?);
         let responder = Arc::new(Mutex::new(r));
         responders.push(responder.clone());
-        shards[i % threads].push(Hosted { sock, responder });
+        shards[i % threads].push(Hosted {
+            sock,
+            agents: Agents::One(responder),
+        });
     }
     let (stop_tx, stop_rx) = UnixStream::pair()?;
     let stop_rx = Arc::new(stop_rx);
@@ -218,24 +359,7 @@ pub fn spawn_with(
         .into_iter()
         .map(|slots| Worker::new(slots, &stop_rx, batch, options.coalesce))
         .collect::<io::Result<Vec<Worker>>>()?;
-    let mut handles = Vec::with_capacity(threads);
-    for (n, w) in workers.into_iter().enumerate() {
-        let stop = stop_rx.clone();
-        let h = std::thread::Builder::new()
-            .name(format!("agents-{n}"))
-            .spawn(move || {
-                // The stop socket must outlive the epoll registrations that point at it.
-                let _stop = stop;
-                w.run();
-            })?;
-        handles.push(h);
-    }
-    Ok(AgentsHandle {
-        addrs,
-        responders,
-        stop: Some(stop_tx),
-        threads: handles,
-    })
+    start_workers(workers, &stop_rx, addrs, responders, stop_tx)
 }
 
 /// Raises the soft open-files limit (`RLIMIT_NOFILE`) to the hard limit when it is below
@@ -300,17 +424,46 @@ fn bind_agent(bind: SocketAddr) -> io::Result<UdpSocket> {
     Ok(s)
 }
 
-/// One agent as its thread sees it.
+/// A socket as its thread sees it, and who answers on it.
 struct Hosted {
     sock: UdpSocket,
-    responder: Arc<Mutex<Responder>>,
+    agents: Agents,
+}
+
+/// Who answers the requests of a socket.
+enum Agents {
+    /// One agent, the socket's own.
+    One(Arc<Mutex<Responder>>),
+    /// The agent at each request's destination address ([`spawn_addresses`]).
+    ByAddress(Arc<HashMap<Ipv4Addr, Arc<Mutex<Responder>>>>),
+}
+
+impl Agents {
+    /// The agent a request sent to `dst` is for (`None`: no agent there).
+    fn at(&self, dst: Option<Ipv4Addr>) -> Option<&Arc<Mutex<Responder>>> {
+        match self {
+            Self::One(r) => Some(r),
+            Self::ByAddress(map) => dst.and_then(|ip| map.get(&ip)),
+        }
+    }
+
+    /// The address answers must come from (the request's destination), when it is not the
+    /// socket's own.
+    fn source(&self, dst: Option<Ipv4Addr>) -> Option<Ipv4Addr> {
+        match self {
+            Self::One(_) => None,
+            Self::ByAddress(_) => dst,
+        }
+    }
 }
 
 /// A reply held back by a `delay` fault.
 struct Delayed {
-    /// The agent's index in its thread.
+    /// The socket's index in its thread.
     slot: usize,
     to: SocketAddr,
+    /// The agent's address, when answers must name it ([`spawn_addresses`]).
+    from: Option<Ipv4Addr>,
     datagrams: Vec<Vec<u8>>,
     other_port: bool,
 }
@@ -422,17 +575,20 @@ impl Worker {
         let mut out = std::mem::take(&mut batch.out);
         let mut later = Vec::new();
         for k in 0..n {
-            let Some((request, from)) = batch.request(k) else {
+            let Some((request, from, dst)) = batch.request(k) else {
                 continue;
             };
-            let reply = slot
-                .responder
+            let Some(agent) = slot.agents.at(dst) else {
+                continue; // sent to an address no agent has
+            };
+            let reply = agent
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .handle(request);
             if reply.datagrams.is_empty() {
                 continue;
             }
+            let source = slot.agents.source(dst);
             if !reply.delay.is_zero() || reply.other_port {
                 let Some(to) = socket_addr(&from) else {
                     continue;
@@ -440,6 +596,7 @@ impl Worker {
                 let d = Delayed {
                     slot: i,
                     to,
+                    from: source,
                     datagrams: reply.datagrams,
                     other_port: reply.other_port,
                 };
@@ -447,7 +604,7 @@ impl Worker {
                 continue;
             }
             for d in reply.datagrams {
-                out.push((d, from));
+                out.push((d, from, source));
             }
         }
         batch.send(fd, &out);
@@ -487,10 +644,13 @@ impl Worker {
             return;
         };
         let sock = if d.other_port {
-            let ip = slot
-                .sock
-                .local_addr()
-                .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |a| a.ip());
+            let ip = match d.from {
+                Some(agent) => IpAddr::V4(agent),
+                None => slot
+                    .sock
+                    .local_addr()
+                    .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |a| a.ip()),
+            };
             match self.others.entry(ip) {
                 std::collections::hash_map::Entry::Occupied(e) => &*e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(e) => {
@@ -503,6 +663,12 @@ impl Worker {
                     }
                 }
             }
+        } else if let Some(agent) = d.from {
+            for datagram in &d.datagrams {
+                // A full buffer drops the datagram, as a busy device would.
+                let _ = send_from(&slot.sock, datagram, d.to, agent);
+            }
+            return;
         } else {
             &slot.sock
         };
@@ -567,6 +733,103 @@ fn socket_addr(p: &Peer) -> Option<SocketAddr> {
     }
 }
 
+/// Room for the control messages of one datagram: an `IP_PKTINFO` (32 bytes with its header
+/// on 64-bit Linux), aligned as a `cmsghdr`.
+#[derive(Clone, Copy)]
+#[repr(C, align(8))]
+struct Control([u8; 64]);
+
+/// An answer of the current round: the datagram, where it goes, and the address it must come
+/// from when that is not the socket's own ([`spawn_addresses`]).
+type Outgoing = (Vec<u8>, Peer, Option<Ipv4Addr>);
+
+/// The destination address of a received datagram, from its `IP_PKTINFO` control message
+/// (`None` on a socket that did not ask for it).
+fn destination(h: &libc::msghdr) -> Option<Ipv4Addr> {
+    // SAFETY: `h` is a header the kernel just filled: `msg_control` points at a `Control` of
+    // `msg_controllen` bytes (clamped by the kernel to what it wrote), which the CMSG macros
+    // walk without reading past; the payload of an IP_PKTINFO message is an `in_pktinfo`,
+    // read unaligned.
+    unsafe {
+        let mut c = libc::CMSG_FIRSTHDR(h);
+        while !c.is_null() {
+            if (*c).cmsg_level == libc::IPPROTO_IP && (*c).cmsg_type == libc::IP_PKTINFO {
+                let info = std::ptr::read_unaligned(libc::CMSG_DATA(c).cast::<libc::in_pktinfo>());
+                return Some(Ipv4Addr::from(u32::from_be(info.ipi_addr.s_addr)));
+            }
+            c = libc::CMSG_NXTHDR(h, c);
+        }
+    }
+    None
+}
+
+/// Writes into `buf` an `IP_PKTINFO` control message that makes `source` the source address of
+/// a datagram; returns its length.
+fn pktinfo(buf: &mut Control, source: Ipv4Addr) -> usize {
+    let info = libc::in_pktinfo {
+        ipi_ifindex: 0,
+        ipi_spec_dst: libc::in_addr {
+            s_addr: u32::from(source).to_be(),
+        },
+        ipi_addr: libc::in_addr { s_addr: 0 },
+    };
+    let payload = u32::try_from(size_of::<libc::in_pktinfo>()).unwrap_or(12);
+    // SAFETY: CMSG_SPACE and CMSG_LEN are arithmetic; `buf` is aligned for a `cmsghdr` and
+    // holds CMSG_SPACE(12) = 32 bytes and more, so the header and its payload fit; the payload
+    // is written unaligned.
+    unsafe {
+        let space = libc::CMSG_SPACE(payload) as usize;
+        debug_assert!(space <= size_of::<Control>());
+        let c = (&raw mut buf.0).cast::<libc::cmsghdr>();
+        (*c).cmsg_level = libc::IPPROTO_IP;
+        (*c).cmsg_type = libc::IP_PKTINFO;
+        (*c).cmsg_len = libc::CMSG_LEN(payload) as usize;
+        std::ptr::write_unaligned(libc::CMSG_DATA(c).cast::<libc::in_pktinfo>(), info);
+        space
+    }
+}
+
+/// Sends one datagram from `sock` to `to` with `source` as its source address (a reply held
+/// back by a fault, on a [`spawn_addresses`] socket).
+fn send_from(
+    sock: &UdpSocket,
+    datagram: &[u8],
+    to: SocketAddr,
+    source: Ipv4Addr,
+) -> io::Result<()> {
+    let SocketAddr::V4(to) = to else {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "not IPv4"));
+    };
+    let mut control = Control([0; 64]);
+    let control_len = pktinfo(&mut control, source);
+    let mut name = libc::sockaddr_in {
+        sin_family: libc::sa_family_t::try_from(libc::AF_INET).unwrap_or(2),
+        sin_port: to.port().to_be(),
+        sin_addr: libc::in_addr {
+            s_addr: u32::from(*to.ip()).to_be(),
+        },
+        sin_zero: [0; 8],
+    };
+    let mut iov = libc::iovec {
+        iov_base: datagram.as_ptr().cast_mut().cast(),
+        iov_len: datagram.len(),
+    };
+    // SAFETY: an all-zero msghdr is a valid empty one; its fields are set below.
+    let mut h = unsafe { std::mem::zeroed::<libc::msghdr>() };
+    h.msg_name = (&raw mut name).cast();
+    h.msg_namelen = libc::socklen_t::try_from(size_of::<libc::sockaddr_in>()).unwrap_or(16);
+    h.msg_iov = &raw mut iov;
+    h.msg_iovlen = 1;
+    h.msg_control = (&raw mut control).cast();
+    h.msg_controllen = control_len;
+    // SAFETY: `h` points at `name`, `iov` (and through it `datagram`) and `control`, all alive
+    // for the call; the kernel only reads them.
+    if unsafe { libc::sendmsg(sock.as_raw_fd(), &raw const h, libc::MSG_DONTWAIT) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// Buffers of one `recvmmsg`/`sendmmsg` round, reused for every socket of a thread. The
 /// `mmsghdr`s hold raw pointers into the other fields, so they are filled right before each
 /// call and never kept across calls.
@@ -578,12 +841,18 @@ struct Batch {
     peers: Vec<Peer>,
     /// Bytes received in each slot, and whether the kernel truncated it.
     lens: Vec<(usize, bool)>,
+    /// The control messages of each request (the kernel fills them only on a socket that
+    /// asked for `IP_PKTINFO`), and the destination address read from them.
+    control_in: Vec<Control>,
+    dst: Vec<Option<Ipv4Addr>>,
     iov_in: Vec<libc::iovec>,
     hdr_in: Vec<libc::mmsghdr>,
     iov_out: Vec<libc::iovec>,
     hdr_out: Vec<libc::mmsghdr>,
+    /// The `IP_PKTINFO` naming the source of each answer that needs one.
+    control_out: Vec<Control>,
     /// Answers of the current round (kept for its allocation).
-    out: Vec<(Vec<u8>, Peer)>,
+    out: Vec<Outgoing>,
 }
 
 impl Batch {
@@ -608,10 +877,13 @@ impl Batch {
                 .collect(),
             peers: vec![peer; size],
             lens: vec![(0, false); size],
+            control_in: vec![Control([0; 64]); size],
+            dst: vec![None; size],
             iov_in: vec![iov; size],
             hdr_in: vec![hdr; size],
             iov_out: vec![iov; size * DATAGRAMS_PER_REQUEST],
             hdr_out: vec![hdr; size * DATAGRAMS_PER_REQUEST],
+            control_out: vec![Control([0; 64]); size * DATAGRAMS_PER_REQUEST],
             out: Vec::with_capacity(size * DATAGRAMS_PER_REQUEST),
         }
     }
@@ -629,13 +901,14 @@ impl Batch {
             h.msg_hdr.msg_namelen = STORAGE_LEN;
             h.msg_hdr.msg_iov = &raw mut self.iov_in[i];
             h.msg_hdr.msg_iovlen = 1;
-            h.msg_hdr.msg_control = std::ptr::null_mut();
-            h.msg_hdr.msg_controllen = 0;
+            h.msg_hdr.msg_control = (&raw mut self.control_in[i]).cast();
+            h.msg_hdr.msg_controllen = size_of::<Control>();
             h.msg_hdr.msg_flags = 0;
         }
         let count = u32::try_from(self.size).unwrap_or(u32::MAX);
         // SAFETY: each of the `size` headers points at its own request buffer (MAX_REQUEST
-        // bytes), iovec and address slot, all owned by `self` and untouched during the call.
+        // bytes), iovec, address slot and control buffer, all owned by `self` and untouched
+        // during the call.
         let n = unsafe {
             libc::recvmmsg(
                 fd,
@@ -654,28 +927,37 @@ impl Batch {
                 (h.msg_len as usize).min(MAX_REQUEST),
                 h.msg_hdr.msg_flags & libc::MSG_TRUNC != 0,
             );
+            self.dst[i] = destination(&h.msg_hdr);
         }
         n
     }
 
-    /// Request `k` of the last [`Batch::receive`] and its source; `None` when truncated.
-    fn request(&self, k: usize) -> Option<(&[u8], Peer)> {
+    /// Request `k` of the last [`Batch::receive`], its source, and the address it was sent to
+    /// (on an `IP_PKTINFO` socket); `None` when truncated.
+    fn request(&self, k: usize) -> Option<(&[u8], Peer, Option<Ipv4Addr>)> {
         let (len, truncated) = self.lens[k];
         if truncated {
             tracing::debug!("simulated agent: dropped a request longer than {MAX_REQUEST} bytes");
             return None;
         }
-        Some((&self.requests[k][..len], self.peers[k]))
+        Some((&self.requests[k][..len], self.peers[k], self.dst[k]))
     }
 
     /// Sends `out` from `fd`, as many per call as the kernel takes. A full send buffer drops
     /// the rest (the manager retries, as with a busy device).
-    fn send(&mut self, fd: RawFd, out: &[(Vec<u8>, Peer)]) {
+    fn send(&mut self, fd: RawFd, out: &[Outgoing]) {
         let out = &out[..out.len().min(self.hdr_out.len())];
-        for (i, (d, peer)) in out.iter().enumerate() {
+        for (i, (d, peer, source)) in out.iter().enumerate() {
             self.iov_out[i] = libc::iovec {
                 iov_base: d.as_ptr().cast_mut().cast(),
                 iov_len: d.len(),
+            };
+            let (control, control_len) = match source {
+                Some(ip) => {
+                    let len = pktinfo(&mut self.control_out[i], *ip);
+                    ((&raw mut self.control_out[i]).cast(), len)
+                }
+                None => (std::ptr::null_mut(), 0),
             };
             let h = &mut self.hdr_out[i];
             h.msg_len = 0;
@@ -683,16 +965,16 @@ impl Batch {
             h.msg_hdr.msg_namelen = peer.len;
             h.msg_hdr.msg_iov = &raw mut self.iov_out[i];
             h.msg_hdr.msg_iovlen = 1;
-            h.msg_hdr.msg_control = std::ptr::null_mut();
-            h.msg_hdr.msg_controllen = 0;
+            h.msg_hdr.msg_control = control;
+            h.msg_hdr.msg_controllen = control_len;
             h.msg_hdr.msg_flags = 0;
         }
         let mut sent = 0;
         while sent < out.len() {
             let count = u32::try_from(out.len() - sent).unwrap_or(u32::MAX);
             // SAFETY: headers `sent..out.len()` point at the datagrams and peer addresses in
-            // `out` (alive and unchanged during the call) and at iovecs in `self`; the kernel
-            // only reads the datagrams and addresses.
+            // `out` (alive and unchanged during the call) and at iovecs and control buffers in
+            // `self`; the kernel only reads them.
             let r = unsafe {
                 libc::sendmmsg(
                     fd,
