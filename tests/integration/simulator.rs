@@ -609,6 +609,57 @@ fn agents_at_many_loopback_addresses_share_one_port() {
     assert!(err.to_string().contains("given twice"), "{err}");
 }
 
+// A thread that rests between wake-ups (`coalesce`) reads a busy socket on while its batches
+// come full: a rest must not cap a socket at one batch per rest (here 300 requests, one read
+// per batch and 50 ms rests, would take 15 s so capped; drained, a few rests).
+#[test]
+fn a_resting_thread_drains_a_busy_socket() {
+    use snmpact::simulator::agent::server::{self, ServerOptions};
+    use snmpact::simulator::agent::{Responder, Store};
+    use std::net::Ipv4Addr;
+
+    let ips: Vec<Ipv4Addr> = (1..=3).map(|i| Ipv4Addr::new(127, 78, 0, i)).collect();
+    let agents = ips
+        .iter()
+        .map(|ip| (*ip, Responder::new(Store::new(), "public")))
+        .collect();
+    let options = ServerOptions {
+        threads: 1,
+        batch: 1,
+        coalesce: Duration::from_millis(50),
+    };
+    let served = server::spawn_addresses(0, agents, options).unwrap();
+    let port = served.addr().port();
+    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.set_read_timeout(Some(READ_TIMEOUT)).unwrap();
+    let oid: Oid = "1.3.6.1.2.1.1.5.0".parse().unwrap();
+    let t0 = Instant::now();
+    for i in 0..300 {
+        let req = Message {
+            version: Version::V2c,
+            community: Cow::Borrowed(b"public"),
+            pdu: Pdu::GetRequest(GenericPdu {
+                request_id: i,
+                varbinds: vec![VarBind::null(oid.clone())],
+                ..GenericPdu::default()
+            }),
+        };
+        let ip = ips[usize::try_from(i).unwrap() % ips.len()];
+        sock.send_to(&req.to_bytes(), (ip, port)).unwrap();
+    }
+    let mut buf = [0u8; 2048];
+    for _ in 0..300 {
+        sock.recv_from(&mut buf)
+            .expect("a request was not answered");
+    }
+    assert!(
+        t0.elapsed() < Duration::from_secs(8),
+        "300 answers took {:?}: the rest capped the socket",
+        t0.elapsed()
+    );
+    assert_eq!(served.requests(), 300);
+}
+
 #[test]
 fn bad_data_and_busy_ports_fail_clearly() {
     let dir = scratch_dir("bad");

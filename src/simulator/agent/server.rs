@@ -53,6 +53,9 @@ const EVENTS: usize = 512;
 const SOCKET_BUFFER: usize = 1 << 20;
 /// Most datagrams one request can produce (garbage first, then the answer twice).
 const DATAGRAMS_PER_REQUEST: usize = 3;
+/// Most batches read from one socket in one wake-up when the thread rests between wake-ups
+/// ([`ServerOptions::coalesce`]).
+const DRAIN_ROUNDS: usize = 64;
 /// The `epoll` token of the stop socket (agent sockets use their index in the thread).
 const STOP_TOKEN: u64 = u64::MAX;
 /// Open files a process needs besides one per agent: std streams, epoll sets, the stop pair,
@@ -544,7 +547,17 @@ impl Worker {
                     return;
                 }
                 if let Ok(i) = usize::try_from(token) {
-                    self.serve(&mut batch, i);
+                    // After a rest a socket may hold many batches: read on while they come
+                    // full (bounded, so other sockets get their turn), or the rest would cap
+                    // what a socket can serve at one batch per rest.
+                    let mut rounds = if self.coalesce.is_zero() {
+                        1
+                    } else {
+                        DRAIN_ROUNDS
+                    };
+                    while self.serve(&mut batch, i) == self.batch && rounds > 1 {
+                        rounds -= 1;
+                    }
                 }
             }
             self.fire_due();
@@ -565,10 +578,11 @@ impl Worker {
         }
     }
 
-    /// Reads one batch from agent `i`'s socket, answers it, sends the answers.
-    fn serve(&mut self, batch: &mut Batch, i: usize) {
+    /// Reads one batch from socket `i`, answers it, sends the answers; returns how many
+    /// requests it read.
+    fn serve(&mut self, batch: &mut Batch, i: usize) -> usize {
         let Some(slot) = self.slots.get(i) else {
-            return;
+            return 0;
         };
         let fd = slot.sock.as_raw_fd();
         let n = batch.receive(fd);
@@ -617,6 +631,7 @@ impl Worker {
                 self.hold(d, delay);
             }
         }
+        n
     }
 
     fn hold(&mut self, d: Delayed, delay: Duration) {
