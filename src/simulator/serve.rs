@@ -3,7 +3,10 @@
 //!
 //! Addresses come from `--listen ADDR` (repeatable), `--ports 16100-26099` and `--count N` (free
 //! ports), the last two on `--host` (127.0.0.1 by default); with none of them, one agent on
-//! [`DEFAULT_LISTEN`]. Data comes from `--data FILE` (repeatable) or `--data-dir DIR` (every
+//! [`DEFAULT_LISTEN`]. Or `--addresses N`: N agents at consecutive loopback addresses from
+//! `--host`, all on one port (`--ports P`, or a free one), served through one socket per thread
+//! ([`server::spawn_addresses`]): one agent per address, as devices are, for fleets larger than
+//! the open-files limit allows a socket each. Data comes from `--data FILE` (repeatable) or `--data-dir DIR` (every
 //! `*.snmprec` in it, by name), handed to the agents round-robin in address order; with neither,
 //! the built-in demo device. Agents with the same file share one copy of it until one of them
 //! takes a SET.
@@ -61,6 +64,10 @@ pub struct AgentArgs {
     /// N agents on free ports of --host.
     #[arg(long, value_name = "N")]
     pub count: Option<usize>,
+    /// N agents at consecutive loopback addresses from --host (e.g. 127.16.0.1), all on one port
+    /// (--ports P, or a free one), served through one socket per thread.
+    #[arg(long, value_name = "N", conflicts_with_all = ["listen", "count", "fault_ports"])]
+    pub addresses: Option<usize>,
     /// The address --ports and --count agents bind to.
     #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
     pub host: IpAddr,
@@ -274,6 +281,8 @@ pub struct Plan {
     pub options: ServerOptions,
     /// SNMPv3 engines to give the agents once bound (`None`: v1/v2c only).
     pub v3: Option<V3Plan>,
+    /// `--addresses`: the agents are addresses sharing this port (0: a free one).
+    pub shared_port: Option<u16>,
 }
 
 impl Plan {
@@ -283,7 +292,13 @@ impl Plan {
     /// A one-line message: a bad option, an unreadable data file or directory, or a data file's
     /// first bad line.
     pub fn new(args: &AgentArgs) -> Result<Self, String> {
-        let addrs = addresses(args)?;
+        let (addrs, shared_port) = match args.addresses {
+            Some(n) => {
+                let (addrs, port) = loopback_addresses(args.host, n, args.ports.as_deref())?;
+                (addrs, Some(port))
+            }
+            None => (addresses(args)?, None),
+        };
         let sources = load_sources(args)?;
         let faults = args.faults.faults()?;
         let v3 = V3Plan::new(args)?;
@@ -315,6 +330,7 @@ impl Plan {
                 coalesce: args.coalesce.unwrap_or(Duration::ZERO),
             },
             v3,
+            shared_port,
         })
     }
 
@@ -325,15 +341,32 @@ impl Plan {
     /// As [`server::spawn_with`]: a port that cannot be bound, too few open files; or a user
     /// whose keys cannot be made.
     pub fn start(self) -> io::Result<AgentsHandle> {
-        let handle = server::spawn_with(self.agents, self.options)?;
+        let handle = match self.shared_port {
+            Some(port) => {
+                let agents = self
+                    .agents
+                    .into_iter()
+                    .filter_map(|(a, r)| match a.ip() {
+                        IpAddr::V4(ip) => Some((ip, r)),
+                        IpAddr::V6(_) => None,
+                    })
+                    .collect();
+                server::spawn_addresses(port, agents, self.options)?
+            }
+            None => server::spawn_with(self.agents, self.options)?,
+        };
+        let by_address = self.shared_port.is_some();
         if let Some(v3) = &self.v3 {
             // One pass-phrase hash per user for all agents; one localisation per engine id.
             let mut cache = KeyCache::new();
             for (i, a) in handle.addrs().iter().enumerate() {
-                let id = v3
-                    .engine_id
-                    .clone()
-                    .unwrap_or_else(|| default_engine_id(a.port()));
+                let id = v3.engine_id.clone().unwrap_or_else(|| {
+                    if by_address {
+                        address_engine_id(a.ip())
+                    } else {
+                        default_engine_id(a.port())
+                    }
+                });
                 let engine = AgentEngine::new(id, v3.boots, &v3.users, &mut cache)
                     .map_err(|e| io::Error::other(format!("SNMPv3 user: {e}")))?;
                 handle.with_agent(i, |r| r.set_v3(Some(engine)));
@@ -355,6 +388,50 @@ impl Plan {
         }
         Ok(handle)
     }
+}
+
+/// The default engine id of an `--addresses` agent: `80 00 1f 88 04` and `snmpact-IP` (they
+/// share a port, so the port would not tell them apart).
+fn address_engine_id(ip: IpAddr) -> Vec<u8> {
+    let mut id = default_engine_id(0);
+    id.truncate(5);
+    id.extend_from_slice(format!("snmpact-{ip}").as_bytes());
+    id
+}
+
+/// `--addresses N`: `n` consecutive IPv4 loopback addresses from `host`, on the one port of
+/// `ports` (0, a free port, without it); the addresses and the port.
+fn loopback_addresses(
+    host: IpAddr,
+    n: usize,
+    ports: Option<&str>,
+) -> Result<(Vec<SocketAddr>, u16), String> {
+    let IpAddr::V4(first) = host else {
+        return Err("--addresses needs an IPv4 loopback --host (e.g. 127.16.0.1)".to_owned());
+    };
+    if !first.is_loopback() {
+        return Err(format!(
+            "--addresses serves loopback only: --host {first} is not in 127.0.0.0/8"
+        ));
+    }
+    if n == 0 {
+        return Err("no agents: --addresses 0".to_owned());
+    }
+    let port = match ports.map(parse_ports).transpose()? {
+        None => 0,
+        Some(p) if p.len() == 1 => p[0],
+        Some(_) => return Err("--addresses shares one port: give --ports one port".to_owned()),
+    };
+    let start = u32::from(first);
+    let last = u32::try_from(n - 1)
+        .ok()
+        .and_then(|k| start.checked_add(k))
+        .filter(|l| *l < u32::from(Ipv4Addr::new(127, 255, 255, 255)))
+        .ok_or_else(|| format!("--addresses {n} from {first} runs past 127.255.255.254"))?;
+    let addrs = (start..=last)
+        .map(|a| SocketAddr::from((Ipv4Addr::from(a), port)))
+        .collect();
+    Ok((addrs, port))
 }
 
 /// Every agent's address, in order: `--listen`, then `--ports`, then `--count` free ports.
@@ -454,6 +531,15 @@ fn community_of(path: &Path) -> Result<String, String> {
 /// threads)`, one `IP:PORTS` group per address in order of first appearance.
 #[must_use]
 pub fn listening_line(addrs: &[SocketAddr], threads: usize) -> String {
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    if let Some(range) = address_range(addrs) {
+        // `--addresses`: `listening on 127.16.0.1-127.16.1.144:16100 (400 agents, 1 thread)`.
+        return format!(
+            "listening on {range} ({}, {})",
+            plural(addrs.len(), "agent"),
+            plural(threads, "thread")
+        );
+    }
     let mut groups: Vec<(IpAddr, Vec<u16>)> = Vec::new();
     for a in addrs {
         match groups.iter_mut().find(|(ip, _)| *ip == a.ip()) {
@@ -468,13 +554,30 @@ pub fn listening_line(addrs: &[SocketAddr], threads: usize) -> String {
             IpAddr::V6(v6) => format!("[{v6}]:{}", format_ports(ports)),
         })
         .collect();
-    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     format!(
         "listening on {} ({}, {})",
         hosts.join(" "),
         plural(addrs.len(), "agent"),
         plural(threads, "thread")
     )
+}
+
+/// `FIRST-LAST:PORT` when `addrs` are two or more consecutive IPv4 addresses on one port.
+fn address_range(addrs: &[SocketAddr]) -> Option<String> {
+    let (SocketAddr::V4(first), SocketAddr::V4(last)) = (addrs.first()?, addrs.last()?) else {
+        return None;
+    };
+    let start = u32::from(*first.ip());
+    let consecutive = addrs.len() > 1
+        && addrs.iter().enumerate().all(|(i, a)| match a {
+            SocketAddr::V4(v4) => {
+                v4.port() == first.port()
+                    && u32::try_from(i).ok().and_then(|i| start.checked_add(i))
+                        == Some(u32::from(*v4.ip()))
+            }
+            SocketAddr::V6(_) => false,
+        });
+    consecutive.then(|| format!("{}-{}:{}", first.ip(), last.ip(), first.port()))
 }
 
 /// Runs `snmpact agent` until Ctrl-C or SIGTERM.
@@ -498,10 +601,10 @@ pub fn run_agent(args: &AgentArgs) -> ExitCode {
         }
     };
     if let Some(v3) = handle.with(|r| r.v3().map(|e| crate::format::hex(e.engine_id()))) {
-        let per_port = if args.engine_id.is_some() {
-            ""
-        } else {
-            " (the first agent's; one per port)"
+        let per_port = match (&args.engine_id, args.addresses) {
+            (Some(_), _) => "",
+            (None, Some(_)) => " (the first agent's; one per address)",
+            (None, None) => " (the first agent's; one per port)",
         };
         eprintln!(
             "snmpact agent: SNMPv3 users {}; engine id {v3}{per_port}",
@@ -692,6 +795,49 @@ mod tests {
         let e = Plan::new(&args(&["--data", "/nonexistent.snmprec"])).unwrap_err();
         assert!(e.starts_with("cannot read /nonexistent.snmprec"), "{e}");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn addresses_are_consecutive_loopback_addresses_on_one_port() {
+        let a = args(&[
+            "--addresses",
+            "3",
+            "--host",
+            "127.16.0.254",
+            "--ports",
+            "16100",
+        ]);
+        let plan = Plan::new(&a).unwrap();
+        assert_eq!(plan.shared_port, Some(16100));
+        let got: Vec<String> = plan.agents.iter().map(|(a, _)| a.to_string()).collect();
+        assert_eq!(
+            got,
+            [
+                "127.16.0.254:16100",
+                "127.16.0.255:16100",
+                "127.16.1.0:16100"
+            ]
+        );
+        let addrs: Vec<SocketAddr> = plan.agents.iter().map(|(a, _)| *a).collect();
+        assert_eq!(
+            listening_line(&addrs, 1),
+            "listening on 127.16.0.254-127.16.1.0:16100 (3 agents, 1 thread)"
+        );
+        assert_eq!(
+            address_engine_id("127.16.0.254".parse().unwrap())[5..],
+            *b"snmpact-127.16.0.254"
+        );
+        let err = |line: &[&str]| Plan::new(&args(line)).unwrap_err();
+        assert!(err(&["--addresses", "2", "--host", "::1"]).contains("IPv4 loopback"));
+        // 192.0.2.1 is documentation data here: it is refused, never bound.
+        assert!(err(&["--addresses", "2", "--host", "192.0.2.1"]).contains("loopback only"));
+        assert!(err(&["--addresses", "2", "--ports", "1-2"]).contains("one port"));
+        assert!(err(&["--addresses", "0"]).contains("--addresses 0"));
+        assert!(err(&["--addresses", "3", "--host", "127.255.255.253"]).contains("runs past"),);
+        assert!(
+            Cmd::try_parse_from(["agent", "--addresses", "2", "--count", "2"]).is_err(),
+            "--addresses with --count"
+        );
     }
 
     #[test]

@@ -205,11 +205,88 @@ fn raw_get(agent: &str, request_id: i32, oids: &[&str]) -> Vec<Vec<u8>> {
     got
 }
 
+/// A v2c GET of `oid` with community `public`, encoded.
+fn get_request(request_id: i32, oid: &Oid) -> Vec<u8> {
+    Message {
+        version: Version::V2c,
+        community: Cow::Borrowed(b"public"),
+        pdu: Pdu::GetRequest(GenericPdu {
+            request_id,
+            varbinds: vec![VarBind::null(oid.clone())],
+            ..GenericPdu::default()
+        }),
+    }
+    .to_bytes()
+}
+
 fn response(datagram: &[u8]) -> GenericPdu<'static> {
     match Message::decode(datagram).unwrap().into_owned().pdu {
         Pdu::Response(p) => p,
         other => panic!("not a response: {other:?}"),
     }
+}
+
+// `snmpact agent --addresses N`: agents at consecutive loopback addresses on one port, each
+// answering net-snmp's tools at its own address with the data file's walk.
+#[test]
+fn agents_at_addresses_answer_net_snmp_tools_each_at_its_own() {
+    let file = device_file();
+    let mut child = Command::new(SNMPACT)
+        .args(["agent", "--data", file.to_str().unwrap()])
+        .args([
+            "--addresses",
+            "300",
+            "--host",
+            "127.80.0.200",
+            "--threads",
+            "1",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn snmpact agent");
+    let mut line = String::new();
+    let _ = BufReader::new(child.stdout.take().unwrap()).read_line(&mut line);
+    let stop = |mut c: Child| {
+        let _ = c.kill();
+        let _ = c.wait();
+    };
+    let port = line
+        .strip_prefix("listening on 127.80.0.200-127.80.1.243:")
+        .and_then(|rest| rest.strip_suffix(" (300 agents, 1 thread)\n"))
+        .map(str::to_owned);
+    let Some(port) = port else {
+        stop(child);
+        panic!("unexpected line {line:?}");
+    };
+    for target in ["127.80.0.200", "127.80.1.0", "127.80.1.243"] {
+        let t = format!("{target}:{port}");
+        let walk = tool_ok("snmpwalk", &["-v2c", "-c", "public", "-On", &t, ".1"]);
+        assert_eq!(walk, DEVICE_WALK, "{t}");
+    }
+    // No agent there: net-snmp times out.
+    let t = format!("127.80.1.244:{port}");
+    let out = run_tool(
+        "snmpget",
+        &[
+            "-v2c",
+            "-c",
+            "public",
+            "-t",
+            "0.3",
+            "-r",
+            "0",
+            &t,
+            ".1.3.6.1.2.1.1.5.0",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Timeout"),
+        "{out:?}"
+    );
+    stop(child);
 }
 
 #[test]
@@ -309,17 +386,8 @@ fn ten_thousand_agents_from_one_process() {
         let ask: Vec<usize> = missing.iter().copied().collect();
         for chunk in ask.chunks(500) {
             for &i in chunk {
-                let req = Message {
-                    version: Version::V2c,
-                    community: Cow::Borrowed(b"public"),
-                    pdu: Pdu::GetRequest(GenericPdu {
-                        request_id: i32::try_from(i).unwrap(),
-                        varbinds: vec![VarBind::null(oid.clone())],
-                        ..GenericPdu::default()
-                    }),
-                };
-                sock.send_to(&req.to_bytes(), ("127.0.0.1", a.ports[i]))
-                    .unwrap();
+                let req = get_request(i32::try_from(i).unwrap(), &oid);
+                sock.send_to(&req, ("127.0.0.1", a.ports[i])).unwrap();
             }
             let deadline = Instant::now() + READ_TIMEOUT;
             while Instant::now() < deadline {
@@ -468,16 +536,8 @@ fn agents_that_coalesce_wake_ups_still_answer_every_request() {
     sock.set_read_timeout(Some(READ_TIMEOUT)).unwrap();
     let oid: Oid = "1.3.6.1.2.1.1.5.0".parse().unwrap();
     for (i, &port) in a.ports.iter().enumerate() {
-        let req = Message {
-            version: Version::V2c,
-            community: Cow::Borrowed(b"public"),
-            pdu: Pdu::GetRequest(GenericPdu {
-                request_id: i32::try_from(i).unwrap(),
-                varbinds: vec![VarBind::null(oid.clone())],
-                ..GenericPdu::default()
-            }),
-        };
-        sock.send_to(&req.to_bytes(), ("127.0.0.1", port)).unwrap();
+        let req = get_request(i32::try_from(i).unwrap(), &oid);
+        sock.send_to(&req, ("127.0.0.1", port)).unwrap();
     }
     let mut answered = std::collections::BTreeSet::new();
     let mut buf = [0u8; 2048];
@@ -551,18 +611,7 @@ fn agents_at_many_loopback_addresses_share_one_port() {
 
     let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
     sock.set_read_timeout(Some(READ_TIMEOUT)).unwrap();
-    let get = |request_id: i32| {
-        Message {
-            version: Version::V2c,
-            community: Cow::Borrowed(b"public"),
-            pdu: Pdu::GetRequest(GenericPdu {
-                request_id,
-                varbinds: vec![VarBind::null(sys_name.clone())],
-                ..GenericPdu::default()
-            }),
-        }
-        .to_bytes()
-    };
+    let get = |request_id: i32| get_request(request_id, &sys_name);
     for (i, ip) in ips.iter().enumerate() {
         sock.send_to(&get(i32::try_from(i).unwrap()), (*ip, port))
             .unwrap();
@@ -635,17 +684,8 @@ fn a_resting_thread_drains_a_busy_socket() {
     let oid: Oid = "1.3.6.1.2.1.1.5.0".parse().unwrap();
     let t0 = Instant::now();
     for i in 0..300 {
-        let req = Message {
-            version: Version::V2c,
-            community: Cow::Borrowed(b"public"),
-            pdu: Pdu::GetRequest(GenericPdu {
-                request_id: i,
-                varbinds: vec![VarBind::null(oid.clone())],
-                ..GenericPdu::default()
-            }),
-        };
         let ip = ips[usize::try_from(i).unwrap() % ips.len()];
-        sock.send_to(&req.to_bytes(), (ip, port)).unwrap();
+        sock.send_to(&get_request(i, &oid), (ip, port)).unwrap();
     }
     let mut buf = [0u8; 2048];
     for _ in 0..300 {

@@ -199,18 +199,7 @@ pub fn spawn_addresses(
     agents: Vec<(Ipv4Addr, Responder)>,
     options: ServerOptions,
 ) -> io::Result<AgentsHandle> {
-    if agents.is_empty() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "no agents to serve",
-        ));
-    }
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let threads = match options.threads {
-        0 => cores,
-        n => n,
-    }
-    .min(agents.len());
+    let threads = thread_count(options.threads, agents.len())?;
     let mut addrs = Vec::with_capacity(agents.len());
     let mut responders = Vec::with_capacity(agents.len());
     let mut by_ip = HashMap::with_capacity(agents.len());
@@ -291,6 +280,26 @@ fn bind_addresses(port: u16, shared: bool) -> io::Result<UdpSocket> {
     Ok(s.into())
 }
 
+/// The serving threads for `agents` agents when `requested` are asked (0: one per core), never
+/// more than the agents.
+///
+/// # Errors
+/// When there are no agents.
+fn thread_count(requested: usize, agents: usize) -> io::Result<usize> {
+    if agents == 0 {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "no agents to serve",
+        ));
+    }
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    Ok(match requested {
+        0 => cores,
+        n => n,
+    }
+    .min(agents))
+}
+
 /// Runs each worker on a thread of its own.
 fn start_workers(
     workers: Vec<Worker>,
@@ -328,19 +337,8 @@ pub fn spawn_with(
     agents: Vec<(SocketAddr, Responder)>,
     options: ServerOptions,
 ) -> io::Result<AgentsHandle> {
-    if agents.is_empty() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "no agents to serve",
-        ));
-    }
+    let threads = thread_count(options.threads, agents.len())?;
     ensure_open_files(agents.len() as u64 + SPARE_FILES)?;
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let threads = match options.threads {
-        0 => cores,
-        n => n,
-    }
-    .min(agents.len());
     let batch = options.batch.max(1);
 
     let mut addrs = Vec::with_capacity(agents.len());
