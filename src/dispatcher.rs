@@ -515,23 +515,14 @@ fn force_recv_buffer(s: &socket2::Socket, size: usize) {
     let Ok(size) = libc::c_int::try_from(size) else {
         return;
     };
-    let len = libc::socklen_t::try_from(size_of::<libc::c_int>()).unwrap_or(4);
-    // SAFETY: setsockopt only reads the `c_int` it is given, of the length given, on a socket
-    // this function borrows.
-    let r = unsafe {
-        libc::setsockopt(
-            s.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_RCVBUFFORCE,
-            (&raw const size).cast(),
-            len,
-        )
-    };
-    if r != 0 {
-        tracing::debug!(
-            error = %io::Error::last_os_error(),
-            "receive buffer capped at net.core.rmem_max"
-        );
+    let forced = crate::udp_batch::set_int_option(
+        s.as_raw_fd(),
+        libc::SOL_SOCKET,
+        libc::SO_RCVBUFFORCE,
+        size,
+    );
+    if let Err(e) = forced {
+        tracing::debug!(error = %e, "receive buffer capped at net.core.rmem_max");
     }
 }
 

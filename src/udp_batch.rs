@@ -348,6 +348,10 @@ impl SendBatch {
 }
 
 /// The Linux system calls and their C structures.
+// The address conversions, for the simulator's own `recvmmsg`/`sendmmsg` round.
+#[cfg(target_os = "linux")]
+pub(crate) use sys::{STORAGE_LEN, set_int_option, sockaddr, socket_addr};
+
 #[cfg(target_os = "linux")]
 mod sys {
     use std::io;
@@ -358,7 +362,7 @@ mod sys {
     const MAX_SEND: usize = 1024;
 
     /// The size of a `sockaddr_storage`, as the kernel takes it.
-    const STORAGE_LEN: libc::socklen_t = {
+    pub(crate) const STORAGE_LEN: libc::socklen_t = {
         let n = size_of::<libc::sockaddr_storage>();
         assert!(n <= u32::MAX as usize);
         #[allow(clippy::cast_possible_truncation)] // checked just above, at compile time
@@ -512,8 +516,25 @@ mod sys {
         }
     }
 
+    /// Sets the integer socket option `name` of `level` on `fd` to `value` (one socket2 does
+    /// not offer: `SO_RCVBUFFORCE`, `IP_PKTINFO`).
+    pub(crate) fn set_int_option(
+        fd: RawFd,
+        level: libc::c_int,
+        name: libc::c_int,
+        value: libc::c_int,
+    ) -> io::Result<()> {
+        let len = libc::socklen_t::try_from(size_of::<libc::c_int>()).unwrap_or(4);
+        // SAFETY: setsockopt only reads the `c_int` it is given, of the length given.
+        let r = unsafe { libc::setsockopt(fd, level, name, (&raw const value).cast(), len) };
+        if r != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
     /// A Rust address as the kernel takes it.
-    fn sockaddr(addr: SocketAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
+    pub(crate) fn sockaddr(addr: SocketAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
         let mut storage = zeroed_storage();
         let len = match addr {
             SocketAddr::V4(a) => {
@@ -551,7 +572,7 @@ mod sys {
     }
 
     /// The Rust address the kernel wrote, `None` for a family other than IPv4 and IPv6.
-    fn socket_addr(s: &libc::sockaddr_storage) -> Option<SocketAddr> {
+    pub(crate) fn socket_addr(s: &libc::sockaddr_storage) -> Option<SocketAddr> {
         match i32::from(s.ss_family) {
             libc::AF_INET => {
                 // SAFETY: the kernel wrote a sockaddr_in (the family says so) at the start of

@@ -25,7 +25,7 @@ use snmpact::pdu::{GenericPdu, Message, Pdu, VarBind, Version};
 
 use crate::format_interop::compare_walk_outputs;
 use crate::harness::process::scratch_dir;
-use crate::harness::snmpd::{Snmpd, run_tool};
+use crate::harness::snmpd::{Snmpd, run_tool, v2c_get};
 
 /// The binary under test.
 const SNMPACT: &str = env!("CARGO_BIN_EXE_snmpact");
@@ -207,20 +207,6 @@ fn raw_get(agent: &str, request_id: i32, oids: &[&str]) -> Vec<Vec<u8>> {
     got
 }
 
-/// A v2c GET of `oid` with community `public`, encoded.
-fn get_request(request_id: i32, oid: &Oid) -> Vec<u8> {
-    Message {
-        version: Version::V2c,
-        community: Cow::Borrowed(b"public"),
-        pdu: Pdu::GetRequest(GenericPdu {
-            request_id,
-            varbinds: vec![VarBind::null(oid.clone())],
-            ..GenericPdu::default()
-        }),
-    }
-    .to_bytes()
-}
-
 fn response(datagram: &[u8]) -> GenericPdu<'static> {
     match Message::decode(datagram).unwrap().into_owned().pdu {
         Pdu::Response(p) => p,
@@ -373,7 +359,7 @@ fn ten_thousand_agents_from_one_process() {
         let ask: Vec<usize> = missing.iter().copied().collect();
         for chunk in ask.chunks(500) {
             for &i in chunk {
-                let req = get_request(i32::try_from(i).unwrap(), &oid);
+                let req = v2c_get(i32::try_from(i).unwrap(), &oid);
                 sock.send_to(&req, ("127.0.0.1", a.ports[i])).unwrap();
             }
             let deadline = Instant::now() + READ_TIMEOUT;
@@ -498,16 +484,9 @@ fn raw_get_quick(agent: &str, request_id: i32) -> Vec<u8> {
     let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
     sock.set_read_timeout(Some(Duration::from_millis(50)))
         .unwrap();
-    let req = Message {
-        version: Version::V2c,
-        community: Cow::Borrowed(b"public"),
-        pdu: Pdu::GetRequest(GenericPdu {
-            request_id,
-            varbinds: vec![VarBind::null("1.3.6.1.2.1.1.5.0".parse().unwrap())],
-            ..GenericPdu::default()
-        }),
-    };
-    sock.send_to(&req.to_bytes(), agent).unwrap();
+    let sys_name: Oid = "1.3.6.1.2.1.1.5.0".parse().unwrap();
+    sock.send_to(&v2c_get(request_id, &sys_name), agent)
+        .unwrap();
     let mut buf = [0u8; 2048];
     sock.recv(&mut buf)
         .map(|n| buf[..n].to_vec())
@@ -523,7 +502,7 @@ fn agents_that_coalesce_wake_ups_still_answer_every_request() {
     sock.set_read_timeout(Some(READ_TIMEOUT)).unwrap();
     let oid: Oid = "1.3.6.1.2.1.1.5.0".parse().unwrap();
     for (i, &port) in a.ports.iter().enumerate() {
-        let req = get_request(i32::try_from(i).unwrap(), &oid);
+        let req = v2c_get(i32::try_from(i).unwrap(), &oid);
         sock.send_to(&req, ("127.0.0.1", port)).unwrap();
     }
     let mut answered = std::collections::BTreeSet::new();
@@ -598,7 +577,7 @@ fn agents_at_many_loopback_addresses_share_one_port() {
 
     let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
     sock.set_read_timeout(Some(READ_TIMEOUT)).unwrap();
-    let get = |request_id: i32| get_request(request_id, &sys_name);
+    let get = |request_id: i32| v2c_get(request_id, &sys_name);
     for (i, ip) in ips.iter().enumerate() {
         sock.send_to(&get(i32::try_from(i).unwrap()), (*ip, port))
             .unwrap();
@@ -672,7 +651,7 @@ fn a_resting_thread_drains_a_busy_socket() {
     let t0 = Instant::now();
     for i in 0..300 {
         let ip = ips[usize::try_from(i).unwrap() % ips.len()];
-        sock.send_to(&get_request(i, &oid), (ip, port)).unwrap();
+        sock.send_to(&v2c_get(i, &oid), (ip, port)).unwrap();
     }
     let mut buf = [0u8; 2048];
     for _ in 0..300 {

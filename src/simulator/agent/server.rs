@@ -257,20 +257,7 @@ fn bind_addresses(port: u16, shared: bool) -> io::Result<UdpSocket> {
     if shared {
         s.set_reuse_port(true)?;
     }
-    let on: libc::c_int = 1;
-    // SAFETY: setsockopt only reads the `c_int` it is given, of the length given.
-    let r = unsafe {
-        libc::setsockopt(
-            s.as_raw_fd(),
-            libc::IPPROTO_IP,
-            libc::IP_PKTINFO,
-            (&raw const on).cast(),
-            libc::socklen_t::try_from(size_of::<libc::c_int>()).unwrap_or(4),
-        )
-    };
-    if r != 0 {
-        return Err(io::Error::last_os_error());
-    }
+    crate::udp_batch::set_int_option(s.as_raw_fd(), libc::IPPROTO_IP, libc::IP_PKTINFO, 1)?;
     let _ = s.set_recv_buffer_size(SOCKET_BUFFER * 8);
     let _ = s.set_send_buffer_size(SOCKET_BUFFER * 8);
     s.set_nonblocking(true)?;

@@ -195,17 +195,8 @@ impl Snmpd {
             if Instant::now() > deadline || !matches!(self.child.try_wait(), Ok(None)) {
                 return false;
             }
-            let probe = Message {
-                version: Version::V2c,
-                community: Cow::Borrowed(b"public"),
-                pdu: Pdu::GetRequest(GenericPdu {
-                    request_id,
-                    varbinds: vec![VarBind::null(oid.clone())],
-                    ..GenericPdu::default()
-                }),
-            };
             // Sending fails with ECONNREFUSED while nothing listens yet: try again.
-            if sock.send(&probe.to_bytes()).is_err() {
+            if sock.send(&v2c_get(request_id, &oid)).is_err() {
                 std::thread::sleep(PROBE_TIMEOUT);
                 continue;
             }
@@ -356,4 +347,19 @@ fn snmpd_starts_answers_tools_and_stops() {
         !Path::new(&format!("/proc/{pid}")).exists(),
         "snmpd {pid} was killed and reaped"
     );
+}
+
+/// A v2c GET of `oid` with community `public`, encoded: what a start probe or a test sends by
+/// hand.
+pub(crate) fn v2c_get(request_id: i32, oid: &Oid) -> Vec<u8> {
+    Message {
+        version: Version::V2c,
+        community: Cow::Borrowed(b"public"),
+        pdu: Pdu::GetRequest(GenericPdu {
+            request_id,
+            varbinds: vec![VarBind::null(oid.clone())],
+            ..GenericPdu::default()
+        }),
+    }
+    .to_bytes()
 }

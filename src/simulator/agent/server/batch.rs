@@ -4,22 +4,15 @@
 //! `unsafe` block says why it is sound.
 
 use std::io;
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6, UdpSocket};
+use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
+
+use crate::udp_batch::STORAGE_LEN;
 use std::os::fd::{AsRawFd, RawFd};
 
 /// Largest request read; a longer datagram is truncated by the kernel and dropped.
 const MAX_REQUEST: usize = 65_535;
 /// Most datagrams one request can produce (garbage first, then the answer twice).
 const DATAGRAMS_PER_REQUEST: usize = 3;
-
-/// The size of a `sockaddr_storage` (128 bytes), as the kernel takes it.
-pub(super) const STORAGE_LEN: libc::socklen_t = {
-    let n = size_of::<libc::sockaddr_storage>();
-    assert!(n <= u32::MAX as usize);
-    #[allow(clippy::cast_possible_truncation)] // checked just above, at compile time
-    let len = n as libc::socklen_t;
-    len
-};
 
 /// A peer address as the kernel gives it, for `sendmmsg`.
 #[derive(Clone, Copy)]
@@ -30,28 +23,7 @@ pub(super) struct Peer {
 
 /// The Rust address of a peer (IPv4 or IPv6), `None` for any other family.
 pub(super) fn socket_addr(p: &Peer) -> Option<SocketAddr> {
-    match i32::from(p.addr.ss_family) {
-        libc::AF_INET => {
-            // SAFETY: the kernel wrote a sockaddr_in (the family says so) at the start of a
-            // sockaddr_storage, which is larger and at least as aligned.
-            let a = unsafe { &*(&raw const p.addr).cast::<libc::sockaddr_in>() };
-            Some(SocketAddr::V4(SocketAddrV4::new(
-                Ipv4Addr::from(u32::from_be(a.sin_addr.s_addr)),
-                u16::from_be(a.sin_port),
-            )))
-        }
-        libc::AF_INET6 => {
-            // SAFETY: as above, for sockaddr_in6.
-            let a = unsafe { &*(&raw const p.addr).cast::<libc::sockaddr_in6>() };
-            Some(SocketAddr::V6(SocketAddrV6::new(
-                Ipv6Addr::from(a.sin6_addr.s6_addr),
-                u16::from_be(a.sin6_port),
-                a.sin6_flowinfo,
-                a.sin6_scope_id,
-            )))
-        }
-        _ => None,
-    }
+    crate::udp_batch::socket_addr(&p.addr)
 }
 
 /// Room for the control messages of one datagram: an `IP_PKTINFO` (32 bytes with its header
@@ -118,19 +90,12 @@ pub(super) fn send_from(
     to: SocketAddr,
     source: Ipv4Addr,
 ) -> io::Result<()> {
-    let SocketAddr::V4(to) = to else {
+    if !to.is_ipv4() {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, "not IPv4"));
-    };
+    }
     let mut control = Control([0; 64]);
     let control_len = pktinfo(&mut control, source);
-    let mut name = libc::sockaddr_in {
-        sin_family: libc::sa_family_t::try_from(libc::AF_INET).unwrap_or(2),
-        sin_port: to.port().to_be(),
-        sin_addr: libc::in_addr {
-            s_addr: u32::from(*to.ip()).to_be(),
-        },
-        sin_zero: [0; 8],
-    };
+    let (mut name, name_len) = crate::udp_batch::sockaddr(to);
     let mut iov = libc::iovec {
         iov_base: datagram.as_ptr().cast_mut().cast(),
         iov_len: datagram.len(),
@@ -138,7 +103,7 @@ pub(super) fn send_from(
     // SAFETY: an all-zero msghdr is a valid empty one; its fields are set below.
     let mut h = unsafe { std::mem::zeroed::<libc::msghdr>() };
     h.msg_name = (&raw mut name).cast();
-    h.msg_namelen = libc::socklen_t::try_from(size_of::<libc::sockaddr_in>()).unwrap_or(16);
+    h.msg_namelen = name_len;
     h.msg_iov = &raw mut iov;
     h.msg_iovlen = 1;
     h.msg_control = (&raw mut control).cast();
