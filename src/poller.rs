@@ -54,14 +54,16 @@
 //! - **Cluster sessions.** In a cluster an instance keeps sessions open only for the agents it
 //!   polls now or takes at the next cutover, and closes them when the agent moves away.
 //!
-//! Modules: [`schedule`] and [`rate`] are pure (instants passed in) and unit-tested, and so is
-//! `cycle` (the end of a cycle: samples, rates, backoff, counters); `actor` holds the actor
+//! Modules: [`schedule`] and [`rate`] are pure (instants passed in) and unit-tested, and so are
+//! `cycle` (the end of a cycle: samples, rates, backoff, counters) and `pairs` (each (job,
+//! agent) pair at a small index, which the schedule and the requests' contexts carry); `actor` holds the actor
 //! (with `fleet`, its agents and jobs, and `ownership`, its side of a cluster); `messages` the
 //! messages it handles; [`workers`] the split over shards; [`crate::report`] the data handed to the outputs (re-exported here).
 
 mod actor;
 mod cycle;
 mod messages;
+mod pairs;
 pub mod rate;
 pub mod schedule;
 pub mod workers;

@@ -20,10 +20,11 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use self::fleet::{AgentState, JobEntry, Origin};
 use self::ownership::wall_aligned_epoch;
-use super::cycle::{self, JobSpec, Running, Slot};
+use super::cycle::{self, JobSpec, Running};
 use super::messages::{
     AddAgent, AddJob, ExportRates, GetStats, Reload, RemoveAgent, RemoveJob, SetOutputs, Shutdown,
 };
+use super::pairs::{Key, PairId, Pairs};
 use super::schedule::{self, Due, Schedule};
 use super::workers::Share;
 use crate::cluster::{Cluster, EpochChanged, SeedRates};
@@ -50,15 +51,14 @@ const ABANDON_AFTER_INTERVALS: u32 = 10;
 /// (the hand-over's answer usually ends the wait first).
 const HANDOVER_RECHECK: Duration = Duration::from_millis(250);
 
-/// (job, agent).
-type Key = (Arc<str>, Arc<str>);
-
-/// The context of one request of a cycle, handed back in its [`Answer`].
-#[derive(Debug, Clone)]
+/// The context of one request of a cycle, handed back in its [`Answer`]: the pair's index, the
+/// cycle's run id (unique in the poller) and the request's position in the cycle. Plain
+/// numbers: handing it out and back touches no shared count.
+#[derive(Debug, Clone, Copy)]
 pub struct PollCtx {
-    key: Key,
-    cycle: u64,
-    op: usize,
+    pair: PairId,
+    run: u64,
+    op: u32,
 }
 
 /// The poller actor. Fields say why they exist.
@@ -75,10 +75,14 @@ pub struct Poller {
     agents: HashMap<Arc<str>, AgentState>,
     /// Jobs by name.
     jobs: HashMap<Arc<str>, JobEntry>,
-    /// Per (job, agent) state: running cycle, backoff, rate memory.
-    slots: HashMap<Key, Slot>,
-    /// When each pair is due.
-    schedule: Schedule<Key>,
+    /// Per (job, agent) state: running cycle, backoff, rate memory; each pair at an index.
+    pairs: Pairs,
+    /// When each pair is due (by pair index).
+    schedule: Schedule,
+    /// The pairs due in a step (kept: a step allocates nothing).
+    due: Vec<Due>,
+    /// Source of cycle run ids.
+    next_run: u64,
     /// The one timer, and the instant it fires at.
     timer: Option<(SpawnHandle, Instant)>,
     /// What the timer waits on: one timerfd re-armed for every step ([`crate::alarm::Alarm`]).
@@ -153,8 +157,10 @@ impl Poller {
             initial: Some(settings.clone()),
             agents: HashMap::default(),
             jobs: HashMap::default(),
-            slots: HashMap::default(),
+            pairs: Pairs::default(),
             schedule: Schedule::new(epoch),
+            due: Vec::new(),
+            next_run: 0,
             timer: None,
             alarm: crate::alarm::Alarm::new(),
             health_timer: None,
@@ -241,9 +247,12 @@ impl Poller {
 
     fn tick(&mut self, ctx: &mut Context<Self>) {
         let t = now();
-        for due in self.schedule.pop_due(t + BATCH_SLACK) {
-            self.fire(due, t, ctx);
+        let mut due = std::mem::take(&mut self.due);
+        self.schedule.pop_due_into(t + BATCH_SLACK, &mut due);
+        for d in due.drain(..) {
+            self.fire(&d, t, ctx);
         }
+        self.due = due;
         // Due within the next step: handed over now, on this wake-up, rather than late or on
         // a wake-up of its own.
         if self
@@ -269,8 +278,11 @@ impl Poller {
         self.publish(ev, only);
     }
 
-    fn fire(&mut self, due: Due<Key>, t: Instant, ctx: &mut Context<Self>) {
-        let key = due.key;
+    fn fire(&mut self, due: &Due, t: Instant, ctx: &mut Context<Self>) {
+        let pair = due.key;
+        let Some(key) = self.pairs.at(pair).map(|p| p.key.clone()) else {
+            return;
+        };
         let Some(job) = self.jobs.get(&key.0).map(|j| j.spec.clone()) else {
             return;
         };
@@ -284,20 +296,23 @@ impl Poller {
         let only = &job.outputs;
         // A cycle still running: skip this slot (never pile up), unless it is hopelessly stuck.
         let stuck = self
-            .slots
-            .get(&key)
-            .and_then(|s| s.running.as_ref())
+            .pairs
+            .at(pair)
+            .and_then(|p| p.slot.running.as_ref())
             .map(|r| t >= r.abandon_at);
         match stuck {
             Some(false) => return self.skip(&key, SkipReason::Overrun, only),
-            Some(true) => self.finish(&key, ctx),
+            Some(true) => self.finish(pair, ctx),
             None => {}
         }
-        let slot = self.slots.entry(key.clone()).or_default();
-        if slot.retry_at.is_some_and(|r| due.slot < r) {
+        if self
+            .pairs
+            .at(pair)
+            .is_some_and(|p| p.slot.retry_at.is_some_and(|r| due.slot < r))
+        {
             return self.skip(&key, SkipReason::Backoff, only);
         }
-        let Some(agent) = self.agents.get(&key.1) else {
+        let Some(agent) = self.agents.get_mut(&key.1) else {
             return;
         };
         if agent.pending.is_some() || agent.removing {
@@ -319,11 +334,14 @@ impl Poller {
             let per_op: Duration = (0..policy.transmissions()).map(|a| policy.wait(a)).sum();
             per_op * u32::try_from(job.ops.len()).unwrap_or(u32::MAX).max(1)
         };
-        let slot = self.slots.entry(key.clone()).or_default();
-        slot.cycle += 1;
-        let id = slot.cycle;
-        slot.running = Some(Box::new(Running {
-            id,
+        agent.running += 1;
+        self.next_run += 1;
+        let run = self.next_run;
+        let Some(p) = self.pairs.at_mut(pair) else {
+            return;
+        };
+        p.slot.running = Some(Box::new(Running {
+            id: run,
             job: job.clone(),
             slot: due.slot,
             started: t,
@@ -332,9 +350,6 @@ impl Poller {
             abandon_at: t + due.interval * ABANDON_AFTER_INTERVALS + worst * 2,
             duplicate,
         }));
-        if let Some(a) = self.agents.get_mut(&key.1) {
-            a.running += 1;
-        }
         self.running += 1;
         if let Some(st) = self.stats.get_mut(&key.0) {
             st.started += 1;
@@ -344,12 +359,13 @@ impl Poller {
         }
         let Some(me) = self.me.clone() else { return };
         for (i, op) in job.ops.iter().enumerate() {
+            let op_index = u32::try_from(i).unwrap_or(u32::MAX);
             let req = Request {
                 op: op.operation(),
                 context: PollCtx {
-                    key: key.clone(),
-                    cycle: id,
-                    op: i,
+                    pair,
+                    run,
+                    op: op_index,
                 },
                 reply_to: me.clone(),
             };
@@ -367,7 +383,15 @@ impl Poller {
             };
             if !sent {
                 // The session is gone: record and let it be recreated.
-                self.record(&key, id, i, Err(SnmpError::ShuttingDown), ctx);
+                self.record(
+                    PollCtx {
+                        pair,
+                        run,
+                        op: op_index,
+                    },
+                    Err(SnmpError::ShuttingDown),
+                    ctx,
+                );
                 if let Some(a) = self.agents.get_mut(&key.1) {
                     a.session = None;
                 }
@@ -408,31 +432,35 @@ impl Poller {
 
     fn record(
         &mut self,
-        key: &Key,
-        cycle: u64,
-        op: usize,
+        at: PollCtx,
         result: Result<Vec<crate::pdu::VarBind<'static>>, SnmpError>,
         ctx: &mut Context<Self>,
     ) {
-        let Some(run) = self.slots.get_mut(key).and_then(|s| s.running.as_mut()) else {
+        let Some(run) = self
+            .pairs
+            .at_mut(at.pair)
+            .and_then(|p| p.slot.running.as_mut())
+        else {
             return;
         };
-        if run.id != cycle || op >= run.results.len() || run.results[op].is_some() {
+        let op = at.op as usize;
+        if run.id != at.run || op >= run.results.len() || run.results[op].is_some() {
             return;
         }
         run.results[op] = Some(result);
         run.pending -= 1;
         if run.pending == 0 {
-            self.finish(key, ctx);
+            self.finish(at.pair, ctx);
         }
     }
 
-    /// Ends the running cycle of `key`: [`cycle::close`] works out samples, rates, backoff and
+    /// Ends the running cycle of `pair`: [`cycle::close`] works out samples, rates, backoff and
     /// counters; this publishes the report and keeps the agent's bookkeeping.
-    fn finish(&mut self, key: &Key, ctx: &mut Context<Self>) {
-        let Some(slot) = self.slots.get_mut(key) else {
+    fn finish(&mut self, pair: PairId, ctx: &mut Context<Self>) {
+        let Some(p) = self.pairs.at_mut(pair) else {
             return;
         };
+        let (key, slot) = (&p.key, &mut p.slot);
         // Cluster: the first sample of an adopted agent waits for its handed-over rate state
         // (SeedRates finishes the cycle; a timer checks again, the wait is bounded), so it
         // already has a rate.
@@ -443,11 +471,11 @@ impl Poller {
             && !r.job.settings.rates.is_empty()
             && c.awaiting_rates(&key.1)
         {
-            let (k, id) = (key.clone(), r.id);
+            let id = r.id;
             ctx.run_later(HANDOVER_RECHECK, move |act, ctx| {
-                let parked = act.slots.get(&k).and_then(|s| s.running.as_ref());
+                let parked = act.pairs.at(pair).and_then(|p| p.slot.running.as_ref());
                 if parked.is_some_and(|r| r.id == id && r.pending == 0) {
-                    act.finish(&k, ctx);
+                    act.finish(pair, ctx);
                 }
             });
             return;
@@ -455,6 +483,7 @@ impl Poller {
         let Some(run) = slot.running.take() else {
             return;
         };
+        let key = key.clone();
         let closed = cycle::close(
             slot,
             *run,
@@ -462,10 +491,10 @@ impl Poller {
             self.settings.max_backoff,
             self.stats.get_mut(&key.0),
         );
-        let detached = slot.detached;
+        let (detached, polled) = (slot.detached, slot.polled);
         if closed.failed {
             self.down.insert(key.1.clone());
-        } else {
+        } else if !self.down.is_empty() {
             self.down.remove(&key.1);
         }
         let only = &closed.job.outputs;
@@ -488,11 +517,11 @@ impl Poller {
                 c.count_duplicate();
             }
             // The rate hook: the pair's rate memory goes to Redis (batched), for its next owner.
-            if let Some(state) = self
-                .slots
-                .get(key)
-                .filter(|s| s.polled)
-                .and_then(|s| ownership::rate_state(s, now(), SystemTime::now()))
+            if polled
+                && let Some(state) = self
+                    .pairs
+                    .at(pair)
+                    .and_then(|p| ownership::rate_state(&p.slot, now(), SystemTime::now()))
             {
                 c.store_rate(&key.1, &key.0, closed.job.settings.interval, &state);
             }
@@ -503,7 +532,7 @@ impl Poller {
                 agent: key.1.clone(),
             };
             self.publish(removed, only);
-            self.slots.remove(key);
+            self.pairs.remove(&key);
         }
         self.running -= 1;
         let idle = match self.agents.get_mut(&key.1) {
@@ -514,7 +543,7 @@ impl Poller {
             None => false,
         };
         if idle {
-            self.agent_idle(key.1.clone(), ctx);
+            self.agent_idle(key.1, ctx);
         }
     }
 
@@ -604,8 +633,7 @@ impl Handler<Answer<PollCtx>> for Poller {
     type Result = ();
 
     fn handle(&mut self, a: Answer<PollCtx>, ctx: &mut Context<Self>) {
-        let PollCtx { key, cycle, op } = a.context;
-        self.record(&key, cycle, op, a.result, ctx);
+        self.record(a.context, a.result, ctx);
         if self.flush_at.is_some() {
             self.arm(ctx);
         }
@@ -718,10 +746,12 @@ impl Handler<SeedRates> for Poller {
         let jobs: Vec<Arc<str>> = self.jobs.keys().cloned().collect();
         for agent in m.resolved {
             for job in &jobs {
-                let key = (job.clone(), agent.clone());
-                let parked = self.slots.get(&key).and_then(|s| s.running.as_ref());
+                let Some(pair) = self.pairs.id(&(job.clone(), agent.clone())) else {
+                    continue;
+                };
+                let parked = self.pairs.at(pair).and_then(|p| p.slot.running.as_ref());
                 if parked.is_some_and(|r| r.pending == 0) {
-                    self.finish(&key, ctx);
+                    self.finish(pair, ctx);
                 }
             }
         }

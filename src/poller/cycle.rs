@@ -123,8 +123,6 @@ pub(super) struct Running {
 /// State of one (job, agent) pair.
 #[derive(Default)]
 pub(super) struct Slot {
-    /// Cycles started so far (the next cycle's id is this plus one).
-    pub(super) cycle: u64,
     /// The cycle in progress, at most one (boxed: a slot is kept for every polled pair, a
     /// running cycle only for a few milliseconds of each interval).
     pub(super) running: Option<Box<Running>>,
@@ -316,6 +314,7 @@ fn collect(job: &JobSpec, results: Vec<Option<Answered>>) -> Collected {
         match result.unwrap_or(Err(SnmpError::ShuttingDown)) {
             Ok(vbs) => {
                 samples.reserve(vbs.len());
+                positions.reserve(vbs.len());
                 for (j, vb) in vbs.into_iter().enumerate() {
                     if i == 0 && job.uptime_at == Some(j) {
                         if let Value::TimeTicks(ticks) = vb.value {

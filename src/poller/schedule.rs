@@ -12,16 +12,17 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::collections::binary_heap::PeekMut;
-use std::hash::Hash;
 use std::time::{Duration, Instant};
 
-use rustc_hash::FxHashMap as HashMap;
+/// A scheduled pair: a small dense index (the poller's pair table), so a due pair is found
+/// by indexing, not by hashing its names.
+pub type Id = u32;
 
 /// One pair that is due.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Due<K> {
+pub struct Due {
     /// The pair.
-    pub key: K,
+    pub key: Id,
     /// The slot it is due for.
     pub slot: Instant,
     /// Slots after `slot` that also passed and are skipped.
@@ -30,45 +31,41 @@ pub struct Due<K> {
     pub interval: Duration,
 }
 
-#[derive(Debug)]
-struct Entry<K> {
-    key: K,
+#[derive(Debug, Clone, Copy)]
+struct Entry {
     interval: Duration,
     next: Instant,
 }
 
 /// The slots of every scheduled pair, in a heap by time.
 #[derive(Debug)]
-pub struct Schedule<K> {
+pub struct Schedule {
     /// Slot 0 of every pair is `epoch + phase`.
     epoch: Instant,
-    /// (due, entry id); entries removed or moved leave stale items, skipped when popped.
-    heap: BinaryHeap<Reverse<(Instant, u64)>>,
-    /// Live entries by id.
-    entries: HashMap<u64, Entry<K>>,
-    /// Id of each key's live entry.
-    ids: HashMap<K, u64>,
-    /// Source of entry ids.
-    next_id: u64,
+    /// (due, pair); pairs removed or moved leave stale items, skipped when popped.
+    heap: BinaryHeap<Reverse<(Instant, Id)>>,
+    /// Live entries by pair (`None`: not scheduled).
+    entries: Vec<Option<Entry>>,
+    /// Number of live entries.
+    len: usize,
 }
 
-impl<K: Clone + Eq + Hash> Schedule<K> {
+impl Schedule {
     /// An empty schedule whose slots count from `epoch`.
     #[must_use]
     pub fn new(epoch: Instant) -> Self {
         Self {
             epoch,
             heap: BinaryHeap::new(),
-            entries: HashMap::default(),
-            ids: HashMap::default(),
-            next_id: 0,
+            entries: Vec::new(),
+            len: 0,
         }
     }
 
     /// Schedules `key` every `interval` at `phase` into it, from the first slot at or after
     /// `now`; replaces its previous schedule.
-    pub fn insert(&mut self, key: K, interval: Duration, phase: Duration, now: Instant) {
-        self.remove(&key);
+    pub fn insert(&mut self, key: Id, interval: Duration, phase: Duration, now: Instant) {
+        self.remove(key);
         let interval = interval.max(Duration::from_millis(1));
         let first = self.epoch + phase;
         let next = if first >= now {
@@ -78,58 +75,64 @@ impl<K: Clone + Eq + Hash> Schedule<K> {
             let k = behind.div_ceil(interval.as_nanos());
             first + mul(interval, k)
         };
-        let id = self.next_id;
-        self.next_id += 1;
-        self.entries.insert(
-            id,
-            Entry {
-                key: key.clone(),
-                interval,
-                next,
-            },
-        );
-        self.ids.insert(key, id);
-        self.heap.push(Reverse((next, id)));
+        let i = key as usize;
+        if self.entries.len() <= i {
+            self.entries.resize(i + 1, None);
+        }
+        self.entries[i] = Some(Entry { interval, next });
+        self.len += 1;
+        self.heap.push(Reverse((next, key)));
     }
 
     /// Stops scheduling `key`. True when it was scheduled.
-    pub fn remove(&mut self, key: &K) -> bool {
-        match self.ids.remove(key) {
-            Some(id) => {
-                self.entries.remove(&id);
-                true
-            }
-            None => false,
+    pub fn remove(&mut self, key: Id) -> bool {
+        let removed = self
+            .entries
+            .get_mut(key as usize)
+            .and_then(Option::take)
+            .is_some();
+        if removed {
+            self.len -= 1;
         }
+        removed
     }
 
     /// True when `key` is scheduled.
     #[must_use]
-    pub fn contains(&self, key: &K) -> bool {
-        self.ids.contains_key(key)
+    pub fn contains(&self, key: Id) -> bool {
+        self.entries.get(key as usize).is_some_and(Option::is_some)
     }
 
     /// Number of scheduled pairs.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.ids.len()
+        self.len
     }
 
     /// True when nothing is scheduled.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
+        self.len == 0
     }
 
     /// Every scheduled key.
-    pub fn keys(&self) -> impl Iterator<Item = &K> {
-        self.ids.keys()
+    pub fn keys(&self) -> impl Iterator<Item = Id> + '_ {
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.is_some())
+            // The table never holds more entries than an `Id` counts (keys are `Id`s).
+            .map(|(i, _)| Id::try_from(i).unwrap_or(Id::MAX))
+    }
+
+    fn live(&self, at: Instant, key: Id) -> bool {
+        matches!(self.entries.get(key as usize), Some(Some(e)) if e.next == at)
     }
 
     /// The earliest slot of any pair (stale heap items are dropped on the way).
     pub fn next_due(&mut self) -> Option<Instant> {
-        while let Some(Reverse((at, id))) = self.heap.peek().copied() {
-            if self.entries.get(&id).is_some_and(|e| e.next == at) {
+        while let Some(Reverse((at, key))) = self.heap.peek().copied() {
+            if self.live(at, key) {
                 return Some(at);
             }
             self.heap.pop();
@@ -146,31 +149,40 @@ impl<K: Clone + Eq + Hash> Schedule<K> {
         Some(self.epoch + mul(Duration::from_nanos(1), since.div_ceil(tick) * tick))
     }
 
-    /// Every pair due at or before `now`, each moved to its first slot after `now`.
-    pub fn pop_due(&mut self, now: Instant) -> Vec<Due<K>> {
-        let mut out = Vec::new();
+    /// Every pair due at or before `now`, each moved to its first slot after `now`, appended
+    /// to `out` (a buffer the caller keeps, so a step allocates nothing).
+    pub fn pop_due_into(&mut self, now: Instant, out: &mut Vec<Due>) {
         while let Some(mut top) = self.heap.peek_mut() {
-            let Reverse((at, id)) = *top;
+            let Reverse((at, key)) = *top;
             if at > now {
                 break;
             }
-            let Some(e) = self.entries.get_mut(&id).filter(|e| e.next == at) else {
-                // Removed or moved: a stale item.
-                PeekMut::pop(top);
-                continue;
+            let e = match self.entries.get_mut(key as usize) {
+                Some(Some(e)) if e.next == at => e,
+                _ => {
+                    // Removed or moved: a stale item.
+                    PeekMut::pop(top);
+                    continue;
+                }
             };
             let missed = whole_intervals(now.duration_since(at), e.interval);
             e.next = at + mul(e.interval, u128::from(missed) + 1);
             // Replaced in place: one sift down, where a pop and a push take two.
-            *top = Reverse((e.next, id));
+            *top = Reverse((e.next, key));
             drop(top);
             out.push(Due {
-                key: e.key.clone(),
+                key,
                 slot: at,
                 missed,
                 interval: e.interval,
             });
         }
+    }
+
+    /// Every pair due at or before `now`, each moved to its first slot after `now`.
+    pub fn pop_due(&mut self, now: Instant) -> Vec<Due> {
+        let mut out = Vec::new();
+        self.pop_due_into(now, &mut out);
         out
     }
 }
@@ -239,14 +251,14 @@ mod tests {
     fn slots_repeat_at_the_interval_from_the_phase() {
         let t0 = Instant::now();
         let mut s = Schedule::new(t0);
-        s.insert("a", 10 * SEC, 3 * SEC, t0);
+        s.insert(0, 10 * SEC, 3 * SEC, t0);
         assert_eq!(s.next_due(), Some(t0 + 3 * SEC));
         assert!(s.pop_due(t0 + 2 * SEC).is_empty());
         let due = s.pop_due(t0 + 3 * SEC);
         assert_eq!(
             due,
             [Due {
-                key: "a",
+                key: 0,
                 slot: t0 + 3 * SEC,
                 missed: 0,
                 interval: 10 * SEC
@@ -262,7 +274,7 @@ mod tests {
     fn a_stall_fires_once_and_counts_the_missed_slots() {
         let t0 = Instant::now();
         let mut s = Schedule::new(t0);
-        s.insert("a", SEC, Duration::ZERO, t0);
+        s.insert(0, SEC, Duration::ZERO, t0);
         assert_eq!(s.pop_due(t0).len(), 1);
         // Blocked for 5.5 s: slots 1..=5 passed; one fire (slot 1), four missed.
         let due = s.pop_due(t0 + Duration::from_millis(5_500));
@@ -276,20 +288,40 @@ mod tests {
     fn inserting_late_starts_at_the_next_slot_and_remove_works() {
         let t0 = Instant::now();
         let mut s = Schedule::new(t0);
-        s.insert("a", 10 * SEC, 2 * SEC, t0 + 15 * SEC);
+        s.insert(0, 10 * SEC, 2 * SEC, t0 + 15 * SEC);
         assert_eq!(s.next_due(), Some(t0 + 22 * SEC));
-        s.insert("b", 10 * SEC, 5 * SEC, t0 + 15 * SEC);
+        s.insert(1, 10 * SEC, 5 * SEC, t0 + 15 * SEC);
         assert_eq!(s.len(), 2);
-        assert!(s.remove(&"a"));
-        assert!(!s.remove(&"a"));
+        assert!(s.remove(0));
+        assert!(!s.remove(0));
         // A slot exactly at `now` is still to come.
         assert_eq!(s.next_due(), Some(t0 + 15 * SEC));
         // Re-inserting replaces: one entry, the new interval.
-        s.insert("b", 20 * SEC, 5 * SEC, t0 + 15 * SEC);
+        s.insert(1, 20 * SEC, 5 * SEC, t0 + 15 * SEC);
         assert_eq!(s.len(), 1);
         let due = s.pop_due(t0 + 25 * SEC);
         assert_eq!(due.len(), 1);
         assert_eq!(s.next_due(), Some(t0 + 45 * SEC));
+    }
+
+    #[test]
+    fn a_pair_removed_and_scheduled_again_at_the_same_slot_fires_once() {
+        let t0 = Instant::now();
+        let mut s = Schedule::new(t0);
+        s.insert(7, 10 * SEC, 2 * SEC, t0);
+        assert!(s.remove(7));
+        assert!(!s.contains(7));
+        // The old heap item has the same (slot, pair) as the new one: one fire, not two.
+        s.insert(7, 10 * SEC, 2 * SEC, t0);
+        assert!(s.contains(7));
+        assert_eq!(s.keys().collect::<Vec<_>>(), [7]);
+        let due = s.pop_due(t0 + 3 * SEC);
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].key, 7);
+        assert_eq!(s.next_due(), Some(t0 + 12 * SEC));
+        assert!(s.remove(7));
+        assert!(s.is_empty());
+        assert_eq!(s.next_due(), None);
     }
 
     #[test]
@@ -298,15 +330,15 @@ mod tests {
         let tick = Duration::from_millis(5);
         let mut s = Schedule::new(t0);
         assert_eq!(s.next_tick(tick), None);
-        s.insert("a", 10 * SEC, Duration::from_millis(12), t0);
-        s.insert("b", 10 * SEC, Duration::from_millis(14), t0);
-        s.insert("c", 10 * SEC, Duration::from_millis(15), t0);
-        s.insert("d", 10 * SEC, Duration::from_millis(16), t0);
+        s.insert(0, 10 * SEC, Duration::from_millis(12), t0);
+        s.insert(1, 10 * SEC, Duration::from_millis(14), t0);
+        s.insert(2, 10 * SEC, Duration::from_millis(15), t0);
+        s.insert(3, 10 * SEC, Duration::from_millis(16), t0);
         let at = s.next_tick(tick).unwrap();
         assert_eq!(at, t0 + Duration::from_millis(15));
         // a, b and c start together at 15 ms; d waits for the next step.
         let due: Vec<_> = s.pop_due(at).into_iter().map(|d| d.key).collect();
-        assert_eq!(due, ["a", "b", "c"]);
+        assert_eq!(due, [0, 1, 2]);
         assert_eq!(s.next_tick(tick), Some(t0 + Duration::from_millis(20)));
     }
 

@@ -8,8 +8,9 @@ use actix::prelude::*;
 
 use super::super::cycle::JobSpec;
 use super::super::messages::ReloadSummary;
+use super::super::pairs::Key;
 use super::super::schedule::phase;
-use super::{Key, Poller, now, secs};
+use super::{Poller, now, secs};
 use crate::config::settings::selects;
 use crate::config::{AgentSettings, JobSettings, Settings, Target};
 use crate::engine::SessionHandle;
@@ -265,14 +266,13 @@ impl Poller {
                 j.spec = Arc::new(JobSpec::new(s));
                 j.origin = origin;
                 if interval_changed {
-                    let keys: Vec<Key> = self
+                    let ids: Vec<_> = self
                         .schedule
                         .keys()
-                        .filter(|k| k.0 == name)
-                        .cloned()
+                        .filter(|&id| self.pairs.at(id).is_some_and(|p| p.key.0 == name))
                         .collect();
-                    for k in keys {
-                        self.schedule.remove(&k);
+                    for id in ids {
+                        self.schedule.remove(id);
                     }
                 }
                 Some(false)
@@ -322,26 +322,26 @@ impl Poller {
                 }
             }
         }
-        let gone: Vec<Key> = self
+        let gone: Vec<(u32, Key)> = self
             .schedule
             .keys()
-            .filter(|k| !desired.contains(*k))
-            .cloned()
+            .filter_map(|id| Some((id, self.pairs.at(id)?.key.clone())))
+            .filter(|(_, k)| !desired.contains(k))
             .collect();
-        for key in gone {
-            self.schedule.remove(&key);
+        for (id, key) in gone {
+            self.schedule.remove(id);
             let only: Arc<[String]> = match self.jobs.get(&key.0) {
                 Some(j) => j.spec.outputs.clone(),
                 None => Arc::from([]),
             };
-            let running = self.slots.get(&key).is_some_and(|s| s.running.is_some());
+            let running = self.pairs.get(&key).is_some_and(|s| s.running.is_some());
             if running {
                 // Its last report is still to come: `Removed` follows it (see `finish`).
-                if let Some(s) = self.slots.get_mut(&key) {
+                if let Some(s) = self.pairs.get_mut(&key) {
                     s.detached = true;
                 }
             } else {
-                self.slots.remove(&key);
+                self.pairs.remove(&key);
                 self.publish(
                     Event::Removed {
                         job: key.0.clone(),
@@ -352,7 +352,11 @@ impl Poller {
             }
         }
         for key in desired {
-            if self.schedule.contains(&key) {
+            if self
+                .pairs
+                .id(&key)
+                .is_some_and(|id| self.schedule.contains(id))
+            {
                 continue;
             }
             let Some(j) = self.jobs.get(&key.0) else {
@@ -360,10 +364,11 @@ impl Poller {
             };
             let interval = j.spec.settings.interval;
             let p = phase(&key.0, &key.1, interval);
-            if let Some(s) = self.slots.get_mut(&key) {
-                s.detached = false;
+            let id = self.pairs.ensure(&key);
+            if let Some(pair) = self.pairs.at_mut(id) {
+                pair.slot.detached = false;
             }
-            self.schedule.insert(key, interval, p, t);
+            self.schedule.insert(id, interval, p, t);
         }
         for (jn, st) in &mut self.stats {
             st.agents = counts.get(jn).copied().unwrap_or(0);
@@ -387,15 +392,16 @@ impl Poller {
                 continue;
             }
             let key = (jn.clone(), name.clone());
-            if self.schedule.contains(&key) {
+            let id = self.pairs.ensure(&key);
+            if self.schedule.contains(id) {
                 continue;
             }
             let interval = j.spec.settings.interval;
-            if let Some(s) = self.slots.get_mut(&key) {
-                s.detached = false;
+            if let Some(p) = self.pairs.at_mut(id) {
+                p.slot.detached = false;
             }
             self.schedule
-                .insert(key, interval, phase(jn, name, interval), t);
+                .insert(id, interval, phase(jn, name, interval), t);
             if let Some(st) = self.stats.get_mut(jn) {
                 st.agents += 1;
             }

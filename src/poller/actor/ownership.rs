@@ -9,8 +9,9 @@ use std::time::{Duration, Instant, SystemTime};
 use actix::prelude::*;
 
 use super::super::cycle::{Counters, JobSpec, Slot};
+use super::super::pairs::Key;
 use super::super::rate::{CounterKind, Stamp};
-use super::{Key, Poller, now};
+use super::{Poller, now};
 use crate::cluster::{Decision, RateState, wall_ms};
 use crate::oid::Oid;
 use crate::report::Event;
@@ -105,22 +106,12 @@ impl Poller {
         let slot_ms = wall_of(slot, t, wall);
         match c.snapshot().decide(&key.1, groups, slot_ms, wall_ms(wall)) {
             Decision::Poll { duplicate } => {
-                if let Some(s) = self.slots.get_mut(key) {
-                    s.polled = true;
-                } else {
-                    self.slots.insert(
-                        key.clone(),
-                        Slot {
-                            polled: true,
-                            ..Slot::default()
-                        },
-                    );
-                }
+                self.pairs.slot(key).polled = true;
                 self.owned.insert(key.1.clone());
                 Some(duplicate)
             }
             Decision::Skip => {
-                let released = self.slots.get_mut(key).is_some_and(|s| {
+                let released = self.pairs.get_mut(key).is_some_and(|s| {
                     let was = std::mem::replace(&mut s.polled, false);
                     if was {
                         s.prev = None;
@@ -262,7 +253,7 @@ impl Poller {
             else {
                 continue;
             };
-            let slot = self.slots.entry((job, agent)).or_default();
+            let slot = self.pairs.slot(&(job, agent));
             if slot.prev.is_some_and(|p| p.at >= at) {
                 continue;
             }
@@ -286,11 +277,12 @@ impl Poller {
     /// Cluster: the rate state of every pair this instance polls (handed over when leaving).
     pub(super) fn export_rates(&self) -> Vec<(Arc<str>, Arc<str>, RateState)> {
         let (t, wall) = (now(), SystemTime::now());
-        self.slots
+        self.pairs
             .iter()
-            .filter(|(_, s)| s.polled)
-            .filter_map(|((job, agent), s)| {
-                rate_state(s, t, wall).map(|st| (agent.clone(), job.clone(), st))
+            .filter(|p| p.slot.polled)
+            .filter_map(|p| {
+                let (job, agent) = &p.key;
+                rate_state(&p.slot, t, wall).map(|st| (agent.clone(), job.clone(), st))
             })
             .collect()
     }
