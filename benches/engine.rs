@@ -12,6 +12,10 @@
 //! 1,000,000 sessions, each on a fresh engine (shards=1) and never used, the growth of RSS and
 //! heap over opening them, divided by their number (no responder, no traffic).
 //!
+//! `cargo bench --bench engine -- --scaling` measures GET/s with 1 to 4 shards, each shard's
+//! thread limited to its own slice of a CPU (`ENGINE_BENCH_SLICE`, default 0.2; a cgroup each,
+//! so it needs root): what each core adds ([`scaling`]).
+//!
 //! Method:
 //! - The agents are the [`responder`] module run as a separate process (this binary started
 //!   again with `--responder N`): one thread, `epoll` + `recvmmsg`/`sendmmsg`, one loopback port
@@ -30,6 +34,7 @@
 //!   read back with `Message::peek`. No actors, no per-request encode or decode.
 
 mod responder;
+mod scaling;
 
 /// The `snmpact` binary's allocator, so that this measures what it runs (feature `jemalloc`, on by default; see Cargo.toml).
 #[cfg(all(feature = "jemalloc", unix))]
@@ -83,11 +88,16 @@ const ID_BASE: i32 = 0x4000_0000;
 /// Open-loop floor: requests remembered for matching.
 const RING: usize = 1 << 16;
 
-/// Targets from the issue.
+/// Targets from issue #13. GET/s: 1.5x what net-snmp's C library does on this machine
+/// (about 93,000/s with 100 agents in the peers bench; net-snmp itself is measured there).
 const TARGET_RATE: f64 = 140_000.0;
-const TARGET_CPU_US: f64 = 7.0;
-const TARGET_PACED_P99: Duration = Duration::from_millis(2);
-const TARGET_SESSION_BYTES: f64 = 2048.0;
+/// Client CPU per GET with 100 agents.
+const TARGET_CPU_US: f64 = 2.5;
+/// Client CPU per GET with 10,000 agents.
+const TARGET_CPU_US_MANY: f64 = 4.0;
+const TARGET_PACED_P99: Duration = Duration::from_millis(1);
+/// RSS per idle session never used.
+const TARGET_SESSION_BYTES: f64 = 600.0;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -113,15 +123,15 @@ fn main() -> ExitCode {
             }
         };
     }
+    if args.iter().any(|a| a == "--scaling") {
+        return scaling_main();
+    }
     let mut words = args.into_iter().filter(|a| !a.starts_with("--"));
     let filter = Filter {
         load: words.next(),
         client: words.next(),
     };
-    let window = std::env::var("ENGINE_BENCH_SECS")
-        .ok()
-        .and_then(|s| s.parse::<f64>().ok())
-        .map_or(DEFAULT_WINDOW, Duration::from_secs_f64);
+    let window = window();
     let agents = match Agents::start(MANY) {
         Ok(a) => a,
         Err(e) => {
@@ -140,6 +150,37 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             eprintln!("engine bench failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The window per row: `ENGINE_BENCH_SECS` or the default.
+fn window() -> Duration {
+    std::env::var("ENGINE_BENCH_SECS")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .map_or(DEFAULT_WINDOW, Duration::from_secs_f64)
+}
+
+/// `--scaling`: GET/s with 1 to 4 shards, each on a CPU slice of its own ([`scaling`]).
+fn scaling_main() -> ExitCode {
+    let agents = match Agents::start(SOME) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("cannot start the responder: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = actix::System::new().block_on(scaling::rows(&agents, window()));
+    drop(agents);
+    match result {
+        Ok(report) => {
+            println!("{report}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("scaling bench failed: {e}");
             ExitCode::FAILURE
         }
     }
@@ -1268,16 +1309,21 @@ fn report(
     for r in rows.iter().filter(|r| r.client.starts_with("engine")) {
         let closed_wide = r.load.contains("in flight") && !r.load.starts_with("1 agent");
         if closed_wide {
+            let cpu_target = if r.load.starts_with(&thousands(MANY as f64)) {
+                TARGET_CPU_US_MANY
+            } else {
+                TARGET_CPU_US
+            };
             let _ = writeln!(
                 o,
-                "- {} {}: {} req/s (>= {}: {}), {:.2} µs CPU/req (<= {TARGET_CPU_US}: {})",
+                "- {} {}: {} req/s (>= {}: {}), {:.2} µs CPU/req (<= {cpu_target}: {})",
                 r.load,
                 r.client,
                 thousands(r.rate),
                 thousands(TARGET_RATE),
                 verdict(r.rate >= TARGET_RATE),
                 r.cpu_us,
-                verdict(r.cpu_us <= TARGET_CPU_US)
+                verdict(r.cpu_us <= cpu_target)
             );
         } else if r.load.contains("paced") {
             let _ = writeln!(
