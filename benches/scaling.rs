@@ -149,7 +149,10 @@ fn report(rows: &[(usize, Row)], slice: f64, window: Duration) -> String {
          shard's thread limited to {slice} of a CPU (cgroup cpu quota); window {:.1} s per \
          row; load average at the end {}\n",
         window.as_secs_f64(),
-        load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
     );
     let _ = writeln!(
         o,
