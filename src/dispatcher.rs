@@ -80,6 +80,8 @@ const ENOBUFS_RETRY: Duration = Duration::from_millis(2);
 /// Most datagrams read by one `recvmmsg` (one readiness event of a socket; actix handles up to
 /// 16 events of a stream in a row before it lets the actor's other work run).
 pub const RECV_BATCH: usize = 32;
+/// Before deadlines are handled, a socket is read for at most this many batches.
+const DRAIN_BATCHES: usize = 64;
 /// Largest datagram received whole (UDP's limit); a longer one could not be a UDP datagram.
 const MAX_DATAGRAM: usize = 65_536;
 
@@ -358,8 +360,54 @@ impl Dispatcher {
         }
     }
 
-    /// The timer fired: retransmit or fail what is due, then arm it for what remains.
+    /// Reads up to [`RECV_BATCH`] datagrams from `sock` in one call and handles each; returns
+    /// how many were read.
+    fn read_batch(&mut self, sock: &UdpSocket) -> usize {
+        let Some(mut rx) = self.rx.take() else {
+            return 0;
+        };
+        let read = match rx.recv(sock) {
+            Ok(n) => {
+                for (i, (buf, from)) in rx.datagrams().enumerate() {
+                    if rx.is_truncated(i) {
+                        self.drop_datagram(DropReason::Undecodable, from);
+                    } else {
+                        self.on_datagram(buf, from);
+                    }
+                }
+                n
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => 0,
+            // ICMP port unreachable and the like surface here; the socket stays usable.
+            Err(e) => {
+                tracing::debug!(error = %e, "receive error");
+                0
+            }
+        };
+        self.rx = Some(rx);
+        read
+    }
+
+    /// Reads what the sockets already hold (at most [`DRAIN_BATCHES`] batches each), so that
+    /// an answer that came in time while the thread was busy counts as an answer, not as a
+    /// timeout followed by a retransmission that adds to the load.
+    fn read_waiting(&mut self) {
+        for sock in [self.sock4.clone(), self.sock6.clone()]
+            .into_iter()
+            .flatten()
+        {
+            for _ in 0..DRAIN_BATCHES {
+                if self.read_batch(&sock) < RECV_BATCH {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// The timer fired: read the answers waiting in the sockets, then retransmit or fail what
+    /// is due, then arm the timer for what remains.
     fn on_timer(&mut self, now: Instant, ctx: &mut Context<Self>) {
+        self.read_waiting();
         let mut actions = std::mem::take(&mut self.actions);
         self.flight.poll(now, &mut actions);
         for action in actions.drain(..) {
@@ -589,24 +637,7 @@ impl StreamHandler<Readable> for Dispatcher {
                 return;
             }
         };
-        let Some(mut rx) = self.rx.take() else {
-            return;
-        };
-        match rx.recv(&*sock) {
-            Ok(_) => {
-                for (i, (buf, from)) in rx.datagrams().enumerate() {
-                    if rx.is_truncated(i) {
-                        self.drop_datagram(DropReason::Undecodable, from);
-                    } else {
-                        self.on_datagram(buf, from);
-                    }
-                }
-            }
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-            // ICMP port unreachable and the like surface here; the socket stays usable.
-            Err(e) => tracing::debug!(error = %e, "receive error"),
-        }
-        self.rx = Some(rx);
+        self.read_batch(&sock);
         self.disarm_when_idle(ctx);
     }
 

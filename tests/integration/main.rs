@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod batch; // `snmpact batch`: scripts in order, JSON lines, --keep-going, bad lines before any send
+mod busy_engine; // answers that came in time while the engine's thread was blocked are answers, not timeouts
 mod captures; // net-snmp packets in tests/data decode to the exact fields and re-encode byte for byte
 mod cli; // `snmpact get|walk|...` beside net-snmp's tools on a real snmpd; JSON/CSV; 1,000 agents; exit codes
 mod cli_decode; // `snmpact decode`: the binary's output and exit codes for hex, stdin, dumps, --raw and --json
