@@ -209,8 +209,9 @@ impl Poller {
         if self.pending.is_empty() {
             return;
         }
-        let batch = std::mem::take(&mut self.pending);
-        self.outputs.publish_batch(&batch);
+        self.outputs.publish_batch(&self.pending);
+        // Cleared, not replaced: the next batch reuses the room this one grew.
+        self.pending.clear();
     }
 
     // ---- timer and cycles -------------------------------------------------------------------
