@@ -8,7 +8,7 @@ use actix::prelude::*;
 
 use super::super::cycle::JobSpec;
 use super::super::messages::ReloadSummary;
-use super::super::pairs::Key;
+use super::super::pairs::{Key, PairId};
 use super::super::schedule::phase;
 use super::{Poller, now, secs};
 use crate::config::settings::selects;
@@ -322,7 +322,7 @@ impl Poller {
                 }
             }
         }
-        let gone: Vec<(u32, Key)> = self
+        let gone: Vec<(PairId, Key)> = self
             .schedule
             .keys()
             .filter_map(|id| Some((id, self.pairs.at(id)?.key.clone())))
