@@ -335,12 +335,12 @@ impl Poller {
             let per_op: Duration = (0..policy.transmissions()).map(|a| policy.wait(a)).sum();
             per_op * u32::try_from(job.ops.len()).unwrap_or(u32::MAX).max(1)
         };
-        agent.running += 1;
-        self.next_run += 1;
-        let run = self.next_run;
         let Some(p) = self.pairs.at_mut(pair) else {
             return;
         };
+        agent.running += 1;
+        self.next_run += 1;
+        let run = self.next_run;
         p.slot.running = Some(Box::new(Running {
             id: run,
             job: job.clone(),
