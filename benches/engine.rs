@@ -537,7 +537,9 @@ struct Row {
     p50: Duration,
     p99: Duration,
     responder_pct: f64,
-    /// CPU used by every other process on the machine (compiles, other benchmarks).
+    /// The machine's busy time beyond this process and the responder: other processes
+    /// (compiles, other benchmarks), softirq time not charged to a process (on this kernel, the
+    /// loopback delivery) and the hypervisor's steal.
     others_pct: f64,
     /// Retransmissions, timeouts and failed requests in the window.
     faults: (u64, u64, u64),
@@ -1261,7 +1263,7 @@ fn report(
     let _ = writeln!(
         o,
         "| load | client | req/s | CPU µs/req | p50 | p99 | req/s vs floor | CPU vs floor | \
-         responder CPU | other processes | retx / timeouts / errors |"
+         responder CPU | rest of the machine | retx / timeouts / errors |"
     );
     let _ = writeln!(o, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
     let mut floor: Option<&Row> = None;
