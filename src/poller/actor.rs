@@ -360,14 +360,14 @@ impl Poller {
         }
         let Some(me) = self.me.clone() else { return };
         for (i, op) in job.ops.iter().enumerate() {
-            let op_index = u32::try_from(i).unwrap_or(u32::MAX);
+            let at = PollCtx {
+                pair,
+                run,
+                op: u32::try_from(i).unwrap_or(u32::MAX),
+            };
             let req = Request {
                 op: op.operation(),
-                context: PollCtx {
-                    pair,
-                    run,
-                    op: op_index,
-                },
+                context: at,
                 reply_to: me.clone(),
             };
             // A full mailbox is no failure: a cycle hands its session all its operations at once
@@ -384,15 +384,7 @@ impl Poller {
             };
             if !sent {
                 // The session is gone: record and let it be recreated.
-                self.record(
-                    PollCtx {
-                        pair,
-                        run,
-                        op: op_index,
-                    },
-                    Err(SnmpError::ShuttingDown),
-                    ctx,
-                );
+                self.record(at, Err(SnmpError::ShuttingDown), ctx);
                 if let Some(a) = self.agents.get_mut(&key.1) {
                     a.session = None;
                 }
