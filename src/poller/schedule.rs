@@ -334,30 +334,24 @@ impl Schedule {
             }
             // The first pair whose slot is where the ring comes to it is the ring's earliest:
             // the others come later, or their slot is a lap after their place (added just
-            // after it went by) and later still. Removed pairs' items are passed.
+            // after it went by) and later still. Removed pairs' items are passed. Should every
+            // pair's slot be a lap or more after its place (rare), the earliest of those.
             let mut found = None;
+            let mut later: Option<Instant> = None;
             let mut n = 0;
             while let Some((it, visit)) = r.ahead(epoch, n) {
                 if let Some(Some(e)) = self.entries.get(it.1 as usize)
                     && e.generation == it.2
-                    && e.next <= visit
                 {
-                    found = Some(e.next);
-                    break;
+                    if e.next <= visit {
+                        found = Some(e.next);
+                        break;
+                    }
+                    later = Some(later.map_or(e.next, |l| l.min(e.next)));
                 }
                 n += 1;
             }
-            if found.is_none() {
-                // Every pair's slot is a lap or more after its place: found the long way (rare).
-                found = r
-                    .order
-                    .iter()
-                    .filter_map(|it| match self.entries.get(it.1 as usize) {
-                        Some(Some(e)) if e.generation == it.2 => Some(e.next),
-                        _ => None,
-                    })
-                    .min();
-            }
+            let found = found.or(later);
             if let Some(at) = found {
                 earliest = Some(earliest.map_or(at, |x: Instant| x.min(at)));
             }
