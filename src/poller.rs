@@ -45,10 +45,10 @@
 //!   wheel's tick; every pair whose slot falls in a step starts in the same wake-up, and their
 //!   requests leave together; the timer is a [`crate::alarm`], one thread wake-up per step).
 //!   The pairs that share an interval are kept in the order of their slots inside it, and a
-//!   step walks on from where the last one stopped ([`schedule::Schedule`]): no per-pair timer, no
-//!   heap. Events are handed to the outputs in batches (at most every
-//!   500 ms, on a grid step), not one by one; an idle poller arms no timer but the health
-//!   refresh (`poller.health_interval`).
+//!   step walks on from where the last one stopped ([`schedule::Schedule`]): no per-pair
+//!   timer, no heap. Events are handed to the outputs in batches (at most every 500 ms, on a
+//!   grid step), not one by one; an idle poller arms no timer but the health refresh
+//!   (`poller.health_interval`).
 //! - **Workers.** With several engine shards the service runs one worker per shard
 //!   ([`Pollers`]); an agent belongs to one worker for the life of the process (the shard of
 //!   its address when first seen; worker 0 for a host name), every worker runs every job, and

@@ -129,10 +129,7 @@ impl Ring {
         };
         self.lap = lap;
         self.cursor = self.order.partition_point(|it| it.0 <= offset);
-        if self.cursor >= self.order.len() {
-            self.lap = lap.saturating_add(1);
-            self.cursor = 0;
-        }
+        self.wrap();
     }
 
     /// When the ring comes to a place at `offset`: the first time after the walk's.
@@ -170,6 +167,11 @@ impl Ring {
     /// Moves the cursor past the item it is on.
     fn advance(&mut self) {
         self.cursor += 1;
+        self.wrap();
+    }
+
+    /// Past the last place: the next lap begins.
+    fn wrap(&mut self) {
         if self.cursor >= self.order.len() {
             self.lap = self.lap.saturating_add(1);
             self.cursor = 0;
